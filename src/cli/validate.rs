@@ -1,0 +1,197 @@
+//! `rcs-composer validate [--format human|json] FILE...`
+//!
+//! Exit 0 when every input is valid (warnings allowed), 1 when any is invalid, 2 when any
+//! input could not be read or is not JSON.
+
+use super::{Format, ValidateArgs};
+use crate::message::{Issue, Report, validate};
+use serde_json::{Value, json};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+/// What became of one input.
+pub enum Outcome {
+    Checked(Report),
+    /// The input could not be read or parsed; the text says where and why.
+    Failed(String),
+}
+
+/// Reads `name` (`-` is standard input) and parses it as JSON.
+pub fn load(name: &str) -> Result<Value, String> {
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        buf
+    } else {
+        std::fs::read(name).map_err(|e| format!("cannot read {name}: {}", io_reason(&e)))?
+    };
+    parse_body(&bytes)
+}
+
+/// Parses a request body, with the line and column of a syntax error.
+pub fn parse_body(bytes: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "the JSON ends too early",
+            _ => "invalid JSON",
+        };
+        // serde_json's message ends with " at line L column C"; say it plainly.
+        let msg = e.to_string();
+        let reason = msg
+            .rsplit_once(" at line ")
+            .map(|(r, _)| r.to_string())
+            .unwrap_or(msg);
+        format!(
+            "{what} at line {} column {}: {reason}",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder".into(),
+        _ => e.to_string(),
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            on: !no_color && std::io::stdout().is_terminal(),
+        }
+    }
+
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// A path as shown to a person: the root is "(body)".
+fn shown_path(i: &Issue) -> String {
+    if i.path.is_root() {
+        "(body)".to_string()
+    } else {
+        i.path.to_string()
+    }
+}
+
+pub fn run(args: &ValidateArgs) -> ExitCode {
+    let paint = Paint::detect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let (mut valid, mut invalid, mut failed, mut errors, mut warnings) = (0, 0, 0, 0, 0);
+    for name in &args.files {
+        let outcome = match load(name) {
+            Ok(doc) => Outcome::Checked(validate(&doc)),
+            Err(e) => Outcome::Failed(e),
+        };
+        let line = match (&outcome, args.format) {
+            (Outcome::Checked(r), Format::Json) => json!({
+                "file": name,
+                "valid": r.is_valid(),
+                "errors": r.errors,
+                "warnings": r.warnings,
+            })
+            .to_string(),
+            (Outcome::Failed(e), Format::Json) => json!({
+                "file": name,
+                "valid": false,
+                "error": e,
+                "errors": [],
+                "warnings": [],
+            })
+            .to_string(),
+            (Outcome::Checked(r), Format::Human) => {
+                let mut s = String::new();
+                for i in &r.errors {
+                    s.push_str(&format!(
+                        "{name}: {}: {}: {}\n",
+                        shown_path(i),
+                        paint.wrap("1;31", "error"),
+                        i.message
+                    ));
+                }
+                for i in &r.warnings {
+                    s.push_str(&format!(
+                        "{name}: {}: {}: {}\n",
+                        shown_path(i),
+                        paint.wrap("1;33", "warning"),
+                        i.message
+                    ));
+                }
+                s.pop();
+                s
+            }
+            (Outcome::Failed(e), Format::Human) => {
+                format!("{name}: {}: {e}", paint.wrap("1;31", "error"))
+            }
+        };
+        match &outcome {
+            Outcome::Checked(r) => {
+                errors += r.errors.len();
+                warnings += r.warnings.len();
+                if r.is_valid() {
+                    valid += 1
+                } else {
+                    invalid += 1
+                }
+            }
+            Outcome::Failed(_) => failed += 1,
+        }
+        if !line.is_empty() {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    if args.format == Format::Human {
+        let total = valid + invalid + failed;
+        let mut summary = format!(
+            "{total} {} checked: {valid} valid, {invalid} invalid",
+            if total == 1 { "file" } else { "files" }
+        );
+        if failed > 0 {
+            summary.push_str(&format!(", {failed} unreadable"));
+        }
+        summary.push_str(&format!(
+            " ({errors} {}, {warnings} {})",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
+        let summary = if failed + invalid > 0 {
+            paint.wrap("1;31", &summary)
+        } else {
+            paint.wrap("1;32", &summary)
+        };
+        let _ = writeln!(out, "{summary}");
+    }
+    let _ = out.flush();
+    if failed > 0 {
+        ExitCode::from(2)
+    } else if invalid > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

@@ -1,0 +1,13 @@
+//! The API's document model: field paths, the schema of every field, and the validator.
+//!
+//! This layer knows nothing of the terminal, the network or async: it is plain functions
+//! over `serde_json::Value`, so the forms, the sandbox and the command line share it.
+
+pub mod gsm;
+pub mod path;
+pub mod schema;
+pub mod validate;
+
+pub use path::{FieldPath, Segment};
+pub use schema::{ChoiceType, Field, Kind, MessageType, Required};
+pub use validate::{Issue, Report, Severity, validate, validate_at};

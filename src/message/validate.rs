@@ -1,0 +1,831 @@
+//! The validator: walks any JSON value with the schema tables and reports every problem the
+//! API would answer with a 400 (errors) and every likely mistake it would let through
+//! (warnings), each at the API's own path and in the API's style.
+
+use super::gsm;
+use super::path::{FieldPath, Segment};
+use super::schema::{
+    self, CARD_FIELDS, CHOICE_FIELDS, Check, ChoiceType, FailoverKind, Field, Kind, MessageType,
+    Required,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, in the shape of an entry of the API's 400 `data[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    #[serde(rename = "field")]
+    pub path: FieldPath,
+    pub description: String,
+    pub message: String,
+    #[serde(skip)]
+    pub severity: Severity,
+}
+
+/// Everything the validator found, errors and warnings each in schema order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl Report {
+    /// True when nothing blocks sending (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Errors then warnings.
+    pub fn all(&self) -> impl Iterator<Item = &Issue> {
+        self.errors.iter().chain(&self.warnings)
+    }
+
+    /// Issues at `path` or anywhere below it.
+    pub fn under<'a>(&'a self, path: &'a FieldPath) -> impl Iterator<Item = &'a Issue> + 'a {
+        self.all().filter(move |i| i.path.starts_with(path))
+    }
+}
+
+/// Validates a request body. Never panics, whatever the value.
+pub fn validate(doc: &Value) -> Report {
+    validate_at(doc, jiff::Timestamp::now())
+}
+
+/// Validates as of `now` (the moment a calendar start is compared with).
+pub fn validate_at(doc: &Value, now: jiff::Timestamp) -> Report {
+    let mut v = Walker {
+        path: Vec::with_capacity(8),
+        report: Report::default(),
+        now,
+    };
+    match doc {
+        Value::Object(obj) => v.message(obj, doc),
+        other => v.push(
+            Severity::Error,
+            None,
+            "Request Body",
+            format!(
+                "the request body must be a JSON object, not {}",
+                type_name(other)
+            ),
+        ),
+    }
+    v.report
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+struct Walker<'a> {
+    path: Vec<Seg<'a>>,
+    report: Report,
+    now: jiff::Timestamp,
+}
+
+/// Where a field sits, for the wording of its messages.
+#[derive(Clone, Copy)]
+struct Ctx {
+    choice_type: Option<ChoiceType>,
+    enabled: bool,
+    in_carousel: bool,
+}
+
+const TOP: Ctx = Ctx {
+    choice_type: None,
+    enabled: false,
+    in_carousel: false,
+};
+
+impl<'a> Walker<'a> {
+    fn field_path(&self, last: Option<&str>) -> FieldPath {
+        let mut segs: Vec<Segment> = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => Segment::Key((*k).to_string()),
+                Seg::Index(i) => Segment::Index(*i),
+            })
+            .collect();
+        if let Some(k) = last {
+            segs.push(Segment::Key(k.to_string()));
+        }
+        FieldPath::from_segments(segs)
+    }
+
+    /// Records an issue at the current path plus `key`.
+    fn push(&mut self, severity: Severity, key: Option<&str>, description: &str, message: String) {
+        let issue = Issue {
+            path: self.field_path(key),
+            description: description.to_string(),
+            message,
+            severity,
+        };
+        match severity {
+            Severity::Error => self.report.errors.push(issue),
+            Severity::Warning => self.report.warnings.push(issue),
+        }
+    }
+
+    /// The API's `description`: the label at the top level, the key below it.
+    fn describe(&self, f: &Field) -> &'static str {
+        if self.path.is_empty() { f.label } else { f.key }
+    }
+
+    fn error(&mut self, f: &Field, message: String) {
+        let d = self.describe(f);
+        self.push(Severity::Error, Some(f.key), d, message);
+    }
+
+    fn warn(&mut self, f: &Field, message: String) {
+        let d = self.describe(f);
+        self.push(Severity::Warning, Some(f.key), d, message);
+    }
+
+    fn message(&mut self, obj: &'a Map<String, Value>, doc: &Value) {
+        let head = schema::HEAD_FIELDS;
+        let mt = match obj.get("messageType") {
+            Some(Value::String(s)) => MessageType::parse(s),
+            _ => None,
+        };
+        for f in head {
+            self.field(obj, f, TOP);
+        }
+        if let Some(t) = mt {
+            for f in t.own_fields() {
+                self.field(obj, f, TOP);
+            }
+        }
+        for f in schema::TAIL_FIELDS {
+            if let (Some(t), Kind::Failover(fk)) = (mt, f.kind)
+                && fk != t.failover()
+                && obj.contains_key(f.key)
+            {
+                self.warn(
+                    f,
+                    format!(
+                        "'{}' is ignored for {}; use {}",
+                        f.key,
+                        t.as_str(),
+                        t.failover().key()
+                    ),
+                );
+            }
+            self.field(obj, f, TOP);
+        }
+        for key in obj.keys() {
+            let known = match mt {
+                Some(t) => t.fields().any(|f| f.key == key),
+                None => schema::is_top_level_key(key),
+            };
+            if !known {
+                let msg = match mt {
+                    Some(t) => format!(
+                        "'{key}' is not a field of {}; it is kept as it is",
+                        t.as_str()
+                    ),
+                    None => format!("'{key}' is not a known field; it is kept as it is"),
+                };
+                self.push(Severity::Warning, Some(key), key, msg);
+            }
+        }
+        let size = json_len(doc);
+        if size > schema::RBM_MAX_BODY_BYTES {
+            self.push(
+                Severity::Warning,
+                None,
+                "Request Body",
+                format!(
+                    "the request body is {size} bytes; RCS Business Messaging accepts at most {} bytes",
+                    schema::RBM_MAX_BODY_BYTES
+                ),
+            );
+        }
+    }
+
+    /// Checks one field of `obj` against its schema entry.
+    fn field(&mut self, obj: &'a Map<String, Value>, f: &Field, ctx: Ctx) {
+        let required = match f.required {
+            Required::Always => true,
+            Required::Optional => false,
+            Required::ByChoiceType => ctx.choice_type.is_some(),
+            Required::WhenEnabled => ctx.enabled,
+        };
+        let value = match obj.get(f.key) {
+            None => {
+                if required {
+                    let msg = self.required_message(f, ctx);
+                    self.error(f, msg);
+                }
+                return;
+            }
+            Some(Value::Null) => {
+                let msg = if required {
+                    format!("{} (it is null)", self.required_message(f, ctx))
+                } else {
+                    format!("'{}' must not be null", f.key)
+                };
+                self.error(f, msg);
+                return;
+            }
+            Some(v) => v,
+        };
+        match f.kind {
+            Kind::Text { max, allow_empty } => {
+                let Some(s) = self.string(f, value) else {
+                    return;
+                };
+                if s.is_empty() {
+                    if !allow_empty {
+                        let msg = if required {
+                            self.required_message(f, ctx)
+                        } else {
+                            format!("'{}' is not allowed to be empty", f.key)
+                        };
+                        self.error(f, msg);
+                    }
+                    return;
+                }
+                if let Some(max) = max {
+                    self.max_length(f, s, max);
+                }
+                self.check_text(f, s, ctx);
+            }
+            Kind::Url { max, any_scheme } => {
+                let Some(s) = self.string(f, value) else {
+                    return;
+                };
+                if s.is_empty() {
+                    let msg = if required {
+                        self.required_message(f, ctx)
+                    } else {
+                        format!("'{}' is not allowed to be empty", f.key)
+                    };
+                    self.error(f, msg);
+                    return;
+                }
+                if let Some(max) = max
+                    && !self.max_length(f, s, max)
+                {
+                    return;
+                }
+                self.url(f, s, any_scheme);
+            }
+            Kind::Enum(values) => {
+                let Some(s) = self.string(f, value) else {
+                    return;
+                };
+                if !values.contains(&s) {
+                    let msg = if s.is_empty() && required {
+                        self.required_message(f, ctx)
+                    } else {
+                        format!("'{}' must be one of {}", f.key, values.join(", "))
+                    };
+                    self.error(f, msg);
+                    return;
+                }
+                if f.check == Check::CarouselHeight && ctx.in_carousel && s == "TALL" {
+                    self.warn(
+                        f,
+                        "TALL media is not shown in carousels (RCS Business Messaging); use SHORT or MEDIUM".to_string(),
+                    );
+                }
+            }
+            Kind::Bool => {
+                if !value.is_boolean() {
+                    self.error(
+                        f,
+                        format!("'{}' must be a boolean, not {}", f.key, type_name(value)),
+                    );
+                }
+            }
+            Kind::Number { min, max, decimals } => {
+                let Some(n) = value.as_f64() else {
+                    self.error(
+                        f,
+                        format!("'{}' must be a number, not {}", f.key, type_name(value)),
+                    );
+                    return;
+                };
+                if !(min..=max).contains(&n) {
+                    self.error(f, format!("'{}' must be between {min} and {max}", f.key));
+                    return;
+                }
+                let d = decimal_places(value);
+                if d > decimals {
+                    self.warn(
+                        f,
+                        format!("'{}' has {d} decimals; the API keeps {decimals}", f.key),
+                    );
+                }
+            }
+            Kind::DateTime => {
+                let Some(s) = self.string(f, value) else {
+                    return;
+                };
+                if s.is_empty() {
+                    let msg = self.required_message(f, ctx);
+                    self.error(f, msg);
+                    return;
+                }
+                if parse_date_time(s).is_none() {
+                    self.error(
+                        f,
+                        format!(
+                            "'{}' must be an ISO 8601 date-time with Z or an offset, like 2030-03-03T15:00:00Z",
+                            f.key
+                        ),
+                    );
+                }
+                // The comparison with the other end of the event is made in `choice`.
+            }
+            Kind::Choices { max, rbm_max } => {
+                let Value::Array(items) = value else {
+                    self.error(
+                        f,
+                        format!("'{}' must be an array, not {}", f.key, type_name(value)),
+                    );
+                    return;
+                };
+                if let Some(max) = max
+                    && items.len() > max
+                {
+                    self.error(
+                        f,
+                        format!(
+                            "'{}' must contain at most {max} items (it has {})",
+                            f.key,
+                            items.len()
+                        ),
+                    );
+                }
+                if let Some(rbm) = rbm_max
+                    && items.len() > rbm
+                {
+                    self.warn(
+                        f,
+                        format!(
+                            "{} choices; RCS Business Messaging shows at most {rbm} suggestions on a message",
+                            items.len()
+                        ),
+                    );
+                }
+                self.path.push(Seg::Key(f.key));
+                for (i, item) in items.iter().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    self.choice(item);
+                    self.path.pop();
+                }
+                self.path.pop();
+            }
+            Kind::Cards { min, max } => {
+                let Value::Array(items) = value else {
+                    self.error(
+                        f,
+                        format!("'{}' must be an array, not {}", f.key, type_name(value)),
+                    );
+                    return;
+                };
+                if items.len() < min {
+                    self.error(f, format!("'{}' must contain at least {min} item", f.key));
+                } else if items.len() > max {
+                    self.error(
+                        f,
+                        format!(
+                            "'{}' must contain at most {max} items (it has {})",
+                            f.key,
+                            items.len()
+                        ),
+                    );
+                } else if items.len() < schema::RBM_MIN_CAROUSEL_CARDS {
+                    self.warn(
+                        f,
+                        format!(
+                            "a carousel of {} card; RCS clients show carousels of {} or more (RCS Business Messaging)",
+                            items.len(),
+                            schema::RBM_MIN_CAROUSEL_CARDS
+                        ),
+                    );
+                }
+                self.path.push(Seg::Key(f.key));
+                for (i, item) in items.iter().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    self.card(item);
+                    self.path.pop();
+                }
+                self.path.pop();
+            }
+            Kind::Failover(fk) => {
+                let Value::Object(fo) = value else {
+                    self.error(
+                        f,
+                        format!("'{}' must be an object, not {}", f.key, type_name(value)),
+                    );
+                    return;
+                };
+                self.path.push(Seg::Key(f.key));
+                self.failover(fo, fk);
+                self.path.pop();
+            }
+        }
+    }
+
+    fn required_message(&self, f: &Field, ctx: Ctx) -> String {
+        match (f.required, ctx.choice_type) {
+            (Required::ByChoiceType, Some(t)) => {
+                format!(
+                    "When choice type is {}, '{}' is required",
+                    t.as_str(),
+                    f.key
+                )
+            }
+            (Required::WhenEnabled, _) => {
+                format!("When 'enabled' is true, '{}' is required", f.key)
+            }
+            _ => format!("'{}' is required", f.key),
+        }
+    }
+
+    /// The value as a string, or an error naming its type.
+    fn string(&mut self, f: &Field, value: &'a Value) -> Option<&'a str> {
+        match value {
+            Value::String(s) => Some(s),
+            other => {
+                self.error(
+                    f,
+                    format!("'{}' must be a string, not {}", f.key, type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports an over-long string; true when it fits.
+    fn max_length(&mut self, f: &Field, s: &str, max: usize) -> bool {
+        // Quick accept: a string of at most `max` bytes has at most `max` UTF-16 units.
+        if s.len() <= max {
+            return true;
+        }
+        let n = utf16_len(s);
+        if n > max {
+            self.error(
+                f,
+                format!(
+                    "'{}' must be at most {max} characters long (it has {n})",
+                    f.key
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn check_text(&mut self, f: &Field, s: &str, ctx: Ctx) {
+        match f.check {
+            Check::SenderNotPhone if looks_like_phone_number(s) => {
+                self.error(f, "RCS is not available for phone numbers".to_string());
+            }
+            Check::LooksLikePhone if !is_e164ish(s) => self.warn(
+                f,
+                format!(
+                    "'{}' does not look like a phone number (7 to 15 digits, optional leading +)",
+                    f.key
+                ),
+            ),
+            Check::RbmTextLength
+                if s.len() > schema::RBM_MAX_TEXT && utf16_len(s) > schema::RBM_MAX_TEXT =>
+            {
+                self.warn(
+                    f,
+                    format!(
+                        "'{}' is {} characters long; RCS Business Messaging accepts at most {}",
+                        f.key,
+                        utf16_len(s),
+                        schema::RBM_MAX_TEXT
+                    ),
+                )
+            }
+            Check::Gsm7 if !s.is_ascii() || !gsm::is_gsm7(s) => {
+                let odd: String = gsm::non_gsm_chars(s).into_iter().take(5).collect();
+                if !odd.is_empty() {
+                    self.warn(
+                        f,
+                        format!(
+                            "'{}' has characters outside the GSM alphabet ({odd}): the SMS goes out as UCS-2, 70 characters a segment instead of 160",
+                            f.key
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+        let _ = ctx;
+    }
+
+    fn url(&mut self, f: &Field, s: &str, any_scheme: bool) {
+        match url::Url::parse(s) {
+            Err(_) => {
+                let what = if any_scheme {
+                    "a valid absolute URI"
+                } else {
+                    "a valid http or https URI"
+                };
+                self.error(f, format!("'{}' must be {what}", f.key));
+            }
+            Ok(u) => {
+                let web = matches!(u.scheme(), "http" | "https");
+                let has_host = u.host_str().is_some_and(|h| !h.is_empty());
+                if any_scheme {
+                    if !web {
+                        self.warn(
+                            f,
+                            format!(
+                                "'{}' uses the scheme '{}'; RCS clients open http and https links",
+                                f.key,
+                                u.scheme()
+                            ),
+                        );
+                    }
+                } else if !web || !has_host {
+                    self.error(f, format!("'{}' must be a valid http or https URI", f.key));
+                }
+            }
+        }
+    }
+
+    fn unknown_keys(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        known: &mut dyn Iterator<Item = &'static Field>,
+        what: &str,
+    ) {
+        let known: Vec<&'static str> = known.map(|f| f.key).collect();
+        for key in obj.keys() {
+            if !known.contains(&key.as_str()) {
+                self.push(
+                    Severity::Warning,
+                    Some(key),
+                    key,
+                    format!("'{key}' is not a field of {what}; it is kept as it is"),
+                );
+            }
+        }
+    }
+
+    fn choice(&mut self, item: &'a Value) {
+        let Value::Object(obj) = item else {
+            self.push(
+                Severity::Error,
+                None,
+                "choice",
+                format!("a choice must be an object, not {}", type_name(item)),
+            );
+            return;
+        };
+        let ct = match obj.get("type") {
+            Some(Value::String(s)) => ChoiceType::parse(s),
+            _ => None,
+        };
+        let ctx = Ctx {
+            choice_type: ct,
+            enabled: false,
+            in_carousel: false,
+        };
+        for f in CHOICE_FIELDS {
+            self.field(obj, f, ctx);
+        }
+        let Some(ct) = ct else {
+            // Only title and postbackData are checked for a choice of unknown type; keys
+            // that no choice type has are still worth a word.
+            let unknown: Vec<&'a String> =
+                obj.keys().filter(|k| !schema::is_choice_key(k)).collect();
+            for key in unknown {
+                self.push(
+                    Severity::Warning,
+                    Some(key),
+                    key,
+                    format!("'{key}' is not a field of any choice; it is kept as it is"),
+                );
+            }
+            return;
+        };
+        for f in ct.own_fields() {
+            self.field(obj, f, ctx);
+        }
+        if ct == ChoiceType::CreateCalendarEvent {
+            self.event_times(obj);
+        }
+        self.unknown_keys(obj, &mut ct.fields(), &format!("{} choices", ct.as_str()));
+    }
+
+    /// endTime after startTime (an error at endTime); a start in the past (a warning).
+    fn event_times(&mut self, obj: &'a Map<String, Value>) {
+        let get = |k: &str| obj.get(k).and_then(Value::as_str).and_then(parse_date_time);
+        let start = get("startTime");
+        let end = get("endTime");
+        let (start_f, end_f) = (&schema::CALENDAR_FIELDS[0], &schema::CALENDAR_FIELDS[1]);
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            self.error(end_f, "'endTime' must be after 'startTime'".to_string());
+        }
+        if let Some(s) = start
+            && s < self.now
+        {
+            self.warn(start_f, "'startTime' is in the past".to_string());
+        }
+    }
+
+    fn card(&mut self, item: &'a Value) {
+        let Value::Object(obj) = item else {
+            self.push(
+                Severity::Error,
+                None,
+                "card",
+                format!("a card must be an object, not {}", type_name(item)),
+            );
+            return;
+        };
+        let ctx = Ctx {
+            choice_type: None,
+            enabled: false,
+            in_carousel: true,
+        };
+        for f in CARD_FIELDS {
+            self.field(obj, f, ctx);
+        }
+        self.unknown_keys(obj, &mut CARD_FIELDS.iter(), "a carousel card");
+    }
+
+    fn failover(&mut self, obj: &'a Map<String, Value>, fk: FailoverKind) {
+        let fields = fk.fields();
+        let enabled_field = &fields[0];
+        let enabled = match obj.get("enabled") {
+            Some(Value::Bool(b)) => *b,
+            _ => {
+                // Only `enabled` is reported while it is missing or not a boolean.
+                self.field(obj, enabled_field, TOP);
+                return;
+            }
+        };
+        let ctx = Ctx {
+            choice_type: None,
+            enabled,
+            in_carousel: false,
+        };
+        for f in fields {
+            self.field(obj, f, ctx);
+        }
+        self.unknown_keys(obj, &mut fields.iter(), fk.key());
+    }
+}
+
+/// The number of UTF-16 code units of `s`: the unit the API's lengths are counted in.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// "a string", "a number", …: a value's JSON type, for messages.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses an ISO 8601 date-time that carries `Z` or an offset.
+pub fn parse_date_time(s: &str) -> Option<jiff::Timestamp> {
+    // A date-time needs a time part; jiff also accepts bracketed zone annotations, which the
+    // API's examples never use, so those are refused too.
+    if !s.contains(['T', 't']) || s.contains('[') {
+        return None;
+    }
+    s.parse::<jiff::Timestamp>().ok()
+}
+
+/// True for a phone number as the spec reads it: digits, with an optional leading `+` and
+/// spaces, dashes, dots and parentheses between them.
+pub fn looks_like_phone_number(s: &str) -> bool {
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let mut digits = 0;
+    for c in body.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return false,
+        }
+    }
+    digits > 0
+}
+
+/// 7 to 15 digits with an optional leading `+`.
+pub fn is_e164ish(s: &str) -> bool {
+    let body = s.strip_prefix('+').unwrap_or(s);
+    (7..=15).contains(&body.len()) && body.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Decimal places of a JSON number as serde_json prints it (shortest round-trip form).
+fn decimal_places(v: &Value) -> usize {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let s = n.to_string();
+            if s.contains(['e', 'E']) {
+                // serde_json prints very small or large floats in exponent form.
+                let f = n.as_f64().unwrap_or(0.0);
+                let plain = format!("{f}");
+                plain.split_once('.').map_or(0, |(_, d)| d.len())
+            } else {
+                s.split_once('.').map_or(0, |(_, d)| d.len())
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// The length in bytes of `v` serialized compactly, as serde_json writes it, without
+/// building the string.
+pub fn json_len(v: &Value) -> usize {
+    fn str_len(s: &str) -> usize {
+        let mut n = 2;
+        for b in s.bytes() {
+            n += match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+                0..=0x1f => 6,
+                _ => 1,
+            };
+        }
+        n
+    }
+    match v {
+        Value::Null => 4,
+        Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => str_len(s),
+        Value::Array(a) => 2 + a.iter().map(json_len).sum::<usize>() + a.len().saturating_sub(1),
+        Value::Object(m) => {
+            2 + m
+                .iter()
+                .map(|(k, v)| str_len(k) + 1 + json_len(v))
+                .sum::<usize>()
+                + m.len().saturating_sub(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_len_matches_serde_json() {
+        let v = json!({"a": [1, 2.5, null, true, false, "x\"y\\z\n\u{1}é🙂"], "b": {}, "c": []});
+        assert_eq!(json_len(&v), serde_json::to_string(&v).unwrap().len());
+    }
+
+    #[test]
+    fn phone_shapes() {
+        assert!(looks_like_phone_number("+1 (415) 555-0100"));
+        assert!(looks_like_phone_number("14155550199"));
+        assert!(!looks_like_phone_number("ACME"));
+        assert!(!looks_like_phone_number("+"));
+        assert!(!looks_like_phone_number("1-800-FLOWERS"));
+        assert!(is_e164ish("+14155550100"));
+        assert!(!is_e164ish("123456"));
+        assert!(!is_e164ish("1234567890123456"));
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal_places(&json!(37.808674)), 6);
+        assert_eq!(decimal_places(&json!(37.8086741)), 7);
+        assert_eq!(decimal_places(&json!(37)), 0);
+        assert_eq!(decimal_places(&json!(0.0000001)), 7);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(parse_date_time("2030-03-03T15:00:00.000+01:00").is_some());
+        assert!(parse_date_time("2030-03-03T15:00:00Z").is_some());
+        assert!(parse_date_time("2030-03-03T15:00:00-05:00").is_some());
+        assert!(parse_date_time("2030-03-03T15:00:00").is_none());
+        assert!(parse_date_time("2030-03-03").is_none());
+        assert!(parse_date_time("tomorrow").is_none());
+    }
+}

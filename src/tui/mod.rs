@@ -1,5 +1,8 @@
 //! The composer application.
 
+pub mod preview;
+pub mod theme;
+
 use crate::cli::Target;
 use std::path::PathBuf;
 use std::process::ExitCode;

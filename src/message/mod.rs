@@ -5,7 +5,9 @@
 
 pub mod gsm;
 pub mod path;
+pub mod samples;
 pub mod schema;
+pub mod uri;
 pub mod validate;
 
 pub use path::{FieldPath, Segment};

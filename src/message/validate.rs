@@ -8,6 +8,7 @@ use super::schema::{
     self, CARD_FIELDS, CHOICE_FIELDS, Check, ChoiceType, FailoverKind, Field, Kind, MessageType,
     Required,
 };
+use super::uri;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -531,50 +532,57 @@ impl<'a> Walker<'a> {
     }
 
     fn url(&mut self, f: &Field, s: &str, any_scheme: bool) {
-        match url::Url::parse(s) {
-            Err(_) => {
+        match uri::parse_absolute(s) {
+            Err(why) => {
                 let what = if any_scheme {
                     "a valid absolute URI"
                 } else {
                     "a valid http or https URI"
                 };
-                self.error(f, format!("'{}' must be {what}", f.key));
+                self.error(f, format!("'{}' must be {what}: {why}", f.key));
             }
-            Ok(u) => {
-                let web = matches!(u.scheme(), "http" | "https");
-                let has_host = u.host_str().is_some_and(|h| !h.is_empty());
-                if any_scheme {
-                    if !web {
-                        self.warn(
-                            f,
-                            format!(
-                                "'{}' uses the scheme '{}'; RCS clients open http and https links",
-                                f.key,
-                                u.scheme()
-                            ),
-                        );
-                    }
-                } else if !web || !has_host {
-                    self.error(f, format!("'{}' must be a valid http or https URI", f.key));
+            Ok(u) if any_scheme => {
+                if !u.is_web() {
+                    self.warn(
+                        f,
+                        format!(
+                            "'{}' uses the scheme '{}'; RCS clients open http and https links",
+                            f.key, u.scheme
+                        ),
+                    );
                 }
             }
+            Ok(u) if !u.is_web() => {
+                let why = if u.host.is_none_or(str::is_empty)
+                    && (u.scheme.eq_ignore_ascii_case("http")
+                        || u.scheme.eq_ignore_ascii_case("https"))
+                {
+                    "it has no host".to_string()
+                } else {
+                    format!("its scheme is '{}'", u.scheme)
+                };
+                self.error(
+                    f,
+                    format!("'{}' must be a valid http or https URI: {why}", f.key),
+                );
+            }
+            Ok(_) => {}
         }
     }
 
     fn unknown_keys(
         &mut self,
         obj: &'a Map<String, Value>,
-        known: &mut dyn Iterator<Item = &'static Field>,
-        what: &str,
+        known: &[&'static [Field]],
+        what: &dyn Fn() -> String,
     ) {
-        let known: Vec<&'static str> = known.map(|f| f.key).collect();
         for key in obj.keys() {
-            if !known.contains(&key.as_str()) {
+            if !known.iter().any(|fs| fs.iter().any(|f| f.key == key)) {
                 self.push(
                     Severity::Warning,
                     Some(key),
                     key,
-                    format!("'{key}' is not a field of {what}; it is kept as it is"),
+                    format!("'{key}' is not a field of {}; it is kept as it is", what()),
                 );
             }
         }
@@ -623,7 +631,9 @@ impl<'a> Walker<'a> {
         if ct == ChoiceType::CreateCalendarEvent {
             self.event_times(obj);
         }
-        self.unknown_keys(obj, &mut ct.fields(), &format!("{} choices", ct.as_str()));
+        self.unknown_keys(obj, &[CHOICE_FIELDS, ct.own_fields()], &|| {
+            format!("{} choices", ct.as_str())
+        });
     }
 
     /// endTime after startTime (an error at endTime); a start in the past (a warning).
@@ -662,7 +672,7 @@ impl<'a> Walker<'a> {
         for f in CARD_FIELDS {
             self.field(obj, f, ctx);
         }
-        self.unknown_keys(obj, &mut CARD_FIELDS.iter(), "a carousel card");
+        self.unknown_keys(obj, &[CARD_FIELDS], &|| "a carousel card".to_string());
     }
 
     fn failover(&mut self, obj: &'a Map<String, Value>, fk: FailoverKind) {
@@ -684,16 +694,27 @@ impl<'a> Walker<'a> {
         for f in fields {
             self.field(obj, f, ctx);
         }
-        self.unknown_keys(obj, &mut fields.iter(), fk.key());
+        self.unknown_keys(obj, &[fields], &|| fk.key().to_string());
     }
 }
 
 /// The number of UTF-16 code units of `s`: the unit the API's lengths are counted in.
 pub fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        return s.len();
-    }
-    s.chars().map(char::len_utf16).sum()
+    // Every character starts with a byte that is not a continuation byte (10xxxxxx); those
+    // of four bytes (lead byte 11110xxx) take two UTF-16 units.
+    count_bytes(s.as_bytes(), |b| {
+        u8::from((b & 0xC0) != 0x80) + u8::from(b >= 0xF0)
+    })
+}
+
+/// Sums `f` (0, 1 or 2) over the bytes, in chunks small enough to count in a `u8`, which
+/// the compiler turns into wide vector operations.
+#[inline]
+fn count_bytes(bytes: &[u8], f: impl Fn(u8) -> u8 + Copy) -> usize {
+    bytes
+        .chunks(127)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |acc, &b| acc + f(b))))
+        .sum()
 }
 
 /// "a string", "a number", …: a value's JSON type, for messages.
@@ -761,6 +782,14 @@ fn decimal_places(v: &Value) -> usize {
 /// building the string.
 pub fn json_len(v: &Value) -> usize {
     fn str_len(s: &str) -> usize {
+        // Bytes that need escaping are rare: count them branch-free (it vectorizes), and
+        // look closer only when there are any.
+        let special = count_bytes(s.as_bytes(), |b| {
+            u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\')
+        });
+        if special == 0 {
+            return s.len() + 2;
+        }
         let mut n = 2;
         for b in s.bytes() {
             n += match b {

@@ -117,7 +117,7 @@ impl fmt::Display for RequestLog {
             or_dash(&self.message_guid),
         )?;
         if let Some(note) = &self.note {
-            write!(f, " ({})", shown_long(note))?;
+            write!(f, " ({})", shown_line(note))?;
         }
         Ok(())
     }
@@ -133,10 +133,10 @@ impl fmt::Display for CallbackLog {
             shown(&self.message_guid),
             shown(&self.status),
             shown(&self.channel),
-            shown_long(&self.url),
+            shown_line(&self.url),
         )?;
         match (&self.problem, self.answer) {
-            (Some(problem), _) => write!(f, ": not delivered: {}", shown_long(problem)),
+            (Some(problem), _) => write!(f, ": not delivered: {}", shown_line(problem)),
             (None, Some(code)) => write!(f, ": {code}"),
             (None, None) => Ok(()),
         }
@@ -153,7 +153,7 @@ impl fmt::Display for SandboxEvent {
 }
 
 /// Like [`shown`], for notes and URLs, which may run longer.
-fn shown_long(s: &str) -> String {
+pub fn shown_line(s: &str) -> String {
     let v: String = visible(s)
         .chars()
         .map(|c| match c {

@@ -119,6 +119,13 @@ fn assert_uuid_v4(s: &str) {
 #[tokio::test]
 async fn every_vendor_example_is_accepted_with_a_fresh_uuid_v4() {
     let (sb, events) = start(config()).await;
+    let profile = sb.profile();
+    assert_eq!(profile.base_url, sb.base_url());
+    assert_eq!(
+        (profile.username.as_str(), profile.password.expose()),
+        (USER, PASS)
+    );
+    assert!(profile.is_sandbox);
     let mut guids = Vec::new();
     for name in ["text.json", "media.json", "card.json", "carousel.json"] {
         let body = example(name);

@@ -143,6 +143,21 @@ impl RunningSandbox {
         format!("http://{}", self.addr)
     }
 
+    /// A client profile that sends to this sandbox (named `sandbox`, marked as one, so the
+    /// composer asks no confirmation and labels it as delivering nothing).
+    pub fn profile(&self) -> crate::client::Profile {
+        crate::client::Profile {
+            name: "sandbox".to_string(),
+            base_url: self.base_url(),
+            username: self.username.clone(),
+            password: crate::client::Secret::new(self.password.clone()),
+            allow_insecure: false,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            is_sandbox: true,
+        }
+    }
+
     /// Stops accepting connections, lets requests in flight finish (at most a few seconds),
     /// and cancels pending delivery updates.
     pub async fn shutdown(self) {

@@ -688,13 +688,13 @@ async fn a_dead_callback_is_logged_and_the_sandbox_keeps_serving() {
 #[tokio::test]
 async fn stopping_the_sandbox_cancels_pending_updates() {
     let (sb, _) = start(SandboxConfig {
-        delivery_step: Duration::from_millis(300),
+        delivery_step: Duration::from_secs(1),
         ..config()
     })
     .await;
     let (_, mut listener) = send_with_callback(&sb, example("card.json")).await;
     sb.shutdown().await;
-    let got = tokio::time::timeout(Duration::from_millis(1200), listener.updates.recv()).await;
+    let got = tokio::time::timeout(Duration::from_millis(1500), listener.updates.recv()).await;
     assert!(got.is_err(), "an update after shutdown: {got:?}");
 }
 

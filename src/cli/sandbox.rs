@@ -9,11 +9,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `eprintln!` without its panic when standard error is closed.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, $($arg)*);
+    }};
+}
+
 pub fn run_sandbox(args: &SandboxArgs) -> ExitCode {
     match runtime() {
         Ok(rt) => rt.block_on(sandbox_main(args)),
         Err(e) => {
-            eprintln!("rcs-composer sandbox: cannot start the async runtime: {e}");
+            warn!("rcs-composer sandbox: cannot start the async runtime: {e}");
             ExitCode::from(2)
         }
     }
@@ -23,7 +31,7 @@ pub fn run_listen(args: &ListenArgs) -> ExitCode {
     match runtime() {
         Ok(rt) => rt.block_on(listen_main(args)),
         Err(e) => {
-            eprintln!("rcs-composer listen: cannot start the async runtime: {e}");
+            warn!("rcs-composer listen: cannot start the async runtime: {e}");
             ExitCode::from(2)
         }
     }
@@ -81,7 +89,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
     let given = match given_credentials(args) {
         Ok(g) => g,
         Err(e) => {
-            eprintln!("rcs-composer sandbox: {e}");
+            warn!("rcs-composer sandbox: {e}");
             return ExitCode::from(2);
         }
     };
@@ -98,7 +106,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
     let mut stop = match StopSignal::new() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("rcs-composer sandbox: cannot watch for Ctrl-C: {e}");
+            warn!("rcs-composer sandbox: cannot watch for Ctrl-C: {e}");
             return ExitCode::from(2);
         }
     };
@@ -106,7 +114,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
     let running = match sandbox::start_with_log(config, &args.listen, sink).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", bind_error("sandbox", &args.listen, &e));
+            warn!("{}", bind_error("sandbox", &args.listen, &e));
             return ExitCode::from(2);
         }
     };
@@ -125,7 +133,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
         out("  API secret: the one given with --password");
     }
     if !running.addr.ip().is_loopback() {
-        eprintln!(
+        warn!(
             "rcs-composer sandbox: warning: {} is not a loopback address; anyone who can \
              reach it can use this sandbox",
             running.addr
@@ -148,7 +156,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
     );
     stop.wait().await;
     running.shutdown().await;
-    eprintln!("rcs-composer sandbox: stopped");
+    warn!("rcs-composer sandbox: stopped");
     ExitCode::SUCCESS
 }
 
@@ -161,20 +169,22 @@ async fn listen_main(args: &ListenArgs) -> ExitCode {
     let mut stop = match StopSignal::new() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("rcs-composer listen: cannot watch for Ctrl-C: {e}");
+            warn!("rcs-composer listen: cannot watch for Ctrl-C: {e}");
             return ExitCode::from(2);
         }
     };
     let on_reject: sandbox::log::RejectSink = Arc::new(|what| {
-        eprintln!(
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
             "rcs-composer listen: refused: {}",
             sandbox::log::shown_line(&what)
-        )
+        );
     });
     let mut listener = match sandbox::start_listener_with_log(&args.listen, on_reject).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{}", bind_error("listen", &args.listen, &e));
+            warn!("{}", bind_error("listen", &args.listen, &e));
             return ExitCode::from(2);
         }
     };
@@ -196,7 +206,7 @@ async fn listen_main(args: &ListenArgs) -> ExitCode {
         }
     }
     listener.shutdown().await;
-    eprintln!("rcs-composer listen: stopped");
+    warn!("rcs-composer listen: stopped");
     ExitCode::SUCCESS
 }
 

@@ -106,7 +106,9 @@ pub fn refusal(url: &str, allow_remote: bool) -> Option<String> {
     }
     let loopback = match parsed.host() {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            IpAddr::V6(ip).is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         Some(url::Host::Domain(d)) => {
             let d = d.trim_end_matches('.').to_ascii_lowercase();
             d == "localhost" || d.ends_with(".localhost")
@@ -326,6 +328,7 @@ mod tests {
             "http://127.0.0.1:9/cb",
             "http://127.8.9.10/cb",
             "http://[::1]:9/",
+            "http://[::ffff:127.0.0.1]:9/",
             "http://localhost:8643/x",
             "https://LOCALHOST./x",
             "http://api.localhost/x",

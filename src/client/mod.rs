@@ -258,7 +258,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
         drop(response);
         let latency = started.elapsed();
-        let text = classify::body_text(&buf);
+        let text = scrub(classify::body_text(&buf), profile);
         let result = match failure {
             Some(reason) => SendResult::Network { reason },
             None => ctx.classify(status, &headers, &text, truncated),
@@ -286,6 +286,27 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
             },
         ),
     }
+}
+
+/// `text` with the secret (and the Basic credentials carrying it) replaced by `***`, in case
+/// a server echoes the request's Authorization back: the answer is shown and kept in the
+/// history, the secret must not be. Secrets shorter than 4 characters are not searched for,
+/// as they would match ordinary text.
+fn scrub(text: String, profile: &Profile) -> String {
+    use base64::Engine as _;
+    let secret = profile.password.expose();
+    if secret.len() < 4 {
+        return text;
+    }
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{}", profile.username, secret));
+    let mut text = text;
+    for needle in [basic.as_str(), secret] {
+        if text.contains(needle) {
+            text = text.replace(needle, "***");
+        }
+    }
+    text
 }
 
 /// `s` with every control character made visible, so a hostile body cannot move the

@@ -165,7 +165,10 @@ fn api_server() -> Server {
                 &json!({"status": "error", "message": "Invalid credentials"}),
             );
         }
-        json_answer("200 OK", &success_body("550e8400-e29b-41d4-a716-446655440000"))
+        json_answer(
+            "200 OK",
+            &success_body("550e8400-e29b-41d4-a716-446655440000"),
+        )
     })
 }
 
@@ -183,7 +186,9 @@ fn profile(base_url: &str) -> Profile {
 }
 
 fn example(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/examples")
+        .join(name);
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
 }
 
@@ -201,7 +206,10 @@ async fn success_posts_json_with_basic_auth_and_reads_guids() {
         SendResult::Accepted { message, results } => {
             assert_eq!(message, "Message successfully queued");
             assert_eq!(results.len(), 1);
-            assert_eq!(results[0].message_guid, "550e8400-e29b-41d4-a716-446655440000");
+            assert_eq!(
+                results[0].message_guid,
+                "550e8400-e29b-41d4-a716-446655440000"
+            );
             assert_eq!(results[0].destination, "15559876543");
             assert_eq!(results[0].status, "success");
         }
@@ -225,7 +233,10 @@ async fn base_url_with_a_path_and_trailing_slash() {
         &example("text.json"),
     )
     .await;
-    assert_eq!(server.seen()[0].request_line, "POST /api/v5/messages HTTP/1.1");
+    assert_eq!(
+        server.seen()[0].request_line,
+        "POST /api/v5/messages HTTP/1.1"
+    );
     assert!(o.is_success(), "{:?}", o.result);
 }
 
@@ -258,7 +269,11 @@ async fn rejected_maps_each_field_to_a_path() {
     let paths: Vec<String> = issues.iter().map(|i| i.path.to_string()).collect();
     assert_eq!(
         paths,
-        ["cards.0.mediaUrl", "cards.1.choices.0.url", "cards.2.choices.1.latitude"]
+        [
+            "cards.0.mediaUrl",
+            "cards.1.choices.0.url",
+            "cards.2.choices.1.latitude"
+        ]
     );
     assert_eq!(
         issues[1].path.segments(),
@@ -272,16 +287,26 @@ async fn rejected_maps_each_field_to_a_path() {
     );
     assert_eq!(issues[1].path, FieldPath::parse("cards.1.choices.0.url"));
     assert_eq!(issues[0].description, "mediaUrl");
-    assert_eq!(issues[2].message, "When choice type is SHOW_LOCATION, 'latitude' is required");
+    assert_eq!(
+        issues[2].message,
+        "When choice type is SHOW_LOCATION, 'latitude' is required"
+    );
 }
 
 #[tokio::test]
 async fn unauthorized_and_forbidden_say_what_to_check() {
     let server = serve(|req| {
         if req.request_line.contains("/forbidden/") {
-            json_answer("403 Forbidden", &json!({"status": "error", "message": "IP not allowed"}))
+            json_answer(
+                "403 Forbidden",
+                &json!({"status": "error", "message": "IP not allowed"}),
+            )
         } else {
-            Act::Respond(http("401 Unauthorized", &[("WWW-Authenticate", "Basic")], b""))
+            Act::Respond(http(
+                "401 Unauthorized",
+                &[("WWW-Authenticate", "Basic")],
+                b"",
+            ))
         }
     });
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
@@ -289,8 +314,14 @@ async fn unauthorized_and_forbidden_say_what_to_check() {
     let SendResult::AuthFailed { hint } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(hint.contains("API key") && hint.contains("secret"), "{hint}");
-    assert!(hint.contains("IP address") && hint.contains("'test'"), "{hint}");
+    assert!(
+        hint.contains("API key") && hint.contains("secret"),
+        "{hint}"
+    );
+    assert!(
+        hint.contains("IP address") && hint.contains("'test'"),
+        "{hint}"
+    );
 
     let o = client::send(
         &profile(&format!("{}/forbidden", server.base_url())),
@@ -305,7 +336,10 @@ async fn unauthorized_and_forbidden_say_what_to_check() {
         hint.contains("IP address") && hint.contains("vendor portal"),
         "{hint}"
     );
-    assert!(hint.contains("IP not allowed"), "the server's words too: {hint}");
+    assert!(
+        hint.contains("IP not allowed"),
+        "the server's words too: {hint}"
+    );
 }
 
 #[tokio::test]
@@ -314,18 +348,29 @@ async fn wrong_credentials_are_refused_right_ones_accepted() {
     let mut p = profile(&server.base_url());
     p.password = Secret::new("wrong-secret");
     let o = client::send(&p, &example("text.json")).await;
-    assert!(matches!(o.result, SendResult::AuthFailed { .. }), "{:?}", o.result);
+    assert!(
+        matches!(o.result, SendResult::AuthFailed { .. }),
+        "{:?}",
+        o.result
+    );
     assert_eq!(o.status, Some(401));
     let o = client::send(&profile(&server.base_url()), &example("text.json")).await;
     assert!(o.is_success(), "{:?}", o.result);
-    assert_eq!(server.seen()[0].headers["authorization"], basic(USER, "wrong-secret"));
+    assert_eq!(
+        server.seen()[0].headers["authorization"],
+        basic(USER, "wrong-secret")
+    );
 }
 
 #[tokio::test]
 async fn rate_limited_carries_retry_after() {
     let server = serve(|req| {
         if req.request_line.contains("/with/") {
-            Act::Respond(http("429 Too Many Requests", &[("Retry-After", "120")], b"slow down"))
+            Act::Respond(http(
+                "429 Too Many Requests",
+                &[("Retry-After", "120")],
+                b"slow down",
+            ))
         } else {
             Act::Respond(http("429 Too Many Requests", &[], b""))
         }
@@ -337,7 +382,10 @@ async fn rate_limited_carries_retry_after() {
         other => panic!("{other:?}"),
     }
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
-    assert!(matches!(o.result, SendResult::RateLimited { retry_after: None }));
+    assert!(matches!(
+        o.result,
+        SendResult::RateLimited { retry_after: None }
+    ));
     assert_eq!(server.seen().len(), 2, "no automatic retry after a 429");
 }
 
@@ -356,17 +404,33 @@ async fn html_error_page_is_unexpected_with_its_first_lines() {
     let SendResult::Unexpected { summary } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(summary.starts_with("HTTP 500 Internal Server Error"), "{summary}");
+    assert!(
+        summary.starts_with("HTTP 500 Internal Server Error"),
+        "{summary}"
+    );
     assert!(summary.contains("text/html"), "{summary}");
-    assert!(summary.contains("<title>500 Internal Server Error</title>"), "{summary}");
+    assert!(
+        summary.contains("<title>500 Internal Server Error</title>"),
+        "{summary}"
+    );
     assert_eq!(o.response_body, page);
 }
 
 #[tokio::test]
 async fn a_200_that_is_not_the_apis_json_is_unexpected() {
-    let server = serve(|_| Act::Respond(http("200 OK", &[("Content-Type", "text/html")], b"<p>login</p>")));
+    let server = serve(|_| {
+        Act::Respond(http(
+            "200 OK",
+            &[("Content-Type", "text/html")],
+            b"<p>login</p>",
+        ))
+    });
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
-    assert!(matches!(o.result, SendResult::Unexpected { .. }), "{:?}", o.result);
+    assert!(
+        matches!(o.result, SendResult::Unexpected { .. }),
+        "{:?}",
+        o.result
+    );
 }
 
 #[tokio::test]
@@ -404,7 +468,10 @@ async fn a_server_closing_mid_response_is_reported() {
         panic!("{:?}", o.result)
     };
     assert!(reason.contains("closed mid-response"), "{reason}");
-    assert!(reason.contains("HTTP 200") && reason.contains("10 bytes"), "{reason}");
+    assert!(
+        reason.contains("HTTP 200") && reason.contains("10 bytes"),
+        "{reason}"
+    );
     assert_eq!(o.status, Some(200));
 
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
@@ -427,7 +494,11 @@ async fn escape_sequences_in_answers_are_made_visible() {
                 ]}),
             )
         } else {
-            Act::Respond(http("502 Bad Gateway", &[("Content-Type", "text/plain")], hostile.as_bytes()))
+            Act::Respond(http(
+                "502 Bad Gateway",
+                &[("Content-Type", "text/plain")],
+                hostile.as_bytes(),
+            ))
         }
     });
     let bad = |s: &str| s.chars().any(|c| c != '\n' && c != '\t' && c.is_control());
@@ -436,7 +507,10 @@ async fn escape_sequences_in_answers_are_made_visible() {
         panic!("{:?}", o.result)
     };
     assert!(!bad(summary), "{summary:?}");
-    assert!(summary.contains("␛[2J␛[H␛]0;owned␇⟨U+009B⟩31mred"), "{summary:?}");
+    assert!(
+        summary.contains("␛[2J␛[H␛]0;owned␇⟨U+009B⟩31mred"),
+        "{summary:?}"
+    );
     assert_eq!(o.response_body, hostile, "the raw body is kept as it came");
     assert!(!bad(&client::visible(&o.response_body)));
 
@@ -451,7 +525,13 @@ async fn escape_sequences_in_answers_are_made_visible() {
 #[tokio::test]
 async fn a_5_mb_answer_is_cut_at_1_mb() {
     let big = "x".repeat(5 * 1024 * 1024);
-    let server = serve(move |_| Act::Respond(http("200 OK", &[("Content-Type", "text/plain")], big.as_bytes())));
+    let server = serve(move |_| {
+        Act::Respond(http(
+            "200 OK",
+            &[("Content-Type", "text/plain")],
+            big.as_bytes(),
+        ))
+    });
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
     assert!(o.truncated);
     assert_eq!(o.response_body.len(), client::MAX_BODY_BYTES);
@@ -469,7 +549,10 @@ async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
     let SendResult::Refused { reason } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(reason.contains("example.invalid") && reason.contains("allow_insecure"), "{reason}");
+    assert!(
+        reason.contains("example.invalid") && reason.contains("allow_insecure"),
+        "{reason}"
+    );
     assert!(reason.contains("https"), "{reason}");
     assert_eq!((o.status, o.latency), (None, Duration::ZERO));
 
@@ -481,7 +564,10 @@ async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
     let SendResult::Network { reason } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(reason.contains("name not resolved") && reason.contains("example.invalid"), "{reason}");
+    assert!(
+        reason.contains("name not resolved") && reason.contains("example.invalid"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -494,7 +580,10 @@ async fn connection_refused_in_words() {
     let SendResult::Network { reason } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(reason.contains("connection refused") && reason.contains(&port.to_string()), "{reason}");
+    assert!(
+        reason.contains("connection refused") && reason.contains(&port.to_string()),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -520,8 +609,16 @@ async fn tls_failure_in_words() {
 #[tokio::test]
 async fn an_echoed_secret_is_scrubbed_from_the_answer() {
     let server = serve(|req| {
-        let auth = req.headers.get("authorization").cloned().unwrap_or_default();
-        Act::Respond(http("500 Internal Server Error", &[], format!("you sent {auth} / {SECRET}").as_bytes()))
+        let auth = req
+            .headers
+            .get("authorization")
+            .cloned()
+            .unwrap_or_default();
+        Act::Respond(http(
+            "500 Internal Server Error",
+            &[],
+            format!("you sent {auth} / {SECRET}").as_bytes(),
+        ))
     });
     let o = client::send(&profile(&server.base_url()), &json!({})).await;
     let encoded = basic(USER, SECRET);
@@ -530,7 +627,10 @@ async fn an_echoed_secret_is_scrubbed_from_the_answer() {
     let SendResult::Unexpected { summary } = &o.result else {
         panic!("{:?}", o.result)
     };
-    assert!(!summary.contains(SECRET) && summary.contains("you sent Basic ***"), "{summary}");
+    assert!(
+        !summary.contains(SECRET) && summary.contains("you sent Basic ***"),
+        "{summary}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -625,8 +725,17 @@ fn headless_send_success_prints_guid_and_records_history() {
     let (code, out, err) = home.run(&["send", &draft]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("HTTP 200 OK in "), "{out}");
-    assert!(out.contains("550e8400-e29b-41d4-a716-446655440000"), "{out}");
-    assert!(out.contains(&format!("POST {}/v5/messages (profile 'local'", server.base_url())), "{out}");
+    assert!(
+        out.contains("550e8400-e29b-41d4-a716-446655440000"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "POST {}/v5/messages (profile 'local'",
+            server.base_url()
+        )),
+        "{out}"
+    );
 
     let (code, out, err) = home.run(&["send", "--format", "json", &draft]);
     assert_eq!(code, 0, "{out}\n{err}");
@@ -634,7 +743,10 @@ fn headless_send_success_prints_guid_and_records_history() {
     assert_eq!(v["kind"], "accepted");
     assert_eq!(v["status"], 200);
     assert_eq!(v["response"]["status"], "success");
-    assert_eq!(v["message_guids"][0], "550e8400-e29b-41d4-a716-446655440000");
+    assert_eq!(
+        v["message_guids"][0],
+        "550e8400-e29b-41d4-a716-446655440000"
+    );
 
     // The history: two lines, newest first when read, with what was sent and answered.
     let text = std::fs::read_to_string(home.history_file()).unwrap();
@@ -665,7 +777,9 @@ fn headless_exit_codes() {
                         "data": [{"field": "cards.1.mediaUrl", "description": "mediaUrl",
                                   "message": "'mediaUrl' is required"}]}),
             ),
-            Some("server-500") => Act::Respond(http("500 Internal Server Error", &[], b"<html>down</html>")),
+            Some("server-500") => {
+                Act::Respond(http("500 Internal Server Error", &[], b"<html>down</html>"))
+            }
             Some("server-403") => Act::Respond(http("403 Forbidden", &[], b"")),
             _ => json_answer("200 OK", &success_body("g-1")),
         }
@@ -688,7 +802,10 @@ fn headless_exit_codes() {
     assert_eq!(v["response"]["data"][0]["field"], "cards.1.mediaUrl");
     let (code, out, _) = home.run(&["send", &d]);
     assert_eq!(code, 1);
-    assert!(out.contains(": cards.1.mediaUrl: error (server): 'mediaUrl' is required"), "{out}");
+    assert!(
+        out.contains(": cards.1.mediaUrl: error (server): 'mediaUrl' is required"),
+        "{out}"
+    );
 
     // 1: 403.
     let d = write_draft(&home, "b.json", &with_text("server-403"));
@@ -703,12 +820,18 @@ fn headless_exit_codes() {
     let d = write_draft(&home, "c.json", &invalid);
     let (code, out, err) = home.run(&["send", &d]);
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(err.contains("messageText") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("messageText") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(server.seen().len(), before);
     let (code, out, _) = home.run(&["send", "--format", "json", &d]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!((v["kind"].as_str(), v["sent"].as_bool()), (Some("invalid"), Some(false)));
+    assert_eq!(
+        (v["kind"].as_str(), v["sent"].as_bool()),
+        (Some("invalid"), Some(false))
+    );
     assert_eq!(server.seen().len(), before);
     // --force sends it anyway.
     let (code, out, err) = home.run(&["send", "--force", &d]);
@@ -719,10 +842,17 @@ fn headless_exit_codes() {
     let d = write_draft(&home, "d.json", &with_text("server-500"));
     let (code, out, _) = home.run(&["send", &d]);
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("HTTP 500") && out.contains("<html>down</html>"), "{out}");
+    assert!(
+        out.contains("HTTP 500") && out.contains("<html>down</html>"),
+        "{out}"
+    );
 
     // 3: nothing listening.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let ok = write_draft(&home, "ok.json", &example("text.json"));
     let url = format!("http://127.0.0.1:{port}");
     let (code, out, _) = home.run(&["send", "--base-url", &url, &ok]);
@@ -746,12 +876,16 @@ fn headless_exit_codes() {
     // 2: the secret's variable is not set.
     let (code, _, err) = home.run_env(&["send", &ok], &[]);
     assert_eq!(code, 2);
-    assert!(err.contains("TEST_SECRET") && err.contains("password_env"), "{err}");
+    assert!(
+        err.contains("TEST_SECRET") && err.contains("password_env"),
+        "{err}"
+    );
 }
 
 #[test]
 fn headless_bad_config_names_file_and_line() {
-    let home = Home::new("[profiles.x]\nbase_url = \"https://h.example\"\ntimeout_secs = \"thirty\"\n");
+    let home =
+        Home::new("[profiles.x]\nbase_url = \"https://h.example\"\ntimeout_secs = \"thirty\"\n");
     let (code, _, err) = home.run(&["send", "assets/examples/text.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("config.toml:3:"), "{err}");
@@ -802,20 +936,35 @@ fn dry_run_and_curl_print_the_request_without_the_secret() {
 
     let (code, out, err) = home.run(&["send", "--dry-run", "assets/examples/text.json"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.starts_with(&format!("POST {}/v5/messages\n", server.base_url())), "{out}");
-    assert!(out.contains("Authorization: Basic <test-api-key:secret, not shown>"), "{out}");
+    assert!(
+        out.starts_with(&format!("POST {}/v5/messages\n", server.base_url())),
+        "{out}"
+    );
+    assert!(
+        out.contains("Authorization: Basic <test-api-key:secret, not shown>"),
+        "{out}"
+    );
     assert!(out.contains("Content-Type: application/json"), "{out}");
     assert!(out.contains("\"messageText\":\"Hello from RCS!\""), "{out}");
     assert!(!out.contains(SECRET) && !err.contains(SECRET));
 
     let (code, curl, err) = home.run(&["send", "--curl", "assets/examples/text.json"]);
     assert_eq!(code, 0, "{curl}\n{err}");
-    assert!(curl.contains(&format!("--user \"{USER}:$RCS_COMPOSER_PASSWORD\"")), "{curl}");
+    assert!(
+        curl.contains(&format!("--user \"{USER}:$RCS_COMPOSER_PASSWORD\"")),
+        "{curl}"
+    );
     assert!(!curl.contains(SECRET));
     assert!(!marker.exists(), "the password command ran for a dry run");
     assert!(server.seen().is_empty(), "a dry run sent something");
 
-    let (code, out, _) = home.run(&["send", "--dry-run", "--format", "json", "assets/examples/text.json"]);
+    let (code, out, _) = home.run(&[
+        "send",
+        "--dry-run",
+        "--format",
+        "json",
+        "assets/examples/text.json",
+    ]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["method"], "POST");
@@ -830,7 +979,11 @@ fn dry_run_and_curl_print_the_request_without_the_secret() {
             .env("RCS_COMPOSER_PASSWORD", SECRET)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let seen = server.seen();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].request_line, "POST /v5/messages HTTP/1.1");
@@ -851,7 +1004,11 @@ fn dry_run_and_curl_print_the_request_without_the_secret() {
 fn the_secret_is_in_no_file_the_app_wrote_nor_its_output() {
     // An API that echoes the credentials back, answering each class of outcome.
     let server = serve(|req| {
-        let auth = req.headers.get("authorization").cloned().unwrap_or_default();
+        let auth = req
+            .headers
+            .get("authorization")
+            .cloned()
+            .unwrap_or_default();
         let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
         match body["messageText"].as_str() {
             Some("400") => json_answer(
@@ -860,9 +1017,16 @@ fn the_secret_is_in_no_file_the_app_wrote_nor_its_output() {
                     {"field": "messageText", "description": auth, "message": SECRET}]}),
             ),
             Some("401") => json_answer("401 Unauthorized", &json!({"message": auth})),
-            Some("500") => Act::Respond(http("500 Internal Server Error", &[], format!("{auth} {SECRET}").as_bytes())),
-            _ => json_answer("200 OK", &json!({"status": "success", "message": auth,
-                "data": {"results": [{"messageGUID": SECRET, "destination": auth, "status": "success"}]}})),
+            Some("500") => Act::Respond(http(
+                "500 Internal Server Error",
+                &[],
+                format!("{auth} {SECRET}").as_bytes(),
+            )),
+            _ => json_answer(
+                "200 OK",
+                &json!({"status": "success", "message": auth,
+                "data": {"results": [{"messageGUID": SECRET, "destination": auth, "status": "success"}]}}),
+            ),
         }
     });
     let home = Home::for_server(&server);
@@ -882,7 +1046,10 @@ fn the_secret_is_in_no_file_the_app_wrote_nor_its_output() {
     outputs.push_str(&stdin_send.1);
     let encoded = basic(USER, SECRET);
     let encoded = encoded.trim_start_matches("Basic ").to_string();
-    assert!(!outputs.contains(SECRET) && !outputs.contains(&encoded), "{outputs}");
+    assert!(
+        !outputs.contains(SECRET) && !outputs.contains(&encoded),
+        "{outputs}"
+    );
     let history = std::fs::read_to_string(home.history_file()).unwrap();
     assert_eq!(history.lines().count(), 8);
     for (path, bytes) in home.all_files() {

@@ -266,7 +266,9 @@ fn print_human(file: &str, o: &SendOutcome) {
                 "rate limited (HTTP 429): retry after {r} (seconds, or a date). Nothing was sent \
                  again automatically.\n"
             )),
-            None => s.push_str("rate limited (HTTP 429), with no Retry-After: wait before sending again\n"),
+            None => s.push_str(
+                "rate limited (HTTP 429), with no Retry-After: wait before sending again\n",
+            ),
         },
         SendResult::Unexpected { summary } => {
             s.push_str(&format!("unexpected answer: {summary}\n"))
@@ -363,7 +365,10 @@ fn print_json(v: &Value) {
     for c in text.chars() {
         if c == '\u{7f}'
             || ('\u{80}'..='\u{9f}').contains(&c)
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{061c}')
+            || matches!(
+                c,
+                '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{061c}'
+            )
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
         {

@@ -46,7 +46,11 @@ impl Context {
 
     /// A transport failure in words. `answer` is the status and the bytes already read when
     /// the failure came while reading the body.
-    pub(super) fn describe_error(&self, e: &reqwest::Error, answer: Option<(u16, usize)>) -> String {
+    pub(super) fn describe_error(
+        &self,
+        e: &reqwest::Error,
+        answer: Option<(u16, usize)>,
+    ) -> String {
         let chain = chain_text(e);
         let lower = chain.to_ascii_lowercase();
         let io_kind = io_kind(e);
@@ -179,9 +183,11 @@ impl Context {
                 SendResult::AuthFailed { hint }
             }
             429 => SendResult::RateLimited {
-                retry_after: headers
-                    .get(reqwest::header::RETRY_AFTER)
-                    .map(|v| visible(&String::from_utf8_lossy(v.as_bytes())).trim().to_string()),
+                retry_after: headers.get(reqwest::header::RETRY_AFTER).map(|v| {
+                    visible(&String::from_utf8_lossy(v.as_bytes()))
+                        .trim()
+                        .to_string()
+                }),
             },
             200..=299 => match &json {
                 Some(j) if j.get("status").and_then(Value::as_str) == Some("success") => {
@@ -196,9 +202,7 @@ impl Context {
                         j.get("status")
                             .map(|s| visible(&s.to_string()))
                             .unwrap_or_else(|| "missing".into()),
-                        server_message
-                            .map(|m| format!(": {m}"))
-                            .unwrap_or_default()
+                        server_message.map(|m| format!(": {m}")).unwrap_or_default()
                     ),
                 },
                 None => self.unexpected(status, headers, text, truncated),
@@ -224,13 +228,14 @@ impl Context {
         let code = status.as_u16();
         let reason = status.canonical_reason().unwrap_or("");
         let mut summary = format!("HTTP {code} {reason}").trim_end().to_string();
-        if (300..400).contains(&code) {
-            if let Some(loc) = headers.get(reqwest::header::LOCATION) {
-                summary.push_str(&format!(
-                    ", redirecting to {} (not followed: check base_url)",
-                    visible(&String::from_utf8_lossy(loc.as_bytes()))
-                ));
-            }
+        if let Some(loc) = headers
+            .get(reqwest::header::LOCATION)
+            .filter(|_| (300..400).contains(&code))
+        {
+            summary.push_str(&format!(
+                ", redirecting to {} (not followed: check base_url)",
+                visible(&String::from_utf8_lossy(loc.as_bytes()))
+            ));
         }
         let kind = headers
             .get(reqwest::header::CONTENT_TYPE)
@@ -249,7 +254,11 @@ impl Context {
                 }
             };
             summary.push_str(&format!(" from {}: {what}. It begins:", self.host));
-            for line in text.lines().filter(|l| !l.trim().is_empty()).take(SUMMARY_LINES) {
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(SUMMARY_LINES)
+            {
                 let cut: String = line.chars().take(SUMMARY_LINE_CHARS).collect();
                 let more = if cut.len() < line.len() { "…" } else { "" };
                 summary.push_str(&format!("\n  {}{more}", visible(cut.trim_end())));

@@ -222,8 +222,8 @@ mod tests {
 
     #[test]
     fn url_is_base_plus_v5_messages() {
-        let r = PreparedRequest::new(&profile("https://h.example/api/", false), &"x".into())
-            .unwrap();
+        let r =
+            PreparedRequest::new(&profile("https://h.example/api/", false), &"x".into()).unwrap();
         assert_eq!(r.url, "https://h.example/api/v5/messages");
     }
 
@@ -236,7 +236,10 @@ mod tests {
         assert!(!d.contains("s3cr3t") && !c.contains("s3cr3t"));
         assert!(d.starts_with("POST https://h.example/v5/messages\n"), "{d}");
         assert!(d.contains("Authorization: Basic <"), "{d}");
-        assert!(c.contains(r#"--user "key\$\`\"\\:$RCS_COMPOSER_PASSWORD""#), "{c}");
+        assert!(
+            c.contains(r#"--user "key\$\`\"\\:$RCS_COMPOSER_PASSWORD""#),
+            "{c}"
+        );
         assert!(c.contains("--max-time 2.500"), "{c}");
         assert!(
             c.contains(r#"--data-binary '{"messageText":"it'\''s \"quoted\" $HOME"}'"#),

@@ -161,7 +161,11 @@ fn unknown_profile_text(
         Some(p) => format!(
             "{}: {whence} profile '{name}'{}; the profiles are: {}",
             p.display(),
-            if from_default { ", which is not defined" } else { "" },
+            if from_default {
+                ", which is not defined"
+            } else {
+                ""
+            },
             available.join(", ")
         ),
     }
@@ -445,7 +449,11 @@ fn check_profile(
         let l = at("password_command", s.span());
         let v = s.into_inner();
         if v.trim().is_empty() {
-            return Err(field_err("password_command", l, "the command is empty".into()));
+            return Err(field_err(
+                "password_command",
+                l,
+                "the command is empty".into(),
+            ));
         }
         sources.push((PasswordSource::Command(v), l));
     }
@@ -511,9 +519,8 @@ fn check_profile(
 /// A base URL must be an absolute http(s) URL with a host and nothing after the path.
 pub fn check_base_url(v: &str) -> Result<(), String> {
     let v = v.trim();
-    let url = url::Url::parse(v).map_err(|e| {
-        format!("{v:?} is not a URL ({e}); write it like https://api.example.com")
-    })?;
+    let url = url::Url::parse(v)
+        .map_err(|e| format!("{v:?} is not a URL ({e}); write it like https://api.example.com"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "{v:?} uses {}://; write it like https://api.example.com",
@@ -627,15 +634,15 @@ pub fn resolve(
     mode: SecretMode,
 ) -> Result<Resolved, ConfigError> {
     let chosen: Option<&ProfileConfig> = match (config, selection.profile) {
-        (Some(c), Some(name)) => Some(c.profile(name).ok_or_else(|| {
-            ConfigError::UnknownProfile {
+        (Some(c), Some(name)) => {
+            Some(c.profile(name).ok_or_else(|| ConfigError::UnknownProfile {
                 name: name.to_string(),
                 path: Some(c.path.clone()),
                 line: None,
                 available: c.profile_names(),
                 from_default: false,
-            }
-        })?),
+            })?)
+        }
         (None, Some(name)) => {
             return Err(ConfigError::UnknownProfile {
                 name: name.to_string(),
@@ -657,7 +664,9 @@ pub fn resolve(
         },
         (None, None) => None,
     };
-    let path = config.map(|c| c.path.clone()).unwrap_or_else(|| config_path.to_path_buf());
+    let path = config
+        .map(|c| c.path.clone())
+        .unwrap_or_else(|| config_path.to_path_buf());
     let cli_base = selection.base_url.filter(|s| !s.trim().is_empty());
     // The command line beats the environment.
     let base_override = cli_base
@@ -693,7 +702,7 @@ pub fn resolve(
         };
         return Ok(Resolved {
             profile: Profile {
-                name: base.0.to_string(),
+                name: format!("({})", base.0),
                 base_url,
                 username: username.to_string(),
                 password,
@@ -756,30 +765,30 @@ pub fn resolve(
             Secret::default()
         }
         (None, Some(source)) => {
-            if let PasswordSource::Plain(_) = source {
-                if config.is_some_and(Config::readable_by_others) {
-                    warnings.push(format!(
-                        "{}:{}: profile '{}' keeps its password in plain text in a file other \
-                         users can read; run chmod 600 {} or use password_env or \
-                         password_command",
-                        path.display(),
-                        p.line_of("password"),
-                        p.name,
-                        path.display()
-                    ));
-                }
+            if let PasswordSource::Plain(_) = source
+                && config.is_some_and(Config::readable_by_others)
+            {
+                warnings.push(format!(
+                    "{}:{}: profile '{}' keeps its password in plain text in a file other \
+                     users can read; run chmod 600 {} or use password_env or \
+                     password_command",
+                    path.display(),
+                    p.line_of("password"),
+                    p.name,
+                    path.display()
+                ));
             }
             match mode {
                 SecretMode::Skip => Secret::default(),
-                SecretMode::Fetch => fetch_secret(source, env).map_err(|message| {
-                    ConfigError::Secret {
+                SecretMode::Fetch => {
+                    fetch_secret(source, env).map_err(|message| ConfigError::Secret {
                         path: path.clone(),
                         line: p.line_of(source.field()),
                         profile: p.name.clone(),
                         field: source.field().into(),
                         message,
-                    }
-                })?,
+                    })?
+                }
             }
         }
     };
@@ -870,11 +879,7 @@ mod tests {
         Selection { profile, base_url }
     }
 
-    fn resolve_with(
-        text: &str,
-        s: &Selection<'_>,
-        env: &Env,
-    ) -> Result<Resolved, ConfigError> {
+    fn resolve_with(text: &str, s: &Selection<'_>, env: &Env) -> Result<Resolved, ConfigError> {
         let c = parse(text)?;
         resolve(Some(&c), c.path(), s, env, SecretMode::Fetch)
     }
@@ -906,8 +911,12 @@ mod tests {
     #[test]
     fn password_from_env_variable() {
         let text = "[profiles.a]\nbase_url = \"https://h.example/\"\nusername = \"k\"\npassword_env = \"MY_SECRET\"\n";
-        let r = resolve_with(text, &sel(None, None), &Env::from_pairs([("MY_SECRET", "v1")]))
-            .unwrap();
+        let r = resolve_with(
+            text,
+            &sel(None, None),
+            &Env::from_pairs([("MY_SECRET", "v1")]),
+        )
+        .unwrap();
         assert_eq!(r.profile.password.expose(), "v1");
         assert_eq!(r.profile.base_url, "https://h.example");
         assert_eq!(r.profile.connect_timeout, Duration::from_secs(10));
@@ -956,7 +965,10 @@ mod tests {
         assert_eq!(r.profile.base_url, "https://env.example");
         assert_eq!(r.profile.username, "envkey");
         assert_eq!(r.profile.password.expose(), "envpw");
-        assert!(!r.profile.is_sandbox, "an overridden URL is never the sandbox");
+        assert!(
+            !r.profile.is_sandbox,
+            "an overridden URL is never the sandbox"
+        );
         let r = resolve_with(text, &sel(None, Some("https://cli.example/")), &env).unwrap();
         assert_eq!(r.profile.base_url, "https://cli.example");
         let r = resolve_with(text, &sel(None, None), &Env::default()).unwrap();
@@ -969,8 +981,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         assert!(Config::load_from(&path).unwrap().is_none());
-        let e = resolve(None, &path, &sel(None, None), &Env::default(), SecretMode::Fetch)
-            .unwrap_err();
+        let e = resolve(
+            None,
+            &path,
+            &sel(None, None),
+            &Env::default(),
+            SecretMode::Fetch,
+        )
+        .unwrap_err();
         assert!(matches!(e, ConfigError::NoConfig { .. }));
         assert!(e.to_string().contains(&path.display().to_string()));
         let env = Env::from_pairs([
@@ -997,8 +1015,14 @@ mod tests {
         .unwrap();
         let go = || {
             let c = Config::load_from(&path).unwrap().unwrap();
-            resolve(Some(&c), &path, &sel(None, None), &Env::default(), SecretMode::Fetch)
-                .unwrap()
+            resolve(
+                Some(&c),
+                &path,
+                &sel(None, None),
+                &Env::default(),
+                SecretMode::Fetch,
+            )
+            .unwrap()
         };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let r = go();
@@ -1012,8 +1036,8 @@ mod tests {
 
     #[test]
     fn bad_toml_names_file_and_line() {
-        let e = parse("default_profile = \"a\"\n\n[profiles.a]\nbase_url = https://x\n")
-            .unwrap_err();
+        let e =
+            parse("default_profile = \"a\"\n\n[profiles.a]\nbase_url = https://x\n").unwrap_err();
         match &e {
             ConfigError::Syntax { line, .. } => assert_eq!(*line, 4, "{e}"),
             other => panic!("{other:?}"),
@@ -1036,7 +1060,9 @@ mod tests {
             "{e}"
         );
 
-        let e = parse("[profiles.prod]\ntimeout_secs = 0\n").unwrap_err().to_string();
+        let e = parse("[profiles.prod]\ntimeout_secs = 0\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(":2:") && e.contains("timeout_secs"), "{e}");
 
         let e = parse("[profiles.prod]\npassword_env = \"A\"\npassword = \"b\"\n")
@@ -1044,7 +1070,9 @@ mod tests {
             .to_string();
         assert!(e.contains("set only one of"), "{e}");
 
-        let e = parse("[profiles.prod]\nusername = \"a:b\"\n").unwrap_err().to_string();
+        let e = parse("[profiles.prod]\nusername = \"a:b\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("username") && e.contains("':'"), "{e}");
 
         let e = parse("default_profile = \"nope\"\n[profiles.prod]\n")
@@ -1053,14 +1081,26 @@ mod tests {
         assert!(e.contains("'nope'") && e.contains("prod"), "{e}");
 
         let c = parse("[profiles.a]\n[profiles.b]\n").unwrap();
-        let e = resolve(Some(&c), c.path(), &sel(None, None), &Env::default(), SecretMode::Fetch)
-            .unwrap_err()
-            .to_string();
+        let e = resolve(
+            Some(&c),
+            c.path(),
+            &sel(None, None),
+            &Env::default(),
+            SecretMode::Fetch,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("--profile") && e.contains("a, b"), "{e}");
 
-        let e = resolve(Some(&c), c.path(), &sel(Some("a"), None), &Env::default(), SecretMode::Fetch)
-            .unwrap_err()
-            .to_string();
+        let e = resolve(
+            Some(&c),
+            c.path(),
+            &sel(Some("a"), None),
+            &Env::default(),
+            SecretMode::Fetch,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("profile 'a'") && e.contains("base_url"), "{e}");
     }
 

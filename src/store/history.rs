@@ -225,15 +225,27 @@ mod tests {
         let path = dir.path().join("d/history.jsonl");
         let req = serde_json::json!({"messageText": "hi"});
         for n in 0..3 {
-            let e = HistoryEntry::from_outcome(&profile(), Some("a.json"), &req, &outcome(n, "{}".into()));
+            let e = HistoryEntry::from_outcome(
+                &profile(),
+                Some("a.json"),
+                &req,
+                &outcome(n, "{}".into()),
+            );
             append_to(&path, &e).unwrap();
         }
         let log = read_from(&path).unwrap();
         assert_eq!(log.skipped, 0);
-        let guids: Vec<_> = log.entries.iter().map(|e| e.message_guids[0].clone()).collect();
+        let guids: Vec<_> = log
+            .entries
+            .iter()
+            .map(|e| e.message_guids[0].clone())
+            .collect();
         assert_eq!(guids, ["guid-2", "guid-1", "guid-0"]);
         let e = &log.entries[0];
-        assert_eq!((e.status, e.latency_ms, e.outcome.as_str()), (Some(200), 42, "accepted"));
+        assert_eq!(
+            (e.status, e.latency_ms, e.outcome.as_str()),
+            (Some(200), 42, "accepted")
+        );
         assert_eq!(e.request, req);
         assert_eq!(e.draft.as_deref(), Some("a.json"));
         let text = std::fs::read_to_string(&path).unwrap();
@@ -251,12 +263,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("history.jsonl");
         let req = serde_json::json!({});
-        append_to(&path, &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(1, String::new()))).unwrap();
+        append_to(
+            &path,
+            &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(1, String::new())),
+        )
+        .unwrap();
         // A hand edit, then a line cut by a crash (no newline at the end).
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"not json\n{\"time\": \"2026-").unwrap();
         drop(f);
-        append_to(&path, &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(2, String::new()))).unwrap();
+        append_to(
+            &path,
+            &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(2, String::new())),
+        )
+        .unwrap();
         let log = read_from(&path).unwrap();
         assert_eq!(log.skipped, 2);
         assert_eq!(log.entries.len(), 2);
@@ -280,7 +300,12 @@ mod tests {
                 std::thread::spawn(move || {
                     for i in 0..30 {
                         let body = format!("{t}-{i}-{}", "x".repeat(20_000 + t * 997));
-                        let e = HistoryEntry::from_outcome(&profile(), None, &Value::Null, &outcome(i, body));
+                        let e = HistoryEntry::from_outcome(
+                            &profile(),
+                            None,
+                            &Value::Null,
+                            &outcome(i, body),
+                        );
                         append_to(&path, &e).unwrap();
                     }
                 })

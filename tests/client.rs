@@ -294,6 +294,44 @@ async fn rejected_maps_each_field_to_a_path() {
 }
 
 #[tokio::test]
+async fn a_400_without_data_is_still_a_rejection_and_a_404_page_is_not() {
+    let server = serve(|req| {
+        if req.request_line.contains("/v5/messages") && !req.request_line.contains("/wrong/") {
+            json_answer(
+                "400 Bad Request",
+                &json!({"status": "error", "message": "Request body is not valid JSON"}),
+            )
+        } else {
+            Act::Respond(http(
+                "404 Not Found",
+                &[("Content-Type", "text/html")],
+                b"<h1>Not Found</h1>",
+            ))
+        }
+    });
+    let o = client::send(&profile(&server.base_url()), &json!({})).await;
+    match &o.result {
+        SendResult::Rejected { message, issues } => {
+            assert_eq!(message, "Request body is not valid JSON");
+            assert!(issues.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    let o = client::send(
+        &profile(&format!("{}/wrong", server.base_url())),
+        &json!({}),
+    )
+    .await;
+    let SendResult::Unexpected { summary } = &o.result else {
+        panic!("{:?}", o.result)
+    };
+    assert!(
+        summary.starts_with("HTTP 404 Not Found") && summary.contains("<h1>Not Found</h1>"),
+        "{summary}"
+    );
+}
+
+#[tokio::test]
 async fn unauthorized_and_forbidden_say_what_to_check() {
     let server = serve(|req| {
         if req.request_line.contains("/forbidden/") {
@@ -880,6 +918,37 @@ fn headless_exit_codes() {
         err.contains("TEST_SECRET") && err.contains("password_env"),
         "{err}"
     );
+}
+
+#[test]
+fn headless_send_reads_standard_input() {
+    let server = api_server();
+    let home = Home::for_server(&server);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rcs-composer"));
+    cmd.args(["send", "--format", "json", "-"])
+        .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
+        .env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .env("HOME", home.dir.path().join("home"))
+        .env("TEST_SECRET", SECRET)
+        .env_remove("RCS_COMPOSER_BASE_URL")
+        .env_remove("RCS_COMPOSER_USERNAME")
+        .env_remove("RCS_COMPOSER_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&serde_json::to_vec(&example("media.json")).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "accepted");
+    let log = rcs_composer::store::history::read_from(&home.history_file()).unwrap();
+    assert_eq!(log.entries[0].draft, None);
+    assert_eq!(log.entries[0].request, example("media.json"));
 }
 
 #[test]

@@ -207,12 +207,23 @@ impl Context {
                 },
                 None => self.unexpected(status, headers, text, truncated),
             },
-            400..=499 => match json.as_ref().and_then(|j| j.get("data")?.as_array()) {
-                Some(data) => SendResult::Rejected {
-                    message: server_message.unwrap_or_else(|| format!("HTTP {code}")),
-                    issues: data.iter().map(issue).collect(),
-                },
-                None => self.unexpected(status, headers, text, truncated),
+            // The API's 400 carries `data[]`; a 400 with only a `message` (e.g. a body it
+            // could not parse) is still the API's rejection.
+            400..=499 => match json.as_ref() {
+                Some(j)
+                    if j.get("data").is_some_and(Value::is_array)
+                        || (code == 400 && j.get("message").is_some_and(Value::is_string)) =>
+                {
+                    SendResult::Rejected {
+                        message: server_message.unwrap_or_else(|| format!("HTTP {code}")),
+                        issues: j
+                            .get("data")
+                            .and_then(Value::as_array)
+                            .map(|d| d.iter().map(issue).collect())
+                            .unwrap_or_default(),
+                    }
+                }
+                _ => self.unexpected(status, headers, text, truncated),
             },
             _ => self.unexpected(status, headers, text, truncated),
         }

@@ -33,6 +33,8 @@ enum Act {
     Stall(Duration),
     /// Write these bytes (an incomplete answer), then close.
     HangUp(Vec<u8>),
+    /// Write these bytes, then nothing for this long, then close.
+    Trickle(Vec<u8>, Duration),
 }
 
 struct Server {
@@ -110,6 +112,11 @@ fn handle(mut conn: TcpStream, handler: &dyn Fn(&Seen) -> Act, seen: &Mutex<Vec<
             let _ = conn.flush();
         }
         Act::Stall(d) => std::thread::sleep(d),
+        Act::Trickle(bytes, d) => {
+            let _ = conn.write_all(&bytes);
+            let _ = conn.flush();
+            std::thread::sleep(d);
+        }
     }
     let _ = conn.shutdown(std::net::Shutdown::Both);
 }
@@ -486,6 +493,28 @@ async fn a_stalled_server_times_out_in_words() {
     assert!(reason.contains("may have been accepted"), "{reason}");
     assert!(took < Duration::from_secs(3), "{took:?}");
     assert_eq!(o.status, None);
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_times_out_with_what_arrived() {
+    let server = serve(|_| {
+        Act::Trickle(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"sta".to_vec(),
+            Duration::from_secs(6),
+        )
+    });
+    let mut p = profile(&server.base_url());
+    p.timeout = Duration::from_millis(600);
+    let o = client::send(&p, &json!({})).await;
+    let SendResult::Network { reason } = &o.result else {
+        panic!("{:?}", o.result)
+    };
+    assert!(
+        reason.contains("timed out after 0.6 s while reading the answer (HTTP 200, 5 bytes"),
+        "{reason}"
+    );
+    assert_eq!(o.status, Some(200));
+    assert!(o.latency < Duration::from_secs(3));
 }
 
 #[tokio::test]

@@ -44,7 +44,10 @@ impl Output {
     /// A failure before anything was sent: text on stderr, or a JSON object on stdout.
     fn fail(&self, kind: &str, error: &str, code: u8) -> u8 {
         match self.format {
-            Format::Human => eprintln!("rcs-composer send: {}: {error}", self.file),
+            Format::Human if kind == "file_error" && !error.contains(self.file.as_str()) => {
+                eprintln!("rcs-composer send: {}: {error}", self.file)
+            }
+            Format::Human => eprintln!("rcs-composer send: {error}"),
             Format::Json => print_json(&json!({
                 "file": self.file,
                 "sent": false,

@@ -683,7 +683,7 @@ pub fn resolve(
         let username = env.get(ENV_USERNAME).ok_or_else(|| ConfigError::Missing {
             profile: format!("no profile in {}; using {who}", path.display()),
             field: "username (API key)".into(),
-            hint: format!("set {ENV_USERNAME}, or write a profile in the config file"),
+            hint: format!("Set {ENV_USERNAME}, or write a profile in the config file"),
         })?;
         check_username(username).map_err(|m| ConfigError::Override {
             source_name: ENV_USERNAME.into(),
@@ -696,7 +696,7 @@ pub fn resolve(
                 return Err(ConfigError::Missing {
                     profile: format!("no profile in {}; using {who}", path.display()),
                     field: "password (API secret)".into(),
-                    hint: format!("set {ENV_PASSWORD}, or write a profile in the config file"),
+                    hint: format!("Set {ENV_PASSWORD}, or write a profile in the config file"),
                 });
             }
         };
@@ -715,7 +715,7 @@ pub fn resolve(
         });
     };
 
-    let profile_desc = format!("profile '{}' in {}", p.name, path.display());
+    let profile_desc = format!("{}:{}: profile '{}'", path.display(), p.line, p.name);
     let overridden = base_override.is_some();
     let base_url = if let Some(base) = base_override {
         override_base(base)?
@@ -724,7 +724,7 @@ pub fn resolve(
             profile: profile_desc.clone(),
             field: "base_url".into(),
             hint: format!(
-                "add base_url = \"https://...\" (the API root) to [profiles.{}], or use \
+                "Add base_url = \"https://...\" (the API root) to [profiles.{}], or use \
                  --base-url or {ENV_BASE_URL}",
                 p.name
             ),
@@ -742,7 +742,7 @@ pub fn resolve(
             profile: profile_desc.clone(),
             field: "username (API key)".into(),
             hint: format!(
-                "add username = \"...\" to [profiles.{}], or set {ENV_USERNAME}",
+                "Add username = \"...\" to [profiles.{}], or set {ENV_USERNAME}",
                 p.name
             ),
         })?,
@@ -756,7 +756,7 @@ pub fn resolve(
                     profile: profile_desc,
                     field: "password (API secret)".into(),
                     hint: format!(
-                        "add password_env = \"VARIABLE\" or password_command = \"...\" to \
+                        "Add password_env = \"VARIABLE\" or password_command = \"...\" to \
                          [profiles.{}], or set {ENV_PASSWORD}",
                         p.name
                     ),
@@ -1102,6 +1102,15 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("profile 'a'") && e.contains("base_url"), "{e}");
+        assert!(e.starts_with("/cfg/config.toml:1: "), "{e}");
+    }
+
+    #[test]
+    fn profile_line_is_its_header() {
+        let c = parse("# c\n\n[profiles.a]\nusername = \"k\"\n\n[profiles.b]\n").unwrap();
+        assert_eq!(c.profile("a").unwrap().line, 3);
+        assert_eq!(c.profile("a").unwrap().line_of("username"), 4);
+        assert_eq!(c.profile("b").unwrap().line, 6);
     }
 
     #[test]

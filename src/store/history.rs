@@ -82,6 +82,23 @@ impl HistoryEntry {
     }
 }
 
+impl HistoryEntry {
+    /// When it was sent; `None` if the line was edited into something unreadable.
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.time.parse().ok()
+    }
+}
+
+impl HistoryLog {
+    /// The newest accepted send of exactly this request body, so a second send of the same
+    /// draft soon after a success can ask first.
+    pub fn last_accepted(&self, request: &Value) -> Option<&HistoryEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.outcome == "accepted" && &e.request == request)
+    }
+}
+
 /// The outcome in one line, for a history list.
 pub fn summary(r: &SendResult) -> String {
     let s = match r {
@@ -316,6 +333,34 @@ mod tests {
         }
         let log = read_from(&path).unwrap();
         assert_eq!((log.entries.len(), log.skipped), (180, 0));
+    }
+
+    #[test]
+    fn last_accepted_finds_the_newest_success_of_the_same_body() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let a = serde_json::json!({"messageText": "a"});
+        let b = serde_json::json!({"messageText": "b"});
+        append_to(
+            &path,
+            &HistoryEntry::from_outcome(&profile(), None, &a, &outcome(1, String::new())),
+        )
+        .unwrap();
+        let mut failed = outcome(2, String::new());
+        failed.result = SendResult::Network {
+            reason: "refused".into(),
+        };
+        append_to(
+            &path,
+            &HistoryEntry::from_outcome(&profile(), None, &a, &failed),
+        )
+        .unwrap();
+        let log = read_from(&path).unwrap();
+        let e = log.last_accepted(&a).unwrap();
+        assert_eq!(e.message_guids, ["guid-1"]);
+        let age = jiff::Timestamp::now().duration_since(e.timestamp().unwrap());
+        assert!(age.as_secs() < 60);
+        assert!(log.last_accepted(&b).is_none());
     }
 
     #[test]

@@ -1099,6 +1099,33 @@ fn dry_run_and_curl_print_the_request_without_the_secret() {
 }
 
 #[test]
+fn dry_run_of_a_hostile_draft_is_safe_to_print_and_keeps_the_value() {
+    let home = Home::new(
+        "[profiles.p]\nbase_url = \"https://api.example.com\"\nusername = \"k\"\npassword_env = \"X\"\n",
+    );
+    let mut d = example("text.json");
+    d["messageText"] = json!("hi \u{1b}[2J\u{9b}31m\u{202e}evil\u{7f}");
+    let file = write_draft(&home, "hostile.json", &d);
+    for args in [
+        vec!["send", "--dry-run", &file],
+        vec!["send", "--curl", &file],
+        vec!["send", "--dry-run", "--format", "json", &file],
+    ] {
+        let (code, out, err) = home.run(&args);
+        assert_eq!(code, 0, "{out}\n{err}");
+        assert!(
+            !out.chars()
+                .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{out:?}"
+        );
+        if args.contains(&"--dry-run") && !args.contains(&"json") {
+            let body = out.lines().last().unwrap();
+            assert_eq!(serde_json::from_str::<Value>(body).unwrap(), d);
+        }
+    }
+}
+
+#[test]
 fn the_secret_is_in_no_file_the_app_wrote_nor_its_output() {
     // An API that echoes the credentials back, answering each class of outcome.
     let server = serve(|req| {

@@ -140,7 +140,8 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
                     }
                     text.push_str(&prepared.curl_command());
                 }
-                print!("{}", visible(&text));
+                // The body is already terminal-safe JSON; the rest is ours.
+                print!("{text}");
             }
             Format::Json => {
                 let mut o = json!({
@@ -359,27 +360,9 @@ pub fn outcome_json(file: &str, profile: &str, report: &Report, o: &SendOutcome)
     v
 }
 
-/// Prints `v` on one line, with every character a terminal could obey (C1 controls, DEL,
-/// bidirectional overrides, line separators) written as a `\uXXXX` escape: the same JSON
-/// value, safe on a screen.
+/// Prints `v` on one line, terminal-safe (see [`client::terminal_safe_json`]).
 fn print_json(v: &Value) {
-    let text = v.to_string();
-    let mut safe = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\u{7f}'
-            || ('\u{80}'..='\u{9f}').contains(&c)
-            || matches!(
-                c,
-                '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{061c}'
-            )
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-        {
-            safe.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            safe.push(c);
-        }
-    }
+    let safe = client::terminal_safe_json(&v.to_string());
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let _ = writeln!(lock, "{safe}");

@@ -17,7 +17,8 @@ pub struct PreparedRequest {
     pub username: String,
     /// Every header but Authorization, in the order sent.
     pub headers: Vec<(String, String)>,
-    /// The body bytes as sent: the draft as compact JSON.
+    /// The body bytes as sent: the draft as compact JSON, with the characters a terminal
+    /// could obey escaped (see [`super::terminal_safe_json`]).
     pub body: String,
     pub connect_timeout_secs: f64,
     pub timeout_secs: f64,
@@ -28,7 +29,10 @@ impl PreparedRequest {
     /// [`check_transport`]).
     pub fn new(profile: &Profile, body: &serde_json::Value) -> Result<Self, String> {
         let url = check_transport(profile)?;
+        // Escaping the characters a terminal could obey keeps the value and lets the body be
+        // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
+            .map(|b| super::terminal_safe_json(&b))
             .map_err(|e| format!("the draft cannot be written as JSON: {e}"))?;
         Ok(Self {
             method: "POST",

@@ -189,14 +189,16 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
     };
     let url = prepared.url.clone();
-    let client = match reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(profile.connect_timeout)
         .timeout(profile.timeout)
         // A redirect would resend the credentials somewhere the profile does not name.
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+        .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
+    if prepared.direct {
+        builder = builder.no_proxy();
+    }
+    let client = match builder.build() {
         Ok(c) => c,
         Err(e) => {
             return SendOutcome::without_answer(

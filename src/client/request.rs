@@ -22,6 +22,9 @@ pub struct PreparedRequest {
     pub body: String,
     pub connect_timeout_secs: f64,
     pub timeout_secs: f64,
+    /// Connect directly, ignoring HTTP_PROXY and friends: for this machine (a proxy cannot
+    /// reach it) and for plain http (a proxy would carry the credentials in clear).
+    pub direct: bool,
 }
 
 impl PreparedRequest {
@@ -29,6 +32,7 @@ impl PreparedRequest {
     /// [`check_transport`]).
     pub fn new(profile: &Profile, body: &serde_json::Value) -> Result<Self, String> {
         let url = check_transport(profile)?;
+        let direct = url.scheme() == "http" || url.host().is_some_and(|h| is_loopback_host(&h));
         // Escaping the characters a terminal could obey keeps the value and lets the body be
         // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
@@ -45,6 +49,7 @@ impl PreparedRequest {
             body,
             connect_timeout_secs: profile.connect_timeout.as_secs_f64(),
             timeout_secs: profile.timeout.as_secs_f64(),
+            direct,
         })
     }
 
@@ -82,6 +87,9 @@ impl PreparedRequest {
         );
         for (k, v) in &self.headers {
             let _ = write!(s, " \\\n  --header {}", single_quoted(&format!("{k}: {v}")));
+        }
+        if self.direct {
+            s.push_str(" \\\n  --noproxy '*'");
         }
         let _ = write!(
             s,

@@ -804,7 +804,17 @@ fn headless_send_success_prints_guid_and_records_history() {
         "{out}"
     );
 
-    let (code, out, err) = home.run(&["send", "--format", "json", &draft]);
+    // A proxy that does not exist: loopback is reached directly all the same.
+    let dead = "http://127.0.0.1:9";
+    let (code, out, err) = home.run_env(
+        &["send", "--format", "json", &draft],
+        &[
+            ("TEST_SECRET", SECRET),
+            ("HTTP_PROXY", dead),
+            ("http_proxy", dead),
+            ("ALL_PROXY", dead),
+        ],
+    );
     assert_eq!(code, 0, "{out}\n{err}");
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["kind"], "accepted");

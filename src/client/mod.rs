@@ -1,13 +1,24 @@
 //! Sending to the API: profiles resolved to a URL and credentials, one POST with timeouts,
 //! and the answer sorted into what a person needs to know.
 //!
-//! CONTRACT (the composer codes against these names; the bodies are being built):
+//! CONTRACT (the composer codes against these names):
 //! - [`send`] never panics and never retries; cancel it by dropping the future or aborting
 //!   its task.
 //! - The secret lives only in [`Secret`], whose `Debug`/`Display` print `***`.
+//! - Every string inside a [`SendResult`] that came from the server has already been passed
+//!   through [`visible`]; [`SendOutcome::response_body`] is raw and must be.
+
+mod classify;
+mod request;
+
+pub use request::{PreparedRequest, check_transport, is_loopback_host};
 
 use crate::message::FieldPath;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Response bodies are read up to this many bytes; the rest is dropped and
+/// [`SendOutcome::truncated`] says so.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The API secret. Never printed, logged or written: `Debug` and `Display` show `***`.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -20,6 +31,9 @@ impl Secret {
     /// The secret itself, for the Authorization header only.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -50,6 +64,13 @@ pub struct Profile {
     pub timeout: Duration,
     /// True for the local sandbox: nothing is delivered, no confirmation is asked.
     pub is_sandbox: bool,
+}
+
+impl Profile {
+    /// `{base_url}/v5/messages`, the one URL this client posts to.
+    pub fn messages_url(&self) -> String {
+        format!("{}/v5/messages", self.base_url.trim_end_matches('/'))
+    }
 }
 
 /// One accepted message of a 200 answer.
@@ -93,6 +114,23 @@ pub enum SendResult {
     Refused { reason: String },
 }
 
+impl SendResult {
+    /// A stable machine name for the kind of outcome, used in `--format json` and the
+    /// history: `accepted`, `rejected`, `auth_failed`, `rate_limited`, `unexpected`,
+    /// `network`, `refused`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SendResult::Accepted { .. } => "accepted",
+            SendResult::Rejected { .. } => "rejected",
+            SendResult::AuthFailed { .. } => "auth_failed",
+            SendResult::RateLimited { .. } => "rate_limited",
+            SendResult::Unexpected { .. } => "unexpected",
+            SendResult::Network { .. } => "network",
+            SendResult::Refused { .. } => "refused",
+        }
+    }
+}
+
 /// The whole exchange, for the send pane and the history.
 #[derive(Debug, Clone)]
 pub struct SendOutcome {
@@ -107,31 +145,293 @@ pub struct SendOutcome {
     pub truncated: bool,
 }
 
-/// Sends `body` with `profile`.
-pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
-    let _ = body;
-    SendOutcome {
-        url: format!("{}/v5/messages", profile.base_url.trim_end_matches('/')),
-        status: None,
-        latency: Duration::ZERO,
-        result: SendResult::Refused {
-            reason: "sending is not built yet".into(),
-        },
-        response_body: String::new(),
-        truncated: false,
+impl SendOutcome {
+    /// True for a 2xx answer with `status: success`.
+    pub fn is_success(&self) -> bool {
+        matches!(self.result, SendResult::Accepted { .. })
+    }
+
+    /// The messageGUIDs of an accepted send, in the server's order.
+    pub fn message_guids(&self) -> Vec<String> {
+        match &self.result {
+            SendResult::Accepted { results, .. } => {
+                results.iter().map(|r| r.message_guid.clone()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn without_answer(url: String, latency: Duration, result: SendResult) -> Self {
+        Self {
+            url,
+            status: None,
+            latency,
+            result,
+            response_body: String::new(),
+            truncated: false,
+        }
     }
 }
 
-/// `s` with every control character made visible (`\x1b` → `␛`, …), so a hostile body
-/// cannot move the cursor or change the terminal. Newlines and tabs are kept.
+/// Sends `body` with `profile`: one POST to `{base_url}/v5/messages` with Basic auth, the
+/// profile's connect and whole-request timeouts, and no retry (a POST may have been
+/// delivered even when the answer was lost).
+pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
+    let started = Instant::now();
+    let prepared = match PreparedRequest::new(profile, body) {
+        Ok(p) => p,
+        Err(reason) => {
+            return SendOutcome::without_answer(
+                profile.messages_url(),
+                Duration::ZERO,
+                SendResult::Refused { reason },
+            );
+        }
+    };
+    let url = prepared.url.clone();
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(profile.connect_timeout)
+        .timeout(profile.timeout)
+        // A redirect would resend the credentials somewhere the profile does not name.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
+    if prepared.direct {
+        builder = builder.no_proxy();
+    }
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => {
+            return SendOutcome::without_answer(
+                url,
+                Duration::ZERO,
+                SendResult::Refused {
+                    reason: format!("could not set up the HTTP client: {e}"),
+                },
+            );
+        }
+    };
+    let mut builder = client
+        .post(&url)
+        .basic_auth(&profile.username, Some(profile.password.expose()));
+    for (name, value) in &prepared.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let request = builder.body(prepared.body.clone());
+    let ctx = classify::Context::new(profile, &prepared);
+
+    // reqwest's own timeout covers connect, headers and body; this outer one is a safety
+    // net with a small margin so a stuck DNS lookup cannot hold the send forever.
+    let limit = profile.timeout + Duration::from_millis(500);
+    let exchange = async {
+        let mut response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return SendOutcome::without_answer(
+                    url.clone(),
+                    started.elapsed(),
+                    SendResult::Network {
+                        reason: ctx.describe_error(&e, None),
+                    },
+                );
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut truncated = false;
+        let mut failure = None;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = MAX_BODY_BYTES - buf.len();
+                    if chunk.len() > room {
+                        buf.extend_from_slice(&chunk[..room]);
+                        truncated = true;
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    failure = Some(ctx.describe_error(&e, Some((status.as_u16(), buf.len()))));
+                    break;
+                }
+            }
+        }
+        drop(response);
+        let latency = started.elapsed();
+        let text = scrub(classify::body_text(&buf), profile);
+        let result = match failure {
+            Some(reason) => SendResult::Network { reason },
+            None => ctx.classify(status, &headers, &text, truncated),
+        };
+        SendOutcome {
+            url: url.clone(),
+            status: Some(status.as_u16()),
+            latency,
+            result,
+            response_body: text,
+            truncated,
+        }
+    };
+    match tokio::time::timeout(limit, exchange).await {
+        Ok(outcome) => outcome,
+        Err(_) => SendOutcome::without_answer(
+            prepared.url.clone(),
+            started.elapsed(),
+            SendResult::Network {
+                reason: format!(
+                    "timed out after {}: {} did not answer completely",
+                    classify::secs(profile.timeout),
+                    ctx.host_port()
+                ),
+            },
+        ),
+    }
+}
+
+/// `text` with the secret (and the Basic credentials carrying it) replaced by `***`, in case
+/// a server echoes the request's Authorization back: the answer is shown and kept in the
+/// history, the secret must not be. Secrets shorter than 4 characters are not searched for,
+/// as they would match ordinary text.
+fn scrub(text: String, profile: &Profile) -> String {
+    use base64::Engine as _;
+    let secret = profile.password.expose();
+    if secret.len() < 4 {
+        return text;
+    }
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{}", profile.username, secret));
+    let mut text = text;
+    for needle in [basic.as_str(), secret] {
+        if text.contains(needle) {
+            text = text.replace(needle, "***");
+        }
+    }
+    text
+}
+
+/// Serialized JSON with every character a terminal could obey that JSON leaves raw (DEL,
+/// C1 controls, bidirectional overrides, line/paragraph separators) written as a `\uXXXX`
+/// escape. Those characters can only occur inside strings, so the value is unchanged: the
+/// same document, safe to print.
+pub fn terminal_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if needs_marking(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters that are not C0 controls but that a terminal may obey or that reorder text.
+fn needs_marking(c: char) -> bool {
+    matches!(c,
+        '\u{7f}'..='\u{9f}'
+        | '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{2028}'
+        | '\u{2029}')
+}
+
+/// `s` with every control character made visible, so a hostile body cannot move the
+/// cursor, change the terminal or reorder text: C0 controls become their control pictures
+/// (`\x1b` → `␛`, `\r` → `␍`), DEL → `␡`, C1 controls (which some terminals obey as escape
+/// sequences), bidirectional overrides and line/paragraph separators become `⟨U+XXXX⟩`.
+/// Newlines and tabs are kept; a `\r\n` line ending becomes `\n`.
 pub fn visible(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
-            '\u{7f}' => '␡',
-            c if ('\u{80}'..='\u{9f}').contains(&c) => '�',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\u{7f}' => out.push('␡'),
+            c if needs_marking(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_shows_every_control() {
+        let s = "a\x1b[2Jb\x07c\x00d\x7fe\u{9b}31mf\r\ng\rh\u{202e}i\tj\n";
+        let v = visible(s);
+        assert_eq!(v, "a␛[2Jb␇c␀d␡e⟨U+009B⟩31mf\ng␍h⟨U+202E⟩i\tj\n");
+        assert!(v.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()));
+    }
+
+    #[test]
+    fn terminal_safe_json_keeps_the_value() {
+        let v = serde_json::json!({"t": "a\u{9b}b\u{202e}c\u{7f}d\x1be"});
+        let raw = v.to_string();
+        let safe = terminal_safe_json(&raw);
+        assert_eq!(safe, r#"{"t":"a\u009bb\u202ec\u007fd\u001be"}"#);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
+    }
+
+    #[test]
+    fn visible_keeps_plain_text() {
+        let s = "Hello, wörld — 你好 🎉\n\tok";
+        assert_eq!(visible(s), s);
+    }
+
+    #[test]
+    fn secret_never_prints() {
+        let p = Profile {
+            name: "p".into(),
+            base_url: "https://x".into(),
+            username: "u".into(),
+            password: Secret::new("hunter2"),
+            allow_insecure: false,
+            connect_timeout: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+            is_sandbox: false,
+        };
+        let shown = format!("{p:?} {}", p.password);
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn kinds_are_distinct() {
+        let all = [
+            SendResult::Accepted {
+                message: String::new(),
+                results: vec![],
+            },
+            SendResult::Rejected {
+                message: String::new(),
+                issues: vec![],
+            },
+            SendResult::AuthFailed {
+                hint: String::new(),
+            },
+            SendResult::RateLimited { retry_after: None },
+            SendResult::Unexpected {
+                summary: String::new(),
+            },
+            SendResult::Network {
+                reason: String::new(),
+            },
+            SendResult::Refused {
+                reason: String::new(),
+            },
+        ];
+        let mut kinds: Vec<_> = all.iter().map(|r| r.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds.len(), all.len());
+    }
 }

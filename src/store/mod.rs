@@ -2,6 +2,8 @@
 //! truncated one.
 
 pub mod atomic;
+pub mod config;
+pub mod history;
 pub mod paths;
 
 /// The one format drafts, examples and history requests are written in: the request body

@@ -1,0 +1,261 @@
+//! The request exactly as it will be sent, built once so that sending, `--dry-run` and
+//! `--curl` cannot disagree; and the transport check that refuses Basic auth in clear text.
+
+use super::Profile;
+use std::fmt::Write as _;
+use url::{Host, Url};
+
+/// The name of the environment variable the `--curl` command reads the secret from.
+pub const PASSWORD_VAR: &str = "RCS_COMPOSER_PASSWORD";
+
+/// A POST to `{base_url}/v5/messages`, without its secret.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    pub method: &'static str,
+    pub url: String,
+    /// The API key, sent with the secret as Basic auth.
+    pub username: String,
+    /// Every header but Authorization, in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes as sent: the draft as compact JSON, with the characters a terminal
+    /// could obey escaped (see [`super::terminal_safe_json`]).
+    pub body: String,
+    pub connect_timeout_secs: f64,
+    pub timeout_secs: f64,
+    /// Connect directly, ignoring HTTP_PROXY and friends: for this machine (a proxy cannot
+    /// reach it) and for plain http (a proxy would carry the credentials in clear).
+    pub direct: bool,
+}
+
+impl PreparedRequest {
+    /// Builds the request for `profile`, or says why it must not be sent (see
+    /// [`check_transport`]).
+    pub fn new(profile: &Profile, body: &serde_json::Value) -> Result<Self, String> {
+        let url = check_transport(profile)?;
+        let direct = url.scheme() == "http" || url.host().is_some_and(|h| is_loopback_host(&h));
+        // Escaping the characters a terminal could obey keeps the value and lets the body be
+        // printed as it is sent (`--dry-run`, `--curl`).
+        let body = serde_json::to_string(body)
+            .map(|b| super::terminal_safe_json(&b))
+            .map_err(|e| format!("the draft cannot be written as JSON: {e}"))?;
+        Ok(Self {
+            method: "POST",
+            url: url.to_string(),
+            username: profile.username.clone(),
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body,
+            connect_timeout_secs: profile.connect_timeout.as_secs_f64(),
+            timeout_secs: profile.timeout.as_secs_f64(),
+            direct,
+        })
+    }
+
+    /// The request as text, for `--dry-run`: request line, headers (Authorization
+    /// redacted), a blank line and the body.
+    pub fn dry_run_text(&self) -> String {
+        let mut s = format!("{} {}\n", self.method, self.url);
+        let _ = writeln!(
+            s,
+            "Authorization: Basic <{}:secret, not shown>",
+            self.username
+        );
+        for (k, v) in &self.headers {
+            let _ = writeln!(s, "{k}: {v}");
+        }
+        let _ = writeln!(s, "Content-Length: {}", self.body.len());
+        s.push('\n');
+        s.push_str(&self.body);
+        s.push('\n');
+        s
+    }
+
+    /// An equivalent curl command for a POSIX shell. The secret is left as
+    /// `$RCS_COMPOSER_PASSWORD`, so the command can be shared and kept.
+    pub fn curl_command(&self) -> String {
+        let mut s = format!(
+            "curl --silent --show-error --request {} {}",
+            self.method,
+            single_quoted(&self.url)
+        );
+        let _ = write!(
+            s,
+            " \\\n  --user \"{}:${PASSWORD_VAR}\"",
+            double_quoted_inner(&self.username)
+        );
+        for (k, v) in &self.headers {
+            let _ = write!(s, " \\\n  --header {}", single_quoted(&format!("{k}: {v}")));
+        }
+        if self.direct {
+            s.push_str(" \\\n  --noproxy '*'");
+        }
+        let _ = write!(
+            s,
+            " \\\n  --connect-timeout {} --max-time {}",
+            trim_secs(self.connect_timeout_secs),
+            trim_secs(self.timeout_secs)
+        );
+        let _ = write!(s, " \\\n  --data-binary {}", single_quoted(&self.body));
+        s.push('\n');
+        s
+    }
+}
+
+fn trim_secs(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s:.3}")
+    }
+}
+
+/// `s` in single quotes for a POSIX shell: nothing inside is expanded.
+fn single_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r#"'\''"#))
+}
+
+/// `s` escaped for the inside of double quotes, where `$`, `` ` ``, `"` and `\` are special.
+fn double_quoted_inner(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '$' | '`' | '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The URL to post to, or why the request must not go out: a base URL that is not an
+/// absolute http(s) URL, or Basic auth over plain `http://` to a host that is not this
+/// machine (127.0.0.0/8, ::1, localhost) without `allow_insecure`. Checked before any
+/// connection is made.
+pub fn check_transport(profile: &Profile) -> Result<Url, String> {
+    let base = profile.base_url.trim();
+    let url = Url::parse(&profile.messages_url()).map_err(|e| {
+        format!(
+            "profile '{}': base_url {base:?} is not a URL ({e}); write it like https://api.example.com",
+            profile.name
+        )
+    })?;
+    let host = match url.host() {
+        Some(h) => h,
+        None => {
+            return Err(format!(
+                "profile '{}': base_url {base:?} names no host",
+                profile.name
+            ));
+        }
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback_host(&host) || profile.allow_insecure => Ok(url),
+        "http" => Err(format!(
+            "refused to send to {url}: plain http would carry the API key and secret \
+             unencrypted to {host}, which is not this machine. Use an https:// base_url, \
+             or set allow_insecure = true in profile '{}' if this network is trusted.",
+            profile.name
+        )),
+        other => Err(format!(
+            "profile '{}': base_url {base:?} uses {other}://; only https:// (or http:// to \
+             this machine) is supported",
+            profile.name
+        )),
+    }
+}
+
+/// True for hosts that name this machine: `localhost` (and `*.localhost`), 127.0.0.0/8
+/// and ::1 (also as an IPv4-mapped address).
+pub fn is_loopback_host(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Secret;
+    use std::time::Duration;
+
+    fn profile(base: &str, insecure: bool) -> Profile {
+        Profile {
+            name: "t".into(),
+            base_url: base.into(),
+            username: "key$`\"\\".into(),
+            password: Secret::new("s3cr3t-value"),
+            allow_insecure: insecure,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_millis(2500),
+            is_sandbox: false,
+        }
+    }
+
+    #[test]
+    fn loopback_is_allowed_in_clear() {
+        for base in [
+            "http://127.0.0.1:8642",
+            "http://127.9.9.9",
+            "http://[::1]:80/",
+            "http://localhost:1",
+            "http://LOCALHOST.",
+            "http://api.localhost",
+        ] {
+            assert!(check_transport(&profile(base, false)).is_ok(), "{base}");
+        }
+    }
+
+    #[test]
+    fn remote_plain_http_is_refused_unless_allowed() {
+        for base in [
+            "http://example.invalid",
+            "http://10.0.0.1",
+            "http://128.0.0.1",
+            "http://[::2]",
+            "http://localhost.example.com",
+        ] {
+            let e = check_transport(&profile(base, false)).unwrap_err();
+            assert!(e.contains("allow_insecure"), "{e}");
+            assert!(check_transport(&profile(base, true)).is_ok());
+        }
+        assert!(check_transport(&profile("https://example.invalid", false)).is_ok());
+        assert!(check_transport(&profile("ftp://example.invalid", true)).is_err());
+        assert!(check_transport(&profile("not a url", true)).is_err());
+    }
+
+    #[test]
+    fn url_is_base_plus_v5_messages() {
+        let r =
+            PreparedRequest::new(&profile("https://h.example/api/", false), &"x".into()).unwrap();
+        assert_eq!(r.url, "https://h.example/api/v5/messages");
+    }
+
+    #[test]
+    fn dry_run_and_curl_never_hold_the_secret() {
+        let body = serde_json::json!({"messageText": "it's \"quoted\" $HOME"});
+        let r = PreparedRequest::new(&profile("https://h.example", false), &body).unwrap();
+        let d = r.dry_run_text();
+        let c = r.curl_command();
+        assert!(!d.contains("s3cr3t") && !c.contains("s3cr3t"));
+        assert!(d.starts_with("POST https://h.example/v5/messages\n"), "{d}");
+        assert!(d.contains("Authorization: Basic <"), "{d}");
+        assert!(
+            c.contains(r#"--user "key\$\`\"\\:$RCS_COMPOSER_PASSWORD""#),
+            "{c}"
+        );
+        assert!(c.contains("--max-time 2.500"), "{c}");
+        assert!(
+            c.contains(r#"--data-binary '{"messageText":"it'\''s \"quoted\" $HOME"}'"#),
+            "{c}"
+        );
+    }
+}

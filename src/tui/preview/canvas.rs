@@ -26,15 +26,50 @@ fn cell(g: &str) -> Option<(&str, u16)> {
     (w > 0).then_some((g, w))
 }
 
-/// Each drawn cluster of `s` with its byte offset and width.
-fn cells(s: &str) -> impl Iterator<Item = (usize, &str, u16)> {
-    s.grapheme_indices(true)
-        .filter_map(|(i, g)| cell(g).map(|(sym, w)| (i, sym, w)))
+/// True when every byte of `s` is printable ASCII: each is then a cluster of width one.
+fn is_plain_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Each drawn cluster of a string with its byte offset and width. Printable ASCII, the
+/// common case, skips grapheme segmentation (same result, a byte a cell).
+enum Cells<'a> {
+    Ascii { s: &'a str, i: usize },
+    Unicode(unicode_segmentation::GraphemeIndices<'a>),
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = (usize, &'a str, u16);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Cells::Ascii { s, i } => {
+                let at = *i;
+                let sym = s.get(at..at + 1)?;
+                *i += 1;
+                Some((at, sym, 1))
+            }
+            Cells::Unicode(it) => loop {
+                let (at, g) = it.next()?;
+                if let Some((sym, w)) = cell(g) {
+                    return Some((at, sym, w));
+                }
+            },
+        }
+    }
+}
+
+fn cells(s: &str) -> Cells<'_> {
+    if is_plain_ascii(s) {
+        Cells::Ascii { s, i: 0 }
+    } else {
+        Cells::Unicode(s.grapheme_indices(true))
+    }
 }
 
 /// Width of `s` in cells.
 pub fn width(s: &str) -> usize {
-    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_control()) {
+    if is_plain_ascii(s) {
         return s.len();
     }
     cells(s).map(|(_, _, w)| w as usize).sum()
@@ -55,6 +90,9 @@ pub fn fit(s: &str, max: usize) -> (&str, usize) {
 /// `s` cut to at most `max` characters (the way RCS clients count a title's length), and
 /// whether it was cut.
 pub fn cut_chars(s: &str, max: usize) -> (&str, bool) {
+    if s.len() <= max {
+        return (s, false);
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => (&s[..i], true),
         None => (s, false),
@@ -89,8 +127,7 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
         // A break opportunity: end of the line before a space, start after it, width up to
         // and including the space.
         let mut brk: Option<(usize, usize, usize)> = None;
-        for (i, g) in para.grapheme_indices(true) {
-            let Some((_, gw)) = cell(g) else { continue };
+        for (i, g, gw) in cells(para) {
             let gw = gw as usize;
             if gw > width {
                 // Cannot be shown at this width: end the line before it and leave it out.
@@ -240,15 +277,21 @@ impl<'b> Canvas<'b> {
         self.touch(y);
     }
 
+    /// True when this canvas only measures.
+    pub fn is_measuring(&self) -> bool {
+        self.buf.is_none()
+    }
+
     /// Draws `s` at column `x`, content row `y`, in at most `max` cells. Returns the cells
-    /// used (as measured, whether or not they were in view).
+    /// used, or 0 when nothing was drawn (measuring, or a row out of view): callers use the
+    /// result only to place what follows on the same row, never to choose rows.
     pub fn text(&mut self, x: i32, y: i32, s: &str, max: usize, style: Style) -> usize {
         self.touch(y);
         let Some(row) = self.row(y) else {
-            return fit(s, max).1;
+            return 0;
         };
         let Some(buf) = self.buf.as_deref_mut() else {
-            return fit(s, max).1;
+            return 0;
         };
         let right = i32::from(self.area.width);
         let mut used = 0usize;
@@ -284,7 +327,7 @@ impl<'b> Canvas<'b> {
         cut: bool,
         style: Style,
     ) -> usize {
-        if max == 0 {
+        if max == 0 || self.buf.is_none() || self.row(y).is_none() {
             self.touch(y);
             return 0;
         }
@@ -343,7 +386,11 @@ mod tests {
         assert_eq!(texts(&wrap("a\nb", 4, 10)), ["a", "b"]);
         assert_eq!(texts(&wrap("日本語の文", 4, 10)), ["日本", "語の", "文"]);
         assert_eq!(texts(&wrap("日本", 1, 10)), [""]);
-        for line in wrap("🎉 party 🎉🎉🎉 time 日本語 e\u{301}e\u{301}e\u{301}", 5, 100) {
+        for line in wrap(
+            "🎉 party 🎉🎉🎉 time 日本語 e\u{301}e\u{301}e\u{301}",
+            5,
+            100,
+        ) {
             assert!(width(line.text) <= 5, "{line:?}");
         }
     }

@@ -7,7 +7,6 @@ use crate::message::validate::parse_date_time;
 use crate::message::{ChoiceType, FieldPath, Severity};
 use crate::tui::theme;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 pub(crate) struct ChoiceView<'a> {
     pub glyph: &'static str,
@@ -109,12 +108,14 @@ fn open_url<'a>(
             && let Some(Value::String(s)) = obj.and_then(|o| o.get("url"))
         {
             let sev = ctx.severity(&path.key("url"));
-            url = marked(url_place(s), sev, muted, false);
+            url = marked(super::urls::place(s), sev, muted, false);
         }
         d.push(url);
     }
     d.push(sep());
-    let app = obj.and_then(|o| o.get("application")).and_then(Value::as_str);
+    let app = obj
+        .and_then(|o| o.get("application"))
+        .and_then(Value::as_str);
     let app_sev = ctx.severity(&path.key("application"));
     let webview = match (app, app_sev) {
         (Some("BROWSER"), None) => {
@@ -142,18 +143,6 @@ fn open_url<'a>(
             d.extend(ctx.text(obj, path, "webviewViewMode", Need::Required, muted));
         }
         _ => {}
-    }
-}
-
-/// What a user sees of where a link goes: its host, or its scheme when it has none
-/// (`tel:`), or the text itself when it is no URL at all.
-fn url_place(s: &str) -> Cow<'_, str> {
-    match url::Url::parse(s) {
-        Ok(u) => match u.host_str() {
-            Some(h) => Cow::Owned(h.to_string()),
-            None => Cow::Owned(format!("{}:", u.scheme())),
-        },
-        Err(_) => Cow::Borrowed(s),
     }
 }
 
@@ -204,8 +193,5 @@ mod tests {
             Some("2030-03-03 15:00 UTC")
         );
         assert_eq!(short_time("tomorrow"), None);
-        assert_eq!(url_place("https://example.com/a?b"), "example.com");
-        assert_eq!(url_place("tel:+15551234567"), "tel:");
-        assert_eq!(url_place("not a url"), "not a url");
     }
 }

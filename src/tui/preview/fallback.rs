@@ -1,7 +1,9 @@
 //! The fallback view: the SMS or MMS that goes out when RCS fails, or why none does.
 
 use super::canvas::Canvas;
-use super::rcs::{bubble, frame_style, hidden_problems, media_area, media_lines, problem_paragraph};
+use super::rcs::{
+    bubble, frame_style, hidden_problems, media_area, media_lines, problem_paragraph,
+};
 use super::strings;
 use super::{Ctx, Need, Shown, frame, marked, paragraph, parts};
 use crate::message::gsm::{self, Encoding, sms_cost};
@@ -15,7 +17,16 @@ use serde_json::{Map, Value};
 pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>) {
     let w = usize::from(c.width());
     let Some(obj) = ctx.doc.as_object() else {
-        paragraph(c, 0, 0, w, usize::MAX, strings::NOT_AN_OBJECT, false, theme::error());
+        paragraph(
+            c,
+            0,
+            0,
+            w,
+            usize::MAX,
+            strings::NOT_AN_OBJECT,
+            false,
+            theme::error(),
+        );
         return;
     };
     let Some(mt) = obj
@@ -51,12 +62,7 @@ pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>) {
                 hidden_problems(ctx, c, 0, y + 1, w, &base, &shown, true)
             }
             Some(Value::Bool(false)) => note(c, 0, &strings::failover_off(key)),
-            _ => problem_paragraph(
-                c,
-                0,
-                &strings::failover_enabled_bad(key),
-                Severity::Error,
-            ),
+            _ => problem_paragraph(c, 0, &strings::failover_enabled_bad(key), Severity::Error),
         },
         Some(v) => problem_paragraph(
             c,
@@ -88,7 +94,13 @@ fn head(
     let w = usize::from(c.width());
     parts(c, 0, 0, w, &[Shown::plain(title, theme::title())]);
     let mut from = vec![Shown::plain(strings::FROM, theme::muted())];
-    from.extend(ctx.text(Some(f), base, "failoverSource", Need::Required, Style::new()));
+    from.extend(ctx.text(
+        Some(f),
+        base,
+        "failoverSource",
+        Need::Required,
+        Style::new(),
+    ));
     parts(c, 0, 1, w, &from);
     mark_if_focused(ctx, c, base, "failoverSource", 1, 2);
     2
@@ -147,7 +159,12 @@ fn sms(ctx: &Ctx<'_>, c: &mut Canvas<'_>, f: &Map<String, Value>, base: &FieldPa
     match cost.encoding {
         Encoding::Ucs2 => {
             let list = char_list(gsm::non_gsm_chars(text));
-            let s = marked(strings::ucs2_because(&list).into(), Some(Severity::Warning), Style::new(), false);
+            let s = marked(
+                strings::ucs2_because(&list).into(),
+                Some(Severity::Warning),
+                Style::new(),
+                false,
+            );
             parts(c, 0, y, w, &[s]);
             y += 1;
         }

@@ -13,6 +13,7 @@ mod choice;
 mod fallback;
 mod rcs;
 pub mod strings;
+mod urls;
 
 #[cfg(test)]
 mod tests;
@@ -63,7 +64,10 @@ impl StatefulWidget for Preview<'_> {
         }
         for y in area.top()..area.bottom() {
             for x in area.left()..area.right() {
-                buf[(x, y)].set_symbol(" ");
+                let cell = &mut buf[(x, y)];
+                if cell.symbol() != " " {
+                    cell.set_symbol(" ");
+                }
             }
         }
         let ctx = Ctx {
@@ -71,16 +75,21 @@ impl StatefulWidget for Preview<'_> {
             report: self.report,
             focus: self.focus,
         };
-        let first_card = if state.show_fallback {
-            state.first_card
+        let is_carousel = !state.show_fallback
+            && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
+        let (first_card, card_height) = if is_carousel {
+            (
+                rcs::carousel_first(&ctx, area.width, state.first_card),
+                rcs::carousel_card_height(&ctx, area.width),
+            )
         } else {
-            rcs::carousel_first(&ctx, area.width, state.first_card)
+            (state.first_card, 0)
         };
         state.first_card = first_card;
 
         // Measure first, to keep the scroll inside the content and the focus in view.
         let mut m = Canvas::measure(area);
-        draw(&ctx, &mut m, state.show_fallback, first_card);
+        draw(&ctx, &mut m, state.show_fallback, first_card, card_height);
         let max_scroll = (m.height - i32::from(area.height)).max(0);
         let mut scroll = i32::from(state.scroll).min(max_scroll);
         if let Some((top, bottom)) = m.focus {
@@ -93,10 +102,11 @@ impl StatefulWidget for Preview<'_> {
         let scroll = scroll.clamp(0, max_scroll);
         state.scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
 
-        let mut c = Canvas::new(buf, area, state.scroll);
-        draw(&ctx, &mut c, state.show_fallback, first_card);
-        let total = c.height;
-        drop(c);
+        let total = {
+            let mut c = Canvas::new(buf, area, state.scroll);
+            draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
+            c.height
+        };
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {
@@ -125,11 +135,11 @@ fn put_mark(buf: &mut Buffer, x: u16, y: u16, left: u16, mark: &str) {
     buf[(x, y)].set_symbol(mark).set_style(theme::muted());
 }
 
-fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, fallback: bool, first_card: usize) {
+fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, fallback: bool, first_card: usize, card_height: i32) {
     if fallback {
         fallback::draw(ctx, c);
     } else {
-        rcs::draw(ctx, c, first_card);
+        rcs::draw(ctx, c, first_card, card_height);
     }
 }
 
@@ -186,7 +196,12 @@ impl<'a> Ctx<'a> {
     pub fn severity_under(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| i.path.starts_with(path)) {
             Some(Severity::Error)
-        } else if self.report.warnings.iter().any(|i| i.path.starts_with(path)) {
+        } else if self
+            .report
+            .warnings
+            .iter()
+            .any(|i| i.path.starts_with(path))
+        {
             Some(Severity::Warning)
         } else {
             None
@@ -386,6 +401,7 @@ pub(crate) fn frame(c: &mut Canvas<'_>, x: i32, y: i32, w: u16, h: i32, style: S
 
 /// Draws `text` wrapped to `width` cells from (`x`, `y`), at most `max_lines` lines, the last
 /// cut with `…` when there is more. Returns the row after the last line.
+#[allow(clippy::too_many_arguments)] // a position, a box and a styled text: all needed
 pub(crate) fn paragraph(
     c: &mut Canvas<'_>,
     x: i32,

@@ -12,10 +12,19 @@ use ratatui::style::Style;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, first_card: usize) {
+pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, first_card: usize, card_height: i32) {
     let w = usize::from(c.width());
     let Some(obj) = ctx.doc.as_object() else {
-        paragraph(c, 0, 0, w, usize::MAX, strings::NOT_AN_OBJECT, false, theme::error());
+        paragraph(
+            c,
+            0,
+            0,
+            w,
+            usize::MAX,
+            strings::NOT_AN_OBJECT,
+            false,
+            theme::error(),
+        );
         return;
     };
     let root = FieldPath::root();
@@ -42,7 +51,7 @@ pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, first_card: usize) {
                 CARD_KEYS
             }
             Some(MessageType::Carousel) => {
-                y = carousel(ctx, c, y, obj, first_card);
+                y = carousel(ctx, c, y, obj, first_card, card_height);
                 &["cards"]
             }
             None => {
@@ -278,10 +287,18 @@ fn chip_head<'a>(view: &ChoiceView<'a>, focused: bool) -> Vec<Shown<'a>> {
 /// One chip: `(↗ Title)` and its detail beside it, or under it when there is no room.
 fn chip(c: &mut Canvas<'_>, x: i32, y: i32, view: &ChoiceView<'_>, focused: bool) -> i32 {
     let w = usize::from(c.width()).saturating_sub(x.max(0) as usize);
-    let used = parts(c, x, y, w, &chip_head(view, focused));
+    let head = chip_head(view, focused);
+    parts(c, x, y, w, &head);
     if view.detail.is_empty() {
         return y + 1;
     }
+    // Measured here, not taken from what was drawn: the row chosen must not depend on
+    // whether the row is in view.
+    let used = head
+        .iter()
+        .map(|s| canvas::width(&s.text) + usize::from(s.cut))
+        .sum::<usize>()
+        .min(w);
     let dw: usize = view.detail.iter().map(|s| canvas::width(&s.text)).sum();
     if used + 1 + dw <= w {
         parts(c, x + used as i32 + 1, y, w - used - 1, &view.detail);
@@ -293,7 +310,14 @@ fn chip(c: &mut Canvas<'_>, x: i32, y: i32, view: &ChoiceView<'_>, focused: bool
 }
 
 /// One card button, across the card's inside: the glyph and title, then the detail under it.
-fn button(c: &mut Canvas<'_>, x: i32, y: i32, w: usize, view: &ChoiceView<'_>, focused: bool) -> i32 {
+fn button(
+    c: &mut Canvas<'_>,
+    x: i32,
+    y: i32,
+    w: usize,
+    view: &ChoiceView<'_>,
+    focused: bool,
+) -> i32 {
     let mut head = chip_head(view, focused);
     // A button has no brackets; keep the glyph, the space and the title.
     head.remove(4);
@@ -344,10 +368,10 @@ pub(crate) fn media_lines<'a>(
             if let Some(o) = over {
                 problems.push(o.clone());
             }
-            match (u.placeholder, url_value.and_then(file_name)) {
+            match (u.placeholder, url_value.and_then(super::urls::file_name)) {
                 (false, Some(n)) => {
                     let sev = ctx.severity(&base.key("mediaUrl"));
-                    marked(n, sev, plain, false)
+                    marked(n.into(), sev, plain, false)
                 }
                 _ => u.clone(),
             }
@@ -381,8 +405,7 @@ pub(crate) fn media_lines<'a>(
             let host = obj
                 .get("thumbnailUrl")
                 .and_then(Value::as_str)
-                .and_then(|s| url::Url::parse(s).ok())
-                .and_then(|u| u.host_str().map(str::to_string));
+                .and_then(super::urls::host);
             let sev = ctx.severity(&base.key("thumbnailUrl"));
             let text = match host {
                 Some(h) => Cow::Owned(format!("{}{h}", strings::THUMBNAIL)),
@@ -396,40 +419,18 @@ pub(crate) fn media_lines<'a>(
 
 /// The path of a URL without query or fragment (or the text itself).
 fn url_path(s: &str) -> &str {
-    let s = s.split(['?', '#']).next().unwrap_or(s);
-    s
-}
-
-/// The URL's file name: its last non-empty path segment, percent-decoded.
-fn file_name(s: &str) -> Option<Cow<'_, str>> {
-    let u = url::Url::parse(s).ok()?;
-    let last = u.path_segments()?.rev().find(|p| !p.is_empty())?.to_string();
-    let decoded = percent_decode(&last);
-    Some(Cow::Owned(decoded))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = bytes.get(i + 1..i + 3)
-            && let Ok(hex) = std::str::from_utf8(h)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    s.split(['?', '#']).next().unwrap_or(s)
 }
 
 /// A shaded media area `w` by `rows` with `lines` centred in it.
-pub(crate) fn media_area(c: &mut Canvas<'_>, x: i32, y: i32, w: usize, rows: u16, lines: &[Shown<'_>]) {
+pub(crate) fn media_area(
+    c: &mut Canvas<'_>,
+    x: i32,
+    y: i32,
+    w: usize,
+    rows: u16,
+    lines: &[Shown<'_>],
+) {
     let rows = i32::from(rows);
     for r in 0..rows {
         c.fill(x, y + r, w, strings::MEDIA_FILL, theme::preview_media());
@@ -459,10 +460,7 @@ fn media_message(ctx: &Ctx<'_>, c: &mut Canvas<'_>, y: i32, obj: &Map<String, Va
     let h = i32::from(strings::MEDIA_BOX_ROWS) + 2;
     let keys = ["mediaUrl", "thumbnailUrl", "filenameOverride"];
     let focused = keys.iter().any(|k| ctx.focused(&root.key(k)));
-    let sev = keys
-        .iter()
-        .filter_map(|k| ctx.severity(&root.key(k)))
-        .min();
+    let sev = keys.iter().filter_map(|k| ctx.severity(&root.key(k))).min();
     media_area(
         c,
         1,
@@ -535,7 +533,16 @@ pub(crate) fn card(
 
     // Title and description.
     if let Some(t) = ctx.text(o, path, "title", Need::Required, theme::title()) {
-        row = paragraph(c, ix, row, inner, strings::CARD_TITLE_LINES, &t.text, t.cut, t.style);
+        row = paragraph(
+            c,
+            ix,
+            row,
+            inner,
+            strings::CARD_TITLE_LINES,
+            &t.text,
+            t.cut,
+            t.style,
+        );
     }
     let desc_lines = if opts.carousel {
         strings::CAROUSEL_DESCRIPTION_LINES
@@ -562,7 +569,16 @@ pub(crate) fn card(
                 let top = row;
                 row = button(c, ix, row, inner, &view, focused);
                 let own = v.is_object();
-                row = hidden_problems(ctx, c, ix + 3, row, inner.saturating_sub(3), &p, CHOICE_SHOWN, own);
+                row = hidden_problems(
+                    ctx,
+                    c,
+                    ix + 3,
+                    row,
+                    inner.saturating_sub(3),
+                    &p,
+                    CHOICE_SHOWN,
+                    own,
+                );
                 if focused {
                     c.mark_focus(top, row);
                 }
@@ -628,13 +644,37 @@ pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usiz
     first.min(n.saturating_sub(vis))
 }
 
-/// RCS_CAROUSEL: a position row, then the cards side by side from `first`.
+/// The height of the tallest carousel card at `width`: every card is drawn that tall, as
+/// phones draw them. Measured once a frame, not once a pass.
+pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
+    let Some(Value::Array(list)) = ctx.doc.get("cards") else {
+        return 0;
+    };
+    let cw = strings::CAROUSEL_CARD_WIDTH.min(width);
+    let path = FieldPath::root().key("cards");
+    let opts = CardOpts {
+        width: cw,
+        carousel: true,
+        min_height: 0,
+        frame: Style::new(),
+    };
+    let mut tallest = 0;
+    for (i, v) in list.iter().enumerate().take(strings::MAX_CARDS) {
+        let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
+        tallest = tallest.max(card(ctx, &mut m, 0, 0, v, &path.index(i), &opts));
+    }
+    tallest
+}
+
+/// RCS_CAROUSEL: a position row, then the cards side by side from `first`, each `tallest`
+/// rows.
 fn carousel(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,
     y: i32,
     obj: &Map<String, Value>,
     first: usize,
+    tallest: i32,
 ) -> i32 {
     let root = FieldPath::root();
     let path = root.key("cards");
@@ -668,7 +708,10 @@ fn carousel(
     let right = n.saturating_sub(first + vis);
     if right > 0 {
         pos.push(Shown::plain("  ", Style::new()));
-        pos.push(Shown::plain(strings::hidden_right(right), theme::key_hint()));
+        pos.push(Shown::plain(
+            strings::hidden_right(right),
+            theme::key_hint(),
+        ));
     }
     parts(c, 0, y, w, &pos);
     let mut y = y + 1;
@@ -676,18 +719,6 @@ fn carousel(
 
     let cw = strings::CAROUSEL_CARD_WIDTH.min(c.width());
     let step = i32::from(cw) + i32::from(strings::CAROUSEL_GAP);
-    // Every card as tall as the tallest, as phones draw them.
-    let mut tallest = 0;
-    for (i, v) in list.iter().enumerate().take(n) {
-        let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
-        let opts = CardOpts {
-            width: cw,
-            carousel: true,
-            min_height: 0,
-            frame: Style::new(),
-        };
-        tallest = tallest.max(card(ctx, &mut m, 0, 0, v, &path.index(i), &opts));
-    }
     for (i, v) in list.iter().enumerate().take(n).skip(first) {
         let x = (i - first) as i32 * step;
         if x >= i32::from(c.width()) {
@@ -695,6 +726,11 @@ fn carousel(
         }
         let p = path.index(i);
         let focused = focus == Some(i);
+        if c.is_measuring() && !focused {
+            // Its height is known; only the focused card's inside matters to the scroll.
+            c.reserve(y + tallest - 1);
+            continue;
+        }
         let opts = CardOpts {
             width: cw,
             carousel: true,

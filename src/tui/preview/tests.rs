@@ -22,13 +22,19 @@ fn example(name: &str) -> Value {
 /// The largest legal carousel: 10 cards, 4 choices each, every text at its maximum.
 pub(crate) fn big_carousel() -> Value {
     let choice = |i: usize, j: usize| match j % 4 {
-        0 => json!({"type": "REPLY", "title": format!("Reply {i}.{j} {}", "r".repeat(16)), "postbackData": "p".repeat(2048)}),
+        0 => {
+            json!({"type": "REPLY", "title": format!("Reply {i}.{j} {}", "r".repeat(15)), "postbackData": "p".repeat(2048)})
+        }
         1 => json!({"type": "OPEN_URL", "title": "t".repeat(25), "postbackData": "p".repeat(2048),
                     "url": format!("https://shop{i}.example.com/{}", "u".repeat(1990)), "application": "WEBVIEW", "webviewViewMode": "HALF"}),
-        2 => json!({"type": "DIAL_PHONE", "title": "d".repeat(25), "postbackData": "p".repeat(2048), "phoneNumber": "+1555123456789012345"}),
-        _ => json!({"type": "CREATE_CALENDAR_EVENT", "title": "c".repeat(25), "postbackData": "p".repeat(2048),
+        2 => {
+            json!({"type": "DIAL_PHONE", "title": "d".repeat(25), "postbackData": "p".repeat(2048), "phoneNumber": "+1555123456789012345"})
+        }
+        _ => {
+            json!({"type": "CREATE_CALENDAR_EVENT", "title": "c".repeat(25), "postbackData": "p".repeat(2048),
                     "startTime": "2030-03-03T15:00:00.000+01:00", "endTime": "2030-03-03T16:00:00.000+01:00",
-                    "eventTitle": "e".repeat(100), "description": "x".repeat(500)}),
+                    "eventTitle": "e".repeat(100), "description": "x".repeat(500)})
+        }
     };
     let cards: Vec<Value> = (0..10)
         .map(|i| {
@@ -51,6 +57,12 @@ pub(crate) fn big_carousel() -> Value {
         "mmsFailover": {"enabled": true, "failoverSource": "15551234567", "fallbackText": "f".repeat(160),
                         "mediaUrl": "https://example.com/fallback.jpg", "subject": "s".repeat(100)}
     })
+}
+
+#[test]
+fn the_largest_carousel_is_legal() {
+    let report = validate_at(&big_carousel(), now());
+    assert!(report.is_valid(), "{report:?}");
 }
 
 /// A readable carousel of ten short cards.
@@ -174,7 +186,13 @@ fn snapshot_ten_cards_scrolled_to_the_middle() {
 #[test]
 fn snapshot_ten_cards_scrolled_to_the_end() {
     let doc = ten_cards();
-    let shot = render_with(&doc, Some("cards.9.choices.0.title"), PreviewState::default(), 80, 20);
+    let shot = render_with(
+        &doc,
+        Some("cards.9.choices.0.title"),
+        PreviewState::default(),
+        80,
+        20,
+    );
     assert_eq!(shot.state.first_card, 8);
     insta::assert_snapshot!(text_of(&shot.buf));
 }
@@ -187,8 +205,9 @@ fn snapshot_fallback_sms_gsm7() {
 #[test]
 fn snapshot_fallback_sms_ucs2_in_two_segments() {
     let mut doc = example("text.json");
-    doc["smsFailover"]["fallbackText"] =
-        json!("Привет! Ваш заказ готов 🎉 Заберите его сегодня до 20:00 в магазине на Ленина, 5. Спасибо, что выбрали нас 🙂 До встречи!");
+    doc["smsFailover"]["fallbackText"] = json!(
+        "Привет! Ваш заказ готов 🎉 Заберите его сегодня до 20:00 в магазине на Ленина, 5. Спасибо, что выбрали нас 🙂 До встречи!"
+    );
     insta::assert_snapshot!(render_fallback(&doc, 60, 14));
 }
 
@@ -325,7 +344,13 @@ fn a_missing_field_is_a_placeholder_in_the_problem_colour() {
 
 #[test]
 fn the_focused_card_is_framed_in_the_focus_colour() {
-    let shot = render_with(&ten_cards(), Some("cards.3.description"), PreviewState::default(), 100, 20);
+    let shot = render_with(
+        &ten_cards(),
+        Some("cards.3.description"),
+        PreviewState::default(),
+        100,
+        20,
+    );
     let (x, y) = find(&shot.buf, "Card 4").expect("card 4 in view");
     // The frame's left edge, in the focus colour; the other cards' frames are not.
     assert_eq!(shot.buf[(x - 1, y)].fg, Color::Cyan);
@@ -370,8 +395,18 @@ fn scrolling_stays_inside_the_content_and_follows_the_focus() {
     assert_eq!(shot.state.scroll, 2);
     assert!(text_of(&shot.buf).contains("Every kind"));
     // The last choice, focused, is in view.
-    let shot = render_with(&doc, Some("choices.5.eventTitle"), PreviewState::default(), 30, 6);
-    assert!(text_of(&shot.buf).contains("Add to Calendar"), "{}", text_of(&shot.buf));
+    let shot = render_with(
+        &doc,
+        Some("choices.5.eventTitle"),
+        PreviewState::default(),
+        30,
+        6,
+    );
+    assert!(
+        text_of(&shot.buf).contains("Add to Calendar"),
+        "{}",
+        text_of(&shot.buf)
+    );
 }
 
 #[test]
@@ -467,7 +502,13 @@ fn awkward_docs() -> Vec<Value> {
     if let Some(cards) = many["cards"].as_array_mut() {
         cards.extend(std::iter::repeat_n(extra, 5));
         if let Some(c) = cards[0].as_object_mut() {
-            c.insert("choices".into(), json!(vec![json!({"type": "REPLY", "title": "r", "postbackData": "p"}); 7]));
+            c.insert(
+                "choices".into(),
+                json!(vec![
+                    json!({"type": "REPLY", "title": "r", "postbackData": "p"});
+                    7
+                ]),
+            );
         }
     }
     docs.push(many);
@@ -524,17 +565,39 @@ mod arbitrary {
             any::<i32>().prop_map(|n| json!(n)),
             "\\PC{0,12}".prop_map(Value::String),
             prop_oneof![
-                Just("RCS_TEXT"), Just("RCS_MEDIA"), Just("RCS_CARD"), Just("RCS_CAROUSEL"),
-                Just("REPLY"), Just("OPEN_URL"), Just("SHOW_LOCATION"), Just("CREATE_CALENDAR_EVENT"),
-                Just("TALL"), Just("https://example.com/a.pdf"), Just("2030-01-01T00:00:00Z"),
+                Just("RCS_TEXT"),
+                Just("RCS_MEDIA"),
+                Just("RCS_CARD"),
+                Just("RCS_CAROUSEL"),
+                Just("REPLY"),
+                Just("OPEN_URL"),
+                Just("SHOW_LOCATION"),
+                Just("CREATE_CALENDAR_EVENT"),
+                Just("TALL"),
+                Just("https://example.com/a.pdf"),
+                Just("2030-01-01T00:00:00Z"),
             ]
             .prop_map(|s| Value::String(s.into())),
         ];
         let keys = prop_oneof![
-            Just("messageType"), Just("messageText"), Just("choices"), Just("cards"), Just("type"),
-            Just("title"), Just("description"), Just("height"), Just("mediaUrl"), Just("url"),
-            Just("latitude"), Just("smsFailover"), Just("mmsFailover"), Just("enabled"),
-            Just("fallbackText"), Just("filenameOverride"), Just("startTime"), Just("x"),
+            Just("messageType"),
+            Just("messageText"),
+            Just("choices"),
+            Just("cards"),
+            Just("type"),
+            Just("title"),
+            Just("description"),
+            Just("height"),
+            Just("mediaUrl"),
+            Just("url"),
+            Just("latitude"),
+            Just("smsFailover"),
+            Just("mmsFailover"),
+            Just("enabled"),
+            Just("fallbackText"),
+            Just("filenameOverride"),
+            Just("startTime"),
+            Just("x"),
         ];
         leaf.prop_recursive(4, 48, 6, move |inner| {
             prop_oneof![

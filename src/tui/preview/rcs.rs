@@ -614,9 +614,24 @@ pub(crate) fn card(
     h
 }
 
+/// A carousel card's width in a pane `width` wide: [`strings::CAROUSEL_CARD_WIDTH`], narrowed
+/// (down to [`strings::CAROUSEL_CARD_MIN_WIDTH`]) when that lets two cards show side by side,
+/// as a phone shows them; in a pane too narrow even for that, the pane's width.
+pub(crate) fn carousel_card_width(width: u16) -> u16 {
+    let gap = strings::CAROUSEL_GAP;
+    let full = strings::CAROUSEL_CARD_WIDTH;
+    if width >= 2 * full + gap {
+        full
+    } else if width >= 2 * strings::CAROUSEL_CARD_MIN_WIDTH + gap {
+        (width - gap) / 2
+    } else {
+        full.min(width)
+    }
+}
+
 /// How many carousel cards fit side by side, at least one.
 fn cards_in_view(width: u16) -> usize {
-    let cw = strings::CAROUSEL_CARD_WIDTH.min(width).max(1);
+    let cw = carousel_card_width(width).max(1);
     (usize::from(width) + usize::from(strings::CAROUSEL_GAP))
         / (usize::from(cw) + usize::from(strings::CAROUSEL_GAP))
 }
@@ -650,7 +665,7 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
     let Some(Value::Array(list)) = ctx.doc.get("cards") else {
         return 0;
     };
-    let cw = strings::CAROUSEL_CARD_WIDTH.min(width);
+    let cw = carousel_card_width(width);
     let path = FieldPath::root().key("cards");
     let opts = CardOpts {
         width: cw,
@@ -717,7 +732,7 @@ fn carousel(
     let mut y = y + 1;
     y = hidden_problems(ctx, c, 0, y, w, &path, &[], true);
 
-    let cw = strings::CAROUSEL_CARD_WIDTH.min(c.width());
+    let cw = carousel_card_width(c.width());
     let step = i32::from(cw) + i32::from(strings::CAROUSEL_GAP);
     for (i, v) in list.iter().enumerate().take(n).skip(first) {
         let x = (i - first) as i32 * step;

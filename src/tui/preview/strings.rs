@@ -28,6 +28,8 @@ pub const BUBBLE_WIDTH: u16 = 44;
 pub const CARD_WIDTH: u16 = 40;
 /// A carousel card (cells, frame included): a chip title of 25 and its glyph fit inside.
 pub const CAROUSEL_CARD_WIDTH: u16 = 30;
+/// The narrowest a carousel card gets so that two still show side by side in a narrow pane.
+pub const CAROUSEL_CARD_MIN_WIDTH: u16 = 24;
 /// Columns between carousel cards.
 pub const CAROUSEL_GAP: u16 = 1;
 /// Rows of a media area for SHORT, MEDIUM and TALL: RCS clients' 112, 168 and 264 dp, at 28

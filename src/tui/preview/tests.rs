@@ -250,6 +250,23 @@ fn snapshot_narrow_pane() {
 }
 
 #[test]
+fn snapshot_two_cards_in_a_half_width_pane() {
+    // A 160-column terminal with the form beside the preview leaves it about 52 columns.
+    insta::assert_snapshot!(render(&example("carousel.json"), 52, 24));
+}
+
+#[test]
+fn two_carousel_cards_show_side_by_side_from_49_columns() {
+    for w in 49..=80u16 {
+        let text = render(&example("carousel.json"), w, 24);
+        assert!(text.contains("Card 1") && text.contains("Card 2"), "at {w}:\n{text}");
+        assert!(!text.contains("more ▶"), "at {w}:\n{text}");
+    }
+    let text = render(&example("carousel.json"), 48, 24);
+    assert!(text.contains("1 more ▶"), "{text}");
+}
+
+#[test]
 fn snapshot_emoji_and_cjk() {
     let doc = json!({
         "messageType": "RCS_TEXT", "source": "CONVEY", "destination": "15559876543",
@@ -388,12 +405,17 @@ fn scrolling_stays_inside_the_content_and_follows_the_focus() {
     let shot = render_with(&doc, None, state, 30, 6);
     let top = shot.state.scroll;
     assert!(top > 0 && top < 500, "{top}");
+    // At the end of the content: a mark says there is more above, none below.
+    let text = text_of(&shot.buf);
+    assert!(text.contains("▲") && !text.contains("▼"), "{text}");
     let again = render_with(&doc, None, shot.state.clone(), 30, 6);
     assert_eq!(again.state.scroll, top);
     // Focusing the first line's field scrolls back up to it.
     let shot = render_with(&doc, Some("messageText"), shot.state, 30, 6);
     assert_eq!(shot.state.scroll, 2);
-    assert!(text_of(&shot.buf).contains("Every kind"));
+    let text = text_of(&shot.buf);
+    assert!(text.contains("Every kind"), "{text}");
+    assert!(text.contains("▲") && text.contains("▼"), "{text}");
     // The last choice, focused, is in view.
     let shot = render_with(
         &doc,

@@ -232,7 +232,7 @@ impl<'a> Ctx<'a> {
         need: Need,
         style: Style,
     ) -> Option<Shown<'a>> {
-        self.text_limited(obj, base, key, need, style, usize::MAX)
+        self.text_limited(obj, base, key, need, style, strings::FIELD_CHARS)
     }
 
     /// As [`Ctx::text`], the value cut after `limit` characters (marked `cut`).

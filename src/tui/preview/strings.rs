@@ -13,6 +13,9 @@ pub const CARD_TITLE_LINES: usize = 2;
 pub const CAROUSEL_DESCRIPTION_LINES: usize = 4;
 /// A standalone card's description shows on at most 10 lines.
 pub const CARD_DESCRIPTION_LINES: usize = 10;
+/// Any other text beyond this is not shown (no field the API accepts is longer), so a
+/// pasted megabyte costs no more to draw than a legal value.
+pub const FIELD_CHARS: usize = 4096;
 /// Message text beyond RBM's 3072 characters is not shown.
 pub const MESSAGE_TEXT_CHARS: usize = crate::message::schema::RBM_MAX_TEXT;
 /// Suggestions beyond RBM's 11 are not shown.

@@ -259,7 +259,10 @@ fn snapshot_two_cards_in_a_half_width_pane() {
 fn two_carousel_cards_show_side_by_side_from_49_columns() {
     for w in 49..=80u16 {
         let text = render(&example("carousel.json"), w, 24);
-        assert!(text.contains("Card 1") && text.contains("Card 2"), "at {w}:\n{text}");
+        assert!(
+            text.contains("Card 1") && text.contains("Card 2"),
+            "at {w}:\n{text}"
+        );
         assert!(!text.contains("more ▶"), "at {w}:\n{text}");
     }
     let text = render(&example("carousel.json"), 48, 24);
@@ -292,6 +295,26 @@ fn snapshot_problems_as_placeholders() {
         "callbackURL": "nope"
     });
     insta::assert_snapshot!(render(&doc, 60, 30));
+}
+
+#[test]
+fn snapshot_choice_problems() {
+    let doc = json!({
+        "messageType": "RCS_TEXT", "source": "CONVEY", "destination": "15559876543",
+        "messageText": "What is wrong with each choice?",
+        "choices": [
+            {"type": "REPLY", "title": "", "postbackData": "p"},
+            {"type": "OPEN_URL", "title": "Open", "postbackData": "p", "url": "mailto:hi@example.com",
+             "application": "APP", "webviewViewMode": "FULL"},
+            {"type": "DIAL_PHONE", "title": "Call", "postbackData": "p", "phoneNumber": "+1 555 123 4567 890 123"},
+            {"type": "SHOW_LOCATION", "title": "Map", "postbackData": "p", "latitude": "37.7", "longitude": 200},
+            {"type": "REQUEST_LOCATION", "title": "Where", "postbackData": "p", "extra": 1},
+            {"type": "CREATE_CALENDAR_EVENT", "title": "Event", "postbackData": "p",
+             "startTime": "2030-03-03T16:00:00Z", "endTime": "2030-03-03T15:00:00Z"},
+            {"type": "SEND_MONEY", "title": "Pay", "postbackData": "p"}
+        ]
+    });
+    insta::assert_snapshot!(render(&doc, 70, 22));
 }
 
 #[test]

@@ -93,10 +93,17 @@ impl StatefulWidget for Preview<'_> {
         let max_scroll = (m.height - i32::from(area.height)).max(0);
         let mut scroll = i32::from(state.scroll).min(max_scroll);
         if let Some((top, bottom)) = m.focus {
-            if bottom - top >= i32::from(area.height) || top < scroll {
-                scroll = top;
-            } else if bottom > scroll + i32::from(area.height) {
-                scroll = bottom - i32::from(area.height);
+            let h = i32::from(area.height);
+            if bottom - top <= h {
+                // Bring it all into view, moving as little as possible.
+                if top < scroll {
+                    scroll = top;
+                } else if bottom > scroll + h {
+                    scroll = bottom - h;
+                }
+            } else {
+                // Taller than the pane: keep the pane within it, free to scroll through it.
+                scroll = scroll.clamp(top, bottom - h);
             }
         }
         let scroll = scroll.clamp(0, max_scroll);

@@ -383,6 +383,22 @@ fn a_missing_field_is_a_placeholder_in_the_problem_colour() {
 }
 
 #[test]
+fn the_media_area_keeps_the_clients_proportions() {
+    let mut rows = Vec::new();
+    for height in ["SHORT", "MEDIUM", "TALL"] {
+        let mut doc = example("card.json");
+        doc["height"] = json!(height);
+        let text = render(&doc, 60, 40);
+        rows.push(text.lines().filter(|l| l.contains('░')).count());
+    }
+    assert_eq!(rows, [4, 6, 9]);
+    // 112 : 168 : 264 dp, within a row.
+    for (r, dp) in rows.iter().zip([112.0, 168.0, 264.0]) {
+        assert!((*r as f64 - dp / 28.0).abs() < 0.5, "{r} rows for {dp} dp");
+    }
+}
+
+#[test]
 fn the_focused_card_is_framed_in_the_focus_colour() {
     let shot = render_with(
         &ten_cards(),
@@ -439,6 +455,24 @@ fn scrolling_stays_inside_the_content_and_follows_the_focus() {
     let text = text_of(&shot.buf);
     assert!(text.contains("Every kind"), "{text}");
     assert!(text.contains("▲") && text.contains("▼"), "{text}");
+    // A focused text taller than the pane can still be scrolled through, not past.
+    let mut long = doc.clone();
+    long["messageText"] = json!("word ".repeat(60));
+    let mut state = PreviewState::default();
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        state = render_with(&long, Some("messageText"), state, 30, 6).state;
+        seen.push(state.scroll);
+        state.scroll += 1;
+    }
+    assert_eq!(seen[0], 2, "starts at the bubble's top");
+    assert!(seen.windows(2).any(|w| w[1] > w[0]), "scrolls: {seen:?}");
+    let last = *seen.last().expect("scrolled");
+    assert_eq!(
+        last,
+        seen[seen.len() - 2],
+        "stops at the bubble's end: {seen:?}"
+    );
     // The last choice, focused, is in view.
     let shot = render_with(
         &doc,

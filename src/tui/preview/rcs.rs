@@ -41,11 +41,12 @@ pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, first_card: usize, card_he
             }
             Some(MessageType::Card) => {
                 let width = strings::CARD_WIDTH.min(c.width());
+                let focused = CARD_KEYS.iter().any(|k| ctx.focused(&root.key(k)));
                 let opts = CardOpts {
                     width,
                     carousel: false,
                     min_height: 0,
-                    frame: theme::preview_frame(),
+                    frame: frame_style(None, focused),
                 };
                 y += card(ctx, c, 0, y, ctx.doc, &root, &opts);
                 CARD_KEYS
@@ -529,10 +530,15 @@ pub(crate) fn card(
     }
     let rows = media_rows(height);
     media_area(c, ix, row, inner, rows, &lines);
+    let media_keys = ["mediaUrl", "thumbnailUrl", "filenameOverride", "height"];
+    if media_keys.iter().any(|k| ctx.focused(&path.key(k))) {
+        c.mark_focus(row, row + i32::from(rows));
+    }
     row += i32::from(rows);
 
     // Title and description.
     if let Some(t) = ctx.text(o, path, "title", Need::Required, theme::title()) {
+        let top = row;
         row = paragraph(
             c,
             ix,
@@ -543,6 +549,9 @@ pub(crate) fn card(
             t.cut,
             t.style,
         );
+        if ctx.focused(&path.key("title")) {
+            c.mark_focus(top, row);
+        }
     }
     let desc_lines = if opts.carousel {
         strings::CAROUSEL_DESCRIPTION_LINES
@@ -550,7 +559,11 @@ pub(crate) fn card(
         strings::CARD_DESCRIPTION_LINES
     };
     if let Some(d) = ctx.text(o, path, "description", Need::Required, Style::new()) {
+        let top = row;
         row = paragraph(c, ix, row, inner, desc_lines, &d.text, d.cut, d.style);
+        if ctx.focused(&path.key("description")) {
+            c.mark_focus(top, row);
+        }
     }
 
     // Buttons.

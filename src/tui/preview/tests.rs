@@ -489,6 +489,30 @@ fn scrolling_stays_inside_the_content_and_follows_the_focus() {
 }
 
 #[test]
+fn a_short_pane_scrolls_to_the_cards_field_being_edited() {
+    let doc = example("card.json");
+    for (focus, expect) in [
+        ("title", "Welcome!"),
+        ("description", "choices."),
+        ("choices.1.phoneNumber", "Contact Us"),
+        ("cards.1.title", "Welcome!"),
+    ] {
+        let mut state = PreviewState::default();
+        if focus.starts_with("cards") {
+            // Not a field of this card: the scroll is left where it was, within the content.
+            state.scroll = 8;
+        }
+        let shot = render_with(&doc, Some(focus), state, 50, 5);
+        let text = text_of(&shot.buf);
+        assert!(text.contains(expect), "focus {focus}:\n{text}");
+    }
+    // The standalone card's frame takes the focus colour while one of its fields is edited.
+    let shot = render_with(&doc, Some("title"), PreviewState::default(), 50, 30);
+    let (x, y) = find(&shot.buf, "Welcome!").expect("title");
+    assert_eq!(shot.buf[(x - 1, y)].fg, Color::Cyan);
+}
+
+#[test]
 fn sms_segments_come_from_the_gsm_rules() {
     let mut doc = example("text.json");
     doc["smsFailover"]["fallbackText"] = json!("€".repeat(81));

@@ -7,6 +7,13 @@
 //! at any size. A field the validator reported shows in the problem colour with its marker,
 //! a missing one as a `‹no title›` placeholder. The limits the preview cuts text at are in
 //! [`strings`].
+//!
+//! Use: keep one [`PreviewState`] in the app, set `show_fallback` from the toggle, and each
+//! frame `frame.render_stateful_widget(Preview::new(&doc, &report, focus), area, &mut
+//! state)`, with the draft, its latest `validate` report and the path of the field being
+//! edited. The widget moves `state.scroll` and `state.first_card` itself: it keeps them
+//! inside the content and brings the focused field (or carousel card) into view; the app
+//! may change `scroll` for explicit scrolling.
 
 mod canvas;
 mod choice;

@@ -39,3 +39,23 @@ pub fn key_hint() -> Style {
 pub fn ok() -> Style {
     Style::new().fg(Color::Green)
 }
+
+/// The preview's frames: bubbles, cards, media boxes.
+pub fn preview_frame() -> Style {
+    Style::new().fg(Color::Gray)
+}
+
+/// The frame of the card being edited, in the preview.
+pub fn preview_focus() -> Style {
+    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+}
+
+/// Suggestion chips and card buttons, coloured the way RCS clients colour actions.
+pub fn preview_chip() -> Style {
+    Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD)
+}
+
+/// The shaded media area of a card or media message.
+pub fn preview_media() -> Style {
+    Style::new().fg(Color::DarkGray)
+}

@@ -1,34 +1,443 @@
 //! The rendered preview of the draft: what the recipient's RCS client shows, or the SMS/MMS
 //! fallback. A widget over the draft document with no state beyond its scroll position.
+//!
+//! Layout in brief: a header (sender → recipient), then the message as a phone draws it (a
+//! bubble with chips, a media box, a card, or cards side by side). Every text is measured in
+//! terminal cells (see [`canvas`]); every write is clipped to the area, so nothing overflows
+//! at any size. A field the validator reported shows in the problem colour with its marker,
+//! a missing one as a `‹no title›` placeholder. The limits the preview cuts text at are in
+//! [`strings`].
+//!
+//! Use: keep one [`PreviewState`] in the app, set `show_fallback` from the toggle, and each
+//! frame `frame.render_stateful_widget(Preview::new(&doc, &report, focus), area, &mut
+//! state)`, with the draft, its latest `validate` report and the path of the field being
+//! edited. The widget moves `state.scroll` and `state.first_card` itself: it keeps them
+//! inside the content and brings the focused field (or carousel card) into view; the app
+//! may change `scroll` for explicit scrolling.
 
-use crate::message::{FieldPath, Report};
-use ratatui::buffer::Buffer;
+mod canvas;
+mod choice;
+mod fallback;
+mod rcs;
+pub mod strings;
+mod urls;
+
+#[cfg(test)]
+mod tests;
+
+use crate::message::{FieldPath, Report, Segment, Severity};
+use crate::tui::theme;
+use canvas::Canvas;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::widgets::StatefulWidget;
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// What the preview remembers between frames.
 #[derive(Debug, Clone, Default)]
 pub struct PreviewState {
     /// Show the SMS/MMS fallback instead of the RCS message.
     pub show_fallback: bool,
-    /// First line shown, for vertical scrolling.
+    /// First line shown, for vertical scrolling. Kept within the content on every render.
     pub scroll: u16,
+    /// The first carousel card shown, for horizontal scrolling. Moved on every render just
+    /// enough to bring the focused card into view.
+    pub first_card: usize,
 }
 
 /// The preview of `doc`. `focus` is the field being edited: a carousel scrolls so that its
-/// card is in view.
+/// card is in view, and the preview scrolls down to it.
 pub struct Preview<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
 }
 
+impl<'a> Preview<'a> {
+    pub fn new(doc: &'a Value, report: &'a Report, focus: Option<&'a FieldPath>) -> Self {
+        Preview { doc, report, focus }
+    }
+}
+
 impl StatefulWidget for Preview<'_> {
     type State = PreviewState;
 
     fn render(self, area: Rect, buf: &mut Buffer, state: &mut PreviewState) {
-        let _ = (self.doc, self.report, self.focus, state);
-        buf.set_string(area.x, area.y, "preview", ratatui::style::Style::new());
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                let cell = &mut buf[(x, y)];
+                if cell.symbol() != " " {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+        let ctx = Ctx {
+            doc: self.doc,
+            report: self.report,
+            focus: self.focus,
+        };
+        let is_carousel = !state.show_fallback
+            && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
+        let (first_card, card_height) = if is_carousel {
+            (
+                rcs::carousel_first(&ctx, area.width, state.first_card),
+                rcs::carousel_card_height(&ctx, area.width),
+            )
+        } else {
+            (state.first_card, 0)
+        };
+        state.first_card = first_card;
+
+        // Measure first, to keep the scroll inside the content and the focus in view.
+        let mut m = Canvas::measure(area);
+        draw(&ctx, &mut m, state.show_fallback, first_card, card_height);
+        let max_scroll = (m.height - i32::from(area.height)).max(0);
+        let mut scroll = i32::from(state.scroll).min(max_scroll);
+        if let Some((top, bottom)) = m.focus {
+            let h = i32::from(area.height);
+            if bottom - top <= h {
+                // Bring it all into view, moving as little as possible.
+                if top < scroll {
+                    scroll = top;
+                } else if bottom > scroll + h {
+                    scroll = bottom - h;
+                }
+            } else {
+                // Taller than the pane: keep the pane within it, free to scroll through it.
+                scroll = scroll.clamp(top, bottom - h);
+            }
+        }
+        let scroll = scroll.clamp(0, max_scroll);
+        state.scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+
+        let total = {
+            let mut c = Canvas::new(buf, area, state.scroll);
+            draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
+            c.height
+        };
+        if area.width >= 2 {
+            let x = area.right() - 1;
+            if scroll > 0 {
+                scroll_mark(buf, x, area.top(), area.left());
+            }
+            if scroll + i32::from(area.height) < total {
+                scroll_mark_down(buf, x, area.bottom() - 1, area.left());
+            }
+        }
     }
+}
+
+fn scroll_mark(buf: &mut Buffer, x: u16, y: u16, left: u16) {
+    put_mark(buf, x, y, left, strings::MORE_UP);
+}
+
+fn scroll_mark_down(buf: &mut Buffer, x: u16, y: u16, left: u16) {
+    put_mark(buf, x, y, left, strings::MORE_DOWN);
+}
+
+/// Puts a one-cell mark in the last column, first blanking a wide character it would cut.
+fn put_mark(buf: &mut Buffer, x: u16, y: u16, left: u16, mark: &str) {
+    if x > left && buf[(x - 1, y)].symbol().cell_width() > 1 {
+        buf[(x - 1, y)].set_symbol(" ");
+    }
+    buf[(x, y)].set_symbol(mark).set_style(theme::muted());
+}
+
+fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, fallback: bool, first_card: usize, card_height: i32) {
+    if fallback {
+        fallback::draw(ctx, c);
+    } else {
+        rcs::draw(ctx, c, first_card, card_height);
+    }
+}
+
+/// What every drawing function needs to know about the draft.
+pub(crate) struct Ctx<'a> {
+    pub doc: &'a Value,
+    pub report: &'a Report,
+    pub focus: Option<&'a FieldPath>,
+}
+
+/// A field's text as shown: the value, or a placeholder, with its style (marked when the
+/// validator reported it).
+#[derive(Debug, Clone)]
+pub(crate) struct Shown<'a> {
+    pub text: Cow<'a, str>,
+    pub style: Style,
+    /// True when the text is a placeholder, not the value.
+    pub placeholder: bool,
+    /// True when the value was cut (drawn with `…`).
+    pub cut: bool,
+}
+
+impl<'a> Shown<'a> {
+    pub fn plain(text: impl Into<Cow<'a, str>>, style: Style) -> Self {
+        Shown {
+            text: text.into(),
+            style,
+            placeholder: false,
+            cut: false,
+        }
+    }
+}
+
+/// How a field is required, for its placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    Required,
+    Optional,
+}
+
+impl<'a> Ctx<'a> {
+    /// The worst problem reported exactly at `path`.
+    pub fn severity(&self, path: &FieldPath) -> Option<Severity> {
+        if self.report.errors.iter().any(|i| &i.path == path) {
+            Some(Severity::Error)
+        } else if self.report.warnings.iter().any(|i| &i.path == path) {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
+    }
+
+    /// The worst problem reported at `path` or below it.
+    pub fn severity_under(&self, path: &FieldPath) -> Option<Severity> {
+        if self.report.errors.iter().any(|i| i.path.starts_with(path)) {
+            Some(Severity::Error)
+        } else if self
+            .report
+            .warnings
+            .iter()
+            .any(|i| i.path.starts_with(path))
+        {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
+    }
+
+    /// True when the focus is at `path` or below it.
+    pub fn focused(&self, path: &FieldPath) -> bool {
+        self.focus.is_some_and(|f| f.starts_with(path))
+    }
+
+    /// The position in `cards` the focus is in, if any.
+    pub fn focused_card(&self) -> Option<usize> {
+        match self.focus?.segments() {
+            [Segment::Key(k), Segment::Index(i), ..] if k == "cards" => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The text field `key` of `obj` (whose path is `base`), as shown: its value in `style`,
+    /// or in the problem style with its marker, or a placeholder when it is missing, empty or
+    /// not a string. `None` for an optional field that is absent and unreported.
+    pub fn text(
+        &self,
+        obj: Option<&'a Map<String, Value>>,
+        base: &FieldPath,
+        key: &str,
+        need: Need,
+        style: Style,
+    ) -> Option<Shown<'a>> {
+        self.text_limited(obj, base, key, need, style, strings::FIELD_CHARS)
+    }
+
+    /// As [`Ctx::text`], the value cut after `limit` characters (marked `cut`).
+    pub fn text_limited(
+        &self,
+        obj: Option<&'a Map<String, Value>>,
+        base: &FieldPath,
+        key: &str,
+        need: Need,
+        style: Style,
+        limit: usize,
+    ) -> Option<Shown<'a>> {
+        let path = base.key(key);
+        let sev = self.severity(&path);
+        let value = obj.and_then(|o| o.get(key));
+        let mut cut = false;
+        let (text, placeholder): (Cow<'a, str>, bool) = match value {
+            Some(Value::String(s)) if !s.is_empty() => {
+                let (t, c) = canvas::cut_chars(s, limit);
+                cut = c;
+                (Cow::Borrowed(t), false)
+            }
+            Some(Value::String(_)) => {
+                if need == Need::Optional && sev.is_none() {
+                    return None;
+                }
+                (strings::empty(key).into(), true)
+            }
+            None | Some(Value::Null) => {
+                if need == Need::Optional && sev.is_none() {
+                    return None;
+                }
+                (strings::missing(key).into(), true)
+            }
+            Some(other) => (
+                strings::wrong_type(key, crate::message::validate::type_name(other)).into(),
+                true,
+            ),
+        };
+        let sev = sev.or(placeholder.then_some(Severity::Error));
+        let mut shown = marked(text, sev, style, placeholder);
+        shown.cut = cut;
+        Some(shown)
+    }
+
+    /// The number field `key` of `obj`, as shown, or a placeholder.
+    pub fn number(
+        &self,
+        obj: Option<&'a Map<String, Value>>,
+        base: &FieldPath,
+        key: &str,
+        style: Style,
+    ) -> Shown<'a> {
+        let path = base.key(key);
+        let sev = self.severity(&path);
+        let (text, placeholder): (Cow<'a, str>, bool) = match obj.and_then(|o| o.get(key)) {
+            Some(Value::Number(n)) => (n.to_string().into(), false),
+            None | Some(Value::Null) => (strings::missing(key).into(), true),
+            Some(other) => (
+                strings::wrong_type(key, crate::message::validate::type_name(other)).into(),
+                true,
+            ),
+        };
+        let sev = sev.or(placeholder.then_some(Severity::Error));
+        marked(text, sev, style, placeholder)
+    }
+}
+
+/// `text` in `style`, or, when there is a problem, with its marker in the problem style.
+pub(crate) fn marked<'a>(
+    text: Cow<'a, str>,
+    sev: Option<Severity>,
+    style: Style,
+    placeholder: bool,
+) -> Shown<'a> {
+    match sev {
+        None => Shown {
+            text,
+            style,
+            placeholder,
+            cut: false,
+        },
+        Some(s) => Shown {
+            text: format!("{} {text}", mark(s)).into(),
+            style: problem_style(s),
+            placeholder,
+            cut: false,
+        },
+    }
+}
+
+pub(crate) fn mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => theme::MARK_ERROR,
+        Severity::Warning => theme::MARK_WARNING,
+    }
+}
+
+pub(crate) fn problem_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => theme::error(),
+        Severity::Warning => theme::warning(),
+    }
+}
+
+/// Draws `parts` one after another on row `y` from column `x`, in at most `max` cells. When
+/// they do not all fit, they are cut with `…` where the room ends; a part marked `cut` ends
+/// with `…` too. Returns the cells used.
+pub(crate) fn parts(c: &mut Canvas<'_>, x: i32, y: i32, max: usize, parts: &[Shown<'_>]) -> usize {
+    c.reserve(y);
+    let total: usize = parts
+        .iter()
+        .map(|p| canvas::width(&p.text) + usize::from(p.cut))
+        .sum();
+    if total <= max {
+        let mut used = 0;
+        for p in parts {
+            used += c.text_cut(x + used as i32, y, &p.text, max - used, p.cut, p.style);
+        }
+        return used;
+    }
+    if max == 0 {
+        return 0;
+    }
+    // Keep one cell for the mark, in the style of the part it cuts.
+    let budget = max - 1;
+    let mut used = 0;
+    for p in parts {
+        let w = canvas::width(&p.text);
+        if used + w > budget {
+            let (head, hw) = canvas::fit(&p.text, budget - used);
+            used += c.text(x + used as i32, y, head, hw, p.style);
+            return used + c.text(x + used as i32, y, canvas::ELLIPSIS, 1, p.style);
+        }
+        used += c.text(x + used as i32, y, &p.text, w, p.style);
+        if p.cut {
+            if used + 1 > budget {
+                break;
+            }
+            used += c.text(x + used as i32, y, canvas::ELLIPSIS, 1, p.style);
+        }
+    }
+    let style = parts.last().map_or(Style::new(), |p| p.style);
+    used + c.text(x + used as i32, y, canvas::ELLIPSIS, 1, style)
+}
+
+/// Draws a rounded frame `w` by `h` at (`x`, `y`). Nothing when either is under 2.
+pub(crate) fn frame(c: &mut Canvas<'_>, x: i32, y: i32, w: u16, h: i32, style: Style) {
+    if w < 2 || h < 2 {
+        return;
+    }
+    let inner = usize::from(w - 2);
+    let right = x + i32::from(w) - 1;
+    c.text(x, y, "╭", 1, style);
+    c.fill(x + 1, y, inner, "─", style);
+    c.text(right, y, "╮", 1, style);
+    for row in y + 1..y + h - 1 {
+        c.text(x, row, "│", 1, style);
+        c.text(right, row, "│", 1, style);
+    }
+    let bottom = y + h - 1;
+    c.text(x, bottom, "╰", 1, style);
+    c.fill(x + 1, bottom, inner, "─", style);
+    c.text(right, bottom, "╯", 1, style);
+}
+
+/// Draws `text` wrapped to `width` cells from (`x`, `y`), at most `max_lines` lines, the last
+/// cut with `…` when there is more. Returns the row after the last line.
+#[allow(clippy::too_many_arguments)] // a position, a box and a styled text: all needed
+pub(crate) fn paragraph(
+    c: &mut Canvas<'_>,
+    x: i32,
+    y: i32,
+    width: usize,
+    max_lines: usize,
+    text: &str,
+    cut: bool,
+    style: Style,
+) -> i32 {
+    let lines = canvas::wrap(text, width, max_lines);
+    let n = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        let last = i + 1 == n;
+        c.text_cut(
+            x,
+            y + i as i32,
+            line.text,
+            width,
+            line.cut || (last && cut),
+            style,
+        );
+    }
+    y + n as i32
 }

@@ -4,6 +4,7 @@
 //! over `serde_json::Value`, so the forms, the sandbox and the command line share it.
 
 pub mod gsm;
+pub mod edit;
 pub mod path;
 pub mod schema;
 pub mod validate;

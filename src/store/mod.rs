@@ -2,6 +2,7 @@
 //! truncated one.
 
 pub mod atomic;
+pub mod drafts;
 pub mod paths;
 
 /// The one format drafts, examples and history requests are written in: the request body

@@ -47,7 +47,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Constraint::Length(problem_lines.min(max_problems)),
     ])
     .areas(main);
-    let form_w = (body.width * 55 / 100).max(44).min(body.width);
+    let share = if body.width < 120 { 60 } else { 55 };
+    let form_w = (body.width * share / 100).max(44).min(body.width);
     let [form_area, preview_area] =
         Layout::horizontal([Constraint::Length(form_w), Constraint::Min(0)]).areas(body);
 
@@ -274,6 +275,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 spans.push(Span::raw(" "));
                 value_at = Some(ind + 2 + label_w + 1);
                 let counter_w = form::counter(f, value)
+                    .filter(|_| value.is_some())
                     .map_or(0, |(l, m)| format!(" {l}/{m}").width());
                 let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
                 if !(focused && app.input.is_some()) {
@@ -297,7 +299,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                         }
                     }
                 }
-                if let Some((len, max)) = form::counter(f, value) {
+                if let Some((len, max)) = form::counter(f, value).filter(|_| value.is_some()) {
                     let st = if len > max {
                         theme::error()
                     } else if len * 10 >= max * 9 {

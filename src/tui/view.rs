@@ -111,8 +111,9 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     ]);
     let right = format!("{}: {} ", s::PROFILE, crate::client::visible(&app.profile));
     let rw = right.width() as u16;
+    let lw = left.width() as u16;
     frame.render_widget(Paragraph::new(left), area);
-    if area.width > rw + 30 {
+    if area.width > rw + lw {
         let r = Rect::new(area.x + area.width - rw, area.y, rw, 1);
         frame.render_widget(Paragraph::new(right).style(theme::muted()), r);
     }

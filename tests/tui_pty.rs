@@ -1,0 +1,238 @@
+//! The real binary in a pseudo-terminal: keys go in as bytes, the screen is read back with
+//! a vt100 parser, and the escape sequences and `stty` show the terminal was restored.
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rcs-composer");
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(cmd: CommandBuilder, rows: u16, cols: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let (r, p) = (raw.clone(), parser.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                        p.lock().unwrap().process(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            raw,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    fn wait_for(&self, what: &str, f: impl Fn(&Session) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if f(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {what}; screen:\n{}", self.screen());
+    }
+
+    fn wait_screen(&self, text: &str) {
+        self.wait_for(text, |s| s.screen().contains(text));
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+fn command(dir: &Path, program: &str) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(program);
+    cmd.cwd(dir);
+    cmd.env("XDG_DATA_HOME", dir.join("data"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    cmd.env("HOME", dir);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+const DOWN: &[u8] = b"\x1b[B";
+const BACKSPACE: &[u8] = b"\x7f";
+const CTRL_S: &[u8] = b"\x13";
+const CTRL_Q: &[u8] = b"\x11";
+
+#[test]
+fn type_see_a_problem_come_and_go_save_quit_and_the_terminal_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("d.json");
+    fs::write(&file, original).unwrap();
+    // After the composer exits, stty reports the terminal's modes in the same pty.
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.wait_screen("No problems");
+    s.send(DOWN); // Source
+    for _ in 0.."CONVEY".len() {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("Problems: 1 error");
+    assert!(s.screen().contains("source  "), "{}", s.screen());
+    s.send(b"ACME");
+    s.wait_screen("No problems");
+    s.send(CTRL_S);
+    s.wait_screen("Saved to");
+    s.wait_screen("saved");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=0"), "{raw}");
+    // the alternate screen was entered, then left; mouse reporting turned off
+    let enter = raw.find("\x1b[?1049h").expect("entered the alternate screen");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(enter < leave);
+    assert!(raw[leave - 40.min(leave)..].contains("\x1b[?1000l") || raw.contains("\x1b[?1000l"));
+    // raw mode is off: canonical mode and echo are back
+    let stty = &raw[raw.rfind("EXIT=0").unwrap()..];
+    assert!(stty.contains(" icanon"), "{stty}");
+    assert!(!stty.contains("-icanon"), "{stty}");
+    assert!(stty.contains(" echo "), "{stty}");
+    // the file is the example with the new source, in the one stable format
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"ACME\"")
+    );
+}
+
+#[test]
+fn first_start_opens_a_new_text_draft_and_autosaves_it_in_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(dir.path(), BIN), 24, 80);
+    s.wait_screen("RCS_TEXT");
+    s.wait_screen("new, not saved");
+    let drafts = dir.path().join("data/rcs-composer/drafts");
+    assert!(!drafts.exists() || fs::read_dir(&drafts).unwrap().count() == 0);
+    s.send(DOWN);
+    s.send(b"ACME");
+    // autosave within a second, without any key
+    s.wait_for("the autosave", |_| {
+        fs::read_dir(&drafts)
+            .map(|d| d.count() == 1)
+            .unwrap_or(false)
+    });
+    s.wait_screen("saved");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    let f = fs::read_dir(&drafts).unwrap().next().unwrap().unwrap().path();
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
+    assert_eq!(doc["source"], "ACME");
+    // the next start opens the most recent draft
+    let mut s = Session::start(command(dir.path(), BIN), 24, 80);
+    s.wait_screen(&f.file_name().unwrap().to_string_lossy());
+    s.wait_screen("ACME");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
+#[test]
+fn killed_during_autosave_the_draft_is_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/carousel.json");
+    let file = dir.path().join("k.json");
+    fs::write(&file, original).unwrap();
+    let mut seen_new = false;
+    for round in 0..8u64 {
+        let mut s = Session::start(
+            {
+                let mut c = command(dir.path(), BIN);
+                c.arg(&file);
+                c
+            },
+            30,
+            100,
+        );
+        s.wait_screen("Message Type");
+        s.send(DOWN); // source: keep appending to it
+        s.send(b"\x1b[F"); // End
+        let before = fs::read_to_string(&file).unwrap();
+        // Type steadily through several autosaves, then kill at a different moment each round.
+        let kill_after = Duration::from_millis(450 + round * 137 % 700);
+        let start = Instant::now();
+        while start.elapsed() < kill_after {
+            s.send(b"x");
+            std::thread::sleep(Duration::from_millis(7));
+        }
+        let pid = s.child.process_id().unwrap();
+        let st = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let _ = s.child.wait();
+        let after = fs::read_to_string(&file).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&after)
+            .unwrap_or_else(|e| panic!("round {round}: broken draft ({e}):\n{after}"));
+        // whole: either the previous content, or a newer save in the stable format
+        assert!(after.ends_with("}\n"), "round {round}");
+        assert_eq!(after, rcs_composer::store::to_draft_json(&doc));
+        if after != before {
+            seen_new = true;
+            let src = doc["source"].as_str().unwrap();
+            assert!(src.starts_with("CONVEY") && src[6..].chars().all(|c| c == 'x'));
+        }
+        // no other file was left looking like a draft
+        let drafts: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+            .collect();
+        assert_eq!(drafts, ["k.json"]);
+    }
+    assert!(seen_new, "no autosave landed before a kill in 8 rounds");
+}

@@ -25,7 +25,10 @@ fn open_copy(dir: &Path, name: &str, text: &str, w: u16, h: u16) -> (Harness, Pa
 }
 
 fn focused_path(h: &Harness) -> String {
-    h.app.focused().map(|r| r.path.to_string()).unwrap_or_default()
+    h.app
+        .focused()
+        .map(|r| r.path.to_string())
+        .unwrap_or_default()
 }
 
 /// Moves the focus with Down (or Up) presses until it is on `path`.
@@ -62,7 +65,9 @@ fn problem_paths(h: &Harness) -> Vec<String> {
 
 /// The style of the first cell of `text` on screen.
 fn style_of(h: &Harness, text: &str) -> ratatui::style::Style {
-    let (x, y) = h.find(text).unwrap_or_else(|| panic!("{text:?} not on screen:\n{}", h.screen()));
+    let (x, y) = h
+        .find(text)
+        .unwrap_or_else(|| panic!("{text:?} not on screen:\n{}", h.screen()));
     h.buffer()[(x, y)].style()
 }
 
@@ -92,7 +97,11 @@ fn done_when_carousel_url_round_trip() {
         .map(|p| p.message.clone())
         .collect();
     assert_eq!(at_url, ["When choice type is OPEN_URL, 'url' is required"]);
-    assert!(h.screen().contains("cards.0.choices.0.url"), "{}", h.screen());
+    assert!(
+        h.screen().contains("cards.0.choices.0.url"),
+        "{}",
+        h.screen()
+    );
     // Go elsewhere, then F8 comes back to it, ready for typing.
     h.press(KeyCode::Tab);
     h.press(KeyCode::Tab);
@@ -143,7 +152,10 @@ fn the_offending_field_is_in_the_error_style_with_a_marker() {
     assert!(line_of(&h, "Destination ").contains("! Destination"));
     // A field without a problem keeps the plain style.
     let plain = style_of(&h, "Message Text").fg;
-    assert!(plain != Some(Color::Red) && plain != Some(Color::Yellow), "{plain:?}");
+    assert!(
+        plain != Some(Color::Red) && plain != Some(Color::Yellow),
+        "{plain:?}"
+    );
 }
 
 #[test]
@@ -167,7 +179,15 @@ fn screens_snapshot() {
 fn resize_never_panics() {
     let dir = tempfile::tempdir().unwrap();
     let (mut h, _) = open_copy(dir.path(), "carousel.json", CAROUSEL, 80, 24);
-    for (w, ht) in [(1, 1), (0, 0), (10, 3), (63, 15), (64, 16), (300, 90), (80, 24)] {
+    for (w, ht) in [
+        (1, 1),
+        (0, 0),
+        (10, 3),
+        (63, 15),
+        (64, 16),
+        (300, 90),
+        (80, 24),
+    ] {
         h.resize(w, ht);
         h.press(KeyCode::Down);
         h.press(KeyCode::F(8));
@@ -205,7 +225,11 @@ fn choice_editor_add_retype_duplicate_move_delete() {
     let n0 = h.app.doc["choices"].as_array().unwrap().len();
     go_to(&mut h, "choices");
     // the list header says how many of the limit are used
-    assert!(h.screen().contains(&format!("Choices ({n0}/4)")), "{}", h.screen());
+    assert!(
+        h.screen().contains(&format!("Choices ({n0}/4)")),
+        "{}",
+        h.screen()
+    );
     h.press(KeyCode::Char('a'));
     assert!(matches!(h.app.overlay, Some(Overlay::Picker(_))));
     for _ in 0..3 {
@@ -251,7 +275,11 @@ fn choice_editor_add_retype_duplicate_move_delete() {
         h.press(KeyCode::Char('a'));
         assert!(h.app.overlay.is_none());
         assert!(h.app.status.clone().unwrap().text.contains("limit is 4"));
-        assert!(h.screen().contains("choices full: 4 of 4"), "{}", h.screen());
+        assert!(
+            h.screen().contains("choices full: 4 of 4"),
+            "{}",
+            h.screen()
+        );
     }
     // delete it
     h.press(KeyCode::Delete);
@@ -348,7 +376,12 @@ fn failover_toggle_shows_its_fields() {
     let text = rcs_composer::store::to_draft_json(&doc);
     let (mut h, _) = open_copy(dir.path(), "text.json", &text, 100, 30);
     go_to(&mut h, "smsFailover.enabled");
-    let has_row = |h: &Harness| h.app.rows.iter().any(|r| r.path.to_string() == "smsFailover.fallbackText");
+    let has_row = |h: &Harness| {
+        h.app
+            .rows
+            .iter()
+            .any(|r| r.path.to_string() == "smsFailover.fallbackText")
+    };
     assert!(!has_row(&h));
     h.press(KeyCode::Char(' '));
     assert_eq!(h.app.doc["smsFailover"], json!({"enabled": true}));
@@ -405,9 +438,8 @@ fn unknown_keys_survive_an_edit() {
 fn autosave_writes_after_a_change_and_ctrl_s_always() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.json");
-    let doc = rcs_composer::message::edit::new_message(
-        rcs_composer::message::schema::MessageType::Text,
-    );
+    let doc =
+        rcs_composer::message::edit::new_message(rcs_composer::message::schema::MessageType::Text);
     let mut h = Harness::new(path.clone(), doc, false, 80, 24);
     // nothing typed: nothing written
     h.autosave();
@@ -415,7 +447,10 @@ fn autosave_writes_after_a_change_and_ctrl_s_always() {
     assert!(h.app.autosave_due.is_none());
     go_to(&mut h, "messageText");
     h.type_str("Hello");
-    assert!(h.app.autosave_due.is_some(), "a change schedules the autosave");
+    assert!(
+        h.app.autosave_due.is_some(),
+        "a change schedules the autosave"
+    );
     assert!(h.app.unsaved());
     h.autosave();
     let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
@@ -461,14 +496,18 @@ fn editor_round_trip_and_recovery() {
     assert!(status.is_error);
     assert!(status.text.contains("line 2, column"), "{}", status.text);
     let rec = dir.path().join("text.recovery.json");
-    assert_eq!(
-        fs::read_to_string(&rec).unwrap(),
-        "{\n  \"source\": ,\n}"
-    );
+    assert_eq!(fs::read_to_string(&rec).unwrap(), "{\n  \"source\": ,\n}");
     // an editor that fails to run
     h.rt.editor = Some("/nonexistent/editor".into());
     h.ctrl('e');
-    assert!(h.app.status.clone().unwrap().text.contains("/nonexistent/editor"));
+    assert!(
+        h.app
+            .status
+            .clone()
+            .unwrap()
+            .text
+            .contains("/nonexistent/editor")
+    );
     assert_eq!(h.app.doc, before);
     h.act(Action::Quit);
     h.settle();
@@ -556,7 +595,10 @@ fn drafts_browser_open_new_duplicate_rename_delete() {
     h.press(KeyCode::Char('x'));
     assert!(h.screen().contains("Delete the draft 'gamma'?"));
     h.press(KeyCode::Char('n'));
-    assert!(dir.path().join("gamma.json").exists(), "any other key keeps it");
+    assert!(
+        dir.path().join("gamma.json").exists(),
+        "any other key keeps it"
+    );
     h.press(KeyCode::Char('x'));
     h.press(KeyCode::Char('y'));
     assert!(!dir.path().join("gamma.json").exists());
@@ -589,7 +631,10 @@ fn mouse_click_focuses_and_wheel_scrolls() {
     }
     go_to(&mut h, "source");
     let (px, py) = h.find("cards.0.title").unwrap();
-    h.act(Action::Click { column: px, row: py });
+    h.act(Action::Click {
+        column: px,
+        row: py,
+    });
     assert_eq!(focused_path(&h), "cards.0.title");
 }
 

@@ -134,7 +134,9 @@ fn type_see_a_problem_come_and_go_save_quit_and_the_terminal_is_restored() {
     let raw = s.raw();
     assert!(raw.contains("EXIT=0"), "{raw}");
     // the alternate screen was entered, then left; mouse reporting turned off
-    let enter = raw.find("\x1b[?1049h").expect("entered the alternate screen");
+    let enter = raw
+        .find("\x1b[?1049h")
+        .expect("entered the alternate screen");
     let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
     assert!(enter < leave);
     assert!(raw[leave - 40.min(leave)..].contains("\x1b[?1000l") || raw.contains("\x1b[?1000l"));
@@ -169,7 +171,12 @@ fn first_start_opens_a_new_text_draft_and_autosaves_it_in_the_data_dir() {
     s.wait_screen("saved");
     s.send(CTRL_Q);
     let _ = s.child.wait();
-    let f = fs::read_dir(&drafts).unwrap().next().unwrap().unwrap().path();
+    let f = fs::read_dir(&drafts)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
     assert_eq!(doc["source"], "ACME");
     // the next start opens the most recent draft

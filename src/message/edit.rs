@@ -100,7 +100,11 @@ pub fn set(doc: &mut Value, path: &FieldPath, value: Value) -> Result<(), EditEr
     // that exists must end in an object, and the rest must be keys.
     let existing = (0..=parents.len())
         .rev()
-        .find(|&n| FieldPath::from_segments(parents[..n].to_vec()).get(doc).is_some())
+        .find(|&n| {
+            FieldPath::from_segments(parents[..n].to_vec())
+                .get(doc)
+                .is_some()
+        })
         .unwrap_or(0);
     let base = FieldPath::from_segments(parents[..existing].to_vec());
     let fits = match base.get(doc) {
@@ -467,7 +471,10 @@ mod tests {
             .keys()
             .cloned()
             .collect();
-        assert_eq!(keys, ["type", "title", "postbackData", "url", "application"]);
+        assert_eq!(
+            keys,
+            ["type", "title", "postbackData", "url", "application"]
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! This layer knows nothing of the terminal, the network or async: it is plain functions
 //! over `serde_json::Value`, so the forms, the sandbox and the command line share it.
 
-pub mod gsm;
 pub mod edit;
+pub mod gsm;
 pub mod path;
 pub mod schema;
 pub mod validate;

@@ -256,10 +256,7 @@ mod tests {
         let c = duplicate(&a).unwrap();
         assert_eq!(c.file_name().unwrap(), "a-copy.json");
         assert_eq!(fs::read(&a).unwrap(), fs::read(&c).unwrap());
-        assert_eq!(
-            duplicate(&a).unwrap().file_name().unwrap(),
-            "a-copy-2.json"
-        );
+        assert_eq!(duplicate(&a).unwrap().file_name().unwrap(), "a-copy-2.json");
         assert!(rename(&c, "a").is_err(), "must not replace a");
         let r = rename(&c, "promo/../x").unwrap();
         assert_eq!(r.file_name().unwrap(), "promo-..-x.json");

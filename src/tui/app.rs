@@ -66,7 +66,10 @@ pub enum PickFor {
     /// Change the type of the choice at this path.
     ChoiceType(FieldPath),
     /// Add a choice of the picked type to a list, at a position.
-    AddChoice { list: FieldPath, at: usize },
+    AddChoice {
+        list: FieldPath,
+        at: usize,
+    },
 }
 
 pub struct Picker {
@@ -658,7 +661,13 @@ impl App {
             None if d > 0 => 0,
             None => options.len() - 1,
         };
-        if edit::set(&mut self.doc, &row.path, Value::String(options[next].into())).is_ok() {
+        if edit::set(
+            &mut self.doc,
+            &row.path,
+            Value::String(options[next].into()),
+        )
+        .is_ok()
+        {
             self.changed(None);
         }
     }
@@ -1002,7 +1011,8 @@ impl App {
     fn menu_move(&mut self, d: isize) {
         match &mut self.overlay {
             Some(Overlay::Picker(p)) => {
-                p.selected = (p.selected as isize + d).clamp(0, p.options.len() as isize - 1) as usize
+                p.selected =
+                    (p.selected as isize + d).clamp(0, p.options.len() as isize - 1) as usize
             }
             Some(Overlay::Drafts(b)) if matches!(b.mode, BrowseMode::List) => {
                 let n = b.items.len() as isize;

@@ -365,6 +365,20 @@ pub fn display(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// As [`display`], but only the first `chars` characters: a 2048-character URL costs no
+/// more to show than the room it has.
+pub fn display_prefix(value: Option<&Value>, chars: usize) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(
+            s.chars()
+                .take(chars)
+                .map(|c| if c == '\n' { '⏎' } else { c })
+                .collect(),
+        ),
+        other => display(Some(other)).map(|d| d.chars().take(chars).collect()),
+    }
+}
+
 /// The text a field starts with when it is edited.
 pub fn edit_text(value: Option<&Value>) -> String {
     match value {
@@ -415,9 +429,15 @@ mod tests {
         assert!(!paths.iter().any(|p| p.starts_with("smsFailover")));
         // a card's thumbnailUrl row exists even when absent from the doc
         let mut doc = carousel();
-        doc["cards"][1].as_object_mut().unwrap().remove("thumbnailUrl");
+        doc["cards"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove("thumbnailUrl");
         let rows = build(&doc, &HashSet::new());
-        assert!(rows.iter().any(|r| r.path.to_string() == "cards.1.thumbnailUrl"));
+        assert!(
+            rows.iter()
+                .any(|r| r.path.to_string() == "cards.1.thumbnailUrl")
+        );
     }
 
     #[test]

@@ -22,10 +22,7 @@ pub struct Harness {
 impl Harness {
     /// An app on `doc` (the draft at `path`), drawn on a `width`×`height` screen.
     pub fn new(path: PathBuf, doc: Value, on_disk: bool, width: u16, height: u16) -> Self {
-        let drafts_dir = path
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default();
+        let drafts_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
         let app = App::new(path, doc, on_disk, drafts_dir);
         Self::with_app(app, width, height)
     }
@@ -104,7 +101,9 @@ impl Harness {
 
     pub fn resize(&mut self, width: u16, height: u16) {
         self.terminal.backend_mut().resize(width, height);
-        let _ = self.terminal.resize(ratatui::layout::Rect::new(0, 0, width, height));
+        let _ = self
+            .terminal
+            .resize(ratatui::layout::Rect::new(0, 0, width, height));
         self.send(Message::Terminal(Event::Resize(width, height)));
     }
 

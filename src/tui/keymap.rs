@@ -97,9 +97,7 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
                 KeyCode::Esc => Some(Action::Back),
                 KeyCode::Enter | KeyCode::Char(' ') => Some(Action::Activate),
                 KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => Some(Action::MenuMove(1)),
-                KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => {
-                    Some(Action::MenuMove(-1))
-                }
+                KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Some(Action::MenuMove(-1)),
                 KeyCode::Home => Some(Action::MenuMove(-100)),
                 KeyCode::End => Some(Action::MenuMove(100)),
                 _ => None,
@@ -163,8 +161,7 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
                 1
             };
             // Ctrl-←/→ in a text field move by word.
-            if ctx == Context::Text && ctrl && matches!(k.code, KeyCode::Left | KeyCode::Right)
-            {
+            if ctx == Context::Text && ctrl && matches!(k.code, KeyCode::Left | KeyCode::Right) {
                 return Some(Action::Edit(if d < 0 {
                     TextEdit::WordLeft
                 } else {

@@ -185,8 +185,16 @@ impl Runtime {
     fn editor_command(&self) -> String {
         self.editor
             .clone()
-            .or_else(|| std::env::var("VISUAL").ok().filter(|v| !v.trim().is_empty()))
-            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
+            .or_else(|| {
+                std::env::var("VISUAL")
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            })
+            .or_else(|| {
+                std::env::var("EDITOR")
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            })
             .unwrap_or_else(|| "vi".into())
     }
 
@@ -348,10 +356,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
     if app.unsaved() && (app.on_disk || app.generation > 0) {
         // The last write failed: try once more, and say so when it fails again.
         if let Err(e) = drafts::save(&app.path, &app.doc) {
-            eprintln!(
-                "rcs-composer: could not save {}: {e}",
-                app.path.display()
-            );
+            eprintln!("rcs-composer: could not save {}: {e}", app.path.display());
             return ExitCode::from(1);
         }
     }
@@ -363,7 +368,10 @@ fn save_on_the_way_out(app: &App) {
         return;
     }
     match drafts::save(&app.path, &app.doc) {
-        Ok(()) => eprintln!("rcs-composer: the draft was saved to {}", app.path.display()),
+        Ok(()) => eprintln!(
+            "rcs-composer: the draft was saved to {}",
+            app.path.display()
+        ),
         Err(e) => eprintln!(
             "rcs-composer: could not save the draft to {}: {e}",
             app.path.display()

@@ -29,7 +29,9 @@ pub const ROOT_NOT_OBJECT: &str =
 pub const UNKNOWN_KEY: &str = "kept as it is";
 
 pub fn too_small(w: u16, h: u16, min_w: u16, min_h: u16) -> String {
-    format!("The terminal is {w}×{h}; the composer needs at least {min_w}×{min_h}. Enlarge it, or Ctrl-Q to quit (the draft is saved).")
+    format!(
+        "The terminal is {w}×{h}; the composer needs at least {min_w}×{min_h}. Enlarge it, or Ctrl-Q to quit (the draft is saved)."
+    )
 }
 
 pub fn card_label(i: usize) -> String {
@@ -123,7 +125,9 @@ pub fn editor_failed(cmd: &str, err: &str) -> String {
 }
 
 pub fn editor_invalid(err: &str, recovery: &str) -> String {
-    format!("The edited JSON is not valid ({err}). Your edit is kept in {recovery}; the draft is unchanged.")
+    format!(
+        "The edited JSON is not valid ({err}). Your edit is kept in {recovery}; the draft is unchanged."
+    )
 }
 
 pub const EDITOR_UNCHANGED: &str = "The editor made no change.";
@@ -229,7 +233,12 @@ pub const KEYS: &[KeyHelp] = &[
     k("← →", "previous / next value", When::Picker, true),
     k("Space Enter", "turn on or off", When::Toggle, true),
     k("Enter Space", "fold or unfold", When::Item, true),
-    k("a +", "add a card or choice (pick its type)", When::Item, true),
+    k(
+        "a +",
+        "add a card or choice (pick its type)",
+        When::Item,
+        true,
+    ),
     k("Del x", "delete this card or choice", When::Item, true),
     k("d", "duplicate this card or choice", When::Item, true),
     k(
@@ -238,16 +247,51 @@ pub const KEYS: &[KeyHelp] = &[
         When::Form,
         false,
     ),
-    k("Ctrl-Z", "undo the last list edit or type switch", When::Always, false),
+    k(
+        "Ctrl-Z",
+        "undo the last list edit or type switch",
+        When::Always,
+        false,
+    ),
     k("Ctrl-S", "save", When::Always, true),
     k("Ctrl-O", "drafts", When::Always, true),
-    k("Ctrl-E", "edit the draft as JSON in $VISUAL/$EDITOR", When::Always, false),
-    k("Ctrl-F", "preview the SMS/MMS fallback or the RCS message", When::Always, false),
+    k(
+        "Ctrl-E",
+        "edit the draft as JSON in $VISUAL/$EDITOR",
+        When::Always,
+        false,
+    ),
+    k(
+        "Ctrl-F",
+        "preview the SMS/MMS fallback or the RCS message",
+        When::Always,
+        false,
+    ),
     k("F5", "send", When::Always, false),
-    k("? F1", "this help (? on a non-text field)", When::Always, true),
-    k("Esc", "close, cancel, clear the message line", When::Always, false),
-    k("Ctrl-Q Ctrl-C", "quit (the draft is saved)", When::Always, true),
-    k("mouse", "click focuses a field or a problem; the wheel scrolls", When::Always, false),
+    k(
+        "? F1",
+        "this help (? on a non-text field)",
+        When::Always,
+        true,
+    ),
+    k(
+        "Esc",
+        "close, cancel, clear the message line",
+        When::Always,
+        false,
+    ),
+    k(
+        "Ctrl-Q Ctrl-C",
+        "quit (the draft is saved)",
+        When::Always,
+        true,
+    ),
+    k(
+        "mouse",
+        "click focuses a field or a problem; the wheel scrolls",
+        When::Always,
+        false,
+    ),
     k("↑ ↓ Enter", "choose", When::PickerOpen, true),
     k("Esc", "keep the value", When::PickerOpen, true),
     k("↑ ↓", "select a draft", When::Drafts, false),

@@ -33,24 +33,21 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         frame.render_widget(p, area);
         return;
     }
-    let [top, main, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(6),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    // Plain arithmetic rather than the constraint solver: this runs on every keystroke.
+    let (x, w) = (area.x, area.width);
+    let top = Rect::new(x, area.y, w, 1);
+    let footer = Rect::new(x, area.bottom() - 1, w, 1);
+    let status = Rect::new(x, area.bottom() - 2, w, 1);
+    let main = Rect::new(x, area.y + 1, w, area.height - 3);
     let problem_lines = app.problems.len().max(1) as u16 + 2;
     let max_problems = (main.height / 3).max(3);
-    let [body, problems] = Layout::vertical([
-        Constraint::Min(5),
-        Constraint::Length(problem_lines.min(max_problems)),
-    ])
-    .areas(main);
+    let ph = problem_lines.min(max_problems);
+    let body = Rect::new(x, main.y, w, main.height - ph);
+    let problems = Rect::new(x, main.y + body.height, w, ph);
     let share = if body.width < 120 { 60 } else { 55 };
     let form_w = (body.width * share / 100).max(44).min(body.width);
-    let [form_area, preview_area] =
-        Layout::horizontal([Constraint::Length(form_w), Constraint::Min(0)]).areas(body);
+    let form_area = Rect::new(x, body.y, form_w, body.height);
+    let preview_area = Rect::new(x + form_w, body.y, w - form_w, body.height);
 
     draw_top(frame, app, top);
     draw_form(frame, app, form_area);
@@ -246,9 +243,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
             _ => None,
         });
-        let inside = row
-            .container()
-            .and_then(|c| app.problems.mark_inside(&c));
+        let inside = row.container().and_then(|c| app.problems.mark_inside(&c));
         let mark = own.max(inside);
         let mut spans: Vec<Span> = Vec::with_capacity(8);
         spans.push(Span::raw(" ".repeat(ind)));
@@ -280,7 +275,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                     .map_or(0, |(l, m)| format!(" {l}/{m}").width());
                 let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
                 if !(focused && app.input.is_some()) {
-                    match form::display(value) {
+                    match form::display_prefix(value, room + 1) {
                         Some(v) => {
                             let mut v = crate::client::visible(&v);
                             if row.is_picker() {
@@ -406,7 +401,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             }
             let sy = inner.y + (ly - app.form_scroll) as u16;
             form_lines[ly - app.form_scroll] = Some(i);
-            frame.render_widget(Paragraph::new(line), Rect::new(inner.x, sy, inner.width, 1));
+            frame.buffer_mut().set_line(inner.x, sy, &line, inner.width);
         }
         // The text input sits where the value goes.
         if focused
@@ -496,11 +491,19 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     for (line, i) in (app.problems_scroll..n).take(h).enumerate() {
         let Some(p) = app.problems.get(i) else { break };
         let path = p.path.to_string();
-        let path = if path.is_empty() { "(body)".into() } else { path };
+        let path = if path.is_empty() {
+            "(body)".into()
+        } else {
+            path
+        };
         let st = mark_style(p.mark);
         let here = focus_path.as_ref() == Some(&p.path);
         let text = fit(
-            &format!("{}  {}", crate::client::visible(&path), crate::client::visible(&p.message)),
+            &format!(
+                "{}  {}",
+                crate::client::visible(&path),
+                crate::client::visible(&p.message)
+            ),
             width.saturating_sub(2),
         );
         let (path_part, msg_part) = match text.find("  ") {
@@ -516,7 +519,7 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
             l = l.patch_style(theme::focus());
         }
         let r = Rect::new(inner.x, inner.y + line as u16, inner.width, 1);
-        frame.render_widget(Paragraph::new(l), r);
+        frame.buffer_mut().set_line(r.x, r.y, &l, r.width);
         app.geometry.problem_lines.push(i);
     }
 }
@@ -677,8 +680,7 @@ fn draw_drafts(frame: &mut Frame, app: &App, area: Rect) {
     if inner.height < 2 {
         return;
     }
-    let [list, bottom] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [list, bottom] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let mut lines = Vec::new();
     if b.items.is_empty() {
         lines.push(Line::from(Span::styled(s::DRAFTS_EMPTY, theme::muted())));
@@ -706,7 +708,10 @@ fn draw_drafts(frame: &mut Frame, app: &App, area: Rect) {
             )),
             Span::raw(format!(
                 "{:<13} ",
-                fit(&crate::client::visible(d.message_type.as_deref().unwrap_or("?")), 13)
+                fit(
+                    &crate::client::visible(d.message_type.as_deref().unwrap_or("?")),
+                    13
+                )
             )),
             Span::styled(format!("{modified:<17} "), theme::muted()),
             Span::styled(valid, vst),
@@ -720,7 +725,11 @@ fn draw_drafts(frame: &mut Frame, app: &App, area: Rect) {
     match &b.mode {
         BrowseMode::List => {}
         BrowseMode::ConfirmDelete => {
-            let name = b.items.get(b.selected).map(|d| d.name.clone()).unwrap_or_default();
+            let name = b
+                .items
+                .get(b.selected)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
             frame.render_widget(
                 Paragraph::new(s::confirm_delete(&crate::client::visible(&name)))
                     .style(theme::warning()),

@@ -82,7 +82,7 @@ fn harness(dir: &std::path::Path) -> Harness {
 /// One keystroke: a character on even calls, Backspace on odd ones, so the field stays at
 /// its maximum length plus at most one.
 fn keystroke(h: &mut Harness, n: &mut u64) {
-    if *n % 2 == 0 {
+    if n.is_multiple_of(2) {
         h.press(KeyCode::Char('x'));
     } else {
         h.press(KeyCode::Backspace);

@@ -390,7 +390,7 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
         if !card_fields.is_empty() {
             report
                 .moved
-                .extend(card_fields.keys().map(|k| format!("{k}")));
+                .extend(card_fields.keys().map(|k| k.to_string()));
         }
         let card = Value::Object(card_fields);
         insert_ordered(m, &new_keys, "cards", Value::Array(vec![card]));

@@ -394,7 +394,8 @@ impl App {
     /// Asks for the draft to be written. `force`: even when nothing changed (Ctrl-S).
     fn write_draft(&mut self, force: bool) {
         let fresh_new = !self.on_disk && self.generation == 0;
-        if !force && (self.queued_generation == self.generation && !fresh_new || fresh_new) {
+        let nothing_new = fresh_new || self.queued_generation == self.generation;
+        if !force && nothing_new {
             return;
         }
         self.autosave_due = None;
@@ -1186,11 +1187,7 @@ impl App {
                     b.mode = BrowseMode::Rename(Box::new(area));
                 }
             }
-            'x' => {
-                if selected.is_some() {
-                    b.mode = BrowseMode::ConfirmDelete;
-                }
-            }
+            'x' if selected.is_some() => b.mode = BrowseMode::ConfirmDelete,
             _ => {}
         }
     }

@@ -655,3 +655,28 @@ fn help_lists_every_key_and_f5_says_sending_is_coming() {
     assert!(h.app.preview.show_fallback);
     assert!(h.screen().contains("Preview: fallback"));
 }
+
+#[test]
+fn server_issues_join_the_local_ones_in_their_own_style() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "carousel.json", CAROUSEL, 100, 30);
+    h.app
+        .set_server_issues(&[rcs_composer::client::ServerIssue {
+            path: FieldPath::parse("cards.1.choices.0.phoneNumber"),
+            description: "phoneNumber".into(),
+            message: "'phoneNumber' is not reachable".into(),
+        }]);
+    h.draw();
+    assert!(h.screen().contains("1 from the server"), "{}", h.screen());
+    let st = style_of(&h, "cards.1.choices.0.phoneNumber");
+    assert_eq!(st.fg, Some(Color::Magenta));
+    h.press(KeyCode::F(8));
+    assert_eq!(focused_path(&h), "cards.1.choices.0.phoneNumber");
+    let line = line_of(&h, "Phone Number");
+    assert!(line.contains("⇄ Phone Number"), "{line}");
+    assert_eq!(style_of(&h, "Phone Number").fg, Some(Color::Magenta));
+    assert!(h.screen().contains("⇄ 'phoneNumber' is not reachable"));
+    h.app.set_server_issues(&[]);
+    h.draw();
+    assert!(h.screen().contains("No problems"));
+}

@@ -39,6 +39,7 @@ impl Input {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         let mut area = TextArea::new(lines);
         area.set_cursor_line_style(ratatui::style::Style::new());
+        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         area.move_cursor(CursorMove::Bottom);
         area.move_cursor(CursorMove::End);
         Self {
@@ -220,6 +221,13 @@ impl App {
             text: text.into(),
             is_error: true,
         });
+    }
+
+    /// Shows a server's 400 answer beside the local problems: its own style and marker,
+    /// reachable with F8 like the others. An empty slice clears them.
+    pub fn set_server_issues(&mut self, issues: &[crate::client::ServerIssue]) {
+        self.problems.set_server(issues);
+        self.dirty = true;
     }
 
     // ----- the one update -----

@@ -194,7 +194,22 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == app.focus
             && let Some(input) = &app.input
         {
-            h = input.line_count().clamp(1, MAX_INPUT_LINES);
+            // The text wraps in the room beside the label; the row grows to show it.
+            let counter_w = match row.kind {
+                RowKind::Value(f) => form::counter(f, row.path.get(&app.doc))
+                    .map_or(0, |(l, m)| format!(" {l}/{m}").width()),
+                _ => 0,
+            };
+            let room = width
+                .saturating_sub(indent(row.depth) + 2 + label_w + 1 + counter_w)
+                .max(1);
+            let wrapped: usize = input
+                .area
+                .lines()
+                .iter()
+                .map(|l| (l.width() + 1).div_ceil(room).max(1))
+                .sum();
+            h = wrapped.clamp(1, MAX_INPUT_LINES);
         }
         let mut msgs = Vec::new();
         let avail = width.saturating_sub(indent(row.depth) + 4);

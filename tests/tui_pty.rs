@@ -243,3 +243,58 @@ fn killed_during_autosave_the_draft_is_whole() {
     }
     assert!(seen_new, "no autosave landed before a kill in 8 rounds");
 }
+
+#[test]
+fn a_panic_restores_the_terminal_and_saves_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("p.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    s.send(b"Z");
+    s.wait_screen("unsaved");
+    s.send(b"\x1b[24~"); // F12: panic (debug builds, with the variable set)
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=101"), "{raw}");
+    assert!(raw.contains("the draft was saved to"), "{raw}");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(leave > raw.find("\x1b[?1049h").unwrap());
+    let stty = &raw[raw.rfind("EXIT=101").unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYZ\"")
+    );
+}
+
+#[test]
+fn a_file_that_is_not_json_is_refused_with_line_and_column_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    fs::write(&file, "{\n  \"messageType\": \"RCS_TEXT\",\n  oops\n}\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .arg(&file)
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.json: line 3, column 3"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "{\n  \"messageType\": \"RCS_TEXT\",\n  oops\n}\n"
+    );
+}

@@ -170,6 +170,84 @@ fn report() {
     );
 }
 
+/// Starts the real binary in a pseudo-terminal and returns how long it took until the first
+/// frame (the form's first label) arrived.
+fn first_frame(dir: &std::path::Path, file: &std::path::Path) -> Option<Duration> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .ok()?;
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rcs-composer"));
+    cmd.arg(file);
+    cmd.env("XDG_DATA_HOME", dir.join("data"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).ok()?;
+    let mut reader = pair.master.try_clone_reader().ok()?;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let mut took = None;
+    while start.elapsed() < Duration::from_secs(5) {
+        let n = reader.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        if String::from_utf8_lossy(&seen).contains("Message Type") {
+            took = Some(start.elapsed());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    took
+}
+
+/// Reference: the same binary started and finished (`--version`), in the same run.
+fn process_start() -> Duration {
+    let start = Instant::now();
+    let _ = std::process::Command::new(env!("CARGO_BIN_EXE_rcs-composer"))
+        .arg("--version")
+        .output();
+    start.elapsed()
+}
+
+fn startup_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("big.json");
+    if rcs_composer::store::drafts::save(&file, &largest_carousel()).is_err() {
+        return;
+    }
+    let mut firsts: Vec<Duration> = (0..15)
+        .filter_map(|_| first_frame(dir.path(), &file))
+        .collect();
+    let mut starts: Vec<Duration> = (0..15).map(|_| process_start()).collect();
+    if firsts.is_empty() {
+        println!("first frame: could not measure (no pseudo-terminal)");
+        return;
+    }
+    firsts.sort();
+    starts.sort();
+    let f = firsts[firsts.len() / 2];
+    let s0 = starts[starts.len() / 2];
+    println!(
+        "first frame of the largest carousel, 80x24 pty: median {f:?} (target <= 50ms: {}); \
+         reference process start+exit (--version): median {s0:?} -> ratio {:.2}x",
+        if f <= Duration::from_millis(50) {
+            "met"
+        } else {
+            "NOT met"
+        },
+        f.as_secs_f64() / s0.as_secs_f64()
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
@@ -194,6 +272,7 @@ criterion_group! {
 }
 
 fn main() {
+    startup_report();
     report();
     benches();
     Criterion::default().configure_from_args().final_summary();

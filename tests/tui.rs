@@ -680,3 +680,54 @@ fn server_issues_join_the_local_ones_in_their_own_style() {
     h.draw();
     assert!(h.screen().contains("No problems"));
 }
+
+#[test]
+fn undo_takes_back_one_field_or_one_list_edit_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "text.json", TEXT, 100, 30);
+    let start = h.app.doc.clone();
+    go_to(&mut h, "messageText");
+    h.type_str(" Bye");
+    let typed = h.app.doc.clone();
+    go_to_kind(&mut h, "choices.0", true);
+    h.press(KeyCode::Delete);
+    assert_eq!(h.app.doc["choices"].as_array().unwrap().len(), 1);
+    h.ctrl('z');
+    assert_eq!(h.app.doc, typed);
+    h.ctrl('z');
+    assert_eq!(h.app.doc, start);
+    h.ctrl('z');
+    assert!(
+        h.app
+            .status
+            .clone()
+            .unwrap()
+            .text
+            .contains("Nothing to undo")
+    );
+}
+
+#[test]
+fn a_date_time_field_shows_its_format_while_focused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "text.json", TEXT, 100, 30);
+    go_to_kind(&mut h, "choices", false);
+    h.press(KeyCode::Char('a'));
+    h.press(KeyCode::End);
+    h.press(KeyCode::Enter); // CREATE_CALENDAR_EVENT
+    assert_eq!(h.app.doc["choices"][2]["type"], "CREATE_CALENDAR_EVENT");
+    go_to(&mut h, "choices.2.startTime");
+    assert!(
+        h.screen().contains("2030-03-03T15:00:00Z"),
+        "{}",
+        h.screen()
+    );
+    h.type_str("2031-01-01T10:00:00Z");
+    h.press(KeyCode::Tab);
+    h.type_str("2031-01-01T09:00:00Z");
+    assert!(
+        problem_paths(&h).contains(&"choices.2.endTime".to_string()),
+        "{:?}",
+        problem_paths(&h)
+    );
+}

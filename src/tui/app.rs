@@ -32,6 +32,8 @@ pub struct Input {
     pub area: TextArea<'static>,
     /// The text as last written to the document.
     text: String,
+    /// The document before this field's first change, pushed as one undo step.
+    undo_taken: bool,
 }
 
 impl Input {
@@ -46,6 +48,7 @@ impl Input {
             path,
             area,
             text: text.to_string(),
+            undo_taken: false,
         }
     }
 
@@ -248,6 +251,10 @@ impl App {
                 ..
             } => {
                 self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
+                // A copy made from the browser appears in it once written.
+                if generation.is_none() {
+                    self.refresh_browser(None);
+                }
                 match result {
                     Ok(()) => {
                         if let Some(g) = generation
@@ -702,6 +709,12 @@ impl App {
             return;
         }
         input.text = text.clone();
+        let first_change = !input.undo_taken;
+        input.undo_taken = true;
+        if first_change {
+            self.push_undo();
+        }
+        self.follow_focus = true;
         match form::typed_value(f, &text) {
             Some(v) => {
                 if edit::set(&mut self.doc, &row.path, v).is_err() {
@@ -1268,10 +1281,10 @@ impl App {
                 if was == i
                     && matches!(
                         self.rows[i].kind,
-                        RowKind::Item { .. } | RowKind::Failover(_)
+                        RowKind::Item { .. } | RowKind::Failover(_) | RowKind::AddItem { .. }
                     )
                 {
-                    self.toggle();
+                    self.activate();
                 }
             }
         } else if contains(g.problems, column, row) {

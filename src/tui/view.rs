@@ -188,7 +188,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // The height of each row: its line, a growing text input, and its problems' lines.
     let mut heights = Vec::with_capacity(app.rows.len());
-    let mut messages: Vec<Vec<(Mark, String)>> = Vec::with_capacity(app.rows.len());
+    let mut messages: Vec<Vec<(Option<Mark>, String)>> = Vec::with_capacity(app.rows.len());
     for (i, row) in app.rows.iter().enumerate() {
         let mut h = 1;
         if i == app.focus
@@ -221,7 +221,20 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 .flat_map(|pp| app.problems.at(pp)),
         ) {
             for l in wrap(&crate::client::visible(&p.message), avail) {
-                msgs.push((p.mark, l));
+                msgs.push((Some(p.mark), l));
+            }
+        }
+        // The focused field's hint (a date-time's format, a number's precision).
+        if i == app.focus
+            && let RowKind::Value(f) = row.kind
+            && !f.hint.is_empty()
+            && matches!(
+                f.kind,
+                crate::message::Kind::DateTime | crate::message::Kind::Number { .. }
+            )
+        {
+            for l in wrap(f.hint, avail) {
+                msgs.push((None, l));
             }
         }
         h += msgs.len();
@@ -403,11 +416,17 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             lines.push(Line::raw(""));
         }
         for (m, text) in &messages[i] {
-            lines.push(Line::from(vec![
-                Span::raw(" ".repeat(ind + 2)),
-                Span::styled(format!("{} ", mark_symbol(*m)), mark_style(*m)),
-                Span::styled(text.clone(), mark_style(*m)),
-            ]));
+            lines.push(match m {
+                Some(m) => Line::from(vec![
+                    Span::raw(" ".repeat(ind + 2)),
+                    Span::styled(format!("{} ", mark_symbol(*m)), mark_style(*m)),
+                    Span::styled(text.clone(), mark_style(*m)),
+                ]),
+                None => Line::from(vec![
+                    Span::raw(" ".repeat(ind + 4)),
+                    Span::styled(text.clone(), theme::muted()),
+                ]),
+            });
         }
         for (k, line) in lines.into_iter().enumerate() {
             let ly = y + k;

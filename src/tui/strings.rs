@@ -249,7 +249,7 @@ pub const KEYS: &[KeyHelp] = &[
     ),
     k(
         "Ctrl-Z",
-        "undo the last list edit or type switch",
+        "undo: one field's typing, a list edit or a type switch at a time",
         When::Always,
         false,
     ),

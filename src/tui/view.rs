@@ -646,19 +646,27 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let mut lines = Vec::new();
-    let mut last: Option<When> = None;
-    for k in KEYS {
-        if last != Some(k.when) {
-            lines.push(Line::from(Span::styled(
-                s::when_label(k.when).to_string(),
-                theme::title(),
-            )));
-            last = Some(k.when);
+    let groups = [
+        When::Always,
+        When::Form,
+        When::Text,
+        When::Picker,
+        When::Toggle,
+        When::Item,
+        When::PickerOpen,
+        When::Drafts,
+    ];
+    for w in groups {
+        lines.push(Line::from(Span::styled(
+            s::when_label(w).to_string(),
+            theme::title(),
+        )));
+        for k in KEYS.iter().filter(|k| k.when == w) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", k.keys), theme::key_hint()),
+                Span::raw(k.what),
+            ]));
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<18}", k.keys), theme::key_hint()),
-            Span::raw(k.what),
-        ]));
     }
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
     frame.render_widget(

@@ -249,7 +249,7 @@ pub const KEYS: &[KeyHelp] = &[
     ),
     k(
         "Ctrl-Z",
-        "undo: one field's typing, a list edit or a type switch at a time",
+        "undo one step: a field's typing, a list edit, a type switch",
         When::Always,
         false,
     ),

@@ -638,7 +638,11 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     let Some(Overlay::Help { scroll }) = &app.overlay else {
         return;
     };
-    let r = centered(area, 76, area.height.saturating_sub(2));
+    let r = centered(
+        area,
+        area.width.saturating_sub(2).min(100),
+        area.height.saturating_sub(2),
+    );
     frame.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -298,3 +298,47 @@ fn a_file_that_is_not_json_is_refused_with_line_and_column_and_left_alone() {
         "{\n  \"messageType\": \"RCS_TEXT\",\n  oops\n}\n"
     );
 }
+
+/// Context switches of every thread of `pid`, voluntary and not.
+#[cfg(target_os = "linux")]
+fn switches(pid: u32) -> u64 {
+    let mut total = 0;
+    for t in fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status = fs::read_to_string(t.unwrap().path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if line.contains("ctxt_switches:") {
+                total += line
+                    .split_whitespace()
+                    .last()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_means_no_redraw_and_no_wakeups() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("i.json");
+    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    s.send(b"x");
+    s.wait_screen("unsaved");
+    // the autosave lands, then nothing is left to do
+    s.wait_screen(" saved");
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = s.child.process_id().unwrap();
+    let (bytes, ctx) = (s.raw.lock().unwrap().len(), switches(pid));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.raw.lock().unwrap().len(), bytes, "it drew while idle");
+    assert_eq!(switches(pid), ctx, "a thread woke up while idle");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}

@@ -195,11 +195,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             && let Some(input) = &app.input
         {
             // The text wraps in the room beside the label; the row grows to show it.
-            let counter_w = match row.kind {
-                RowKind::Value(f) => form::counter(f, row.path.get(&app.doc))
-                    .map_or(0, |(l, m)| format!(" {l}/{m}").width()),
-                _ => 0,
-            };
+            let counter_w = counter_width(row, row.path.get(&app.doc));
             let room = width
                 .saturating_sub(indent(row.depth) + 2 + label_w + 1 + counter_w)
                 .max(1);
@@ -298,9 +294,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 ));
                 spans.push(Span::raw(" "));
                 value_at = Some(ind + 2 + label_w + 1);
-                let counter_w = form::counter(f, value)
-                    .filter(|_| value.is_some())
-                    .map_or(0, |(l, m)| format!(" {l}/{m}").width());
+                let counter_w = counter_width(row, value);
                 let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
                 if !(focused && app.input.is_some()) {
                     match form::display_prefix(value, room + 1) {
@@ -442,14 +436,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             && let (Some(input), Some(vx)) = (&app.input, value_at)
             && y >= app.form_scroll
         {
-            let counter_w = form::counter(
-                match &row.kind {
-                    RowKind::Value(f) => f,
-                    _ => unreachable_field(),
-                },
-                value,
-            )
-            .map_or(0, |(l, m)| format!(" {l}/{m}").width());
+            let counter_w = counter_width(row, value);
             let sy = inner.y + (y - app.form_scroll) as u16;
             let w = width.saturating_sub(vx + counter_w) as u16;
             let visible_h = (input_h as u16).min(inner.y + inner.height - sy);
@@ -464,9 +451,14 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
     app.geometry.form_lines = form_lines;
 }
 
-/// A stand-in never reached: the input only exists on value rows.
-fn unreachable_field() -> &'static crate::message::schema::Field {
-    &crate::message::schema::HEAD_FIELDS[0]
+/// Columns the `23/25` counter takes at the end of a row (none while the field is absent).
+fn counter_width(row: &form::Row, value: Option<&Value>) -> usize {
+    match row.kind {
+        RowKind::Value(f) => form::counter(f, value)
+            .filter(|_| value.is_some())
+            .map_or(0, |(l, m)| format!(" {l}/{m}").width()),
+        _ => 0,
+    }
 }
 
 fn draw_preview(frame: &mut Frame, app: &mut App, area: Rect) {

@@ -731,3 +731,73 @@ fn a_date_time_field_shows_its_format_while_focused() {
         problem_paths(&h)
     );
 }
+
+mod random_keys {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = (KeyCode, KeyModifiers)> {
+        let none = KeyModifiers::NONE;
+        prop_oneof![
+            Just((KeyCode::Down, none)),
+            Just((KeyCode::Up, none)),
+            Just((KeyCode::Tab, none)),
+            Just((KeyCode::Enter, none)),
+            Just((KeyCode::Esc, none)),
+            Just((KeyCode::Backspace, none)),
+            Just((KeyCode::Delete, none)),
+            Just((KeyCode::Left, none)),
+            Just((KeyCode::Right, none)),
+            Just((KeyCode::PageDown, none)),
+            Just((KeyCode::F(8), none)),
+            Just((KeyCode::F(8), KeyModifiers::SHIFT)),
+            Just((KeyCode::Char(' '), none)),
+            Just((KeyCode::Char('a'), none)),
+            Just((KeyCode::Char('d'), none)),
+            Just((KeyCode::Char('x'), none)),
+            Just((KeyCode::Char('-'), none)),
+            Just((KeyCode::Char('1'), none)),
+            Just((KeyCode::Char('é'), none)),
+            Just((KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Just((KeyCode::Char('o'), KeyModifiers::CONTROL)),
+            Just((KeyCode::Up, KeyModifiers::ALT)),
+            Just((KeyCode::Right, KeyModifiers::ALT)),
+            Just((KeyCode::Enter, KeyModifiers::ALT)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Whatever is pressed: no panic, the form matches the document, every problem has
+        /// a row to jump to, and what is saved is what is shown.
+        #[test]
+        fn any_keys_keep_the_app_consistent(
+            start in prop_oneof![Just(CAROUSEL), Just(TEXT), Just(CARD)],
+            keys in proptest::collection::vec(key(), 1..80),
+            (w, ht) in (20u16..140, 5u16..50),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut h, _) = open_copy(dir.path(), "r.json", start, w, ht);
+            for (code, mods) in keys {
+                h.key(code, mods);
+            }
+            h.app.overlay = None;
+            let rebuilt = rcs_composer::tui::form::build(&h.app.doc, &h.app.folded);
+            prop_assert_eq!(&rebuilt, &h.app.rows);
+            let all = rcs_composer::tui::form::build(&h.app.doc, &Default::default());
+            for p in h.app.problems.all() {
+                prop_assert!(
+                    rcs_composer::tui::app::resolve(&all, &p.path).is_some(),
+                    "no row for {}", p.path
+                );
+            }
+            h.ctrl('s');
+            h.settle();
+            // (the drafts browser may have opened a copy: read the draft that is open)
+            let saved: Value =
+                serde_json::from_str(&fs::read_to_string(&h.app.path).unwrap()).unwrap();
+            prop_assert_eq!(saved, h.app.doc.clone());
+        }
+    }
+}

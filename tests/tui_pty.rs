@@ -342,3 +342,39 @@ fn idle_means_no_redraw_and_no_wakeups() {
     s.send(CTRL_Q);
     let _ = s.child.wait();
 }
+
+#[test]
+fn done_when_in_the_real_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/carousel.json");
+    let file = dir.path().join("carousel.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 100);
+    s.wait_screen("Message Type");
+    // messageType, source, destination, Cards, Card 1, its 6 fields, Choices, Choice 1,
+    // type, title, postbackData: the 17th row is the url.
+    for _ in 0..16 {
+        s.send(DOWN);
+    }
+    let url = "https://example.com/details";
+    for _ in 0..url.len() {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("cards.0.choices.0.url  When choice type is OPEN_URL, 'url' is required");
+    // the autosave writes the draft without its url
+    s.wait_for("the autosave", |_| {
+        fs::read_to_string(&file).unwrap().contains("\"url\": \"\"")
+    });
+    s.send(b"\x1b[H"); // Home: the cursor to the start; then leave the field
+    s.send(b"\x1b[A\x1b[A\x1b[A");
+    s.send(b"\x1b[19~"); // F8
+    s.send(url.as_bytes());
+    s.wait_screen("No problems");
+    s.send(CTRL_S);
+    s.wait_screen("Saved to");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    assert_eq!(fs::read_to_string(&file).unwrap(), original);
+}

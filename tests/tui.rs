@@ -203,7 +203,7 @@ fn switching_type_keeps_what_carries_over_and_says_what_was_dropped() {
     go_to(&mut h, "messageType");
     h.press(KeyCode::Enter);
     assert!(matches!(h.app.overlay, Some(Overlay::Picker(_))));
-    h.press(KeyCode::Down); // RCS_MEDIA
+    h.press(KeyCode::Char('m')); // RCS_MEDIA
     h.press(KeyCode::Enter);
     assert_eq!(h.app.doc["messageType"], "RCS_MEDIA");
     assert_eq!(h.app.doc["source"], before["source"]);

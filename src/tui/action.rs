@@ -58,6 +58,8 @@ pub enum Action {
     Edit(TextEdit),
     /// In a list overlay (picker, drafts, help).
     MenuMove(isize),
+    /// In an open list of values: select the next one starting with this letter.
+    MenuJump(char),
     /// A letter command of the drafts browser (`n`, `d`, `r`, `x`) or a confirmation (`y`).
     MenuKey(char),
     Click {

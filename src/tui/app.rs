@@ -344,6 +344,18 @@ impl App {
             Action::Edit(e) => self.edit_text(e),
             Action::MenuMove(d) => self.menu_move(d),
             Action::MenuKey(c) => self.menu_key(c),
+            Action::MenuJump(c) => {
+                if let Some(Overlay::Picker(p)) = &mut self.overlay {
+                    let n = p.options.len();
+                    let up = c.to_ascii_uppercase();
+                    if let Some(i) = (1..=n).map(|k| (p.selected + k) % n).find(|&i| {
+                        let o = p.options[i];
+                        o.strip_prefix("RCS_").unwrap_or(o).starts_with(up)
+                    }) {
+                        p.selected = i;
+                    }
+                }
+            }
             Action::Click { column, row } => self.click(column, row),
             Action::Scroll { column, row, down } => self.scroll(column, row, down),
             Action::Redraw => {}

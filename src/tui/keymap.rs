@@ -106,6 +106,7 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
                 KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Some(Action::MenuMove(-1)),
                 KeyCode::Home => Some(Action::MenuMove(-100)),
                 KeyCode::End => Some(Action::MenuMove(100)),
+                KeyCode::Char(c) if c.is_alphanumeric() => Some(Action::MenuJump(c)),
                 _ => None,
             };
         }

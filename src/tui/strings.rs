@@ -293,6 +293,12 @@ pub const KEYS: &[KeyHelp] = &[
         false,
     ),
     k("↑ ↓ Enter", "choose", When::PickerOpen, true),
+    k(
+        "a letter",
+        "jump to the next value starting with it",
+        When::PickerOpen,
+        false,
+    ),
     k("Esc", "keep the value", When::PickerOpen, true),
     k("↑ ↓", "select a draft", When::Drafts, false),
     k("Enter", "open", When::Drafts, true),

@@ -163,6 +163,13 @@ fn screens_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let (h, _) = open_copy(dir.path(), "text.json", TEXT, 80, 24);
     insta::assert_snapshot!("text_80x24", h.screen());
+    let fresh = rcs_composer::message::edit::new_message(
+        rcs_composer::message::schema::MessageType::Carousel,
+    );
+    let mut n = Harness::new(dir.path().join("new.json"), fresh, false, 80, 24);
+    insta::assert_snapshot!("new_carousel_problems_80x24", n.screen());
+    n.press(KeyCode::F(8));
+    insta::assert_snapshot!("new_carousel_after_f8_80x24", n.screen());
     let (mut h, _) = open_copy(dir.path(), "carousel.json", CAROUSEL, 200, 60);
     insta::assert_snapshot!("carousel_200x60", h.screen());
     h.resize(50, 12);

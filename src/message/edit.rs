@@ -321,6 +321,7 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
     }
     let new_keys: Vec<&str> = to.fields().map(|f| f.key).collect();
     let old = std::mem::take(m);
+    let has_target_failover = old.contains_key(to.failover().key());
     let mut card_fields = Map::new();
     let mut first_card: Option<Map<String, Value>> = None;
     let mut old_failover: Option<(FailoverKind, Value)> = None;
@@ -335,7 +336,7 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
             // Keep the one the new type uses; convert the other.
             if fk == to.failover() {
                 m.insert(k, v);
-            } else if old_failover.is_none() && !m.contains_key(to.failover().key()) {
+            } else if old_failover.is_none() && !has_target_failover {
                 old_failover = Some((fk, v));
             } else {
                 report.dropped.push(k);
@@ -365,7 +366,8 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
         }
         if new_keys.contains(&k.as_str()) || !schema::is_top_level_key(&k) {
             m.insert(k, v);
-        } else {
+        } else if holds_something(&v) {
+            // An empty value is dropped without a word: nothing is lost.
             report.dropped.push(k);
         }
     }
@@ -417,6 +419,16 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
         }
     }
     report
+}
+
+fn holds_something(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        _ => true,
+    }
 }
 
 fn failover_key(k: &str) -> bool {
@@ -530,6 +542,17 @@ mod tests {
         assert!(r.dropped.is_empty(), "{r:?}");
         assert_eq!(doc["messageText"], "");
         assert_eq!(doc["smsFailover"]["fallbackText"], "t");
+    }
+
+    #[test]
+    fn both_failovers_present_keeps_the_target_one() {
+        let mut doc = json!({"messageType": "RCS_TEXT", "messageText": "",
+            "smsFailover": {"enabled": true, "fallbackText": "sms"},
+            "mmsFailover": {"enabled": true, "fallbackText": "mms"}});
+        let r = switch_message_type(&mut doc, MessageType::Media);
+        assert_eq!(doc["mmsFailover"]["fallbackText"], "mms");
+        assert_eq!(r.dropped, ["smsFailover"]);
+        assert!(doc.get("smsFailover").is_none());
     }
 
     #[test]

@@ -77,6 +77,10 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+pub fn more_problems(n: usize) -> String {
+    format!("… {n} more: F8 goes to each, the wheel scrolls")
+}
+
 pub fn switched_type(to: &str, dropped: &[String], moved: &[String]) -> String {
     let mut s = format!("Now {to}.");
     if !moved.is_empty() {

@@ -188,7 +188,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // The height of each row: its line, a growing text input, and its problems' lines.
     let mut heights = Vec::with_capacity(app.rows.len());
-    let mut messages: Vec<Vec<(Option<Mark>, String)>> = Vec::with_capacity(app.rows.len());
+    let mut messages: Vec<Vec<(Option<Mark>, bool, String)>> = Vec::with_capacity(app.rows.len());
     for (i, row) in app.rows.iter().enumerate() {
         let mut h = 1;
         if i == app.focus
@@ -216,8 +216,12 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 .iter()
                 .flat_map(|pp| app.problems.at(pp)),
         ) {
-            for l in wrap(&crate::client::visible(&p.message), avail) {
-                msgs.push((Some(p.mark), l));
+            for (k, l) in wrap(&crate::client::visible(&p.message), avail)
+                .into_iter()
+                .enumerate()
+            {
+                // Continuation lines carry no marker of their own.
+                msgs.push((Some(p.mark), k == 0, l));
             }
         }
         // The focused field's hint (a date-time's format, a number's precision).
@@ -230,7 +234,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             )
         {
             for l in wrap(f.hint, avail) {
-                msgs.push((None, l));
+                msgs.push((None, false, l));
             }
         }
         h += msgs.len();
@@ -409,11 +413,18 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
         for _ in 1..input_h {
             lines.push(Line::raw(""));
         }
-        for (m, text) in &messages[i] {
+        for (m, first, text) in &messages[i] {
             lines.push(match m {
                 Some(m) => Line::from(vec![
                     Span::raw(" ".repeat(ind + 2)),
-                    Span::styled(format!("{} ", mark_symbol(*m)), mark_style(*m)),
+                    Span::styled(
+                        if *first {
+                            format!("{} ", mark_symbol(*m))
+                        } else {
+                            "  ".to_string()
+                        },
+                        mark_style(*m),
+                    ),
                     Span::styled(text.clone(), mark_style(*m)),
                 ]),
                 None => Line::from(vec![
@@ -514,7 +525,18 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     app.problems_scroll = app.problems_scroll.min(n.saturating_sub(h));
     let focus_path = app.rows.get(app.focus).map(|r| r.path.clone());
     let width = inner.width as usize;
-    for (line, i) in (app.problems_scroll..n).take(h).enumerate() {
+    // When not all fit, the last line says how many more there are.
+    let more = n - app.problems_scroll > h;
+    let shown = if more { h.saturating_sub(1) } else { h };
+    if more {
+        let rest = n - app.problems_scroll - shown;
+        let r = Rect::new(inner.x, inner.y + shown as u16, inner.width, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(s::more_problems(rest), theme::muted())),
+            r,
+        );
+    }
+    for (line, i) in (app.problems_scroll..n).take(shown).enumerate() {
         let Some(p) = app.problems.get(i) else { break };
         let path = p.path.to_string();
         let path = if path.is_empty() {

@@ -378,3 +378,27 @@ fn done_when_in_the_real_binary() {
     let _ = s.child.wait();
     assert_eq!(fs::read_to_string(&file).unwrap(), original);
 }
+
+#[test]
+fn no_color_keeps_the_markers_and_drops_the_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("n.json");
+    fs::write(&file, include_str!("../assets/examples/text.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    cmd.env("NO_COLOR", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    for _ in 0..6 {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("✗ Source");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    let raw = s.raw();
+    // no foreground colour was ever set (SGR 30-37, 90-97, or 38;…)
+    for code in ["\x1b[31m", "\x1b[33m", "\x1b[38;5;", "\x1b[32m", "\x1b[36m"] {
+        assert!(!raw.contains(code), "colour {code:?} sent with NO_COLOR");
+    }
+}

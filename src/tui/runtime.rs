@@ -319,6 +319,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         app.warn(n);
     }
     app.profile = target.profile.clone().unwrap_or_else(|| "default".into());
+    super::theme::use_color(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     let mut rt = Runtime::new();
     install_panic_hook();
     if let Err(e) = enter_terminal() {

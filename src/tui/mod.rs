@@ -6,6 +6,15 @@
 //! - [`view`]: drawing. [`preview`]: the message preview widget.
 //! - [`runtime`]: the terminal, the event loop, and the workers (file writes, `$EDITOR`).
 //! - [`harness`]: the same app and runtime on a `TestBackend`, for tests and benchmarks.
+//!
+//! Sending (issue 5) plugs in the same way as file writes: `Action::Send` (F5, now a
+//! message saying it arrives soon) pushes an `Effect` carrying the body and an id; the
+//! runtime runs `crate::client::send` on a tokio task and answers with a `Message` carrying
+//! the id and the `SendOutcome`; a stale id is dropped. On `SendResult::Rejected`,
+//! `App::set_server_issues` shows the server's issues at their fields in `theme::server()`,
+//! reachable with F8 like local ones. While a send is in flight the loop must wake for the
+//! answer: `event_loop` already polls with a short timeout while `writes_in_flight > 0`; the
+//! same test should include sends in flight. The status bar shows `App::profile`.
 
 pub mod action;
 pub mod app;

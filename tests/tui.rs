@@ -643,6 +643,16 @@ fn mouse_click_focuses_and_wheel_scrolls() {
         row: py,
     });
     assert_eq!(focused_path(&h), "cards.0.title");
+    // a click on a value of an open picker chooses it
+    go_to(&mut h, "cards.0.height");
+    h.press(KeyCode::Enter);
+    let (tx, ty) = h.find("  SHORT").unwrap();
+    h.act(Action::Click {
+        column: tx + 2,
+        row: ty,
+    });
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.app.doc["cards"][0]["height"], "SHORT");
 }
 
 #[test]

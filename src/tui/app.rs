@@ -118,6 +118,10 @@ pub struct Geometry {
     pub problems: Rect,
     /// For each visible line of the problems pane, the problem's position.
     pub problem_lines: Vec<usize>,
+    /// The list of an open picker or of the drafts browser, and the position of its first
+    /// visible line.
+    pub overlay_list: Rect,
+    pub overlay_first: usize,
 }
 
 pub struct App {
@@ -1282,6 +1286,27 @@ impl App {
 
     fn click(&mut self, column: u16, row: u16) {
         if self.overlay.is_some() {
+            let g = &self.geometry;
+            if !contains(g.overlay_list, column, row) {
+                return;
+            }
+            let i = g.overlay_first + (row - g.overlay_list.y) as usize;
+            match &mut self.overlay {
+                Some(Overlay::Picker(p)) if i < p.options.len() => {
+                    p.selected = i;
+                    self.menu_choose();
+                }
+                Some(Overlay::Drafts(b))
+                    if matches!(b.mode, BrowseMode::List) && i < b.items.len() =>
+                {
+                    if b.selected == i {
+                        self.menu_choose();
+                    } else {
+                        b.selected = i;
+                    }
+                }
+                _ => {}
+            }
             return;
         }
         let g = &self.geometry;

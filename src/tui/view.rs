@@ -693,7 +693,7 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-fn draw_picker(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_picker(frame: &mut Frame, app: &mut App, area: Rect) {
     let Some(Overlay::Picker(p)) = &app.overlay else {
         return;
     };
@@ -719,9 +719,11 @@ fn draw_picker(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+    app.geometry.overlay_list = inner;
+    app.geometry.overlay_first = 0;
 }
 
-fn draw_drafts(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_drafts(frame: &mut Frame, app: &mut App, area: Rect) {
     let Some(Overlay::Drafts(b)) = &app.overlay else {
         return;
     };
@@ -782,6 +784,12 @@ fn draw_drafts(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(l);
     }
     frame.render_widget(Paragraph::new(lines), list);
+    app.geometry.overlay_list = if b.items.is_empty() {
+        Rect::default()
+    } else {
+        list
+    };
+    app.geometry.overlay_first = first;
     match &b.mode {
         BrowseMode::List => {}
         BrowseMode::ConfirmDelete => {

@@ -3,6 +3,7 @@
 //! This layer knows nothing of the terminal, the network or async: it is plain functions
 //! over `serde_json::Value`, so the forms, the sandbox and the command line share it.
 
+pub mod edit;
 pub mod gsm;
 pub mod path;
 pub mod samples;

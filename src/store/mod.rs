@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod config;
+pub mod drafts;
 pub mod history;
 pub mod paths;
 

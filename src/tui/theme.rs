@@ -2,22 +2,49 @@
 //! change. Problems never rely on colour alone: each has a marker too (see `MARK_*`).
 
 use ratatui::style::{Color, Modifier, Style};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static COLOR: AtomicBool = AtomicBool::new(true);
+
+/// Turns colours on or off for the whole app (`NO_COLOR`). Styles keep their modifiers
+/// (bold, underline, reverse), and problems keep their markers.
+pub fn use_color(on: bool) {
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// `Style::fg`, unless colours are off.
+fn fg(style: Style, color: Color) -> Style {
+    if COLOR.load(Ordering::Relaxed) {
+        style.fg(color)
+    } else {
+        style
+    }
+}
 
 pub const MARK_ERROR: &str = "✗";
 pub const MARK_WARNING: &str = "!";
 pub const MARK_SERVER: &str = "⇄";
 
 pub fn error() -> Style {
-    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    fg(Style::new(), Color::Red).add_modifier(Modifier::BOLD)
 }
 
 pub fn warning() -> Style {
-    Style::new().fg(Color::Yellow)
+    if COLOR.load(Ordering::Relaxed) {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new().add_modifier(Modifier::UNDERLINED)
+    }
 }
 
 /// A problem reported by the server (a 400), as distinct from local ones.
 pub fn server() -> Style {
-    Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    let s = fg(Style::new(), Color::Magenta).add_modifier(Modifier::BOLD);
+    if COLOR.load(Ordering::Relaxed) {
+        s
+    } else {
+        s.add_modifier(Modifier::ITALIC)
+    }
 }
 
 pub fn focus() -> Style {
@@ -25,7 +52,7 @@ pub fn focus() -> Style {
 }
 
 pub fn muted() -> Style {
-    Style::new().fg(Color::DarkGray)
+    fg(Style::new(), Color::DarkGray)
 }
 
 pub fn title() -> Style {
@@ -33,11 +60,11 @@ pub fn title() -> Style {
 }
 
 pub fn key_hint() -> Style {
-    Style::new().fg(Color::Cyan)
+    fg(Style::new(), Color::Cyan)
 }
 
 pub fn ok() -> Style {
-    Style::new().fg(Color::Green)
+    fg(Style::new(), Color::Green)
 }
 
 /// The preview's frames: bubbles, cards, media boxes.

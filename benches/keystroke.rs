@@ -1,0 +1,279 @@
+//! One keystroke in a field of the largest legal carousel (10 cards × 4 choices, every text
+//! at its maximum length): the real app handles the key, validates the whole draft, rebuilds
+//! the form and redraws a 200×60 `TestBackend`. Target: p99 ≤ 2 ms.
+//!
+//! Besides criterion's estimates, it prints p50/p99 of single keystrokes and their ratio
+//! against two references measured in the same run: a redraw alone (no key, no validation),
+//! and `serde_json::to_string` of the same document.
+
+use criterion::{Criterion, criterion_group};
+use crossterm::event::KeyCode;
+use rcs_composer::message::FieldPath;
+use rcs_composer::tui::harness::Harness;
+use serde_json::{Value, json};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn s(c: char, n: usize) -> String {
+    std::iter::repeat_n(c, n).collect()
+}
+
+fn url(len: usize) -> String {
+    let head = "https://example.com/";
+    format!("{head}{}", s('u', len - head.len()))
+}
+
+/// The largest legal carousel: every length-limited field at its maximum.
+fn largest_carousel() -> Value {
+    let choice = |i: usize| {
+        json!({
+            "type": "OPEN_URL",
+            "title": format!("{i:02}{}", s('t', 23)),
+            "postbackData": s('p', 2048),
+            "url": url(2048),
+            "application": "WEBVIEW",
+            "webviewViewMode": "FULL"
+        })
+    };
+    let card = |c: usize| {
+        json!({
+            "title": format!("{c:02}{}", s('T', 98)),
+            "description": s('d', 500),
+            "height": "MEDIUM",
+            "mediaUrl": url(300),
+            "thumbnailUrl": url(300),
+            "filenameOverride": s('f', 100),
+            "choices": (0..4).map(|i| choice(c * 4 + i)).collect::<Vec<_>>()
+        })
+    };
+    json!({
+        "messageType": "RCS_CAROUSEL",
+        "source": "CONVEY",
+        "destination": "15559876543",
+        "cards": (0..10).map(card).collect::<Vec<_>>(),
+        "callbackURL": url(2048),
+        "mmsFailover": {
+            "enabled": true,
+            "failoverSource": s('1', 50),
+            "fallbackText": s('f', 160),
+            "mediaUrl": url(300),
+            "subject": s('s', 100)
+        }
+    })
+}
+
+fn harness(dir: &std::path::Path) -> Harness {
+    let doc = largest_carousel();
+    assert!(
+        rcs_composer::message::validate(&doc).is_valid(),
+        "the benchmark's carousel must be legal"
+    );
+    let mut h = Harness::new(dir.join("big.json"), doc, true, 200, 60);
+    h.app
+        .focus_problem(&FieldPath::parse("cards.5.choices.2.title"));
+    h.draw();
+    assert_eq!(
+        h.app.focused().map(|r| r.path.to_string()).as_deref(),
+        Some("cards.5.choices.2.title")
+    );
+    h
+}
+
+/// One keystroke: a character on even calls, Backspace on odd ones, so the field stays at
+/// its maximum length plus at most one.
+fn keystroke(h: &mut Harness, n: &mut u64) {
+    if n.is_multiple_of(2) {
+        h.press(KeyCode::Char('x'));
+    } else {
+        h.press(KeyCode::Backspace);
+    }
+    *n += 1;
+}
+
+fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn time_each(n: usize, mut f: impl FnMut()) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(dir.path());
+    let doc = h.app.doc.clone();
+    let mut n = 0u64;
+    for _ in 0..200 {
+        keystroke(&mut h, &mut n);
+    }
+    let keys = time_each(3000, || keystroke(&mut h, &mut n));
+    let redraw = time_each(3000, || h.draw());
+    let mut blank =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).expect("terminal");
+    let mut flip = false;
+    let empty = time_each(3000, || {
+        flip = !flip;
+        let _ = blank.draw(|f| {
+            let sym = if flip { "a" } else { "b" };
+            f.buffer_mut()
+                .set_string(0, 0, sym, ratatui::style::Style::new());
+        });
+    });
+    println!(
+        "(part) ratatui frame cost, 200x60 TestBackend, one cell changed: p50 {:?}  p99 {:?}",
+        percentile(empty.clone(), 0.5),
+        percentile(empty, 0.99)
+    );
+    let val = time_each(3000, || {
+        black_box(rcs_composer::message::validate(black_box(&doc)));
+    });
+    println!(
+        "(part) validate alone: p50 {:?}  p99 {:?}",
+        percentile(val.clone(), 0.5),
+        percentile(val, 0.99)
+    );
+    let ser = time_each(3000, || {
+        black_box(serde_json::to_string(black_box(&doc)).ok());
+    });
+    let (k50, k99) = (percentile(keys.clone(), 0.5), percentile(keys, 0.99));
+    let (r50, r99) = (percentile(redraw.clone(), 0.5), percentile(redraw, 0.99));
+    let (s50, s99) = (percentile(ser.clone(), 0.5), percentile(ser, 0.99));
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    println!(
+        "keystroke (handle + validate + redraw, 200x60, {} bytes): p50 {:?}  p99 {:?}  (target p99 <= 2ms: {})",
+        serde_json::to_string(&doc).map(|s| s.len()).unwrap_or(0),
+        k50,
+        k99,
+        if k99 <= Duration::from_millis(2) {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "reference redraw only:     p50 {r50:?}  p99 {r99:?}  -> keystroke/redraw p50 {:.2}x, p99 {:.2}x",
+        ratio(k50, r50),
+        ratio(k99, r99)
+    );
+    println!(
+        "reference serde_json::to_string: p50 {s50:?}  p99 {s99:?}  -> keystroke/serialize p50 {:.2}x, p99 {:.2}x",
+        ratio(k50, s50),
+        ratio(k99, s99)
+    );
+}
+
+/// Starts the real binary in a pseudo-terminal and returns how long it took until the first
+/// frame (the form's first label) arrived.
+fn first_frame(dir: &std::path::Path, file: &std::path::Path) -> Option<Duration> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .ok()?;
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_rcs-composer"));
+    cmd.arg(file);
+    cmd.env("XDG_DATA_HOME", dir.join("data"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).ok()?;
+    let mut reader = pair.master.try_clone_reader().ok()?;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let mut took = None;
+    while start.elapsed() < Duration::from_secs(5) {
+        let n = reader.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        if String::from_utf8_lossy(&seen).contains("Message Type") {
+            took = Some(start.elapsed());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    took
+}
+
+/// Reference: the same binary started and finished (`--version`), in the same run.
+fn process_start() -> Duration {
+    let start = Instant::now();
+    let _ = std::process::Command::new(env!("CARGO_BIN_EXE_rcs-composer"))
+        .arg("--version")
+        .output();
+    start.elapsed()
+}
+
+fn startup_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("big.json");
+    if rcs_composer::store::drafts::save(&file, &largest_carousel()).is_err() {
+        return;
+    }
+    let mut firsts: Vec<Duration> = (0..15)
+        .filter_map(|_| first_frame(dir.path(), &file))
+        .collect();
+    let mut starts: Vec<Duration> = (0..15).map(|_| process_start()).collect();
+    if firsts.is_empty() {
+        println!("first frame: could not measure (no pseudo-terminal)");
+        return;
+    }
+    firsts.sort();
+    starts.sort();
+    let f = firsts[firsts.len() / 2];
+    let s0 = starts[starts.len() / 2];
+    println!(
+        "first frame of the largest carousel, 80x24 pty: median {f:?} (target <= 50ms: {}); \
+         reference process start+exit (--version): median {s0:?} -> ratio {:.2}x",
+        if f <= Duration::from_millis(50) {
+            "met"
+        } else {
+            "NOT met"
+        },
+        f.as_secs_f64() / s0.as_secs_f64()
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(dir.path());
+    let doc = h.app.doc.clone();
+    let mut n = 0u64;
+    c.bench_function("keystroke_largest_carousel_200x60", |b| {
+        b.iter(|| keystroke(&mut h, &mut n))
+    });
+    c.bench_function("reference_redraw_only_200x60", |b| b.iter(|| h.draw()));
+    c.bench_function("reference_serde_json_to_string", |b| {
+        b.iter(|| black_box(serde_json::to_string(black_box(&doc)).ok()))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(50)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1));
+    targets = bench
+}
+
+fn main() {
+    startup_report();
+    report();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

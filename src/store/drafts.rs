@@ -1,0 +1,273 @@
+//! Drafts on disk: each one a request body in the one stable format
+//! ([`super::to_draft_json`]), written atomically, listed with what a person needs to pick
+//! one (type, name, modified time, valid or not).
+
+use super::atomic::write_atomic;
+use crate::message::validate;
+use serde_json::Value;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Why a draft could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// One draft as the drafts browser lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftInfo {
+    pub path: PathBuf,
+    /// The file name without `.json`.
+    pub name: String,
+    /// The `messageType` as written, if the file is a readable object with one.
+    pub message_type: Option<String>,
+    pub modified: Option<SystemTime>,
+    /// `Some(true)` when it validates with no error, `None` when it cannot be read as JSON.
+    pub valid: Option<bool>,
+}
+
+/// Parses draft text; errors carry the line and column.
+pub fn parse(path: &Path, text: &str) -> Result<Value, LoadError> {
+    serde_json::from_str(text).map_err(|e| LoadError::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })
+}
+
+/// serde_json appends " at line L column C"; we say it first.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Reads and parses a draft.
+pub fn load(path: &Path) -> Result<Value, LoadError> {
+    let text = fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Writes `doc` to `path` atomically in the stable format.
+pub fn save(path: &Path, doc: &Value) -> io::Result<()> {
+    write_atomic(path, super::to_draft_json(doc).as_bytes())
+}
+
+fn is_draft_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "json")
+        && !p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') || n.ends_with(".recovery.json"))
+}
+
+/// Every draft in `dir`, most recently modified first. A missing folder is an empty list.
+pub fn list(dir: &Path) -> io::Result<Vec<DraftInfo>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() || !is_draft_file(&path) {
+            continue;
+        }
+        out.push(info(&path));
+    }
+    out.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+/// What the browser shows about one draft file.
+pub fn info(path: &Path) -> DraftInfo {
+    let modified = fs::metadata(path).and_then(|m| m.modified()).ok();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (message_type, valid) = match load(path) {
+        Ok(doc) => (
+            doc.get("messageType")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            Some(validate(&doc).is_valid()),
+        ),
+        Err(_) => (None, None),
+    };
+    DraftInfo {
+        path: path.to_path_buf(),
+        name,
+        message_type,
+        modified,
+        valid,
+    }
+}
+
+/// The most recently modified draft in `dir`.
+pub fn most_recent(dir: &Path) -> Option<PathBuf> {
+    list(dir).ok()?.into_iter().next().map(|d| d.path)
+}
+
+/// A path in `dir` for a new draft named after `stem`, not taken by another file
+/// (`stem.json`, `stem-2.json`, …).
+pub fn free_path(dir: &Path, stem: &str) -> PathBuf {
+    let stem = sanitize(stem);
+    let first = dir.join(format!("{stem}.json"));
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}.json")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// A file-name-safe version of a name a person typed.
+pub fn sanitize(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .trim_end_matches(".json")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.').trim().to_string();
+    if s.is_empty() { "draft".into() } else { s }
+}
+
+/// A name for a new draft: `draft-YYYYMMDD-HHMMSS` in UTC.
+pub fn new_name() -> String {
+    let now = jiff::Timestamp::now();
+    format!("draft-{}", now.strftime("%Y%m%d-%H%M%S"))
+}
+
+/// Copies a draft next to itself (`name-copy.json`). Returns the copy's path.
+pub fn duplicate(path: &Path) -> io::Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "draft".into());
+    let to = free_path(dir, &format!("{stem}-copy"));
+    let bytes = fs::read(path)?;
+    write_atomic(&to, &bytes)?;
+    Ok(to)
+}
+
+/// Renames a draft within its folder. Refuses to replace another file.
+pub fn rename(path: &Path, new_name: &str) -> io::Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let to = dir.join(format!("{}.json", sanitize(new_name)));
+    if to == path {
+        return Ok(to);
+    }
+    if to.exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", to.display()),
+        ));
+    }
+    fs::rename(path, &to)?;
+    Ok(to)
+}
+
+/// Deletes a draft.
+pub fn delete(path: &Path) -> io::Result<()> {
+    fs::remove_file(path)
+}
+
+/// Where an edit that could not be read back is kept: `name.recovery.json` beside the draft.
+pub fn recovery_path(draft: &Path) -> PathBuf {
+    let stem = draft
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "draft".into());
+    draft.with_file_name(format!("{stem}.recovery.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn list_sorts_newest_first_and_reads_type_and_validity() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        save(&a, &json!({"messageType": "RCS_TEXT"})).unwrap();
+        let b = dir.path().join("b.json");
+        let good = include_str!("../../assets/examples/text.json");
+        fs::write(&b, good).unwrap();
+        let old = SystemTime::now() - std::time::Duration::from_secs(60);
+        fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        fs::write(dir.path().join("broken.json"), "{").unwrap();
+        fs::write(dir.path().join("x.recovery.json"), "{").unwrap();
+        fs::write(dir.path().join("notes.txt"), "").unwrap();
+        let l = list(dir.path()).unwrap();
+        let names: Vec<_> = l.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(*names.last().unwrap(), "a");
+        let a_info = l.iter().find(|d| d.name == "a").unwrap();
+        assert_eq!(a_info.message_type.as_deref(), Some("RCS_TEXT"));
+        assert_eq!(a_info.valid, Some(false));
+        let b_info = l.iter().find(|d| d.name == "b").unwrap();
+        assert_eq!(b_info.valid, Some(true));
+        assert_eq!(l.iter().find(|d| d.name == "broken").unwrap().valid, None);
+        assert_ne!(most_recent(dir.path()).unwrap(), a);
+    }
+
+    #[test]
+    fn duplicate_rename_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        save(&a, &json!({"x": 1})).unwrap();
+        let c = duplicate(&a).unwrap();
+        assert_eq!(c.file_name().unwrap(), "a-copy.json");
+        assert_eq!(fs::read(&a).unwrap(), fs::read(&c).unwrap());
+        assert_eq!(duplicate(&a).unwrap().file_name().unwrap(), "a-copy-2.json");
+        assert!(rename(&c, "a").is_err(), "must not replace a");
+        let r = rename(&c, "promo/../x").unwrap();
+        assert_eq!(r.file_name().unwrap(), "promo-..-x.json");
+        delete(&r).unwrap();
+        assert!(!r.exists());
+    }
+
+    #[test]
+    fn parse_error_names_line_and_column() {
+        let e = parse(Path::new("d.json"), "{\n  \"a\": ,\n}").unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("d.json: line 2, column 8: "), "{s}");
+    }
+}

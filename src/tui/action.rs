@@ -1,0 +1,124 @@
+//! What goes through the composer's one channel: [`Message`]s (facts: a terminal event, a
+//! save finished, the editor returned) and the [`Action`]s (commands) the keymap makes of
+//! key presses. `App::update` is synchronous; slow work is an [`Effect`] the runtime carries
+//! out, answering with a `Message`.
+
+use crossterm::event::Event;
+use std::path::PathBuf;
+
+/// A change to the text of the field being typed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    Paste(String),
+    Newline,
+    Backspace,
+    DeleteWord,
+    Delete,
+    Left,
+    Right,
+    WordLeft,
+    WordRight,
+    Home,
+    End,
+}
+
+/// A command, from the keymap or a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Save,
+    OpenDrafts,
+    EditAsJson,
+    Help,
+    Send,
+    ToggleFallback,
+    Undo,
+    NextProblem,
+    PrevProblem,
+    NextField,
+    PrevField,
+    PageDown,
+    PageUp,
+    /// Enter: open a picker, toggle, fold, add, or go to the next field.
+    Activate,
+    /// Esc: close what is open, or clear the message line.
+    Back,
+    /// Space on a toggle or a header.
+    Toggle,
+    /// Previous/next value of a picker field.
+    CycleValue(isize),
+    Fold,
+    Unfold,
+    AddItem,
+    DeleteItem,
+    DuplicateItem,
+    /// Move the card or choice that holds the focus by this many places.
+    MoveItem(isize),
+    Edit(TextEdit),
+    /// In a list overlay (picker, drafts, help).
+    MenuMove(isize),
+    /// In an open list of values: select the next one starting with this letter.
+    MenuJump(char),
+    /// A letter command of the drafts browser (`n`, `d`, `r`, `x`) or a confirmation (`y`).
+    MenuKey(char),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Scroll {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// The terminal changed size: redraw.
+    Redraw,
+}
+
+/// A fact the app reacts to. Every source of work answers through this one type.
+#[derive(Debug)]
+pub enum Message {
+    Terminal(Event),
+    Do(Action),
+    /// A write job finished. `generation` is the document generation it held, for a draft.
+    Written {
+        job: u64,
+        path: PathBuf,
+        generation: Option<u64>,
+        result: Result<(), String>,
+    },
+    /// A rename job finished.
+    Renamed {
+        from: PathBuf,
+        to: PathBuf,
+        result: Result<(), String>,
+    },
+    /// The editor returned: the file's new text, or why it could not run.
+    EditorDone {
+        generation: u64,
+        command: String,
+        result: Result<String, String>,
+    },
+    /// The autosave delay has passed.
+    AutosaveDue,
+}
+
+/// Work the runtime does for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write a file atomically (drafts, recovery files), in order with other file jobs.
+    Write {
+        job: u64,
+        path: PathBuf,
+        generation: Option<u64>,
+        bytes: Vec<u8>,
+    },
+    /// Rename a file, in order with the writes before it.
+    Rename { from: PathBuf, to: PathBuf },
+    /// Open `text` in `$VISUAL`/`$EDITOR`, in a temp file beside `draft`.
+    RunEditor {
+        generation: u64,
+        draft: PathBuf,
+        text: String,
+    },
+}

@@ -1,0 +1,158 @@
+//! The real app and runtime on a `TestBackend`: tests and benchmarks drive it with key
+//! presses or actions, exactly as the terminal loop does (update, carry out effects, drain
+//! the queue, draw), and read the screen back with its styles.
+
+use super::action::{Action, Message};
+use super::app::App;
+use super::runtime::{self, NoTerminal, Runtime};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Harness {
+    pub app: App,
+    pub terminal: Terminal<TestBackend>,
+    pub rt: Runtime,
+}
+
+impl Harness {
+    /// An app on `doc` (the draft at `path`), drawn on a `width`×`height` screen.
+    pub fn new(path: PathBuf, doc: Value, on_disk: bool, width: u16, height: u16) -> Self {
+        let drafts_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let app = App::new(path, doc, on_disk, drafts_dir);
+        Self::with_app(app, width, height)
+    }
+
+    pub fn with_app(app: App, width: u16, height: u16) -> Self {
+        let terminal = match Terminal::new(TestBackend::new(width, height)) {
+            Ok(t) => t,
+            Err(e) => match e {},
+        };
+        let mut h = Harness {
+            app,
+            terminal,
+            rt: Runtime::new(),
+        };
+        h.draw();
+        h
+    }
+
+    /// Handles one message the way the loop does: update, effects, drain, draw.
+    pub fn send(&mut self, m: Message) {
+        self.app.update(m);
+        self.rt.execute(&mut self.app, &mut NoTerminal);
+        self.drain();
+        self.draw();
+    }
+
+    fn drain(&mut self) {
+        while let Ok(m) = self.rt.rx.try_recv() {
+            self.app.update(m);
+            self.rt.execute(&mut self.app, &mut NoTerminal);
+        }
+    }
+
+    pub fn act(&mut self, a: Action) {
+        self.send(Message::Do(a));
+    }
+
+    /// A key press through the keymap.
+    pub fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.send(Message::Terminal(Event::Key(KeyEvent::new(code, mods))));
+    }
+
+    pub fn press(&mut self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    pub fn type_str(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Waits until every write in flight has answered.
+    pub fn settle(&mut self) {
+        while self.app.writes_in_flight > 0 {
+            match self.rt.rx.recv_timeout(Duration::from_secs(10)) {
+                Ok(m) => {
+                    self.app.update(m);
+                    self.rt.execute(&mut self.app, &mut NoTerminal);
+                }
+                Err(_) => break,
+            }
+        }
+        self.draw();
+    }
+
+    /// The autosave delay has passed.
+    pub fn autosave(&mut self) {
+        self.send(Message::AutosaveDue);
+        self.settle();
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.terminal.backend_mut().resize(width, height);
+        let _ = self
+            .terminal
+            .resize(ratatui::layout::Rect::new(0, 0, width, height));
+        self.send(Message::Terminal(Event::Resize(width, height)));
+    }
+
+    pub fn draw(&mut self) {
+        let _ = runtime::draw_on(&mut self.terminal, &mut self.app);
+    }
+
+    pub fn buffer(&self) -> &Buffer {
+        self.terminal.backend().buffer()
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        let b = self.buffer();
+        let mut out = String::new();
+        for y in 0..b.area.height {
+            let mut skip = 0;
+            for x in 0..b.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = b[(x, y)].symbol();
+                out.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Where `text` first appears on screen (column, row).
+    pub fn find(&self, text: &str) -> Option<(u16, u16)> {
+        let b = self.buffer();
+        for y in 0..b.area.height {
+            let mut line = String::new();
+            let mut cols = Vec::new();
+            for x in 0..b.area.width {
+                let sym = b[(x, y)].symbol();
+                for _ in sym.chars() {
+                    cols.push(x);
+                }
+                line.push_str(sym);
+            }
+            if let Some(i) = line.find(text) {
+                let ci = line[..i].chars().count();
+                return Some((cols.get(ci).copied().unwrap_or(0), y));
+            }
+        }
+        None
+    }
+}

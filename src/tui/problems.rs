@@ -1,0 +1,130 @@
+//! The problems the form shows, from every source: the local validator now, the server's 400
+//! answer later. Each source is set as a whole; the index by path (exact, and "somewhere
+//! inside") is rebuilt from all of them, so a new source is one more `set_*` call.
+
+use crate::client::ServerIssue;
+use crate::message::{FieldPath, Report, Severity};
+use std::collections::HashMap;
+
+/// How a problem is marked: errors and warnings from the validator, and issues from the
+/// server, each with its own style and marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mark {
+    Warning,
+    Server,
+    Error,
+}
+
+/// One problem, wherever it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: FieldPath,
+    pub message: String,
+    pub mark: Mark,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    local: Vec<Problem>,
+    server: Vec<Problem>,
+    /// Positions in `all()` order, by exact path.
+    at: HashMap<FieldPath, Vec<usize>>,
+    /// The worst mark strictly inside each path (for folded cards and choices).
+    inside: HashMap<FieldPath, Mark>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Problems {
+    /// Replaces the local validator's problems.
+    pub fn set_local(&mut self, report: &Report) {
+        self.local = report
+            .all()
+            .map(|i| Problem {
+                path: i.path.clone(),
+                message: i.message.clone(),
+                mark: match i.severity {
+                    Severity::Error => Mark::Error,
+                    Severity::Warning => Mark::Warning,
+                },
+            })
+            .collect();
+        self.errors = report.errors.len();
+        self.warnings = report.warnings.len();
+        self.reindex();
+    }
+
+    /// Replaces the server's problems (a 400's `data[]`); empty clears them.
+    pub fn set_server(&mut self, issues: &[ServerIssue]) {
+        self.server = issues
+            .iter()
+            .map(|i| Problem {
+                path: i.path.clone(),
+                message: i.message.clone(),
+                mark: Mark::Server,
+            })
+            .collect();
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.at.clear();
+        self.inside.clear();
+        let all: Vec<(FieldPath, Mark)> = self.all().map(|p| (p.path.clone(), p.mark)).collect();
+        for (i, (path, mark)) in all.into_iter().enumerate() {
+            let mut up = path.parent();
+            while let Some(p) = up {
+                let e = self.inside.entry(p.clone()).or_insert(mark);
+                if mark > *e {
+                    *e = mark;
+                }
+                up = p.parent();
+            }
+            self.at.entry(path).or_default().push(i);
+        }
+    }
+
+    /// Local problems (errors then warnings), then the server's.
+    pub fn all(&self) -> impl Iterator<Item = &Problem> {
+        self.local.iter().chain(&self.server)
+    }
+
+    pub fn len(&self) -> usize {
+        self.local.len() + self.server.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Problem> {
+        if i < self.local.len() {
+            self.local.get(i)
+        } else {
+            self.server.get(i - self.local.len())
+        }
+    }
+
+    /// Problems exactly at `path`.
+    pub fn at<'a>(&'a self, path: &FieldPath) -> impl Iterator<Item = &'a Problem> + 'a {
+        self.at
+            .get(path)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.get(i))
+    }
+
+    /// The worst mark exactly at `path`.
+    pub fn mark_at(&self, path: &FieldPath) -> Option<Mark> {
+        self.at(path).map(|p| p.mark).max()
+    }
+
+    /// The worst mark strictly inside `path`.
+    pub fn mark_inside(&self, path: &FieldPath) -> Option<Mark> {
+        self.inside.get(path).copied()
+    }
+
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.errors, self.warnings, self.server.len())
+    }
+}

@@ -1,0 +1,404 @@
+//! The real binary in a pseudo-terminal: keys go in as bytes, the screen is read back with
+//! a vt100 parser, and the escape sequences and `stty` show the terminal was restored.
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rcs-composer");
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(cmd: CommandBuilder, rows: u16, cols: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let (r, p) = (raw.clone(), parser.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                        p.lock().unwrap().process(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            raw,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    fn wait_for(&self, what: &str, f: impl Fn(&Session) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if f(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {what}; screen:\n{}", self.screen());
+    }
+
+    fn wait_screen(&self, text: &str) {
+        self.wait_for(text, |s| s.screen().contains(text));
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+fn command(dir: &Path, program: &str) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(program);
+    cmd.cwd(dir);
+    cmd.env("XDG_DATA_HOME", dir.join("data"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    cmd.env("HOME", dir);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+const DOWN: &[u8] = b"\x1b[B";
+const BACKSPACE: &[u8] = b"\x7f";
+const CTRL_S: &[u8] = b"\x13";
+const CTRL_Q: &[u8] = b"\x11";
+
+#[test]
+fn type_see_a_problem_come_and_go_save_quit_and_the_terminal_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("d.json");
+    fs::write(&file, original).unwrap();
+    // After the composer exits, stty reports the terminal's modes in the same pty.
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.wait_screen("No problems");
+    s.send(DOWN); // Source
+    for _ in 0.."CONVEY".len() {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("Problems: 1 error");
+    assert!(s.screen().contains("source  "), "{}", s.screen());
+    s.send(b"ACME");
+    s.wait_screen("No problems");
+    s.send(CTRL_S);
+    s.wait_screen("Saved to");
+    s.wait_screen("saved");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=0"), "{raw}");
+    // the alternate screen was entered, then left; mouse reporting turned off
+    let enter = raw
+        .find("\x1b[?1049h")
+        .expect("entered the alternate screen");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(enter < leave);
+    assert!(raw[leave - 40.min(leave)..].contains("\x1b[?1000l") || raw.contains("\x1b[?1000l"));
+    // raw mode is off: canonical mode and echo are back
+    let stty = &raw[raw.rfind("EXIT=0").unwrap()..];
+    assert!(stty.contains(" icanon"), "{stty}");
+    assert!(!stty.contains("-icanon"), "{stty}");
+    assert!(stty.contains(" echo "), "{stty}");
+    // the file is the example with the new source, in the one stable format
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"ACME\"")
+    );
+}
+
+#[test]
+fn first_start_opens_a_new_text_draft_and_autosaves_it_in_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(dir.path(), BIN), 24, 80);
+    s.wait_screen("RCS_TEXT");
+    s.wait_screen("new, not saved");
+    let drafts = dir.path().join("data/rcs-composer/drafts");
+    assert!(!drafts.exists() || fs::read_dir(&drafts).unwrap().count() == 0);
+    s.send(DOWN);
+    s.send(b"ACME");
+    // autosave within a second, without any key
+    s.wait_for("the autosave", |_| {
+        fs::read_dir(&drafts)
+            .map(|d| d.count() == 1)
+            .unwrap_or(false)
+    });
+    s.wait_screen("saved");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    let f = fs::read_dir(&drafts)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
+    assert_eq!(doc["source"], "ACME");
+    // the next start opens the most recent draft
+    let mut s = Session::start(command(dir.path(), BIN), 24, 80);
+    s.wait_screen(&f.file_name().unwrap().to_string_lossy());
+    s.wait_screen("ACME");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
+#[test]
+fn killed_during_autosave_the_draft_is_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/carousel.json");
+    let file = dir.path().join("k.json");
+    fs::write(&file, original).unwrap();
+    let mut seen_new = false;
+    for round in 0..8u64 {
+        let mut s = Session::start(
+            {
+                let mut c = command(dir.path(), BIN);
+                c.arg(&file);
+                c
+            },
+            30,
+            100,
+        );
+        s.wait_screen("Message Type");
+        s.send(DOWN); // source: keep appending to it
+        s.send(b"\x1b[F"); // End
+        let before = fs::read_to_string(&file).unwrap();
+        // Type steadily through several autosaves, then kill at a different moment each round.
+        let kill_after = Duration::from_millis(450 + round * 137 % 700);
+        let start = Instant::now();
+        while start.elapsed() < kill_after {
+            s.send(b"x");
+            std::thread::sleep(Duration::from_millis(7));
+        }
+        let pid = s.child.process_id().unwrap();
+        let st = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let _ = s.child.wait();
+        let after = fs::read_to_string(&file).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&after)
+            .unwrap_or_else(|e| panic!("round {round}: broken draft ({e}):\n{after}"));
+        // whole: either the previous content, or a newer save in the stable format
+        assert!(after.ends_with("}\n"), "round {round}");
+        assert_eq!(after, rcs_composer::store::to_draft_json(&doc));
+        if after != before {
+            seen_new = true;
+            let src = doc["source"].as_str().unwrap();
+            assert!(src.starts_with("CONVEY") && src[6..].chars().all(|c| c == 'x'));
+        }
+        // no other file was left looking like a draft
+        let drafts: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+            .collect();
+        assert_eq!(drafts, ["k.json"]);
+    }
+    assert!(seen_new, "no autosave landed before a kill in 8 rounds");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_saves_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("p.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    s.send(b"Z");
+    s.wait_screen("unsaved");
+    s.send(b"\x1b[24~"); // F12: panic (debug builds, with the variable set)
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=101"), "{raw}");
+    assert!(raw.contains("the draft was saved to"), "{raw}");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(leave > raw.find("\x1b[?1049h").unwrap());
+    let stty = &raw[raw.rfind("EXIT=101").unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYZ\"")
+    );
+}
+
+#[test]
+fn a_file_that_is_not_json_is_refused_with_line_and_column_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    fs::write(&file, "{\n  \"messageType\": \"RCS_TEXT\",\n  oops\n}\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .arg(&file)
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.json: line 3, column 3"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "{\n  \"messageType\": \"RCS_TEXT\",\n  oops\n}\n"
+    );
+}
+
+/// Context switches of every thread of `pid`, voluntary and not.
+#[cfg(target_os = "linux")]
+fn switches(pid: u32) -> u64 {
+    let mut total = 0;
+    for t in fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status = fs::read_to_string(t.unwrap().path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if line.contains("ctxt_switches:") {
+                total += line
+                    .split_whitespace()
+                    .last()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_means_no_redraw_and_no_wakeups() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("i.json");
+    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    s.send(b"x");
+    s.wait_screen("unsaved");
+    // the autosave lands, then nothing is left to do
+    s.wait_screen(" saved");
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = s.child.process_id().unwrap();
+    let (bytes, ctx) = (s.raw.lock().unwrap().len(), switches(pid));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.raw.lock().unwrap().len(), bytes, "it drew while idle");
+    assert_eq!(switches(pid), ctx, "a thread woke up while idle");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
+#[test]
+fn done_when_in_the_real_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/carousel.json");
+    let file = dir.path().join("carousel.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 100);
+    s.wait_screen("Message Type");
+    // messageType, source, destination, Cards, Card 1, its 6 fields, Choices, Choice 1,
+    // type, title, postbackData: the 17th row is the url.
+    for _ in 0..16 {
+        s.send(DOWN);
+    }
+    let url = "https://example.com/details";
+    for _ in 0..url.len() {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("cards.0.choices.0.url  When choice type is OPEN_URL, 'url' is required");
+    // the autosave writes the draft without its url
+    s.wait_for("the autosave", |_| {
+        fs::read_to_string(&file).unwrap().contains("\"url\": \"\"")
+    });
+    s.send(b"\x1b[H"); // Home: the cursor to the start; then leave the field
+    s.send(b"\x1b[A\x1b[A\x1b[A");
+    s.send(b"\x1b[19~"); // F8
+    s.send(url.as_bytes());
+    s.wait_screen("No problems");
+    s.send(CTRL_S);
+    s.wait_screen("Saved to");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    assert_eq!(fs::read_to_string(&file).unwrap(), original);
+}
+
+#[test]
+fn no_color_keeps_the_markers_and_drops_the_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("n.json");
+    fs::write(&file, include_str!("../assets/examples/text.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    cmd.env("NO_COLOR", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    for _ in 0..6 {
+        s.send(BACKSPACE);
+    }
+    s.wait_screen("✗ Source");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    let raw = s.raw();
+    // no foreground colour was ever set (SGR 30-37, 90-97, or 38;…)
+    for code in ["\x1b[31m", "\x1b[33m", "\x1b[38;5;", "\x1b[32m", "\x1b[36m"] {
+        assert!(!raw.contains(code), "colour {code:?} sent with NO_COLOR");
+    }
+}

@@ -10,60 +10,11 @@ use criterion::{Criterion, criterion_group};
 use crossterm::event::KeyCode;
 use rcs_composer::message::FieldPath;
 use rcs_composer::tui::harness::Harness;
-use serde_json::{Value, json};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-fn s(c: char, n: usize) -> String {
-    std::iter::repeat_n(c, n).collect()
-}
-
-fn url(len: usize) -> String {
-    let head = "https://example.com/";
-    format!("{head}{}", s('u', len - head.len()))
-}
-
-/// The largest legal carousel: every length-limited field at its maximum.
-fn largest_carousel() -> Value {
-    let choice = |i: usize| {
-        json!({
-            "type": "OPEN_URL",
-            "title": format!("{i:02}{}", s('t', 23)),
-            "postbackData": s('p', 2048),
-            "url": url(2048),
-            "application": "WEBVIEW",
-            "webviewViewMode": "FULL"
-        })
-    };
-    let card = |c: usize| {
-        json!({
-            "title": format!("{c:02}{}", s('T', 98)),
-            "description": s('d', 500),
-            "height": "MEDIUM",
-            "mediaUrl": url(300),
-            "thumbnailUrl": url(300),
-            "filenameOverride": s('f', 100),
-            "choices": (0..4).map(|i| choice(c * 4 + i)).collect::<Vec<_>>()
-        })
-    };
-    json!({
-        "messageType": "RCS_CAROUSEL",
-        "source": "CONVEY",
-        "destination": "15559876543",
-        "cards": (0..10).map(card).collect::<Vec<_>>(),
-        "callbackURL": url(2048),
-        "mmsFailover": {
-            "enabled": true,
-            "failoverSource": s('1', 50),
-            "fallbackText": s('f', 160),
-            "mediaUrl": url(300),
-            "subject": s('s', 100)
-        }
-    })
-}
-
 fn harness(dir: &std::path::Path) -> Harness {
-    let doc = largest_carousel();
+    let doc = rcs_composer::message::samples::largest_carousel();
     assert!(
         rcs_composer::message::validate(&doc).is_valid(),
         "the benchmark's carousel must be legal"
@@ -221,7 +172,9 @@ fn process_start() -> Duration {
 fn startup_report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("big.json");
-    if rcs_composer::store::drafts::save(&file, &largest_carousel()).is_err() {
+    if rcs_composer::store::drafts::save(&file, &rcs_composer::message::samples::largest_carousel())
+        .is_err()
+    {
         return;
     }
     let mut firsts: Vec<Duration> = (0..15)

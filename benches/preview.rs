@@ -11,55 +11,9 @@ use ratatui::layout::Rect;
 use ratatui::widgets::StatefulWidget;
 use rcs_composer::message::{FieldPath, Report, validate};
 use rcs_composer::tui::preview::{Preview, PreviewState};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-
-fn largest_carousel() -> Value {
-    let choice = |i: usize, j: usize| match j % 4 {
-        0 => json!({"type": "REPLY", "title": format!("Reply {i}.{j} {}", "r".repeat(15)),
-                    "postbackData": "p".repeat(2048)}),
-        1 => json!({"type": "OPEN_URL", "title": "t".repeat(25), "postbackData": "p".repeat(2048),
-                    "url": format!("https://shop{i}.example.com/{}", "u".repeat(1990)),
-                    "application": "WEBVIEW", "webviewViewMode": "HALF"}),
-        2 => {
-            json!({"type": "DIAL_PHONE", "title": "d".repeat(25), "postbackData": "p".repeat(2048),
-                    "phoneNumber": "+1555123456789012345"})
-        }
-        _ => json!({"type": "CREATE_CALENDAR_EVENT", "title": "c".repeat(25),
-                    "postbackData": "p".repeat(2048),
-                    "startTime": "2030-03-03T15:00:00.000+01:00",
-                    "endTime": "2030-03-03T16:00:00.000+01:00",
-                    "eventTitle": "e".repeat(100), "description": "x".repeat(500)}),
-    };
-    let cards: Vec<Value> = (0..10)
-        .map(|i| {
-            let description: String = format!("Card {} says {}", i + 1, "lorem ipsum ".repeat(42))
-                .chars()
-                .take(500)
-                .collect();
-            json!({
-                "title": format!("Card {} {}", i + 1, "T".repeat(92)),
-                "description": description,
-                "height": "MEDIUM",
-                "mediaUrl": format!("https://cdn.example.com/media/card{}.jpg", i + 1),
-                "thumbnailUrl": format!("https://thumbs.example.com/card{}.jpg", i + 1),
-                "filenameOverride": format!("card{}-{}.jpg", i + 1, "f".repeat(80)),
-                "choices": (0..4).map(|j| choice(i, j)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "messageType": "RCS_CAROUSEL",
-        "source": "CONVEY",
-        "destination": "15559876543",
-        "cards": cards,
-        "mmsFailover": {"enabled": true, "failoverSource": "15551234567",
-                        "fallbackText": "f".repeat(160),
-                        "mediaUrl": "https://example.com/fallback.jpg",
-                        "subject": "s".repeat(100)}
-    })
-}
 
 struct Fixture {
     doc: Value,
@@ -71,7 +25,7 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
-        let doc = largest_carousel();
+        let doc = rcs_composer::message::samples::largest_carousel();
         let report = validate(&doc);
         assert!(report.is_valid(), "the carousel must be legal: {report:?}");
         Fixture {
@@ -97,7 +51,7 @@ impl Fixture {
 fn bench(c: &mut Criterion) {
     let mut f = Fixture::new();
     c.bench_function("preview/largest carousel 200x60", |b| b.iter(|| f.render()));
-    let doc = largest_carousel();
+    let doc = rcs_composer::message::samples::largest_carousel();
     c.bench_function("validate/largest carousel", |b| {
         b.iter(|| black_box(validate(black_box(&doc))))
     });
@@ -112,7 +66,7 @@ fn median(times: &mut [Duration]) -> Duration {
 /// Times the preview and the reference in alternating batches and prints their ratio.
 fn ratio() {
     let mut f = Fixture::new();
-    let doc = largest_carousel();
+    let doc = rcs_composer::message::samples::largest_carousel();
     let batch = 50;
     let rounds = 60;
     let (mut p, mut v) = (Vec::new(), Vec::new());

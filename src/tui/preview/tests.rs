@@ -19,49 +19,9 @@ fn example(name: &str) -> Value {
     serde_json::from_str(&text).expect("example is JSON")
 }
 
-/// The largest legal carousel: 10 cards, 4 choices each, every text at its maximum.
-pub(crate) fn big_carousel() -> Value {
-    let choice = |i: usize, j: usize| match j % 4 {
-        0 => {
-            json!({"type": "REPLY", "title": format!("Reply {i}.{j} {}", "r".repeat(15)), "postbackData": "p".repeat(2048)})
-        }
-        1 => json!({"type": "OPEN_URL", "title": "t".repeat(25), "postbackData": "p".repeat(2048),
-                    "url": format!("https://shop{i}.example.com/{}", "u".repeat(1990)), "application": "WEBVIEW", "webviewViewMode": "HALF"}),
-        2 => {
-            json!({"type": "DIAL_PHONE", "title": "d".repeat(25), "postbackData": "p".repeat(2048), "phoneNumber": "+1555123456789012345"})
-        }
-        _ => {
-            json!({"type": "CREATE_CALENDAR_EVENT", "title": "c".repeat(25), "postbackData": "p".repeat(2048),
-                    "startTime": "2030-03-03T15:00:00.000+01:00", "endTime": "2030-03-03T16:00:00.000+01:00",
-                    "eventTitle": "e".repeat(100), "description": "x".repeat(500)})
-        }
-    };
-    let cards: Vec<Value> = (0..10)
-        .map(|i| {
-            json!({
-                "title": format!("Card {} {}", i + 1, "T".repeat(92)),
-                "description": format!("Card {} says {}", i + 1, "lorem ipsum ".repeat(40)).chars().take(500).collect::<String>(),
-                "height": if i % 2 == 0 { "SHORT" } else { "MEDIUM" },
-                "mediaUrl": format!("https://cdn.example.com/media/card{}.jpg", i + 1),
-                "thumbnailUrl": format!("https://thumbs.example.com/card{}.jpg", i + 1),
-                "filenameOverride": format!("card{}-{}.jpg", i + 1, "f".repeat(80)),
-                "choices": (0..4).map(|j| choice(i, j)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "messageType": "RCS_CAROUSEL",
-        "source": "CONVEY",
-        "destination": "15559876543",
-        "cards": cards,
-        "mmsFailover": {"enabled": true, "failoverSource": "15551234567", "fallbackText": "f".repeat(160),
-                        "mediaUrl": "https://example.com/fallback.jpg", "subject": "s".repeat(100)}
-    })
-}
-
 #[test]
 fn the_largest_carousel_is_legal() {
-    let report = validate_at(&big_carousel(), now());
+    let report = validate_at(&crate::message::samples::largest_carousel(), now());
     assert!(report.is_valid(), "{report:?}");
 }
 
@@ -581,7 +541,7 @@ fn awkward_docs() -> Vec<Value> {
         example("card.json"),
         example("carousel.json"),
         example("every-choice.json"),
-        big_carousel(),
+        crate::message::samples::largest_carousel(),
         json!([1, 2, 3]),
         json!("RCS_TEXT"),
         json!(null),

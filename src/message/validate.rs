@@ -258,7 +258,7 @@ impl<'a> Walker<'a> {
                 if let Some(max) = max {
                     self.max_length(f, s, max);
                 }
-                self.check_text(f, s, ctx);
+                self.check_text(f, s);
             }
             Kind::Url { max, any_scheme } => {
                 let Some(s) = self.string(f, value) else {
@@ -489,7 +489,7 @@ impl<'a> Walker<'a> {
         true
     }
 
-    fn check_text(&mut self, f: &Field, s: &str, ctx: Ctx) {
+    fn check_text(&mut self, f: &Field, s: &str) {
         match f.check {
             Check::SenderNotPhone if looks_like_phone_number(s) => {
                 self.error(f, "RCS is not available for phone numbers".to_string());
@@ -528,7 +528,6 @@ impl<'a> Walker<'a> {
             }
             _ => {}
         }
-        let _ = ctx;
     }
 
     fn url(&mut self, f: &Field, s: &str, any_scheme: bool) {
@@ -588,14 +587,24 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The item as an object, or an error at the item's own path.
+    fn item_object(&mut self, item: &'a Value, what: &str) -> Option<&'a Map<String, Value>> {
+        match item {
+            Value::Object(obj) => Some(obj),
+            other => {
+                self.push(
+                    Severity::Error,
+                    None,
+                    what,
+                    format!("a {what} must be an object, not {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
     fn choice(&mut self, item: &'a Value) {
-        let Value::Object(obj) = item else {
-            self.push(
-                Severity::Error,
-                None,
-                "choice",
-                format!("a choice must be an object, not {}", type_name(item)),
-            );
+        let Some(obj) = self.item_object(item, "choice") else {
             return;
         };
         let ct = match obj.get("type") {
@@ -655,13 +664,7 @@ impl<'a> Walker<'a> {
     }
 
     fn card(&mut self, item: &'a Value) {
-        let Value::Object(obj) = item else {
-            self.push(
-                Severity::Error,
-                None,
-                "card",
-                format!("a card must be an object, not {}", type_name(item)),
-            );
+        let Some(obj) = self.item_object(item, "card") else {
             return;
         };
         let ctx = Ctx {

@@ -24,6 +24,8 @@ pub mod keymap;
 pub mod preview;
 pub mod problems;
 pub mod runtime;
+pub mod send;
+pub mod send_view;
 pub mod strings;
 pub mod theme;
 pub mod view;

@@ -2,7 +2,8 @@
 //! the footer of keys, and the overlays. Reads the app; writes back only where things were
 //! drawn (for the mouse) and the form's scroll position.
 
-use super::app::{App, BrowseMode, Overlay};
+use super::app::{App, BrowseMode, Overlay, Side};
+use super::send_view;
 use super::form::{self, RowKind};
 use super::keymap::{self, Context};
 use super::preview::Preview;
@@ -51,7 +52,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     draw_top(frame, app, top);
     draw_form(frame, app, form_area);
-    draw_preview(frame, app, preview_area);
+    match app.side {
+        Side::Preview => draw_preview(frame, app, preview_area),
+        Side::Send => send_view::draw_send(frame, app, preview_area),
+        Side::Deliveries => send_view::draw_deliveries(frame, app, preview_area),
+    }
     draw_problems(frame, app, problems);
     draw_status(frame, app, status);
     draw_footer(frame, app, footer);
@@ -59,6 +64,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Some(Overlay::Help { .. }) => draw_help(frame, app, area),
         Some(Overlay::Picker(_)) => draw_picker(frame, app, area),
         Some(Overlay::Drafts(_)) => draw_drafts(frame, app, area),
+        Some(Overlay::Confirm(_)) => send_view::draw_confirm(frame, app, area),
+        Some(Overlay::History { .. }) => send_view::draw_history(frame, app, area),
+        Some(Overlay::Profiles { .. }) => send_view::draw_profiles(frame, app, area),
         None => {}
     }
 }
@@ -106,7 +114,16 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" │ "),
         Span::styled(state, state_style),
     ]);
-    let right = format!("{}: {} ", s::PROFILE, crate::client::visible(&app.profile));
+    let sending = if app.send.in_flight().is_some() {
+        format!("{} │ ", s::SENDING_SHORT)
+    } else {
+        String::new()
+    };
+    let right = format!(
+        "{sending}{}: {} ",
+        s::PROFILE,
+        crate::client::visible(&app.profile_label())
+    );
     let rw = right.width() as u16;
     let lw = left.width() as u16;
     frame.render_widget(Paragraph::new(left), area);
@@ -117,7 +134,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// Cuts `text` to `width` columns, with `…` when cut.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
@@ -589,7 +606,15 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 
 fn when_applies(w: When, ctx: Context) -> bool {
     match w {
-        When::Always => !matches!(ctx, Context::PickerOpen | Context::Drafts | Context::Help),
+        When::Always => matches!(
+            ctx,
+            Context::Text
+                | Context::Picker
+                | Context::Toggle
+                | Context::Item
+                | Context::Other
+                | Context::Pane
+        ),
         When::Form => matches!(
             ctx,
             Context::Text | Context::Picker | Context::Toggle | Context::Item | Context::Other
@@ -600,6 +625,9 @@ fn when_applies(w: When, ctx: Context) -> bool {
         When::Item => ctx == Context::Item,
         When::Drafts => ctx == Context::Drafts,
         When::PickerOpen => ctx == Context::PickerOpen,
+        When::Pane => ctx == Context::Pane,
+        When::History => ctx == Context::History,
+        When::Profiles => ctx == Context::Profiles,
     }
 }
 
@@ -637,7 +665,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -673,6 +701,9 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
         When::Item,
         When::PickerOpen,
         When::Drafts,
+        When::Pane,
+        When::History,
+        When::Profiles,
     ];
     for w in groups {
         lines.push(Line::from(Span::styled(

@@ -114,10 +114,11 @@ fn outcome_lines(o: &SendOutcome) -> Vec<Line<'static>> {
                 out.extend(text(message));
             }
             for r in results {
-                out.push(Line::from(vec![
-                    label("messageGUID "),
-                    Span::styled(visible(&r.message_guid), theme::title()),
-                ]));
+                out.push(Line::from(label("messageGUID")));
+                out.push(Line::from(Span::styled(
+                    visible(&r.message_guid),
+                    theme::title(),
+                )));
                 out.push(Line::from(vec![
                     label("  destination "),
                     Span::raw(visible(&r.destination)),
@@ -463,7 +464,8 @@ pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
     let r = centered(
         area,
         area.width.saturating_sub(4).min(110),
-        (app.profiles.entries.len() as u16 + 8).min(area.height.saturating_sub(2)),
+        (app.profiles.entries.len() as u16 + 2 + if app.profiles.error.is_some() { 3 } else { 0 })
+            .min(area.height.saturating_sub(2)),
     );
     let inner = overlay_block(frame, r, s::PROFILES_TITLE.to_string());
     let mut lines = Vec::new();
@@ -478,15 +480,15 @@ pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
         let (text, st) = match &p.shown {
             Ok((url, user)) => {
                 let kind = if p.built_in {
-                    format!(" ({})", s::sandbox_label("built-in sandbox"))
+                    format!("{} · ", s::sandbox_label("built-in sandbox"))
                 } else if p.is_sandbox {
-                    " (sandbox)".to_string()
+                    "sandbox · ".to_string()
                 } else {
                     String::new()
                 };
                 (
                     format!(
-                        "{mark}{:<14} {}  user {}{kind}",
+                        "{mark}{:<14} {kind}{}  user {}",
                         visible(&p.name),
                         visible(url),
                         visible(user)

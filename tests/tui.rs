@@ -673,7 +673,10 @@ fn help_lists_every_key_and_f5_without_a_profile_says_how_to_pick_one() {
     assert!(h.app.overlay.is_none());
     h.press(KeyCode::F(5));
     let status = h.app.status.clone().unwrap();
-    assert!(status.is_error && status.text.contains("Ctrl-P"), "{status:?}");
+    assert!(
+        status.is_error && status.text.contains("Ctrl-P"),
+        "{status:?}"
+    );
     h.ctrl('f');
     assert!(h.app.preview.show_fallback);
     assert!(h.screen().contains("Preview: fallback"));

@@ -437,7 +437,14 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
         .filter(|p| {
             fs::read_to_string(format!("/proc/{p}/stat"))
                 .ok()
-                .and_then(|st| st.rsplit(')').next()?.split_whitespace().nth(1)?.parse::<u32>().ok())
+                .and_then(|st| {
+                    st.rsplit(')')
+                        .next()?
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<u32>()
+                        .ok()
+                })
                 == Some(pid)
         })
         .collect::<Vec<_>>();
@@ -452,9 +459,15 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
     let raw = s.raw();
     assert!(raw.contains("EXIT=0"), "{raw}");
     let stty = &raw[raw.rfind("EXIT=0").unwrap()..];
-    assert!(stty.contains(" icanon") && !stty.contains("-icanon"), "{stty}");
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
     // the draft was not changed by the send (no callbackURL), and nothing was printed
     assert_eq!(fs::read_to_string(&file).unwrap(), original);
     let after_leave = &raw[raw.rfind("\x1b[?1049l").unwrap()..raw.rfind("EXIT=0").unwrap()];
-    assert!(after_leave.trim().len() < 40, "printed on exit: {after_leave:?}");
+    assert!(
+        after_leave.trim().len() < 40,
+        "printed on exit: {after_leave:?}"
+    );
 }

@@ -156,8 +156,13 @@ fn a_carousel_to_the_sandbox_shows_its_guid_then_queued_sent_delivered() {
         (e.outcome.as_str(), e.status, e.profile.as_str()),
         ("accepted", Some(200), "sandbox")
     );
-    assert_eq!(e.message_guids, [guid.clone()]);
-    assert!(e.request["callbackURL"].as_str().unwrap().ends_with("/callbacks"));
+    assert_eq!(e.message_guids, std::slice::from_ref(&guid));
+    assert!(
+        e.request["callbackURL"]
+            .as_str()
+            .unwrap()
+            .ends_with("/callbacks")
+    );
     assert_eq!(e.draft.as_deref(), Some("msg.json"));
 
     // The same draft again within a minute: asked first; anything but y keeps it unsent.
@@ -200,8 +205,20 @@ fn an_sms_failover_to_a_destination_ending_in_0_reports_the_fallback() {
     f.secret_nowhere();
 }
 
-/// A server that answers every request with `status` and `body`, and counts requests.
-fn answering_server(status: &'static str, body: String) -> (String, std::sync::mpsc::Receiver<String>) {
+/// A server that answers every request with `status` and `body`, and hands over each
+/// request it read.
+fn answering_server(
+    status: &'static str,
+    body: String,
+) -> (String, std::sync::mpsc::Receiver<String>) {
+    answering_server_with(status, "", body)
+}
+
+fn answering_server_with(
+    status: &'static str,
+    headers: &'static str,
+    body: String,
+) -> (String, std::sync::mpsc::Receiver<String>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
@@ -211,7 +228,7 @@ fn answering_server(status: &'static str, body: String) -> (String, std::sync::m
             let req = read_request(&mut c);
             let _ = tx.send(req);
             let resp = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
             );
             let _ = c.write_all(resp.as_bytes());
@@ -280,11 +297,16 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     })
     .to_string();
     let (url, requests) = answering_server("400 Bad Request", body);
-    f.h.app.profiles.push_ready(remote_profile("acme", &url), false);
+    f.h.app
+        .profiles
+        .push_ready(remote_profile("acme", &url), false);
     f.h.ctrl('p');
     let screen = f.look();
     assert!(screen.contains("acme"), "{screen}");
-    assert!(screen.contains("built-in sandbox — nothing is delivered"), "{screen}");
+    assert!(
+        screen.contains("built-in sandbox — nothing is delivered"),
+        "{screen}"
+    );
     f.press(KeyCode::Down); // acme comes after the built-in sandbox
     f.press(KeyCode::Enter);
     assert_eq!(f.h.app.profiles.active().unwrap().name, "acme");
@@ -293,7 +315,10 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     f.press(KeyCode::F(5));
     let screen = f.look();
     assert!(matches!(f.h.app.overlay, Some(Overlay::Confirm(_))));
-    assert!(screen.contains("'acme'") && screen.contains("15559876543"), "{screen}");
+    assert!(
+        screen.contains("'acme'") && screen.contains("15559876543"),
+        "{screen}"
+    );
     f.press(KeyCode::Char('y'));
     f.wait_answer();
     // No callbackURL is added for a profile that is not a sandbox.
@@ -308,10 +333,9 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     );
     assert!(screen.contains("1 from the server"), "{screen}");
     // In the problems pane, in the server's style.
-    let (x, y) = f
-        .h
-        .find("⇄ cards.1.mediaUrl")
-        .unwrap_or_else(|| panic!("{screen}"));
+    let (x, y) =
+        f.h.find("⇄ cards.1.mediaUrl")
+            .unwrap_or_else(|| panic!("{screen}"));
     assert_eq!(f.h.buffer()[(x + 2, y)].style().fg, Some(Color::Magenta));
     // F8 lands on it (the local draft has no other problem).
     f.press(KeyCode::F(8));
@@ -327,12 +351,18 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     let screen = f.look();
     let at = |s: &str| screen.find(s).unwrap_or_else(|| panic!("{s}: {screen}"));
     assert!(at("acme") < at(&guid), "{screen}");
-    assert!(screen.contains(" 400 ") && screen.contains(" 200 "), "{screen}");
+    assert!(
+        screen.contains(" 400 ") && screen.contains(" 200 "),
+        "{screen}"
+    );
     // Enter shows one whole; n reopens its request as a new draft.
     f.press(KeyCode::Down);
     f.press(KeyCode::Enter);
     let screen = f.look();
-    assert!(screen.contains("Request:") && screen.contains(&guid), "{screen}");
+    assert!(
+        screen.contains("Request:") && screen.contains(&guid),
+        "{screen}"
+    );
     f.press(KeyCode::Char('n'));
     f.h.settle();
     let reopened = f.h.app.path.clone();
@@ -376,7 +406,12 @@ fn local_errors_block_the_send_until_overridden() {
     let sent = f.h.app.history.entries.len();
     f.h.key(KeyCode::F(5), KeyModifiers::SHIFT);
     f.wait_answer();
-    assert_eq!(f.h.app.history.entries.len(), sent + 1, "{:?}", f.h.app.status);
+    assert_eq!(
+        f.h.app.history.entries.len(),
+        sent + 1,
+        "{:?}",
+        f.h.app.status
+    );
     f.h.settle();
     let log = history::read_from(&f.h.app.history_path).unwrap();
     assert_eq!(log.entries.len(), 2);
@@ -404,7 +439,10 @@ fn esc_cancels_a_stalled_send_and_its_answer_never_counts() {
     assert!(f.h.app.send.in_flight().is_some());
     std::thread::sleep(Duration::from_millis(300));
     f.h.wait_until(Duration::from_millis(100), |_| false);
-    assert!(f.h.app.send.in_flight().is_some(), "the stalled server answered?");
+    assert!(
+        f.h.app.send.in_flight().is_some(),
+        "the stalled server answered?"
+    );
     // The UI still answers keys while the send is in flight.
     f.press(KeyCode::Down);
     f.press(KeyCode::Esc);
@@ -418,5 +456,72 @@ fn esc_cancels_a_stalled_send_and_its_answer_never_counts() {
     let log = history::read_from(&f.h.app.history_path).unwrap();
     assert_eq!(log.entries.len(), 1);
     assert_eq!(log.entries[0].outcome, "cancelled");
+    f.secret_nowhere();
+}
+
+#[test]
+fn every_kind_of_answer_is_told_in_the_send_pane() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut f = Fixture::new(tmp.path(), CAROUSEL);
+    let big = format!("{{\"x\": \"{}\"}}", "y".repeat(2 * 1024 * 1024));
+    let refused = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            answering_server(
+                "403 Forbidden",
+                r#"{"status":"error","message":"Forbidden"}"#.into(),
+            )
+            .0,
+            vec!["403 Forbidden", "IP address"],
+        ),
+        (
+            answering_server_with(
+                "429 Too Many Requests",
+                "retry-after: 17\r\n",
+                r#"{"status":"error"}"#.into(),
+            )
+            .0,
+            vec!["429 Too Many Requests", "Retry-After: 17"],
+        ),
+        (
+            answering_server(
+                "502 Bad Gateway",
+                "<html>\x1b[2J\x1b]0;owned\x07<body>Bad gateway</body></html>".into(),
+            )
+            .0,
+            vec!["502 Bad Gateway", "␛[2J", "Bad gateway"],
+        ),
+        (
+            answering_server("500 Internal Server Error", big).0,
+            vec!["500 Internal Server Error", "longer than 1 MB"],
+        ),
+        (refused, vec!["no answer", "refused"]),
+    ];
+    for (url, expect) in cases {
+        let mut p = remote_profile("x", &url);
+        p.is_sandbox = true; // no confirmation: this test is about the answers
+        f.h.app.profiles = Profiles::single(p);
+        f.press(KeyCode::F(5));
+        f.wait_answer();
+        let screen = f.look();
+        for e in expect {
+            assert!(screen.contains(e), "{url}: {e:?} missing:\n{screen}");
+        }
+        // nothing from the server reaches the terminal raw
+        assert!(!screen.contains('\x1b') && !screen.contains('\x07'));
+        // the pane scrolls (F6 gives it the keys, PgDn moves it)
+        f.press(KeyCode::F(6));
+        assert!(f.h.app.side_focus);
+        f.press(KeyCode::PageDown);
+        f.press(KeyCode::Esc);
+        assert!(!f.h.app.side_focus && f.h.app.side == Side::Send);
+    }
+    f.h.settle();
+    let log = history::read_from(&f.h.app.history_path).unwrap();
+    let statuses: Vec<_> = log.entries.iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [None, Some(500), Some(502), Some(429), Some(403)]);
     f.secret_nowhere();
 }

@@ -128,13 +128,18 @@ pub enum Message {
     },
     /// A send could not start: the profile could not be resolved (e.g. its password command
     /// failed). Nothing was sent.
-    SendFailed { id: u64, reason: String },
+    SendFailed {
+        id: u64,
+        reason: String,
+    },
     /// The listener received a delivery update.
     Delivery(DeliveryUpdate),
     /// A line of the in-process sandbox's log (requests, callbacks, refused callbacks).
     SandboxLog(String),
     /// A history line was appended (or could not be).
-    HistoryWritten { result: Result<(), String> },
+    HistoryWritten {
+        result: Result<(), String>,
+    },
 }
 
 /// Work the runtime does for the app.

@@ -100,7 +100,9 @@ pub struct Browser {
 }
 
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Picker(Picker),
     Drafts(Browser),
     /// A send waiting for a yes (a real profile, or the same draft again soon).
@@ -373,7 +375,10 @@ impl App {
             Message::HistoryWritten { result } => {
                 self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
                 if let Err(e) = result {
-                    self.warn(s::history_failed(&self.history_path.display().to_string(), &e));
+                    self.warn(s::history_failed(
+                        &self.history_path.display().to_string(),
+                        &e,
+                    ));
                 }
             }
         }
@@ -382,6 +387,8 @@ impl App {
     fn act(&mut self, a: Action) {
         match a {
             Action::Quit => {
+                // A send in flight is abandoned, and the history says so.
+                self.cancel_send();
                 self.write_draft(false);
                 self.quit = true;
             }

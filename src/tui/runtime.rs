@@ -19,13 +19,11 @@ use super::send::{ProfileSource, Profiles};
 use super::view;
 use crate::cli::Target;
 use crate::client::{self, Secret};
+use crate::message::edit;
+use crate::message::schema::MessageType;
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
 use crate::store::config::{Config, Env};
 use crate::store::history::{self, HistoryEntry};
-use std::collections::HashMap;
-use std::sync::Arc;
-use crate::message::edit;
-use crate::message::schema::MessageType;
 use crate::store::{atomic, drafts, paths};
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -36,9 +34,11 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
+use std::collections::HashMap;
 use std::io::{self, Stdout};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -484,7 +484,12 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
     }
     super::theme::use_color(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     let mut rt = Runtime::new();
-    connect(&mut app, &mut rt, target, SandboxConfig::with_fresh_credentials());
+    connect(
+        &mut app,
+        &mut rt,
+        target,
+        SandboxConfig::with_fresh_credentials(),
+    );
     install_panic_hook();
     if let Err(e) = enter_terminal() {
         leave_terminal();

@@ -2,8 +2,8 @@
 //! delivery updates this app's listener receives. Plain data and decisions; the runtime does
 //! the network work and the views draw it.
 
-use crate::client::{Profile, SendOutcome};
 use crate::cli::Target;
+use crate::client::{Profile, SendOutcome};
 use crate::message::schema::MessageType;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection};
@@ -432,4 +432,170 @@ pub fn reopened_draft(entry: &HistoryEntry, listener: Option<&str>) -> Value {
         o.remove("callbackURL");
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Secret;
+    use serde_json::json;
+    use std::path::Path;
+
+    fn sandbox() -> Profile {
+        Profile {
+            name: "sandbox".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            username: "sandbox-1".into(),
+            password: Secret::new("pw"),
+            allow_insecure: false,
+            connect_timeout: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+            is_sandbox: true,
+        }
+    }
+
+    fn target(profile: Option<&str>) -> Target {
+        Target {
+            profile: profile.map(str::to_string),
+            base_url: None,
+        }
+    }
+
+    const TWO: &str = r#"
+default_profile = "b"
+[profiles.a]
+base_url = "https://a.example"
+username = "ka"
+password_command = "exit 1"
+[profiles.b]
+base_url = "https://b.example"
+username = "kb"
+password_env = "B_SECRET"
+[profiles.c]
+username = "kc"
+password_env = "C_SECRET"
+"#;
+
+    fn load(text: &str) -> Result<Option<Config>, ConfigError> {
+        Config::parse(text, Path::new("/x/config.toml")).map(Some)
+    }
+
+    #[test]
+    fn no_config_means_the_built_in_sandbox() {
+        let p = Profiles::from_config(
+            Ok(None),
+            "/x/config.toml".into(),
+            &target(None),
+            Env::default(),
+            Some(sandbox()),
+        );
+        assert_eq!(p.entries.len(), 1);
+        assert!(p.error.is_none());
+        let a = p.active().unwrap();
+        assert!(a.built_in && a.is_sandbox);
+    }
+
+    #[test]
+    fn the_default_profile_is_active_and_every_profile_is_listed() {
+        let p = Profiles::from_config(
+            load(TWO),
+            "/x/config.toml".into(),
+            &target(None),
+            Env::default(),
+            Some(sandbox()),
+        );
+        let names: Vec<_> = p.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "sandbox"]);
+        assert_eq!(p.active().unwrap().name, "b");
+        // the secret is not fetched to list them (no command runs, no variable needed)
+        assert_eq!(
+            p.entries[1].shown.as_ref().unwrap(),
+            &(
+                "https://b.example/v5/messages".to_string(),
+                "kb".to_string()
+            )
+        );
+        // a profile with no base_url says why it cannot send
+        let err = p.entries[2].shown.as_ref().unwrap_err();
+        assert!(err.contains("base_url"), "{err}");
+        // and resolving for real runs the password source, off the UI thread in the app
+        let e = p.entries[0].source.resolve().unwrap_err();
+        assert!(e.contains("password_command"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_profile_or_a_broken_file_is_an_error_shown_with_the_sandbox_active() {
+        let p = Profiles::from_config(
+            load(TWO),
+            "/x/config.toml".into(),
+            &target(Some("nope")),
+            Env::default(),
+            Some(sandbox()),
+        );
+        assert!(p.error.as_deref().unwrap().contains("'nope'"));
+        assert!(p.active().unwrap().built_in);
+        let broken = load("[profiles.a\nbase_url = 1");
+        let p = Profiles::from_config(
+            broken,
+            "/x/config.toml".into(),
+            &target(None),
+            Env::default(),
+            Some(sandbox()),
+        );
+        assert!(
+            p.error.as_deref().unwrap().contains("/x/config.toml:"),
+            "{:?}",
+            p.error
+        );
+        assert!(p.active().unwrap().built_in);
+    }
+
+    #[test]
+    fn the_callback_goes_into_the_request_only_for_a_sandbox_without_one() {
+        let doc = json!({"messageType": "RCS_TEXT"});
+        let (b, added) = request_body(&doc, true, Some("http://127.0.0.1:1/callbacks"));
+        assert_eq!(b["callbackURL"], "http://127.0.0.1:1/callbacks");
+        assert!(added.is_some());
+        assert!(doc.get("callbackURL").is_none());
+        let (b, added) = request_body(&doc, false, Some("http://127.0.0.1:1/callbacks"));
+        assert!(b.get("callbackURL").is_none() && added.is_none());
+        let own = json!({"callbackURL": "https://mine.example/cb"});
+        let (b, added) = request_body(&own, true, Some("http://127.0.0.1:1/callbacks"));
+        assert_eq!((b, added), (own, None));
+    }
+
+    fn update(status: &str, channel: &str) -> Received {
+        Received {
+            update: DeliveryUpdate {
+                message_guid: "g".into(),
+                destination: "1".into(),
+                status: status.into(),
+                channel: channel.into(),
+                timestamp: "2026-01-01T00:00:00Z".into(),
+                error: None,
+            },
+            at: jiff::Timestamp::now(),
+        }
+    }
+
+    #[test]
+    fn a_message_is_finished_when_delivered_or_failed_with_no_fallback_to_come() {
+        let mut t = Tracked::unknown("g", "1");
+        t.failover = Some("SMS");
+        t.updates.push(update("queued", "RCS"));
+        assert!(!t.finished());
+        t.updates.push(update("failed", "RCS"));
+        assert!(!t.finished(), "the SMS fallback is still to come");
+        t.updates.push(update("sent", "SMS"));
+        t.updates.push(update("delivered", "SMS"));
+        assert!(t.finished());
+        assert_eq!(
+            t.summary(),
+            "queued → failed → sent (SMS) → delivered (SMS)"
+        );
+        assert_eq!(t.fallback(), Some("SMS"));
+        let mut u = Tracked::unknown("g", "1");
+        u.updates.push(update("failed", "RCS"));
+        assert!(u.finished());
+    }
 }

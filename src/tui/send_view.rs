@@ -3,7 +3,7 @@
 //! Every string that came from a server, a file or a callback goes through
 //! [`crate::client::visible`] first.
 
-use super::app::{App, Overlay, Side};
+use super::app::{App, Overlay};
 use super::send::{RequestLine, SendState, Tracked};
 use super::strings as s;
 use super::theme;
@@ -189,7 +189,10 @@ fn outcome_lines(o: &SendOutcome) -> Vec<Line<'static>> {
 
 pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
     let lines = match &app.send {
-        SendState::Idle => vec![Line::from(Span::styled(s::NOTHING_SENT_YET, theme::muted()))],
+        SendState::Idle => vec![Line::from(Span::styled(
+            s::NOTHING_SENT_YET,
+            theme::muted(),
+        ))],
         SendState::InFlight {
             request, started, ..
         } => {
@@ -241,8 +244,7 @@ fn tracked_lines(t: &Tracked) -> Vec<Line<'static>> {
         about.push_str(&format!(" · accepted {}", clock(&t.sent)));
     }
     out.push(Line::from(label(&about)));
-    let st = if t.updates.iter().any(|u| u.update.status == "failed") && t.fallback().is_none()
-    {
+    let st = if t.updates.iter().any(|u| u.update.status == "failed") && t.fallback().is_none() {
         theme::error()
     } else if t.finished() {
         theme::ok()
@@ -386,7 +388,9 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
         "Response:"
     })));
     for l in visible(&e.response).lines() {
-        out.push(Line::raw(l.chars().take(BODY_LINE_CHARS).collect::<String>()));
+        out.push(Line::raw(
+            l.chars().take(BODY_LINE_CHARS).collect::<String>(),
+        ));
     }
     out
 }
@@ -509,9 +513,4 @@ pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
         });
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// True when the right-hand column shows a send-related pane.
-pub fn showing_pane(app: &App) -> bool {
-    app.side != Side::Preview
 }

@@ -154,8 +154,7 @@ pub const NO_DELIVERIES: &str = "No delivery updates yet. Messages sent to the s
     queued → sent → delivered here, one step a second.";
 pub const HISTORY_EMPTY: &str = "No sends yet.";
 pub const SANDBOX_LOG: &str = "Sandbox log";
-pub const SERVER_ISSUES_NOTE: &str =
-    "⇄ marks these fields on the form; F8 goes to each. Editing a field clears its mark; the next send clears them all.";
+pub const SERVER_ISSUES_NOTE: &str = "⇄ marks these fields on the form; F8 goes to each. Editing a field clears its mark; the next send clears them all.";
 
 pub fn sandbox_label(name: &str) -> String {
     format!("{name} — nothing is delivered")
@@ -192,9 +191,7 @@ pub fn blocked_by_errors(n: usize, secs: u64) -> String {
 }
 
 pub fn confirm_real(profile: &str, url: &str, destination: &str) -> String {
-    format!(
-        "This sends a real message to {destination} with profile '{profile}' ({url})."
-    )
+    format!("This sends a real message to {destination} with profile '{profile}' ({url}).")
 }
 
 pub fn confirm_repeat(secs: u64, guids: &str) -> String {
@@ -392,12 +389,7 @@ pub const KEYS: &[KeyHelp] = &[
         When::Always,
         true,
     ),
-    k(
-        "F5",
-        "send (with the active profile)",
-        When::Always,
-        true,
-    ),
+    k("F5", "send (with the active profile)", When::Always, true),
     k(
         "F5 F5 / S-F5",
         "send anyway despite local errors: F5 twice within 5 s, or Shift-F5",
@@ -405,10 +397,25 @@ pub const KEYS: &[KeyHelp] = &[
         false,
     ),
     k("Esc", "cancel a send in flight", When::Always, false),
-    k("F6", "send pane: the request and the answer", When::Always, true),
-    k("F7", "deliveries: updates per sent message", When::Always, false),
+    k(
+        "F6",
+        "send pane: the request and the answer",
+        When::Always,
+        true,
+    ),
+    k(
+        "F7",
+        "deliveries: updates per sent message",
+        When::Always,
+        false,
+    ),
     k("Ctrl-R", "history of sends", When::Always, false),
-    k("Ctrl-P", "profiles: pick where to send", When::Always, false),
+    k(
+        "Ctrl-P",
+        "profiles: pick where to send",
+        When::Always,
+        false,
+    ),
     k(
         "Esc",
         "close, cancel, clear the message line",
@@ -443,8 +450,18 @@ pub const KEYS: &[KeyHelp] = &[
     k("Del x", "delete (asks first)", When::Drafts, true),
     k("Esc", "back", When::Drafts, true),
     k("↑ ↓ PgUp PgDn", "scroll", When::Pane, true),
-    k("F6 F7", "the other pane, or back to the preview", When::Pane, true),
-    k("Esc", "keys back to the form (the pane stays)", When::Pane, true),
+    k(
+        "F6 F7",
+        "the other pane, or back to the preview",
+        When::Pane,
+        true,
+    ),
+    k(
+        "Esc",
+        "keys back to the form (the pane stays)",
+        When::Pane,
+        true,
+    ),
     k("↑ ↓", "select a send", When::History, false),
     k("Enter", "show it whole", When::History, true),
     k("n", "its request as a new draft", When::History, true),

@@ -3,11 +3,11 @@
 //! drawn (for the mouse) and the form's scroll position.
 
 use super::app::{App, BrowseMode, Overlay, Side};
-use super::send_view;
 use super::form::{self, RowKind};
 use super::keymap::{self, Context};
 use super::preview::Preview;
 use super::problems::Mark;
+use super::send_view;
 use super::strings::{self as s, KEYS, When};
 use super::theme;
 use ratatui::Frame;
@@ -114,23 +114,35 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" │ "),
         Span::styled(state, state_style),
     ]);
-    let sending = if app.send.in_flight().is_some() {
-        format!("{} │ ", s::SENDING_SHORT)
-    } else {
-        String::new()
-    };
-    let right = format!(
-        "{sending}{}: {} ",
-        s::PROFILE,
-        crate::client::visible(&app.profile_label())
+    // The profile always shows: when space is short, the file name gives way first.
+    let label = crate::client::visible(&app.profile_label());
+    let sending = app.send.in_flight().is_some();
+    let full = format!(
+        "{}{}: {label} ",
+        if sending {
+            format!("{} │ ", s::SENDING_SHORT)
+        } else {
+            String::new()
+        },
+        s::PROFILE
     );
-    let rw = right.width() as u16;
+    let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
     let lw = left.width() as u16;
-    frame.render_widget(Paragraph::new(left), area);
-    if area.width > rw + lw {
-        let r = Rect::new(area.x + area.width - rw, area.y, rw, 1);
-        frame.render_widget(Paragraph::new(right).style(theme::muted()), r);
-    }
+    let right = if (full.width() as u16) + lw < area.width {
+        full
+    } else {
+        fit(&short, (area.width as usize).saturating_sub(12))
+    };
+    let rw = (right.width() as u16).min(area.width);
+    let lr = Rect::new(area.x, area.y, area.width - rw, 1);
+    frame.render_widget(Paragraph::new(left), lr);
+    let r = Rect::new(area.x + area.width - rw, area.y, rw, 1);
+    let style = if sending {
+        theme::warning()
+    } else {
+        theme::muted()
+    };
+    frame.render_widget(Paragraph::new(right).style(style), r);
 }
 
 /// Cuts `text` to `width` columns, with `…` when cut.

@@ -6,12 +6,12 @@ use super::{App, Overlay, Side};
 use crate::client::{Profile, SendOutcome, SendResult};
 use crate::message::FieldPath;
 use crate::sandbox::DeliveryUpdate;
-use crate::store::history::{self, HistoryEntry};
 use crate::store::drafts;
+use crate::store::history::{self, HistoryEntry};
 use crate::tui::action::Effect;
 use crate::tui::send::{
-    DELIVERY_WATCH, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received, RequestLine,
-    SendState, Tracked, reopened_draft, request_body,
+    DELIVERY_WATCH, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received, RequestLine, SendState,
+    Tracked, reopened_draft, request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
@@ -40,9 +40,7 @@ impl App {
         if self.watch_until.is_some_and(|w| w <= now) {
             self.watch_until = None;
         }
-        let mut wake = self
-            .autosave_due
-            .map(|d| d.saturating_duration_since(now));
+        let mut wake = self.autosave_due.map(|d| d.saturating_duration_since(now));
         let mut at_most = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
         if self.writes_in_flight > 0 || self.send.in_flight().is_some() {
             at_most(POLL_BUSY);
@@ -242,15 +240,19 @@ impl App {
             self.record(entry);
         }
         let status = match &outcome.result {
-            SendResult::Accepted { results, .. } => {
-                (s::accepted_status(results.len(), outcome.latency.as_millis()), false)
-            }
+            SendResult::Accepted { results, .. } => (
+                s::accepted_status(results.len(), outcome.latency.as_millis()),
+                false,
+            ),
             SendResult::Rejected { issues, .. } => {
                 let issues = issues.clone();
                 self.set_server_issues(&issues);
                 (s::rejected_status(issues.len()), true)
             }
-            other => (s::failed_status(outcome.status, &history::summary(other)), true),
+            other => (
+                s::failed_status(outcome.status, &history::summary(other)),
+                true,
+            ),
         };
         self.send = SendState::Done {
             request,
@@ -283,7 +285,11 @@ impl App {
     /// else to the history.
     pub(super) fn delivery(&mut self, u: DeliveryUpdate) {
         let now = jiff::Timestamp::now();
-        let i = match self.deliveries.iter().position(|t| t.guid == u.message_guid) {
+        let i = match self
+            .deliveries
+            .iter()
+            .position(|t| t.guid == u.message_guid)
+        {
             Some(i) => i,
             None => {
                 let t = self
@@ -297,7 +303,9 @@ impl App {
                 0
             }
         };
-        self.deliveries[i].updates.push(Received { update: u, at: now });
+        self.deliveries[i]
+            .updates
+            .push(Received { update: u, at: now });
         if self.watch_until.is_some() {
             let waiting = self
                 .deliveries

@@ -123,6 +123,14 @@ fn a_carousel_to_the_sandbox_shows_its_guid_then_queued_sent_delivered() {
         label.contains("profile: sandbox — nothing is delivered"),
         "{label}"
     );
+    // On a narrow terminal the status bar still shows the profile and the draft's state.
+    f.h.resize(80, 24);
+    let top = f.look().lines().next().unwrap().to_string();
+    assert!(
+        top.contains("sandbox — nothing is delivered") && top.contains("saved"),
+        "{top}"
+    );
+    f.h.resize(160, 50);
     f.press(KeyCode::F(5));
     // (the sandbox may have answered already: the harness drains the channel)
     assert!(!matches!(f.h.app.send, SendState::Idle));

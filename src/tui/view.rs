@@ -105,16 +105,8 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         (s::SAVED, theme::ok())
     };
-    let left = Line::from(vec![
-        Span::styled(format!(" {} ", s::APP), theme::title()),
-        Span::raw("│ "),
-        Span::styled(crate::client::visible(&name), theme::title()),
-        Span::raw(" │ "),
-        Span::raw(crate::client::visible(mt)),
-        Span::raw(" │ "),
-        Span::styled(state, state_style),
-    ]);
-    // The profile always shows: when space is short, the file name gives way first.
+    // The profile and the draft's state always show. When space is short, the app's name
+    // goes first, then the word "profile", and last the file name is shortened.
     let label = crate::client::visible(&app.profile_label());
     let sending = app.send.in_flight().is_some();
     let full = format!(
@@ -127,16 +119,39 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         s::PROFILE
     );
     let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
-    let lw = left.width() as u16;
-    let right = if (full.width() as u16) + lw < area.width {
-        full
+    let mt = crate::client::visible(mt);
+    let name = crate::client::visible(&name);
+    let width = area.width as usize;
+    let app_name = format!(" {} │", s::APP);
+    let rest = format!("  │ {mt} │ {state} ",).width() + name.width();
+    let (show_app, right) = if app_name.width() + rest + full.width() <= width {
+        (true, full)
+    } else if rest + full.width() <= width {
+        (false, full)
+    } else if rest + short.width() <= width {
+        (false, short)
     } else {
-        fit(&short, (area.width as usize).saturating_sub(12))
+        (false, fit(&short, (width / 2).max(8)))
     };
-    let rw = (right.width() as u16).min(area.width);
-    let lr = Rect::new(area.x, area.y, area.width - rw, 1);
+    let rw = right.width().min(width);
+    let name = fit(&name, width.saturating_sub(rest - name.width() + rw).max(1));
+    let mut spans = Vec::new();
+    if show_app {
+        spans.push(Span::styled(format!(" {} ", s::APP), theme::title()));
+        spans.push(Span::raw("│"));
+    }
+    spans.extend([
+        Span::raw(" "),
+        Span::styled(name, theme::title()),
+        Span::raw(" │ "),
+        Span::raw(mt),
+        Span::raw(" │ "),
+        Span::styled(state, state_style),
+    ]);
+    let left = Line::from(spans);
+    let lr = Rect::new(area.x, area.y, area.width - rw as u16, 1);
     frame.render_widget(Paragraph::new(left), lr);
-    let r = Rect::new(area.x + area.width - rw, area.y, rw, 1);
+    let r = Rect::new(area.x + area.width - rw as u16, area.y, rw as u16, 1);
     let style = if sending {
         theme::warning()
     } else {

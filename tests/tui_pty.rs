@@ -471,3 +471,25 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
         "printed on exit: {after_leave:?}"
     );
 }
+
+#[test]
+fn a_broken_config_is_shown_in_the_app_and_the_sandbox_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config/rcs-composer");
+    fs::create_dir_all(&conf).unwrap();
+    fs::write(conf.join("config.toml"), "[profiles.prod\nbase_url = 3\n").unwrap();
+    let file = dir.path().join("t.json");
+    fs::write(&file, include_str!("../assets/examples/text.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 140);
+    s.wait_screen("Config:");
+    s.wait_screen("config.toml:1");
+    s.wait_screen("sandbox — nothing is delivered");
+    s.send(b"\x10"); // Ctrl-P: the error is at the top of the profiles
+    s.wait_screen("Profiles (Enter uses one)");
+    s.send(b"\x1b");
+    s.send(CTRL_Q);
+    let status = s.child.wait().unwrap();
+    assert!(status.success());
+}

@@ -533,3 +533,60 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
     assert_eq!(statuses, [None, Some(500), Some(502), Some(429), Some(403)]);
     f.secret_nowhere();
 }
+
+#[test]
+fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
+    use rcs_composer::cli::Target;
+    use rcs_composer::store::config::{Config, Env};
+    use rcs_composer::tui::action::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut f = Fixture::new(tmp.path(), CAROUSEL);
+    let sandbox = f.h.app.profiles.entries[0].shown.clone().unwrap();
+    let base = sandbox.0.trim_end_matches("/v5/messages").to_string();
+    // A profile whose secret comes from a slow command (a password manager, say).
+    let text = format!(
+        "[profiles.slow]\nbase_url = \"{base}\"\nusername = \"{}\"\npassword_command = \"sleep 0.4; echo {SECRET}\"\nsandbox = true\n",
+        sandbox.1
+    );
+    let path = tmp.path().join("config/config.toml");
+    let config = Config::parse(&text, &path).unwrap();
+    f.h.app.profiles = Profiles::from_config(
+        Ok(Some(config)),
+        path,
+        &Target::default(),
+        Env::default(),
+        None,
+    );
+    assert_eq!(f.h.app.profiles.active().unwrap().name, "slow");
+    let t0 = std::time::Instant::now();
+    f.press(KeyCode::F(5));
+    // The keys still work while the command runs.
+    f.press(KeyCode::Down);
+    f.press(KeyCode::Down);
+    assert!(t0.elapsed() < Duration::from_millis(300), "the UI waited");
+    assert!(f.h.app.send.in_flight().is_some());
+    f.wait_answer();
+    let guid = guid_of(&f.h);
+    assert!(f.look().contains("200 OK"));
+    // An answer carrying an old id changes nothing.
+    let stale = match &f.h.app.send {
+        SendState::Done { outcome, .. } => {
+            let mut o = (**outcome).clone();
+            o.status = Some(500);
+            o
+        }
+        _ => unreachable!(),
+    };
+    let entries = f.h.app.history.entries.len();
+    f.h.send(Message::SendFinished {
+        id: 0,
+        profile: Box::new(remote_profile("old", "http://127.0.0.1:9")),
+        body: json!({}),
+        outcome: Box::new(stale),
+        warnings: Vec::new(),
+    });
+    assert_eq!(guid_of(&f.h), guid);
+    assert_eq!(f.h.app.history.entries.len(), entries);
+    f.h.settle();
+    f.secret_nowhere();
+}

@@ -174,6 +174,8 @@ pub struct App {
     pub side: Side,
     pub side_focus: bool,
     pub side_scroll: u16,
+    /// How many rows the pane's text wraps to (kept between redraws).
+    pub pane_rows: super::send_view::PaneRows,
     /// The profiles to send with and the active one.
     pub profiles: Profiles,
     /// This app's delivery listener, put into a sandbox request that has no callbackURL.
@@ -237,6 +239,7 @@ impl App {
             side: Side::Preview,
             side_focus: false,
             side_scroll: 0,
+            pane_rows: None,
             profiles: Profiles::default(),
             callback_url: None,
             send: SendState::Idle,
@@ -1481,6 +1484,9 @@ impl App {
                     self.activate();
                 }
             }
+        } else if contains(g.preview, column, row) && self.side != Side::Preview {
+            // A click on the send pane or the deliveries gives it the keys.
+            self.side_focus = true;
         } else if contains(g.problems, column, row) {
             let line = (row - g.problems.y) as usize;
             if let Some(&i) = g.problem_lines.get(line)

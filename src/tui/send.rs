@@ -255,6 +255,8 @@ pub enum SendState {
     Done {
         request: RequestLine,
         outcome: Box<SendOutcome>,
+        /// The body as the send pane shows it, made once.
+        body: BodyView,
     },
     /// Nothing was sent (the profile could not be resolved), or the person cancelled.
     Failed {
@@ -269,6 +271,36 @@ impl SendState {
             SendState::InFlight { id, .. } => Some(*id),
             _ => None,
         }
+    }
+}
+
+/// At most this many lines of a response body are shown in the send pane, and at most this
+/// many characters of each.
+pub const BODY_LINES: usize = 200;
+pub const BODY_LINE_CHARS: usize = 400;
+
+/// A response body as the send pane shows it: its first lines, cut, with control characters
+/// made visible. Made once per answer, not on every redraw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyView {
+    pub lines: Vec<String>,
+    /// Lines left out after the first [`BODY_LINES`].
+    pub more: usize,
+}
+
+impl BodyView {
+    pub fn of(body: &str) -> Self {
+        let mut lines = Vec::new();
+        let mut more = 0;
+        for l in body.lines() {
+            if lines.len() == BODY_LINES {
+                more += 1;
+                continue;
+            }
+            let cut: String = l.chars().take(BODY_LINE_CHARS).collect();
+            lines.push(crate::client::visible(&cut));
+        }
+        BodyView { lines, more }
     }
 }
 

@@ -4,7 +4,7 @@
 //! [`crate::client::visible`] first.
 
 use super::app::{App, Overlay};
-use super::send::{RequestLine, SendState, Tracked};
+use super::send::{BODY_LINE_CHARS, BodyView, RequestLine, SendState, Tracked};
 use super::strings as s;
 use super::theme;
 use super::view::{centered, fit};
@@ -16,11 +16,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-/// At most this many lines of a response body are shown in the send pane.
-const BODY_LINES: usize = 300;
-/// And at most this many characters of each.
-const BODY_LINE_CHARS: usize = 400;
-
 fn pane_block(title: String, focused: bool) -> Block<'static> {
     let mut title_style = theme::title();
     if focused {
@@ -31,19 +26,47 @@ fn pane_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(title, title_style))
 }
 
-/// Draws `lines` in the right-hand column, wrapped, scrolled by `app.side_scroll` (kept
-/// within the text).
-fn draw_lines(frame: &mut Frame, app: &mut App, area: Rect, title: String, lines: Vec<Line>) {
-    let block = pane_block(title, app.side_focus);
+/// Draws `lines` in the right-hand column, wrapped, scrolled by `scroll` kept within the
+/// text. Returns the scroll used and the area drawn in.
+fn draw_lines(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line>,
+    focused: bool,
+    scroll: u16,
+    cache: &mut PaneRows,
+) -> (u16, Rect) {
+    let block = pane_block(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // Wrapping every line to count rows is the costly part of a redraw; the count is kept
+    // while the text and the width stay the same.
+    let key = (
+        inner.width,
+        lines.len(),
+        lines
+            .iter()
+            .flat_map(|l| l.spans.iter())
+            .map(|s| s.content.len())
+            .sum::<usize>(),
+    );
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let total = p.line_count(inner.width) as u16;
-    let max = total.saturating_sub(inner.height);
-    app.side_scroll = app.side_scroll.min(max);
-    frame.render_widget(p.scroll((app.side_scroll, 0)), inner);
-    app.geometry.preview = inner;
+    let total = match cache {
+        Some((k, t)) if *k == key => *t,
+        _ => {
+            let t = p.line_count(inner.width) as u16;
+            *cache = Some((key, t));
+            t
+        }
+    };
+    let scroll = scroll.min(total.saturating_sub(inner.height));
+    frame.render_widget(p.scroll((scroll, 0)), inner);
+    (scroll, inner)
 }
+
+/// The rows the right-hand pane's text wraps to, for a width, a line count and a length.
+pub type PaneRows = Option<((u16, usize, usize), u16)>;
 
 fn label(text: &str) -> Span<'static> {
     Span::styled(text.to_string(), theme::muted())
@@ -90,7 +113,7 @@ fn status_text(code: u16) -> String {
     }
 }
 
-fn outcome_lines(o: &SendOutcome) -> Vec<Line<'static>> {
+fn outcome_lines<'a>(o: &SendOutcome, body: &'a BodyView) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     let ms = o.latency.as_millis();
     let good = o.is_success();
@@ -171,16 +194,13 @@ fn outcome_lines(o: &SendOutcome) -> Vec<Line<'static>> {
     if !o.response_body.is_empty() {
         out.push(Line::raw(""));
         out.push(Line::from(label("Response body:")));
-        let body = visible(&o.response_body);
-        let total = body.lines().count();
-        for l in body.lines().take(BODY_LINES) {
-            let l: String = l.chars().take(BODY_LINE_CHARS).collect();
-            out.push(Line::raw(l));
+        for l in &body.lines {
+            out.push(Line::raw(l.as_str()));
         }
-        if total > BODY_LINES {
+        if body.more > 0 {
             out.push(Line::from(label(&format!(
                 "… {} more lines (the history keeps the first 64 KB)",
-                total - BODY_LINES
+                body.more
             ))));
         }
     }
@@ -193,22 +213,18 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
             s::NOTHING_SENT_YET,
             theme::muted(),
         ))],
-        SendState::InFlight {
-            request, started, ..
-        } => {
+        SendState::InFlight { request, .. } => {
             let mut l = request_lines(request);
-            l.push(Line::from(Span::styled(
-                format!(
-                    "Sending… (started {:.1} s ago; Esc cancels)",
-                    started.elapsed().as_secs_f64()
-                ),
-                theme::warning(),
-            )));
+            l.push(Line::from(Span::styled(s::SENDING, theme::warning())));
             l
         }
-        SendState::Done { request, outcome } => {
+        SendState::Done {
+            request,
+            outcome,
+            body,
+        } => {
             let mut l = request_lines(request);
-            l.extend(outcome_lines(outcome));
+            l.extend(outcome_lines(outcome, body));
             l
         }
         SendState::Failed { request, reason } => {
@@ -218,7 +234,19 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
         }
     };
     let title = format!("{} (F6)", s::PANE_SEND);
-    draw_lines(frame, app, area, title, lines);
+    let mut cache = app.pane_rows;
+    let (scroll, inner) = draw_lines(
+        frame,
+        area,
+        title,
+        lines,
+        app.side_focus,
+        app.side_scroll,
+        &mut cache,
+    );
+    app.pane_rows = cache;
+    app.side_scroll = scroll;
+    app.geometry.preview = inner;
 }
 
 /// `12:00:01.250` from an RFC 3339 time, else the text as it came.
@@ -303,7 +331,19 @@ pub fn draw_deliveries(frame: &mut Frame, app: &mut App, area: Rect) {
         }
     }
     let title = format!("{} (F7)", s::PANE_DELIVERIES);
-    draw_lines(frame, app, area, title, lines);
+    let mut cache = app.pane_rows;
+    let (scroll, inner) = draw_lines(
+        frame,
+        area,
+        title,
+        lines,
+        app.side_focus,
+        app.side_scroll,
+        &mut cache,
+    );
+    app.pane_rows = cache;
+    app.side_scroll = scroll;
+    app.geometry.preview = inner;
 }
 
 fn overlay_block(frame: &mut Frame, r: Rect, title: String) -> Rect {

@@ -10,8 +10,8 @@ use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry};
 use crate::tui::action::Effect;
 use crate::tui::send::{
-    DELIVERY_WATCH, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received, RequestLine, SendState,
-    Tracked, reopened_draft, request_body,
+    BodyView, DELIVERY_WATCH, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received, RequestLine,
+    SendState, Tracked, reopened_draft, request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
@@ -256,6 +256,7 @@ impl App {
         };
         self.send = SendState::Done {
             request,
+            body: BodyView::of(&outcome.response_body),
             outcome: Box::new(outcome),
         };
         self.side = Side::Send;

@@ -1464,6 +1464,16 @@ impl App {
                         b.selected = i;
                     }
                 }
+                Some(Overlay::History {
+                    selected,
+                    detail: None,
+                }) if i < self.history.entries.len() => {
+                    if *selected == i {
+                        self.menu_choose();
+                    } else {
+                        *selected = i;
+                    }
+                }
                 _ => {}
             }
             return;

@@ -464,6 +464,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         if let Some(Overlay::History { detail, .. }) = &mut app.overlay {
             *detail = Some(scroll);
         }
+        app.geometry.overlay_list = Rect::default();
         frame.render_widget(p.scroll((scroll, 0)), inner);
         return;
     }
@@ -472,6 +473,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
             Paragraph::new(Span::styled(s::HISTORY_EMPTY, theme::muted())),
             inner,
         );
+        app.geometry.overlay_list = Rect::default();
         return;
     }
     let h = inner.height as usize;

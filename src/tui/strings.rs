@@ -410,12 +410,7 @@ pub const KEYS: &[KeyHelp] = &[
         false,
     ),
     k("Ctrl-R", "history of sends", When::Always, false),
-    k(
-        "Ctrl-P",
-        "profiles: pick where to send",
-        When::Always,
-        false,
-    ),
+    k("Ctrl-P", "profiles: pick where to send", When::Always, true),
     k(
         "Esc",
         "close, cancel, clear the message line",

@@ -289,7 +289,15 @@ pub struct BodyView {
 }
 
 impl BodyView {
+    /// The body's first lines; a JSON body is pretty-printed first (its escapes kept, so a
+    /// control character in a string stays an escape).
     pub fn of(body: &str) -> Self {
+        let pretty = serde_json::from_str::<Value>(body)
+            .ok()
+            .filter(Value::is_object)
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .map(|t| crate::client::terminal_safe_json(&t));
+        let body = pretty.as_deref().unwrap_or(body);
         let mut lines = Vec::new();
         let mut more = 0;
         for l in body.lines() {
@@ -629,5 +637,23 @@ password_env = "C_SECRET"
         let mut u = Tracked::unknown("g", "1");
         u.updates.push(update("failed", "RCS"));
         assert!(u.finished());
+    }
+
+    #[test]
+    fn a_body_is_shown_pretty_safe_and_cut() {
+        let v = BodyView::of("{\"status\":\"error\",\"message\":\"a\\u001b[2Jb\\u009bc\"}");
+        assert_eq!(v.lines[0], "{");
+        assert!(v.lines[1].contains("\"status\": \"error\""));
+        let all = v.lines.join("\n");
+        assert!(
+            all.contains("\\u001b[2J") && all.contains("\\u009b"),
+            "{all}"
+        );
+        assert!(all.chars().all(|c| !c.is_control() || c == '\n'));
+        let text = "x\n".repeat(BODY_LINES + 7) + &"y".repeat(BODY_LINE_CHARS * 3);
+        let v = BodyView::of(&text);
+        assert_eq!((v.lines.len(), v.more), (BODY_LINES, 8));
+        let raw = BodyView::of("<html>\u{1b}]0;t\u{7}</html>");
+        assert_eq!(raw.lines, ["<html>␛]0;t␇</html>"]);
     }
 }

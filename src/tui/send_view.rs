@@ -252,7 +252,7 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
 /// `12:00:01.250` from an RFC 3339 time, else the text as it came.
 fn clock(t: &str) -> String {
     match t.parse::<jiff::Timestamp>() {
-        Ok(ts) => ts.strftime("%H:%M:%S%.3f").to_string(),
+        Ok(ts) => ts.strftime("%H:%M:%S%.3fZ").to_string(),
         Err(_) => visible(t),
     }
 }
@@ -371,7 +371,7 @@ pub fn draw_confirm(frame: &mut Frame, app: &mut App, area: Rect) {
 
 fn entry_time(e: &HistoryEntry) -> String {
     match e.timestamp() {
-        Some(t) => t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        Some(t) => t.strftime("%Y-%m-%d %H:%M:%SZ").to_string(),
         None => visible(&e.time),
     }
 }

@@ -455,19 +455,21 @@ pub fn request_body(
 }
 
 /// A history entry's request as a draft: the callbackURL this app added for its own
-/// listener (a loopback `/callbacks` URL sent to a sandbox) is taken out, as it was never
-/// part of the draft and its port is gone.
+/// listener is taken out, as it was never part of the draft and its port is gone. (Entries
+/// written before that was recorded: a loopback `/callbacks` URL sent to the built-in
+/// sandbox, or the current listener's URL.)
 pub fn reopened_draft(entry: &HistoryEntry, listener: Option<&str>) -> Value {
     let mut doc = entry.request.clone();
-    let added = doc
-        .get("callbackURL")
-        .and_then(Value::as_str)
-        .is_some_and(|u| {
-            Some(u) == listener
-                || (u.starts_with("http://127.0.0.1:") && u.ends_with("/callbacks")
-                    || u.starts_with("http://[::1]:") && u.ends_with("/callbacks"))
-                    && entry.profile == "sandbox"
-        });
+    let added = entry.callback_added
+        || doc
+            .get("callbackURL")
+            .and_then(Value::as_str)
+            .is_some_and(|u| {
+                let loopback = (u.starts_with("http://127.0.0.1:")
+                    || u.starts_with("http://[::1]:"))
+                    && u.ends_with("/callbacks");
+                Some(u) == listener || (loopback && entry.profile == "sandbox")
+            });
     if added && let Some(o) = doc.as_object_mut() {
         o.remove("callbackURL");
     }

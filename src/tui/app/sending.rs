@@ -191,6 +191,7 @@ impl App {
             message_guids: Vec::new(),
             response: String::new(),
             response_truncated: false,
+            callback_added: request.callback_added.is_some(),
         };
         self.record(entry);
         self.send = SendState::Failed {
@@ -226,7 +227,8 @@ impl App {
             return;
         };
         if !matches!(outcome.result, SendResult::Refused { .. }) {
-            let entry = HistoryEntry::from_outcome(profile, draft.as_deref(), &body, &outcome);
+            let mut entry = HistoryEntry::from_outcome(profile, draft.as_deref(), &body, &outcome);
+            entry.callback_added = request.callback_added.is_some();
             if let SendResult::Accepted { results, .. } = &outcome.result {
                 for r in results.iter().rev() {
                     let mut t = Tracked::from_entry(&entry, &r.message_guid, &r.destination);

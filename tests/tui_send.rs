@@ -508,6 +508,13 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
         ),
         (refused, vec!["no answer", "refused"]),
     ];
+    // The form's focus on a card, where x would delete it.
+    f.h.app
+        .focus_problem(&rcs_composer::message::FieldPath::parse("cards.1"));
+    assert!(matches!(
+        f.h.app.focused().unwrap().kind,
+        rcs_composer::tui::form::RowKind::Item { .. }
+    ));
     for (url, expect) in cases {
         let mut p = remote_profile("x", &url);
         p.is_sandbox = true; // no confirmation: this test is about the answers
@@ -524,6 +531,11 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
         f.press(KeyCode::F(6));
         assert!(f.h.app.side_focus);
         f.press(KeyCode::PageDown);
+        // letters and Delete do not reach the form while the pane has the keys
+        let doc = f.h.app.doc.clone();
+        f.press(KeyCode::Char('x'));
+        f.press(KeyCode::Delete);
+        assert_eq!(f.h.app.doc, doc);
         f.press(KeyCode::Esc);
         assert!(!f.h.app.side_focus && f.h.app.side == Side::Send);
     }

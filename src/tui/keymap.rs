@@ -141,6 +141,23 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
             if pane.is_some() {
                 return pane;
             }
+            // Keys that would change the form's focused row do nothing here: the pane has
+            // the keys (Esc or Tab gives them back).
+            if !ctrl
+                && matches!(
+                    k.code,
+                    KeyCode::Char(_)
+                        | KeyCode::Enter
+                        | KeyCode::Delete
+                        | KeyCode::Insert
+                        | KeyCode::Backspace
+                        | KeyCode::Left
+                        | KeyCode::Right
+                        | KeyCode::End
+                )
+            {
+                return None;
+            }
         }
         Context::Help => {
             return match k.code {

@@ -535,7 +535,9 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
         let doc = f.h.app.doc.clone();
         f.press(KeyCode::Char('x'));
         f.press(KeyCode::Delete);
+        f.press(KeyCode::Enter);
         assert_eq!(f.h.app.doc, doc);
+        assert!(f.h.app.folded.is_empty(), "Enter folded the card");
         f.press(KeyCode::Esc);
         assert!(!f.h.app.side_focus && f.h.app.side == Side::Send);
     }

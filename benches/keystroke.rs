@@ -201,6 +201,57 @@ fn startup_report() {
     );
 }
 
+/// A keystroke while the send pane shows a 1 MB answer (the most it keeps), against the
+/// same keystroke with the preview shown, in the same run.
+fn send_pane_report() {
+    use rcs_composer::client::{SendOutcome, SendResult};
+    use rcs_composer::tui::app::Side;
+    use rcs_composer::tui::send::{BodyView, RequestLine, SendState};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(dir.path());
+    let mut n = 0u64;
+    for _ in 0..200 {
+        keystroke(&mut h, &mut n);
+    }
+    let preview = time_each(2000, || keystroke(&mut h, &mut n));
+    let line = format!("{}\n", s('b', 199));
+    let body = line.repeat(1024 * 1024 / line.len());
+    h.app.send = SendState::Done {
+        body: BodyView::of(&body),
+        request: RequestLine {
+            method: "POST",
+            url: "http://127.0.0.1:1/v5/messages".into(),
+            user: "u".into(),
+            profile: "p".into(),
+            callback_added: None,
+            overridden: false,
+        },
+        outcome: Box::new(SendOutcome {
+            url: "http://127.0.0.1:1/v5/messages".into(),
+            status: Some(502),
+            latency: Duration::from_millis(3),
+            result: SendResult::Unexpected {
+                summary: "HTTP 502".into(),
+            },
+            response_body: body,
+            truncated: true,
+        }),
+    };
+    h.app.side = Side::Send;
+    for _ in 0..200 {
+        keystroke(&mut h, &mut n);
+    }
+    let pane = time_each(2000, || keystroke(&mut h, &mut n));
+    let (p50, p99) = (percentile(preview.clone(), 0.5), percentile(preview, 0.99));
+    let (s50, s99) = (percentile(pane.clone(), 0.5), percentile(pane, 0.99));
+    println!(
+        "keystroke with the send pane showing a 1 MB answer: p50 {s50:?}  p99 {s99:?}; \
+         reference the same keystroke with the preview: p50 {p50:?}  p99 {p99:?} -> ratio p50 {:.2}x, p99 {:.2}x",
+        s50.as_secs_f64() / p50.as_secs_f64(),
+        s99.as_secs_f64() / p99.as_secs_f64()
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
@@ -227,6 +278,7 @@ criterion_group! {
 fn main() {
     startup_report();
     report();
+    send_pane_report();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

@@ -402,3 +402,94 @@ fn no_color_keeps_the_markers_and_drops_the_colours() {
         assert!(!raw.contains(code), "colour {code:?} sent with NO_COLOR");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.json");
+    let original = include_str!("../assets/examples/carousel.json");
+    fs::write(&file, original).unwrap();
+    // No config file in the fresh XDG dirs: the app starts its own sandbox.
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 40, 140);
+    s.wait_screen("sandbox — nothing is delivered");
+    s.send(b"\x1b[15~"); // F5
+    s.wait_screen("200 OK");
+    let history = dir.path().join("data/rcs-composer/history.jsonl");
+    s.wait_for("the history line", |_| history.exists());
+    let line = fs::read_to_string(&history).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    let guid = entry["message_guids"][0].as_str().unwrap().to_string();
+    s.wait_screen(&guid);
+    // The delivery updates arrive (one a second), then the app is idle again.
+    s.send(b"\x1b[18~"); // F7
+    s.wait_screen("queued → sent → delivered");
+    std::thread::sleep(Duration::from_millis(400));
+    let pid = s.child.process_id().unwrap();
+    let pids = fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|st| {
+                    st.rsplit(')')
+                        .next()?
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<u32>()
+                        .ok()
+                })
+                == Some(pid)
+        })
+        .collect::<Vec<_>>();
+    let app = *pids.first().expect("the composer runs under the shell");
+    let (bytes, ctx) = (s.raw.lock().unwrap().len(), switches(app));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.raw.lock().unwrap().len(), bytes, "it drew while idle");
+    assert_eq!(switches(app), ctx, "a thread woke up while idle");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=0"), "{raw}");
+    let stty = &raw[raw.rfind("EXIT=0").unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+    // the draft was not changed by the send (no callbackURL), and nothing was printed
+    assert_eq!(fs::read_to_string(&file).unwrap(), original);
+    let after_leave = &raw[raw.rfind("\x1b[?1049l").unwrap()..raw.rfind("EXIT=0").unwrap()];
+    assert!(
+        after_leave.trim().len() < 40,
+        "printed on exit: {after_leave:?}"
+    );
+}
+
+#[test]
+fn a_broken_config_is_shown_in_the_app_and_the_sandbox_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config/rcs-composer");
+    fs::create_dir_all(&conf).unwrap();
+    fs::write(conf.join("config.toml"), "[profiles.prod\nbase_url = 3\n").unwrap();
+    let file = dir.path().join("t.json");
+    fs::write(&file, include_str!("../assets/examples/text.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 140);
+    s.wait_screen("Config:");
+    s.wait_screen("config.toml:1");
+    s.wait_screen("sandbox — nothing is delivered");
+    s.send(b"\x10"); // Ctrl-P: the error is at the top of the profiles
+    s.wait_screen("Profiles (Enter uses one)");
+    s.send(b"\x1b");
+    s.send(CTRL_Q);
+    let status = s.child.wait().unwrap();
+    assert!(status.success());
+}

@@ -45,6 +45,10 @@ pub struct HistoryEntry {
     /// The response was cut, here or by the client.
     #[serde(default)]
     pub response_truncated: bool,
+    /// The composer added `callbackURL` to the request for its own listener (it is not part
+    /// of the draft, and is left out when the request is reopened as a draft).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub callback_added: bool,
 }
 
 impl HistoryEntry {
@@ -78,6 +82,7 @@ impl HistoryEntry {
             message_guids: outcome.message_guids(),
             response,
             response_truncated: truncated,
+            callback_added: false,
         }
     }
 }

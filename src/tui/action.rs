@@ -3,7 +3,12 @@
 //! key presses. `App::update` is synchronous; slow work is an [`Effect`] the runtime carries
 //! out, answering with a `Message`.
 
+use super::send::ProfileSource;
+use crate::client::{Profile, SendOutcome};
+use crate::sandbox::DeliveryUpdate;
+use crate::store::history::HistoryEntry;
 use crossterm::event::Event;
+use serde_json::Value;
 use std::path::PathBuf;
 
 /// A change to the text of the field being typed in.
@@ -31,7 +36,18 @@ pub enum Action {
     OpenDrafts,
     EditAsJson,
     Help,
+    /// F5: send the draft with the active profile (local errors block it).
     Send,
+    /// Shift-F5: send even with local errors, to see the server's own answer.
+    SendAnyway,
+    /// Show the send pane in place of the preview and give it the keys (or hide it).
+    ToggleSendPane,
+    /// The same for the deliveries view.
+    ToggleDeliveries,
+    OpenHistory,
+    OpenProfiles,
+    /// Scroll the pane that has the keys (send pane, deliveries) by this many lines.
+    PaneScroll(isize),
     ToggleFallback,
     Undo,
     NextProblem,
@@ -101,10 +117,33 @@ pub enum Message {
     },
     /// The autosave delay has passed.
     AutosaveDue,
+    /// A send was answered (any answer, network failures included). `profile` has its
+    /// secret blanked; `body` is the request as sent.
+    SendFinished {
+        id: u64,
+        profile: Box<Profile>,
+        body: Value,
+        outcome: Box<SendOutcome>,
+        warnings: Vec<String>,
+    },
+    /// A send could not start: the profile could not be resolved (e.g. its password command
+    /// failed). Nothing was sent.
+    SendFailed {
+        id: u64,
+        reason: String,
+    },
+    /// The listener received a delivery update.
+    Delivery(DeliveryUpdate),
+    /// A line of the in-process sandbox's log (requests, callbacks, refused callbacks).
+    SandboxLog(String),
+    /// A history line was appended (or could not be).
+    HistoryWritten {
+        result: Result<(), String>,
+    },
 }
 
 /// Work the runtime does for the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
     /// Write a file atomically (drafts, recovery files), in order with other file jobs.
     Write {
@@ -120,5 +159,19 @@ pub enum Effect {
         generation: u64,
         draft: PathBuf,
         text: String,
+    },
+    /// Resolve the profile (off the UI thread) and post `body`; answer with
+    /// `Message::SendFinished` or `Message::SendFailed` carrying `id`.
+    Send {
+        id: u64,
+        source: Box<ProfileSource>,
+        body: Value,
+    },
+    /// Abort the send `id` (Esc): its answer, if any, never arrives.
+    CancelSend { id: u64 },
+    /// Append a line to the history file, in order with the other file jobs.
+    AppendHistory {
+        path: PathBuf,
+        entry: Box<HistoryEntry>,
     },
 }

@@ -7,6 +7,7 @@ use super::form::{self, ListKind, Row, RowKey, RowKind};
 use super::keymap;
 use super::preview::PreviewState;
 use super::problems::Problems;
+use super::send::{PendingSend, Profiles, SendState, Tracked};
 use super::strings as s;
 use crate::message::edit;
 use crate::message::schema::{
@@ -14,6 +15,7 @@ use crate::message::schema::{
     WEBVIEW_VIEW_MODES,
 };
 use crate::message::{FieldPath, Report, Segment, validate};
+use crate::store::history::HistoryLog;
 use crate::store::{self, drafts};
 use ratatui::layout::Rect;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -21,6 +23,8 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+mod sending;
 
 /// How soon after a change the draft is written.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
@@ -96,9 +100,32 @@ pub struct Browser {
 }
 
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Picker(Picker),
     Drafts(Browser),
+    /// A send waiting for a yes (a real profile, or the same draft again soon).
+    Confirm(PendingSend),
+    /// The sends, newest first; `detail` shows the selected one whole, scrolled this far.
+    History {
+        selected: usize,
+        detail: Option<u16>,
+    },
+    Profiles {
+        selected: usize,
+    },
+}
+
+/// What the right-hand column shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    #[default]
+    Preview,
+    /// The last send: request line and answer.
+    Send,
+    /// Delivery updates for each sent message, and the sandbox's log.
+    Deliveries,
 }
 
 /// The line under the form that says what just happened.
@@ -138,12 +165,38 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub preview: PreviewState,
     pub status: Option<Status>,
-    /// The active profile's name, for the status bar.
-    pub profile: String,
     pub form_scroll: usize,
     pub follow_focus: bool,
     pub problems_scroll: usize,
     pub geometry: Geometry,
+    /// What the right-hand column shows, whether it has the keys, and how far it is
+    /// scrolled.
+    pub side: Side,
+    pub side_focus: bool,
+    pub side_scroll: u16,
+    /// How many rows the pane's text wraps to (kept between redraws).
+    pub pane_rows: super::send_view::PaneRows,
+    /// The profiles to send with and the active one.
+    pub profiles: Profiles,
+    /// This app's delivery listener, put into a sandbox request that has no callbackURL.
+    pub callback_url: Option<String>,
+    pub send: SendState,
+    next_send: u64,
+    /// A first F5 on a draft with errors arms a second one (until then, at that generation).
+    override_armed: Option<(Instant, u64)>,
+    /// The server's issues from the last 400, as shown on the form.
+    pub server_issues: Vec<crate::client::ServerIssue>,
+    /// The field a one-field edit changed, so `changed` drops only its server issues.
+    last_edit: Option<FieldPath>,
+    /// The history file, and what it held (newest first) plus this session's sends.
+    pub history_path: PathBuf,
+    pub history: HistoryLog,
+    /// Sent messages and their delivery updates, newest first.
+    pub deliveries: Vec<Tracked>,
+    /// The in-process sandbox's log lines, oldest first (the last few hundred).
+    pub sandbox_log: Vec<String>,
+    /// Until then, the loop wakes to receive delivery updates.
+    pub watch_until: Option<Instant>,
     /// Bumped by every change of the document.
     pub generation: u64,
     /// The generation last confirmed on disk.
@@ -179,11 +232,26 @@ impl App {
             overlay: None,
             preview: PreviewState::default(),
             status: None,
-            profile: "default".into(),
             form_scroll: 0,
             follow_focus: true,
             problems_scroll: 0,
             geometry: Geometry::default(),
+            side: Side::Preview,
+            side_focus: false,
+            side_scroll: 0,
+            pane_rows: None,
+            profiles: Profiles::default(),
+            callback_url: None,
+            send: SendState::Idle,
+            next_send: 0,
+            override_armed: None,
+            server_issues: Vec::new(),
+            last_edit: None,
+            history_path: store::paths::history_file(),
+            history: HistoryLog::default(),
+            deliveries: Vec::new(),
+            sandbox_log: Vec::new(),
+            watch_until: None,
             generation: 0,
             saved_generation: 0,
             queued_generation: 0,
@@ -233,6 +301,7 @@ impl App {
     /// Shows a server's 400 answer beside the local problems: its own style and marker,
     /// reachable with F8 like the others. An empty slice clears them.
     pub fn set_server_issues(&mut self, issues: &[crate::client::ServerIssue]) {
+        self.server_issues = issues.to_vec();
         self.problems.set_server(issues);
         self.dirty = true;
     }
@@ -296,12 +365,33 @@ impl App {
                 self.autosave_due = None;
                 self.write_draft(false);
             }
+            Message::SendFinished {
+                id,
+                profile,
+                body,
+                outcome,
+                warnings,
+            } => self.send_finished(id, &profile, body, *outcome, warnings),
+            Message::SendFailed { id, reason } => self.send_failed(id, reason),
+            Message::Delivery(u) => self.delivery(u),
+            Message::SandboxLog(line) => self.sandbox_line(line),
+            Message::HistoryWritten { result } => {
+                self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
+                if let Err(e) = result {
+                    self.warn(s::history_failed(
+                        &self.history_path.display().to_string(),
+                        &e,
+                    ));
+                }
+            }
         }
     }
 
     fn act(&mut self, a: Action) {
         match a {
             Action::Quit => {
+                // A send in flight is abandoned, and the history says so.
+                self.cancel_send();
                 self.write_draft(false);
                 self.quit = true;
             }
@@ -323,7 +413,13 @@ impl App {
                     _ => Some(Overlay::Help { scroll: 0 }),
                 }
             }
-            Action::Send => self.say(s::SEND_SOON),
+            Action::Send => self.start_send(false),
+            Action::SendAnyway => self.start_send(true),
+            Action::ToggleSendPane => self.toggle_side(Side::Send),
+            Action::ToggleDeliveries => self.toggle_side(Side::Deliveries),
+            Action::OpenHistory => self.open_history(),
+            Action::OpenProfiles => self.open_profiles(),
+            Action::PaneScroll(d) => self.pane_scroll(d),
             Action::ToggleFallback => {
                 self.preview.show_fallback = !self.preview.show_fallback;
                 self.preview.scroll = 0;
@@ -396,6 +492,8 @@ impl App {
     /// schedule the autosave.
     fn changed(&mut self, target: Option<RowKey>) {
         self.generation += 1;
+        let edited = self.last_edit.take();
+        self.edited_for_server(edited);
         self.revalidate();
         self.rebuild(target);
         if self.autosave_due.is_none() {
@@ -453,6 +551,7 @@ impl App {
         self.form_scroll = 0;
         self.problems_scroll = 0;
         self.preview = PreviewState::default();
+        self.server_issues.clear();
         self.problems.set_server(&[]);
         self.generation += 1;
         self.saved_generation = self.generation;
@@ -465,6 +564,7 @@ impl App {
     // ----- focus -----
 
     fn move_focus(&mut self, delta: isize) {
+        self.side_focus = false;
         if self.rows.is_empty() {
             return;
         }
@@ -499,6 +599,7 @@ impl App {
 
     /// Moves to the next (or previous) problem in form order, unfolding what holds it.
     fn jump(&mut self, forward: bool) {
+        self.side_focus = false;
         if self.problems.is_empty() {
             self.say(s::NO_PROBLEM_TO_JUMP);
             return;
@@ -573,7 +674,17 @@ impl App {
             Some(Overlay::Drafts(b)) if !matches!(b.mode, BrowseMode::List) => {
                 b.mode = BrowseMode::List;
             }
+            Some(Overlay::History {
+                detail: detail @ Some(_),
+                ..
+            }) => *detail = None,
+            Some(Overlay::Confirm(_)) => {
+                self.overlay = None;
+                self.say(s::SEND_NOT_CONFIRMED);
+            }
             Some(_) => self.overlay = None,
+            None if self.send.in_flight().is_some() => self.cancel_send(),
+            None if self.side_focus => self.side_focus = false,
             None => self.status = None,
         }
     }
@@ -632,6 +743,7 @@ impl App {
             RowKind::Failover(_) => {
                 let on = row.path.get(&self.doc).and_then(Value::as_bool) == Some(true);
                 if edit::set(&mut self.doc, &row.path, Value::Bool(!on)).is_ok() {
+                    self.last_edit = Some(row.path.clone());
                     self.changed(None);
                 }
             }
@@ -700,6 +812,7 @@ impl App {
         )
         .is_ok()
         {
+            self.last_edit = Some(row.path.clone());
             self.changed(None);
         }
     }
@@ -731,6 +844,7 @@ impl App {
             self.push_undo();
         }
         self.follow_focus = true;
+        self.last_edit = Some(row.path.clone());
         match form::typed_value(f, &text) {
             Some(v) => {
                 if edit::set(&mut self.doc, &row.path, v).is_err() {
@@ -751,6 +865,15 @@ impl App {
                 self.pick(p.purpose, value);
             }
             Some(Overlay::Drafts(b)) => self.browser_enter(b),
+            Some(Overlay::Confirm(p)) => self.dispatch_send(p.overridden),
+            Some(Overlay::History { selected, detail }) => {
+                // Enter shows the selected send whole.
+                self.overlay = Some(Overlay::History {
+                    selected,
+                    detail: Some(detail.unwrap_or(0)),
+                });
+            }
+            Some(Overlay::Profiles { selected }) => self.choose_profile(selected),
             Some(Overlay::Help { .. }) | None => {}
         }
     }
@@ -759,6 +882,7 @@ impl App {
         match purpose {
             PickFor::Value(path) => {
                 if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
+                    self.last_edit = Some(path.clone());
                     self.changed(None);
                 }
             }
@@ -1061,6 +1185,24 @@ impl App {
             Some(Overlay::Help { scroll }) => {
                 *scroll = (*scroll as isize + d).max(0) as u16;
             }
+            Some(Overlay::History {
+                detail: Some(scroll),
+                ..
+            }) => {
+                *scroll = (*scroll as isize + d).clamp(0, u16::MAX as isize) as u16;
+            }
+            Some(Overlay::History { selected, .. }) => {
+                let n = self.history.entries.len() as isize;
+                if n > 0 {
+                    *selected = (*selected as isize + d).clamp(0, n - 1) as usize;
+                }
+            }
+            Some(Overlay::Profiles { selected }) => {
+                let n = self.profiles.entries.len() as isize;
+                if n > 0 {
+                    *selected = (*selected as isize + d).clamp(0, n - 1) as usize;
+                }
+            }
             _ => {}
         }
     }
@@ -1162,6 +1304,23 @@ impl App {
     }
 
     fn menu_key(&mut self, c: char) {
+        match &self.overlay {
+            Some(Overlay::Confirm(_)) => {
+                if c == 'y' {
+                    self.menu_choose();
+                } else {
+                    self.back();
+                }
+                return;
+            }
+            Some(Overlay::History { selected, .. }) => {
+                if c == 'n' {
+                    self.reopen_history(*selected);
+                }
+                return;
+            }
+            _ => {}
+        }
         let Some(Overlay::Drafts(b)) = &mut self.overlay else {
             return;
         };
@@ -1305,12 +1464,23 @@ impl App {
                         b.selected = i;
                     }
                 }
+                Some(Overlay::History {
+                    selected,
+                    detail: None,
+                }) if i < self.history.entries.len() => {
+                    if *selected == i {
+                        self.menu_choose();
+                    } else {
+                        *selected = i;
+                    }
+                }
                 _ => {}
             }
             return;
         }
         let g = &self.geometry;
         if contains(g.form, column, row) {
+            self.side_focus = false;
             let line = (row - g.form.y) as usize;
             if let Some(Some(i)) = g.form_lines.get(line).copied() {
                 let was = self.focus;
@@ -1324,6 +1494,9 @@ impl App {
                     self.activate();
                 }
             }
+        } else if contains(g.preview, column, row) && self.side != Side::Preview {
+            // A click on the send pane or the deliveries gives it the keys.
+            self.side_focus = true;
         } else if contains(g.problems, column, row) {
             let line = (row - g.problems.y) as usize;
             if let Some(&i) = g.problem_lines.get(line)
@@ -1347,6 +1520,18 @@ impl App {
         } else if contains(g.form, column, row) {
             self.form_scroll = step(self.form_scroll);
             self.follow_focus = false;
+        } else if let Some(Overlay::History {
+            detail: Some(scroll),
+            ..
+        }) = &mut self.overlay
+        {
+            *scroll = if down {
+                scroll.saturating_add(3)
+            } else {
+                scroll.saturating_sub(3)
+            };
+        } else if contains(g.preview, column, row) && self.side != Side::Preview {
+            self.pane_scroll(if down { 3 } else { -3 });
         } else if contains(g.preview, column, row) {
             self.preview.scroll = step(self.preview.scroll as usize).min(u16::MAX as usize) as u16;
         } else if contains(g.problems, column, row) {

@@ -93,6 +93,44 @@ impl Harness {
         self.draw();
     }
 
+    /// Starts the network side as the real app does (the listener, and a sandbox with
+    /// `sandbox`), and gives the app the listener's URL. The profiles are the test's to set.
+    pub fn start_net(
+        &mut self,
+        sandbox: Option<crate::sandbox::SandboxConfig>,
+    ) -> runtime::NetStarted {
+        let started = self.rt.start_net(sandbox);
+        self.app.callback_url = started.callback_url.clone();
+        self.draw();
+        started
+    }
+
+    /// Handles messages as they arrive (sends, delivery updates, writes) until `done` holds
+    /// or `timeout` passes; false on timeout.
+    pub fn wait_until(&mut self, timeout: Duration, done: impl Fn(&App) -> bool) -> bool {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            if done(&self.app) {
+                self.draw();
+                return true;
+            }
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                self.draw();
+                return false;
+            }
+            match self.rt.rx.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok(m) => {
+                    self.app.update(m);
+                    self.rt.execute(&mut self.app, &mut NoTerminal);
+                    self.drain();
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// The autosave delay has passed.
     pub fn autosave(&mut self) {
         self.send(Message::AutosaveDue);

@@ -3,7 +3,7 @@
 //! takes printable keys; a header takes letter commands). `strings::KEYS` lists them all.
 
 use super::action::{Action, TextEdit};
-use super::app::{App, BrowseMode, Overlay};
+use super::app::{App, BrowseMode, Overlay, Side};
 use super::form::RowKind;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -20,6 +20,12 @@ pub enum Context {
     PickerOpen,
     Drafts,
     Help,
+    /// A send waiting for y.
+    Confirm,
+    History,
+    Profiles,
+    /// The send pane or the deliveries view has the keys.
+    Pane,
 }
 
 pub fn context(app: &App) -> Context {
@@ -27,7 +33,13 @@ pub fn context(app: &App) -> Context {
         Some(Overlay::Help { .. }) => return Context::Help,
         Some(Overlay::Picker(_)) => return Context::PickerOpen,
         Some(Overlay::Drafts(_)) => return Context::Drafts,
+        Some(Overlay::Confirm(_)) => return Context::Confirm,
+        Some(Overlay::History { .. }) => return Context::History,
+        Some(Overlay::Profiles { .. }) => return Context::Profiles,
         None => {}
+    }
+    if app.side_focus && app.side != Side::Preview {
+        return Context::Pane;
     }
     match app.focused() {
         Some(r) if r.is_text() => Context::Text,
@@ -88,6 +100,65 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
     }
     let ctx = context(app);
     match ctx {
+        Context::Confirm => {
+            return match k.code {
+                KeyCode::Char('y' | 'Y') => Some(Action::MenuKey('y')),
+                _ => Some(Action::MenuKey('N')),
+            };
+        }
+        Context::History => {
+            return match k.code {
+                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+                KeyCode::Char('r') if ctrl => Some(Action::Back),
+                KeyCode::Enter => Some(Action::Activate),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::MenuMove(1)),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::MenuMove(-1)),
+                KeyCode::PageDown => Some(Action::MenuMove(10)),
+                KeyCode::PageUp => Some(Action::MenuMove(-10)),
+                KeyCode::Char('n') => Some(Action::MenuKey('n')),
+                _ => None,
+            };
+        }
+        Context::Profiles => {
+            return match k.code {
+                KeyCode::Esc => Some(Action::Back),
+                KeyCode::Char('p') if ctrl => Some(Action::Back),
+                KeyCode::Enter | KeyCode::Char(' ') => Some(Action::Activate),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::MenuMove(1)),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::MenuMove(-1)),
+                _ => None,
+            };
+        }
+        Context::Pane => {
+            let pane = match k.code {
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::PaneScroll(1)),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::PaneScroll(-1)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PaneScroll(10)),
+                KeyCode::PageUp => Some(Action::PaneScroll(-10)),
+                KeyCode::Home => Some(Action::PaneScroll(-(u16::MAX as isize))),
+                _ => None,
+            };
+            if pane.is_some() {
+                return pane;
+            }
+            // Keys that would change the form's focused row do nothing here: the pane has
+            // the keys (Esc or Tab gives them back).
+            if !ctrl
+                && matches!(
+                    k.code,
+                    KeyCode::Char(_)
+                        | KeyCode::Enter
+                        | KeyCode::Delete
+                        | KeyCode::Insert
+                        | KeyCode::Backspace
+                        | KeyCode::Left
+                        | KeyCode::Right
+                        | KeyCode::End
+                )
+            {
+                return None;
+            }
+        }
         Context::Help => {
             return match k.code {
                 KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => Some(Action::Back),
@@ -157,7 +228,14 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
         KeyCode::F(8) => return Some(Action::NextProblem),
         // Some terminals send Shift-F8 as F20.
         KeyCode::F(20) => return Some(Action::PrevProblem),
+        KeyCode::F(5) if shift => return Some(Action::SendAnyway),
+        // Some terminals send Shift-F5 as F17.
+        KeyCode::F(17) => return Some(Action::SendAnyway),
         KeyCode::F(5) => return Some(Action::Send),
+        KeyCode::F(6) => return Some(Action::ToggleSendPane),
+        KeyCode::F(7) => return Some(Action::ToggleDeliveries),
+        KeyCode::Char('r') if ctrl => return Some(Action::OpenHistory),
+        KeyCode::Char('p') if ctrl => return Some(Action::OpenProfiles),
         KeyCode::Tab => return Some(Action::NextField),
         KeyCode::BackTab => return Some(Action::PrevField),
         KeyCode::Esc => return Some(Action::Back),

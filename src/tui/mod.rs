@@ -7,14 +7,17 @@
 //! - [`runtime`]: the terminal, the event loop, and the workers (file writes, `$EDITOR`).
 //! - [`harness`]: the same app and runtime on a `TestBackend`, for tests and benchmarks.
 //!
-//! Sending (issue 5) plugs in the same way as file writes: `Action::Send` (F5, now a
-//! message saying it arrives soon) pushes an `Effect` carrying the body and an id; the
-//! runtime runs `crate::client::send` on a tokio task and answers with a `Message` carrying
-//! the id and the `SendOutcome`; a stale id is dropped. On `SendResult::Rejected`,
-//! `App::set_server_issues` shows the server's issues at their fields in `theme::server()`,
-//! reachable with F8 like local ones. While a send is in flight the loop must wake for the
-//! answer: `event_loop` already polls with a short timeout while `writes_in_flight > 0`; the
-//! same test should include sends in flight. The status bar shows `App::profile`.
+//! - [`send`]: profiles, the send state, delivery tracking; [`send_view`]: the send pane,
+//!   the deliveries view, and the history, profiles and confirmation overlays.
+//!
+//! Sending follows the pattern of file writes: `Action::Send` (F5) checks the draft and the
+//! profile in `App::update`, then pushes `Effect::Send` with an id; the runtime resolves the
+//! profile off the UI thread and runs `crate::client::send` on its tokio runtime, answering
+//! with `Message::SendFinished` (or `SendFailed`) carrying the id; an answer whose id is not
+//! the send in flight is dropped, and `Esc` aborts the task. Delivery updates reach the app's
+//! listener and are forwarded into the same channel as `Message::Delivery`. The loop polls
+//! the terminal briefly only while a write or a send is in flight or updates are expected
+//! (`App::next_wake`); otherwise it blocks. `docs/app.md` describes it for users.
 
 pub mod action;
 pub mod app;
@@ -24,6 +27,8 @@ pub mod keymap;
 pub mod preview;
 pub mod problems;
 pub mod runtime;
+pub mod send;
+pub mod send_view;
 pub mod strings;
 pub mod theme;
 pub mod view;

@@ -5,13 +5,25 @@
 //! File writes run on one worker thread, in order (a rename queued after a write happens
 //! after it), and answer with `Message::Written`. `$EDITOR` runs with the terminal handed
 //! over to it and answers with `Message::EditorDone`.
+//!
+//! The network ([`Net`]) is a small tokio runtime owned by the app: the in-process sandbox,
+//! the delivery listener (its updates are forwarded into the one channel) and one task per
+//! send, which resolves the profile off the UI thread, posts, and answers with
+//! `Message::SendFinished`. While a send or a write is in flight, or delivery updates are
+//! expected, the loop polls the terminal with a short timeout so answers are seen at once;
+//! otherwise it blocks.
 
 use super::action::{Effect, Message};
 use super::app::App;
+use super::send::{ProfileSource, Profiles};
 use super::view;
 use crate::cli::Target;
+use crate::client::{self, Secret};
 use crate::message::edit;
 use crate::message::schema::MessageType;
+use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
+use crate::store::config::{Config, Env};
+use crate::store::history::{self, HistoryEntry};
 use crate::store::{atomic, drafts, paths};
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -22,9 +34,11 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
+use std::collections::HashMap;
 use std::io::{self, Stdout};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -41,6 +55,74 @@ enum FileJob {
         from: PathBuf,
         to: PathBuf,
     },
+    History {
+        path: PathBuf,
+        entry: Box<HistoryEntry>,
+    },
+}
+
+impl FileJob {
+    fn run(self) -> Message {
+        match self {
+            FileJob::Write {
+                job,
+                path,
+                generation,
+                bytes,
+            } => {
+                let result = atomic::write_atomic(&path, &bytes).map_err(|e| e.to_string());
+                Message::Written {
+                    job,
+                    path,
+                    generation,
+                    result,
+                }
+            }
+            FileJob::Rename { from, to } => {
+                let result = std::fs::rename(&from, &to).map_err(|e| e.to_string());
+                Message::Renamed { from, to, result }
+            }
+            FileJob::History { path, entry } => Message::HistoryWritten {
+                result: history::append_to(&path, &entry).map_err(|e| e.to_string()),
+            },
+        }
+    }
+}
+
+/// The network side: a tokio runtime with the sandbox, the listener and the sends in
+/// flight. Dropped (without waiting for a stuck password command) when the app exits.
+pub struct Net {
+    rt: Option<tokio::runtime::Runtime>,
+    sandbox: Option<RunningSandbox>,
+    listener: Option<RunningListener>,
+    sends: HashMap<u64, tokio::task::AbortHandle>,
+}
+
+/// What [`Runtime::start_net`] got going.
+#[derive(Debug, Default)]
+pub struct NetStarted {
+    /// The built-in sandbox's profile, when it started.
+    pub sandbox: Option<client::Profile>,
+    /// The listener's callback URL, when it started.
+    pub callback_url: Option<String>,
+    /// What failed to start, in words.
+    pub problems: Vec<String>,
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        for (_, h) in self.sends.drain() {
+            h.abort();
+        }
+        // Stop the servers inside the runtime, then let it go without waiting.
+        if let Some(rt) = self.rt.take() {
+            let _guard = rt.enter();
+            self.sandbox = None;
+            self.listener = None;
+            drop(_guard);
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// The channel and the workers, shared by the real loop and the test harness.
@@ -51,6 +133,8 @@ pub struct Runtime {
     writer: Option<JoinHandle<()>>,
     /// The editor command; `None` reads `$VISUAL`, then `$EDITOR`, then `vi`.
     pub editor: Option<String>,
+    /// The network, once started.
+    pub net: Option<Net>,
 }
 
 /// Hands the terminal to a child process and takes it back.
@@ -82,28 +166,7 @@ impl Runtime {
             .name("rcs-composer-files".into())
             .spawn(move || {
                 for job in frx {
-                    let msg = match job {
-                        FileJob::Write {
-                            job,
-                            path,
-                            generation,
-                            bytes,
-                        } => {
-                            let result =
-                                atomic::write_atomic(&path, &bytes).map_err(|e| e.to_string());
-                            Message::Written {
-                                job,
-                                path,
-                                generation,
-                                result,
-                            }
-                        }
-                        FileJob::Rename { from, to } => {
-                            let result = std::fs::rename(&from, &to).map_err(|e| e.to_string());
-                            Message::Renamed { from, to, result }
-                        }
-                    };
-                    if answer.send(msg).is_err() {
+                    if answer.send(job.run()).is_err() {
                         break;
                     }
                 }
@@ -115,7 +178,115 @@ impl Runtime {
             files: writer.as_ref().map(|_| ftx),
             writer,
             editor: None,
+            net: None,
         }
+    }
+
+    /// Starts the network side: a tokio runtime, the delivery listener on a free loopback
+    /// port, and (with `sandbox`) the sandbox on another. Updates and sandbox log lines come
+    /// back as messages. Nothing is printed: what failed is returned in words.
+    pub fn start_net(&mut self, sandbox: Option<SandboxConfig>) -> NetStarted {
+        let mut started = NetStarted::default();
+        let rt = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("rcs-composer-net")
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                started
+                    .problems
+                    .push(format!("cannot start the network runtime: {e}"));
+                return started;
+            }
+        };
+        let mut net = Net {
+            rt: None,
+            sandbox: None,
+            listener: None,
+            sends: HashMap::new(),
+        };
+        let tx = self.tx.clone();
+        let rejects: sandbox::log::RejectSink = Arc::new(move |line: String| {
+            let _ = tx.send(Message::SandboxLog(format!("callback refused: {line}")));
+        });
+        match rt.block_on(sandbox::start_listener_with_log("127.0.0.1:0", rejects)) {
+            Ok(mut l) => {
+                let (_, closed) = tokio::sync::mpsc::unbounded_channel();
+                let mut updates = std::mem::replace(&mut l.updates, closed);
+                let tx = self.tx.clone();
+                rt.spawn(async move {
+                    while let Some(u) = updates.recv().await {
+                        if tx.send(Message::Delivery(u)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                started.callback_url = Some(l.callback_url());
+                net.listener = Some(l);
+            }
+            Err(e) => started.problems.push(format!(
+                "the delivery listener could not start on 127.0.0.1: {e}"
+            )),
+        }
+        if let Some(cfg) = sandbox {
+            let tx = self.tx.clone();
+            let sink: sandbox::LogSink = Arc::new(move |ev: sandbox::SandboxEvent| {
+                let _ = tx.send(Message::SandboxLog(ev.to_string()));
+            });
+            match rt.block_on(sandbox::start_with_log(cfg, "127.0.0.1:0", sink)) {
+                Ok(sb) => {
+                    started.sandbox = Some(sb.profile());
+                    net.sandbox = Some(sb);
+                }
+                Err(e) => started
+                    .problems
+                    .push(format!("the sandbox could not start on 127.0.0.1: {e}")),
+            }
+        }
+        net.rt = Some(rt);
+        self.net = Some(net);
+        started
+    }
+
+    /// Runs a send on the network runtime; its answer comes back as a message.
+    fn start_send(&mut self, id: u64, source: ProfileSource, body: serde_json::Value) {
+        let tx = self.tx.clone();
+        let Some(net) = self.net.as_mut() else {
+            let _ = tx.send(Message::SendFailed {
+                id,
+                reason: "the network side of the app is not running".into(),
+            });
+            return;
+        };
+        let Some(rt) = net.rt.as_ref() else { return };
+        net.sends.retain(|_, h| !h.is_finished());
+        let task = rt.spawn(async move {
+            let resolved = match source {
+                ProfileSource::Ready(p) => Ok((p, Vec::new())),
+                // A password command may take a while (or ask a password manager).
+                other => tokio::task::spawn_blocking(move || other.resolve())
+                    .await
+                    .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+            };
+            let msg = match resolved {
+                Ok((mut profile, warnings)) => {
+                    let outcome = client::send(&profile, &body).await;
+                    profile.password = Secret::default();
+                    Message::SendFinished {
+                        id,
+                        profile: Box::new(profile),
+                        body,
+                        outcome: Box::new(outcome),
+                        warnings,
+                    }
+                }
+                Err(reason) => Message::SendFailed { id, reason },
+            };
+            let _ = tx.send(msg);
+        });
+        net.sends.insert(id, task.abort_handle());
     }
 
     /// Carries out what the app asked for.
@@ -149,6 +320,15 @@ impl Runtime {
                         result,
                     });
                 }
+                Effect::Send { id, source, body } => self.start_send(id, *source, body),
+                Effect::CancelSend { id } => {
+                    if let Some(h) = self.net.as_mut().and_then(|n| n.sends.remove(&id)) {
+                        h.abort();
+                    }
+                }
+                Effect::AppendHistory { path, entry } => {
+                    self.file_job(FileJob::History { path, entry })
+                }
             }
         }
     }
@@ -160,25 +340,7 @@ impl Runtime {
         };
         // No writer thread: write here rather than lose the draft.
         if let Some(job) = failed {
-            let msg = match job {
-                FileJob::Write {
-                    job,
-                    path,
-                    generation,
-                    bytes,
-                } => Message::Written {
-                    job,
-                    result: atomic::write_atomic(&path, &bytes).map_err(|e| e.to_string()),
-                    path,
-                    generation,
-                },
-                FileJob::Rename { from, to } => Message::Renamed {
-                    result: std::fs::rename(&from, &to).map_err(|e| e.to_string()),
-                    from,
-                    to,
-                },
-            };
-            let _ = self.tx.send(msg);
+            let _ = self.tx.send(job.run());
         }
     }
 
@@ -199,7 +361,9 @@ impl Runtime {
     }
 
     /// Waits for the writer to finish every queued job, and hands their answers to `app`.
+    /// Stops the network first (sends in flight are abandoned).
     pub fn finish(&mut self, app: &mut App) {
+        self.net = None;
         self.files = None;
         if let Some(w) = self.writer.take() {
             let _ = w.join();
@@ -318,9 +482,14 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
     if let Some(n) = note {
         app.warn(n);
     }
-    app.profile = target.profile.clone().unwrap_or_else(|| "default".into());
     super::theme::use_color(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     let mut rt = Runtime::new();
+    connect(
+        &mut app,
+        &mut rt,
+        target,
+        SandboxConfig::with_fresh_credentials(),
+    );
     install_panic_hook();
     if let Err(e) = enter_terminal() {
         leave_terminal();
@@ -364,6 +533,40 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Gives the app its profiles, its listener and its history: reads `config.toml`, starts
+/// the network (the listener, and the built-in sandbox), and loads the history file. Every
+/// problem is shown in the app; none stops it.
+pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: SandboxConfig) {
+    let started = rt.start_net(Some(sandbox));
+    let config_path = paths::config_file();
+    let loaded = Config::load_from(&config_path);
+    app.profiles = Profiles::from_config(
+        loaded,
+        config_path,
+        target,
+        Env::from_process(),
+        started.sandbox,
+    );
+    app.callback_url = started.callback_url;
+    match history::read_from(&app.history_path) {
+        Ok(log) => app.history = log,
+        Err(e) => app.warn(super::strings::history_unreadable(
+            &app.history_path.display().to_string(),
+            &e.to_string(),
+        )),
+    }
+    for p in &started.problems {
+        app.sandbox_line(p.clone());
+    }
+    if let Some(e) = app.profiles.error.clone() {
+        app.warn(super::strings::config_problem(&e));
+    } else if let Some(w) = app.profiles.warnings.first().cloned() {
+        app.warn(w);
+    } else if let Some(p) = started.problems.first() {
+        app.warn(p.clone());
+    }
+}
+
 fn save_on_the_way_out(app: &App) {
     if app.generation == 0 && app.on_disk {
         return;
@@ -400,13 +603,9 @@ fn event_loop(
             terminal.draw(|f| view::draw(f, app))?;
             app.dirty = false;
         }
-        // Wait: for the terminal only, unless a write is in flight or an autosave pending.
-        let timeout = if app.writes_in_flight > 0 {
-            Some(Duration::from_millis(10))
-        } else {
-            app.autosave_due
-                .map(|d| d.saturating_duration_since(Instant::now()))
-        };
+        // Wait: for the terminal only, unless a write or a send is in flight, delivery
+        // updates are expected, or an autosave is pending.
+        let timeout = app.next_wake(Instant::now());
         let ready = match timeout {
             None => true,
             Some(t) => event::poll(t)?,

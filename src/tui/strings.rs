@@ -136,8 +136,114 @@ pub fn editor_invalid(err: &str, recovery: &str) -> String {
 
 pub const EDITOR_UNCHANGED: &str = "The editor made no change.";
 pub const EDITOR_RELOADED: &str = "Reloaded the draft from the editor.";
-pub const SEND_SOON: &str =
-    "Sending from the composer arrives soon. Meanwhile: rcs-composer send FILE.";
+// ----- sending -----
+
+pub const PANE_SEND: &str = "Send";
+pub const PANE_DELIVERIES: &str = "Deliveries";
+pub const HISTORY_TITLE: &str = "History: sends, newest first";
+pub const PROFILES_TITLE: &str = "Profiles (Enter uses one)";
+pub const CONFIRM_TITLE: &str = "Send?";
+pub const SENDING: &str = "Sending… Esc cancels.";
+pub const SENDING_SHORT: &str = "sending… (Esc cancels)";
+pub const SEND_IN_FLIGHT: &str = "A send is already in flight; Esc cancels it.";
+pub const SEND_NOT_CONFIRMED: &str = "Not sent.";
+pub const NO_PROFILE_LABEL: &str = "none (Ctrl-P)";
+pub const NOTHING_SENT_YET: &str =
+    "Nothing sent yet. F5 sends the draft with the active profile (Ctrl-P picks one).";
+pub const NO_DELIVERIES: &str = "No delivery updates yet. Messages sent to the sandbox report \
+    queued → sent → delivered here, one step a second.";
+pub const HISTORY_EMPTY: &str = "No sends yet.";
+pub const SANDBOX_LOG: &str = "Sandbox log";
+pub const SERVER_ISSUES_NOTE: &str = "⇄ marks these fields on the form; F8 goes to each. Editing a field clears its mark; the next send clears them all.";
+
+pub fn sandbox_label(name: &str) -> String {
+    format!("{name} — nothing is delivered")
+}
+
+pub fn no_profile(error: Option<&str>) -> String {
+    match error {
+        Some(e) => format!("Not sent: no profile to send with. {e}. Ctrl-P picks one."),
+        None => "Not sent: no profile to send with. Ctrl-P picks one.".into(),
+    }
+}
+
+pub fn profile_unusable(name: &str, err: &str) -> String {
+    format!("Profile '{name}' cannot send: {err}. Ctrl-P picks another.")
+}
+
+pub fn profile_chosen(name: &str, url: &str, sandbox: bool) -> String {
+    if sandbox {
+        format!("Sending with '{name}' ({url}): a sandbox, nothing is delivered.")
+    } else {
+        format!("Sending with '{name}' ({url}). F5 asks before each send.")
+    }
+}
+
+pub fn config_problem(err: &str) -> String {
+    format!("Config: {err}. Using the built-in sandbox; Ctrl-P lists the profiles.")
+}
+
+pub fn blocked_by_errors(n: usize, secs: u64) -> String {
+    format!(
+        "Not sent: {n} error{} found locally (F8 goes to each). F5 again within {secs} s, or Shift-F5, sends anyway so the server's own validation can be seen.",
+        plural(n)
+    )
+}
+
+pub fn confirm_real(profile: &str, url: &str, destination: &str) -> String {
+    format!("This sends a real message to {destination} with profile '{profile}' ({url}).")
+}
+
+pub fn confirm_repeat(secs: u64, guids: &str) -> String {
+    format!("The same request was accepted {secs} s ago ({guids}); this sends it again.")
+}
+
+pub fn confirm_question(parts: &[String]) -> String {
+    format!("{} y sends, any other key cancels.", parts.join(" "))
+}
+
+pub fn cancelled(secs: f64) -> String {
+    format!(
+        "Cancelled after {secs:.1} s. The request may already have reached the server; the history shows this send as cancelled."
+    )
+}
+
+pub fn not_sent(reason: &str) -> String {
+    format!("Not sent: {reason}")
+}
+
+pub fn accepted_status(n: usize, ms: u128) -> String {
+    format!(
+        "Accepted: {n} message{} in {ms} ms. F7 shows the delivery updates.",
+        plural(n)
+    )
+}
+
+pub fn rejected_status(n: usize) -> String {
+    format!(
+        "The server rejected it: {n} problem{} (⇄ on the form, F8 goes to each).",
+        plural(n)
+    )
+}
+
+pub fn failed_status(status: Option<u16>, summary: &str) -> String {
+    match status {
+        Some(c) => format!("HTTP {c}: {summary}"),
+        None => format!("No answer: {summary}"),
+    }
+}
+
+pub fn history_failed(path: &str, err: &str) -> String {
+    format!("Could not add the send to {path}: {err}")
+}
+
+pub fn history_unreadable(path: &str, err: &str) -> String {
+    format!("Could not read {path}: {err}")
+}
+
+pub fn reopened(time: &str, path: &str) -> String {
+    format!("The request sent at {time} is now a new draft: {path}.")
+}
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
 pub const UNDONE: &str = "Undone.";
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";
@@ -188,6 +294,12 @@ pub enum When {
     Drafts,
     /// In an open list of values.
     PickerOpen,
+    /// In the send pane or the deliveries view (F6, F7).
+    Pane,
+    /// In the history (Ctrl-R).
+    History,
+    /// In the list of profiles (Ctrl-P).
+    Profiles,
 }
 
 /// One line of the help overlay.
@@ -271,13 +383,34 @@ pub const KEYS: &[KeyHelp] = &[
         When::Always,
         false,
     ),
-    k("F5", "send", When::Always, false),
     k(
         "? F1",
         "this help (? on a non-text field)",
         When::Always,
         true,
     ),
+    k("F5", "send (with the active profile)", When::Always, true),
+    k(
+        "F5 F5 / S-F5",
+        "send anyway despite local errors: F5 twice within 5 s, or Shift-F5",
+        When::Always,
+        false,
+    ),
+    k("Esc", "cancel a send in flight", When::Always, false),
+    k(
+        "F6",
+        "send pane: the request and the answer",
+        When::Always,
+        true,
+    ),
+    k(
+        "F7",
+        "deliveries: updates per sent message",
+        When::Always,
+        false,
+    ),
+    k("Ctrl-R", "history of sends", When::Always, false),
+    k("Ctrl-P", "profiles: pick where to send", When::Always, true),
     k(
         "Esc",
         "close, cancel, clear the message line",
@@ -311,6 +444,25 @@ pub const KEYS: &[KeyHelp] = &[
     k("r", "rename", When::Drafts, true),
     k("Del x", "delete (asks first)", When::Drafts, true),
     k("Esc", "back", When::Drafts, true),
+    k("↑ ↓ PgUp PgDn", "scroll", When::Pane, true),
+    k(
+        "F6 F7",
+        "the other pane, or back to the preview",
+        When::Pane,
+        true,
+    ),
+    k(
+        "Esc",
+        "keys back to the form (the pane stays)",
+        When::Pane,
+        true,
+    ),
+    k("↑ ↓", "select a send", When::History, false),
+    k("Enter", "show it whole", When::History, true),
+    k("n", "its request as a new draft", When::History, true),
+    k("Esc", "back", When::History, true),
+    k("↑ ↓ Enter", "use a profile", When::Profiles, true),
+    k("Esc", "keep the active one", When::Profiles, true),
 ];
 
 pub fn when_label(w: When) -> &'static str {
@@ -323,5 +475,8 @@ pub fn when_label(w: When) -> &'static str {
         When::Item => "card/choice",
         When::Drafts => "drafts",
         When::PickerOpen => "list of values",
+        When::Pane => "send pane / deliveries",
+        When::History => "history",
+        When::Profiles => "profiles",
     }
 }

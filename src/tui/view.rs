@@ -2,11 +2,12 @@
 //! the footer of keys, and the overlays. Reads the app; writes back only where things were
 //! drawn (for the mouse) and the form's scroll position.
 
-use super::app::{App, BrowseMode, Overlay};
+use super::app::{App, BrowseMode, Overlay, Side};
 use super::form::{self, RowKind};
 use super::keymap::{self, Context};
 use super::preview::Preview;
 use super::problems::Mark;
+use super::send_view;
 use super::strings::{self as s, KEYS, When};
 use super::theme;
 use ratatui::Frame;
@@ -51,7 +52,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     draw_top(frame, app, top);
     draw_form(frame, app, form_area);
-    draw_preview(frame, app, preview_area);
+    match app.side {
+        Side::Preview => draw_preview(frame, app, preview_area),
+        Side::Send => send_view::draw_send(frame, app, preview_area),
+        Side::Deliveries => send_view::draw_deliveries(frame, app, preview_area),
+    }
     draw_problems(frame, app, problems);
     draw_status(frame, app, status);
     draw_footer(frame, app, footer);
@@ -59,6 +64,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Some(Overlay::Help { .. }) => draw_help(frame, app, area),
         Some(Overlay::Picker(_)) => draw_picker(frame, app, area),
         Some(Overlay::Drafts(_)) => draw_drafts(frame, app, area),
+        Some(Overlay::Confirm(_)) => send_view::draw_confirm(frame, app, area),
+        Some(Overlay::History { .. }) => send_view::draw_history(frame, app, area),
+        Some(Overlay::Profiles { .. }) => send_view::draw_profiles(frame, app, area),
         None => {}
     }
 }
@@ -97,27 +105,63 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         (s::SAVED, theme::ok())
     };
-    let left = Line::from(vec![
-        Span::styled(format!(" {} ", s::APP), theme::title()),
-        Span::raw("│ "),
-        Span::styled(crate::client::visible(&name), theme::title()),
+    // The profile and the draft's state always show. When space is short, the app's name
+    // goes first, then the word "profile", and last the file name is shortened.
+    let label = crate::client::visible(&app.profile_label());
+    let sending = app.send.in_flight().is_some();
+    let full = format!(
+        "{}{}: {label} ",
+        if sending {
+            format!("{} │ ", s::SENDING_SHORT)
+        } else {
+            String::new()
+        },
+        s::PROFILE
+    );
+    let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
+    let mt = crate::client::visible(mt);
+    let name = crate::client::visible(&name);
+    let width = area.width as usize;
+    let app_name = format!(" {} │", s::APP);
+    let rest = format!("  │ {mt} │ {state} ",).width() + name.width();
+    let (show_app, right) = if app_name.width() + rest + full.width() <= width {
+        (true, full)
+    } else if rest + full.width() <= width {
+        (false, full)
+    } else if rest + short.width() <= width {
+        (false, short)
+    } else {
+        (false, fit(&short, (width / 2).max(8)))
+    };
+    let rw = right.width().min(width);
+    let name = fit(&name, width.saturating_sub(rest - name.width() + rw).max(1));
+    let mut spans = Vec::new();
+    if show_app {
+        spans.push(Span::styled(format!(" {} ", s::APP), theme::title()));
+        spans.push(Span::raw("│"));
+    }
+    spans.extend([
+        Span::raw(" "),
+        Span::styled(name, theme::title()),
         Span::raw(" │ "),
-        Span::raw(crate::client::visible(mt)),
+        Span::raw(mt),
         Span::raw(" │ "),
         Span::styled(state, state_style),
     ]);
-    let right = format!("{}: {} ", s::PROFILE, crate::client::visible(&app.profile));
-    let rw = right.width() as u16;
-    let lw = left.width() as u16;
-    frame.render_widget(Paragraph::new(left), area);
-    if area.width > rw + lw {
-        let r = Rect::new(area.x + area.width - rw, area.y, rw, 1);
-        frame.render_widget(Paragraph::new(right).style(theme::muted()), r);
-    }
+    let left = Line::from(spans);
+    let lr = Rect::new(area.x, area.y, area.width - rw as u16, 1);
+    frame.render_widget(Paragraph::new(left), lr);
+    let r = Rect::new(area.x + area.width - rw as u16, area.y, rw as u16, 1);
+    let style = if sending {
+        theme::warning()
+    } else {
+        theme::muted()
+    };
+    frame.render_widget(Paragraph::new(right).style(style), r);
 }
 
 /// Cuts `text` to `width` columns, with `…` when cut.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
@@ -589,7 +633,15 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 
 fn when_applies(w: When, ctx: Context) -> bool {
     match w {
-        When::Always => !matches!(ctx, Context::PickerOpen | Context::Drafts | Context::Help),
+        When::Always => matches!(
+            ctx,
+            Context::Text
+                | Context::Picker
+                | Context::Toggle
+                | Context::Item
+                | Context::Other
+                | Context::Pane
+        ),
         When::Form => matches!(
             ctx,
             Context::Text | Context::Picker | Context::Toggle | Context::Item | Context::Other
@@ -600,6 +652,9 @@ fn when_applies(w: When, ctx: Context) -> bool {
         When::Item => ctx == Context::Item,
         When::Drafts => ctx == Context::Drafts,
         When::PickerOpen => ctx == Context::PickerOpen,
+        When::Pane => ctx == Context::Pane,
+        When::History => ctx == Context::History,
+        When::Profiles => ctx == Context::Profiles,
     }
 }
 
@@ -637,7 +692,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -673,6 +728,9 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
         When::Item,
         When::PickerOpen,
         When::Drafts,
+        When::Pane,
+        When::History,
+        When::Profiles,
     ];
     for w in groups {
         lines.push(Line::from(Span::styled(

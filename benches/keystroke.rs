@@ -214,7 +214,7 @@ fn send_pane_report() {
         keystroke(&mut h, &mut n);
     }
     let preview = time_each(2000, || keystroke(&mut h, &mut n));
-    let line = format!("{}\n", s('b', 199));
+    let line = format!("{}\n", "b".repeat(199));
     let body = line.repeat(1024 * 1024 / line.len());
     h.app.send = SendState::Done {
         body: BodyView::of(&body),

@@ -231,17 +231,17 @@ fn print_issues(file: &str, report: &Report) {
 
 fn print_human(file: &str, o: &SendOutcome) {
     let mut s = String::new();
-    let ms = o.latency.as_millis();
+    let ms = crate::client::format_latency(o.latency);
     match o.status {
         Some(code) => {
             let reason = reqwest::StatusCode::from_u16(code)
                 .ok()
                 .and_then(|c| c.canonical_reason())
                 .unwrap_or("");
-            s.push_str(&format!("HTTP {code} {reason} in {ms} ms\n"));
+            s.push_str(&format!("HTTP {code} {reason} in {ms}\n"));
         }
         None if matches!(o.result, SendResult::Refused { .. }) => {}
-        None => s.push_str(&format!("no answer after {ms} ms\n")),
+        None => s.push_str(&format!("no answer after {ms}\n")),
     }
     match &o.result {
         SendResult::Accepted { message, results } => {

@@ -435,3 +435,27 @@ mod tests {
         assert_eq!(kinds.len(), all.len());
     }
 }
+
+/// A latency as a person reads it: `0.8 ms` below 10 ms, `182 ms`, then `1.52 s`.
+pub fn format_latency(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod latency_tests {
+    use super::*;
+
+    #[test]
+    fn latency_reads_well_at_every_scale() {
+        assert_eq!(format_latency(Duration::from_micros(800)), "0.8 ms");
+        assert_eq!(format_latency(Duration::from_millis(182)), "182 ms");
+        assert_eq!(format_latency(Duration::from_millis(1520)), "1.52 s");
+    }
+}

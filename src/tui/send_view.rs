@@ -115,11 +115,11 @@ fn status_text(code: u16) -> String {
 
 fn outcome_lines<'a>(o: &SendOutcome, body: &'a BodyView) -> Vec<Line<'a>> {
     let mut out = Vec::new();
-    let ms = o.latency.as_millis();
+    let ms = crate::client::format_latency(o.latency);
     let good = o.is_success();
     let head = match o.status {
-        Some(c) => format!("{} · {ms} ms", status_text(c)),
-        None => format!("no answer · {ms} ms"),
+        Some(c) => format!("{} · {ms}", status_text(c)),
+        None => format!("no answer · {ms}"),
     };
     out.push(Line::from(Span::styled(
         head,

@@ -212,9 +212,9 @@ pub fn not_sent(reason: &str) -> String {
     format!("Not sent: {reason}")
 }
 
-pub fn accepted_status(n: usize, ms: u128) -> String {
+pub fn accepted_status(n: usize, latency: &str) -> String {
     format!(
-        "Accepted: {n} message{} in {ms} ms. F7 shows the delivery updates.",
+        "Accepted: {n} message{} in {latency}. F7 shows the delivery updates.",
         plural(n)
     )
 }

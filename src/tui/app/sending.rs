@@ -243,7 +243,10 @@ impl App {
         }
         let status = match &outcome.result {
             SendResult::Accepted { results, .. } => (
-                s::accepted_status(results.len(), outcome.latency.as_millis()),
+                s::accepted_status(
+                    results.len(),
+                    &crate::client::format_latency(outcome.latency),
+                ),
                 false,
             ),
             SendResult::Rejected { issues, .. } => {

@@ -827,3 +827,27 @@ mod random_keys {
         }
     }
 }
+
+#[test]
+fn the_line_f8_shows_goes_once_the_problem_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Value = serde_json::from_str(TEXT).unwrap();
+    doc.as_object_mut().unwrap().shift_remove("messageText");
+    let text = rcs_composer::store::to_draft_json(&doc);
+    let (mut h, _) = open_copy(dir.path(), "text.json", &text, 100, 30);
+    h.press(KeyCode::F(8));
+    assert_eq!(focused_path(&h), "messageText");
+    let said = h.app.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(said.contains("messageText"), "{said}");
+    h.type_str("H");
+    assert!(
+        h.app.status.is_none(),
+        "{:?}",
+        h.app.status.as_ref().map(|s| &s.text)
+    );
+    // A line about something else stays.
+    h.ctrl('s');
+    let after_save = h.app.status.clone().map(|s| s.text);
+    h.type_str("i");
+    assert_eq!(h.app.status.clone().map(|s| s.text), after_save);
+}

@@ -133,6 +133,8 @@ pub enum Side {
 pub struct Status {
     pub text: String,
     pub is_error: bool,
+    /// The problem this line reports (after `F8`): the line goes once it is fixed.
+    pub about: Option<FieldPath>,
 }
 
 /// Where things were drawn, for the mouse.
@@ -288,6 +290,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             is_error: false,
+            about: None,
         });
     }
 
@@ -295,6 +298,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             is_error: true,
+            about: None,
         });
     }
 
@@ -467,6 +471,13 @@ impl App {
     fn revalidate(&mut self) {
         self.report = validate(&self.doc);
         self.problems.set_local(&self.report);
+        if let Some(Status {
+            about: Some(path), ..
+        }) = &self.status
+            && self.problems.at(path).next().is_none()
+        {
+            self.status = None;
+        }
     }
 
     /// Rebuilds the rows from the document and puts the focus on `target` (or keeps it on
@@ -643,9 +654,12 @@ impl App {
             .problems
             .at(&self.rows[self.focus].path)
             .next()
-            .map(|p| format!("{}  {}", p.path, p.message));
-        if let Some(text) = text {
+            .map(|p| (format!("{}  {}", p.path, p.message), p.path.clone()));
+        if let Some((text, path)) = text {
             self.say(text);
+            if let Some(status) = &mut self.status {
+                status.about = Some(path);
+            }
         }
     }
 

@@ -65,6 +65,25 @@ static CLASS: [u8; 256] = table();
 /// Checks that every byte of `part` is in `allowed` or is a valid `%XX`; on failure, the
 /// offending position within `part`.
 fn check(part: &[u8], allowed: u8) -> Result<(), usize> {
+    // Fast path: letters, digits and `/ . - _ ~` are allowed in every part but the host's
+    // (where `/` cannot occur: it ends the authority). Range comparisons summed in `u8`
+    // chunks vectorize, so a long plain URL is checked many bytes at a time.
+    let plain = |b: u8| {
+        u8::from(
+            b.is_ascii_alphanumeric()
+                || b == b'/'
+                || b == b'.'
+                || b == b'-'
+                || b == b'_'
+                || b == b'~',
+        )
+    };
+    if part
+        .chunks(255)
+        .all(|c| usize::from(c.iter().fold(0u8, |acc, &b| acc + plain(b))) == c.len())
+    {
+        return Ok(());
+    }
     let mut i = 0;
     while i < part.len() {
         let b = part[i];

@@ -827,3 +827,83 @@ mod random_keys {
         }
     }
 }
+
+// ----- hostile input -----
+
+fn status_text(h: &Harness) -> String {
+    h.app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_giant_value_is_not_edited_in_place_and_nothing_of_it_is_lost() {
+    // A loaded value far past every limit would make each keystroke re-wrap megabytes in
+    // the text area: it is shown cut, keys say what can be done, and it round-trips whole.
+    let dir = tempfile::tempdir().unwrap();
+    let giant = "é".repeat(600_000);
+    let text = serde_json::to_string_pretty(&json!({
+        "messageType": "RCS_TEXT", "source": "CONVEY", "destination": "15559876543",
+        "messageText": giant,
+    }))
+    .unwrap();
+    let (mut h, path) = open_copy(dir.path(), "giant.json", &text, 100, 30);
+    go_to(&mut h, "messageText");
+    assert!(h.app.input.is_none(), "no text area holds the giant value");
+    h.type_str("a");
+    assert_eq!(h.app.doc["messageText"].as_str().unwrap(), giant);
+    let said = status_text(&h);
+    assert!(said.contains("Message Text is 600000 characters"), "{said}");
+    assert!(said.contains("Backspace clears it"), "{said}");
+    // An edit elsewhere saves the whole value.
+    go_to(&mut h, "source");
+    h.type_str("X");
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["messageText"].as_str().unwrap(), giant);
+    assert_eq!(saved["source"], "CONVEYX");
+    // Backspace clears it in one undoable step.
+    go_to(&mut h, "messageText");
+    h.press(KeyCode::Backspace);
+    assert_eq!(h.app.doc["messageText"], "");
+    assert!(status_text(&h).contains("Ctrl-Z brings it back"));
+    assert!(
+        h.app.input.is_some(),
+        "a cleared field is edited normally again"
+    );
+    h.ctrl('z');
+    assert_eq!(h.app.doc["messageText"].as_str().unwrap(), giant);
+}
+
+#[test]
+fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, path) = open_copy(dir.path(), "card.json", CARD, 100, 40);
+    go_to(&mut h, "title");
+    let before = h.app.doc["title"].as_str().unwrap().to_string();
+    let paste = "0123456789".repeat(100_000);
+    h.send(rcs_composer::tui::action::Message::Terminal(
+        crossterm::event::Event::Paste(paste.clone()),
+    ));
+    assert_eq!(
+        h.app.doc["title"].as_str().unwrap(),
+        format!("{before}{paste}")
+    );
+    assert!(h.app.input.is_none());
+    assert!(
+        status_text(&h).contains("Title is 1000"),
+        "{}",
+        status_text(&h)
+    );
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        saved["title"].as_str().unwrap().len(),
+        before.len() + 1_000_000
+    );
+    // One Ctrl-Z takes the paste back.
+    h.ctrl('z');
+    assert_eq!(h.app.doc["title"].as_str().unwrap(), before);
+}

@@ -30,6 +30,13 @@ mod sending;
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
 const UNDO_DEPTH: usize = 50;
 
+/// A field whose text is longer than this (in bytes) is not edited in the text area: the
+/// text area re-wraps and re-measures its whole text on every keystroke and every redraw,
+/// which for a 10 MB value costs half a second each. Every field's limit is far below this,
+/// so only a loaded or pasted giant value is affected; it is shown cut, and the message line
+/// says how to deal with it (Backspace clears it, Ctrl-Z undoes, Ctrl-E edits the JSON).
+pub const EDIT_LIMIT_BYTES: usize = 64 * 1024;
+
 /// The text being typed into the focused field.
 pub struct Input {
     pub path: FieldPath,
@@ -593,6 +600,10 @@ impl App {
         if self.input.as_ref().is_some_and(|i| i.path == row.path) {
             return;
         }
+        if too_long_to_edit(row.path.get(&self.doc)) {
+            self.input = None;
+            return;
+        }
         let text = form::edit_text(row.path.get(&self.doc));
         self.input = Some(Input::new(row.path.clone(), &text));
     }
@@ -829,6 +840,10 @@ impl App {
         };
         let RowKind::Value(f) = row.kind else { return };
         let multiline = matches!(f.kind, Kind::Text { .. });
+        if self.input.is_none() && row.is_text() {
+            self.edit_huge(&row, f, &e);
+            return;
+        }
         let Some(input) = self.input.as_mut() else {
             return;
         };
@@ -856,6 +871,39 @@ impl App {
             }
         }
         self.changed(None);
+        if text.len() > EDIT_LIMIT_BYTES {
+            // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
+            self.input = None;
+            self.say(s::too_long_to_edit(f.label, text.chars().count()));
+        }
+    }
+
+    /// A key on a field too long to edit in place: Backspace or Delete clears it (one undo
+    /// step), anything else says what can be done.
+    fn edit_huge(&mut self, row: &Row, f: &'static crate::message::schema::Field, e: &TextEdit) {
+        let len = match row.path.get(&self.doc) {
+            Some(Value::String(t)) => t.chars().count(),
+            other => form::edit_text(other).chars().count(),
+        };
+        match e {
+            TextEdit::Backspace | TextEdit::Delete | TextEdit::DeleteWord => {
+                self.push_undo();
+                self.last_edit = Some(row.path.clone());
+                match form::typed_value(f, "") {
+                    Some(v) => {
+                        if edit::set(&mut self.doc, &row.path, v).is_err() {
+                            return;
+                        }
+                    }
+                    None => {
+                        edit::remove(&mut self.doc, &row.path);
+                    }
+                }
+                self.changed(None);
+                self.say(s::cleared_huge(f.label, len));
+            }
+            _ => self.say(s::too_long_to_edit(f.label, len)),
+        }
     }
 
     fn menu_choose(&mut self) {
@@ -1568,6 +1616,31 @@ pub fn resolve(rows: &[Row], path: &FieldPath) -> Option<usize> {
         up = p.parent();
     }
     None
+}
+
+/// Whether a value is too long to edit in the text area (see [`EDIT_LIMIT_BYTES`]).
+fn too_long_to_edit(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::String(s)) => s.len() > EDIT_LIMIT_BYTES,
+        Some(v @ (Value::Array(_) | Value::Object(_))) => {
+            // Serialised only to measure; stop counting past the limit.
+            struct Counter(usize);
+            impl std::io::Write for Counter {
+                fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                    self.0 += b.len();
+                    if self.0 > EDIT_LIMIT_BYTES {
+                        return Err(std::io::Error::other("long"));
+                    }
+                    Ok(b.len())
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            serde_json::to_writer(Counter(0), v).is_err()
+        }
+        _ => false,
+    }
 }
 
 fn contains(r: Rect, column: u16, row: u16) -> bool {

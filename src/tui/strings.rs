@@ -244,6 +244,16 @@ pub fn history_unreadable(path: &str, err: &str) -> String {
 pub fn reopened(time: &str, path: &str) -> String {
     format!("The request sent at {time} is now a new draft: {path}.")
 }
+pub fn too_long_to_edit(label: &str, chars: usize) -> String {
+    format!(
+        "{label} is {chars} characters, too long to edit here: Backspace clears it (Ctrl-Z undoes), Ctrl-E edits the JSON."
+    )
+}
+
+pub fn cleared_huge(label: &str, chars: usize) -> String {
+    format!("Cleared {label} ({chars} characters); Ctrl-Z brings it back.")
+}
+
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
 pub const UNDONE: &str = "Undone.";
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";

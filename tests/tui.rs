@@ -907,3 +907,38 @@ fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
     h.ctrl('z');
     assert_eq!(h.app.doc["title"].as_str().unwrap(), before);
 }
+
+fn paste(h: &mut Harness, text: &str) {
+    h.send(rcs_composer::tui::action::Message::Terminal(
+        crossterm::event::Event::Paste(text.to_string()),
+    ));
+}
+
+#[test]
+fn a_paste_loses_escape_codes_and_a_one_line_field_its_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, path) = open_copy(dir.path(), "card.json", CARD, 100, 40);
+    go_to(&mut h, "source");
+    let evil = "A\x1b[2J\x1b]52;c;aGk=\x07B\u{9b}31m\tC\r\nD\x7f\x08";
+    paste(&mut h, evil);
+    assert_eq!(h.app.doc["source"], "CONVEYA[2J]52;c;aGk=B31m CD");
+    let said = status_text(&h);
+    assert!(said.contains("Pasted without 7 characters"), "{said}");
+    assert!(said.contains("one line"), "{said}");
+    // A multi-line field keeps the line break and the tab.
+    go_to(&mut h, "description");
+    let before = h.app.doc["description"].as_str().unwrap().to_string();
+    paste(&mut h, "x\r\ny\tz\x1b");
+    assert_eq!(
+        h.app.doc["description"].as_str().unwrap(),
+        format!("{before}x\ny\tz")
+    );
+    // Alt-Enter makes no line break in a one-line field.
+    go_to(&mut h, "title");
+    let title = h.app.doc["title"].clone();
+    h.key(KeyCode::Enter, KeyModifiers::ALT);
+    assert_eq!(h.app.doc["title"], title);
+    h.autosave();
+    let saved = fs::read_to_string(&path).unwrap();
+    assert!(!saved.contains("\\u001b"), "{saved}");
+}

@@ -831,7 +831,7 @@ impl App {
     fn edit_text(&mut self, e: TextEdit) {
         if let Some(Overlay::Drafts(b)) = &mut self.overlay {
             if let BrowseMode::Rename(area) = &mut b.mode {
-                apply_edit(area, &e, false);
+                let _ = apply_edit(area, &e, false);
             }
             return;
         }
@@ -839,7 +839,7 @@ impl App {
             return;
         };
         let RowKind::Value(f) = row.kind else { return };
-        let multiline = matches!(f.kind, Kind::Text { .. });
+        let multiline = form::is_multiline(f);
         if self.input.is_none() && row.is_text() {
             self.edit_huge(&row, f, &e);
             return;
@@ -847,8 +847,15 @@ impl App {
         let Some(input) = self.input.as_mut() else {
             return;
         };
-        apply_edit(&mut input.area, &e, multiline);
+        let left_out = apply_edit(&mut input.area, &e, multiline);
         let text = input.text();
+        if left_out > 0 {
+            let note = s::paste_left_out(left_out, multiline);
+            self.say(note);
+        }
+        let Some(input) = self.input.as_mut() else {
+            return;
+        };
         if text == input.text {
             return;
         }
@@ -1647,16 +1654,16 @@ fn contains(r: Rect, column: u16, row: u16) -> bool {
     column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
 }
 
-fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) {
+/// Applies one edit to a text area. A paste loses its control characters (escape codes,
+/// bells, …: they would be stored in the draft and sent) and, in a one-line field, its line
+/// breaks and tabs; the number left out is returned so the user can be told.
+fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) -> usize {
     match e {
         TextEdit::Insert(c) => area.insert_char(*c),
         TextEdit::Paste(t) => {
-            let t = if multiline {
-                t.replace("\r\n", "\n").replace('\r', "\n")
-            } else {
-                t.replace(['\r', '\n'], "")
-            };
-            area.insert_str(t);
+            let (clean, left_out) = clean_paste(t, multiline);
+            area.insert_str(clean);
+            return left_out;
         }
         TextEdit::Newline => {
             if multiline {
@@ -1679,4 +1686,27 @@ fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) {
         TextEdit::Home => area.move_cursor(CursorMove::Head),
         TextEdit::End => area.move_cursor(CursorMove::End),
     }
+    0
+}
+
+/// Pasted text as a field takes it: `\r\n` and `\r` become `\n` (kept only in a multi-line
+/// field), a tab is kept in a multi-line field and becomes a space in a one-line one, and
+/// every other control character (C0, DEL, C1) is dropped. Returns the text and how many
+/// characters were dropped, line breaks of a one-line field included.
+pub fn clean_paste(t: &str, multiline: bool) -> (String, usize) {
+    let mut out = String::with_capacity(t.len());
+    let mut left_out = 0;
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' if multiline => out.push('\n'),
+            '\r' | '\n' => left_out += 1,
+            '\t' if multiline => out.push('\t'),
+            '\t' => out.push(' '),
+            c if c.is_control() => left_out += 1,
+            c => out.push(c),
+        }
+    }
+    (out, left_out)
 }

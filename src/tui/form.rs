@@ -379,6 +379,15 @@ pub fn display_prefix(value: Option<&Value>, chars: usize) -> Option<String> {
     }
 }
 
+/// Free-text fields where a line break is part of the value (Alt-Enter, or a pasted one);
+/// every other text field is one line (a name, a title, a phone number, a label).
+const MULTILINE_KEYS: &[&str] = &["messageText", "description", "fallbackText", "postbackData"];
+
+/// Whether field `f` takes line breaks.
+pub fn is_multiline(f: &Field) -> bool {
+    matches!(f.kind, Kind::Text { .. }) && MULTILINE_KEYS.contains(&f.key)
+}
+
 /// The text a field starts with when it is edited.
 pub fn edit_text(value: Option<&Value>) -> String {
     match value {

@@ -254,6 +254,16 @@ pub fn cleared_huge(label: &str, chars: usize) -> String {
     format!("Cleared {label} ({chars} characters); Ctrl-Z brings it back.")
 }
 
+pub fn paste_left_out(n: usize, multiline: bool) -> String {
+    let what = if multiline {
+        "escape codes and other control characters"
+    } else {
+        "line breaks and control characters: this field is one line"
+    };
+    let chars = if n == 1 { "character" } else { "characters" };
+    format!("Pasted without {n} {chars} ({what}).")
+}
+
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
 pub const UNDONE: &str = "Undone.";
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";

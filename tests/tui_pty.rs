@@ -493,3 +493,35 @@ fn a_broken_config_is_shown_in_the_app_and_the_sandbox_is_used() {
     let status = s.child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn a_draft_that_cannot_be_saved_is_named_in_the_app_and_rescued_on_quit() {
+    // A file stands where the draft's folder should be: every save fails.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, "not a folder").unwrap();
+    let file = blocker.join("d.json");
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 120);
+    s.wait_screen("Message Type");
+    s.send(b"\t\t\tHello rescue");
+    s.send(CTRL_S);
+    s.wait_screen("is a file, not a folder");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=1"), "{raw}");
+    let copy = dir.path().join("data/rcs-composer/drafts/d-rescued.json");
+    assert!(
+        raw.contains(&format!("the draft was saved to {}", copy.display())),
+        "{raw}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&copy).unwrap()).unwrap();
+    assert_eq!(saved["messageText"], "Hello rescue");
+}

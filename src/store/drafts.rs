@@ -73,6 +73,38 @@ pub fn save(path: &Path, doc: &Value) -> io::Result<()> {
     write_atomic(path, super::to_draft_json(doc).as_bytes())
 }
 
+/// Where [`save_or_rescue`] put the draft.
+#[derive(Debug, PartialEq)]
+pub enum Saved {
+    /// In its own file.
+    InPlace,
+    /// Its own file could not be written (the error says why); a copy is at this path.
+    Rescued { copy: PathBuf, error: String },
+}
+
+/// Saves `doc` to `path`; when that fails (a read-only folder, a file in the way, a full
+/// disk), writes a copy to a free name in `drafts_dir`, else in the temp folder, so what
+/// was typed is never lost on the way out. Fails only when no copy could be written.
+pub fn save_or_rescue(path: &Path, doc: &Value, drafts_dir: &Path) -> Result<Saved, String> {
+    let error = match save(path, doc) {
+        Ok(()) => return Ok(Saved::InPlace),
+        Err(e) => format!("{}: {e}", path.display()),
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "draft".into());
+    let mut errors = vec![error.clone()];
+    for dir in [drafts_dir.to_path_buf(), std::env::temp_dir()] {
+        let copy = free_path(&dir, &format!("{stem}-rescued"));
+        match save(&copy, doc) {
+            Ok(()) => return Ok(Saved::Rescued { copy, error }),
+            Err(e) => errors.push(format!("{}: {e}", copy.display())),
+        }
+    }
+    Err(errors.join("; "))
+}
+
 fn is_draft_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "json")
         && !p

@@ -524,11 +524,19 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         }
     }
     if app.unsaved() && (app.on_disk || app.generation > 0) {
-        // The last write failed: try once more, and say so when it fails again.
-        if let Err(e) = drafts::save(&app.path, &app.doc) {
-            eprintln!("rcs-composer: could not save {}: {e}", app.path.display());
-            return ExitCode::from(1);
-        }
+        // The last write failed: try once more, else keep a copy elsewhere.
+        return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+            Ok(drafts::Saved::InPlace) => ExitCode::SUCCESS,
+            Ok(drafts::Saved::Rescued { copy, error }) => {
+                eprintln!("rcs-composer: could not save {error}");
+                eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("rcs-composer: could not save the draft anywhere: {e}");
+                ExitCode::from(1)
+            }
+        };
     }
     ExitCode::SUCCESS
 }
@@ -571,15 +579,16 @@ fn save_on_the_way_out(app: &App) {
     if app.generation == 0 && app.on_disk {
         return;
     }
-    match drafts::save(&app.path, &app.doc) {
-        Ok(()) => eprintln!(
+    match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+        Ok(drafts::Saved::InPlace) => eprintln!(
             "rcs-composer: the draft was saved to {}",
             app.path.display()
         ),
-        Err(e) => eprintln!(
-            "rcs-composer: could not save the draft to {}: {e}",
-            app.path.display()
-        ),
+        Ok(drafts::Saved::Rescued { copy, error }) => {
+            eprintln!("rcs-composer: could not save {error}");
+            eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+        }
+        Err(e) => eprintln!("rcs-composer: could not save the draft anywhere: {e}"),
     }
 }
 

@@ -113,7 +113,9 @@ pub fn saved_to(path: &str) -> String {
 }
 
 pub fn save_failed(path: &str, err: &str) -> String {
-    format!("Could not save {path}: {err}. The draft is kept in memory; Ctrl-S tries again.")
+    format!(
+        "Could not save {path}: {err}. Kept in memory: Ctrl-S tries again; quitting saves a copy in the drafts folder."
+    )
 }
 
 pub fn opened(path: &str) -> String {

@@ -942,3 +942,41 @@ fn a_paste_loses_escape_codes_and_a_one_line_field_its_line_breaks() {
     let saved = fs::read_to_string(&path).unwrap();
     assert!(!saved.contains("\\u001b"), "{saved}");
 }
+
+#[test]
+fn an_editor_that_fails_deletes_the_file_or_writes_bytes_keeps_the_draft_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "text.json", TEXT, 120, 30);
+    let before = h.app.doc.clone();
+    let cases = [
+        (
+            "ed-exit.sh",
+            "exit 3",
+            "failed (exit status: 3); the draft is unchanged",
+        ),
+        ("ed-rm.sh", "rm -f \"$1\"", "removed"),
+        (
+            "ed-bytes.sh",
+            "printf '{\"a\": \"\\377\"}' > \"$1\"",
+            "is not UTF-8 text (byte 7); the draft is unchanged and your edit is kept in",
+        ),
+        ("/nonexistent/editor", "", "not found"),
+    ];
+    for (name, body, expect) in cases {
+        h.rt.editor = Some(if body.is_empty() {
+            name.to_string()
+        } else {
+            write_script(dir.path(), name, body)
+        });
+        h.ctrl('e');
+        h.settle();
+        let said = status_text(&h);
+        assert!(said.contains(expect), "{name}: {said}");
+        assert!(h.app.status.as_ref().unwrap().is_error, "{name}");
+        assert_eq!(h.app.doc, before, "{name}");
+    }
+    assert_eq!(
+        fs::read(dir.path().join("text.recovery.json")).unwrap(),
+        b"{\"a\": \"\xff\"}"
+    );
+}

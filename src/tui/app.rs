@@ -1445,11 +1445,12 @@ impl App {
 
     // ----- the editor -----
 
-    fn editor_done(&mut self, generation: u64, command: &str, result: Result<String, String>) {
+    fn editor_done(&mut self, generation: u64, _command: &str, result: Result<String, String>) {
         let text = match result {
             Ok(t) => t,
             Err(e) => {
-                self.warn(s::editor_failed(command, &e));
+                // `e` is the whole sentence, naming the command (`runtime::run_editor`).
+                self.warn(e);
                 return;
             }
         };

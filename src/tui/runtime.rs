@@ -385,7 +385,8 @@ fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String>
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "draft".into());
     let tmp = dir.join(format!(".{stem}.edit.json"));
-    atomic::write_atomic(&tmp, text.as_bytes()).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    atomic::write_atomic(&tmp, text.as_bytes())
+        .map_err(|e| super::strings::editor_failed(command, &format!("{}: {e}", tmp.display())))?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{command} \"$1\""))
@@ -393,11 +394,33 @@ fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String>
         .arg(&tmp)
         .status();
     let result = match status {
-        Ok(st) if st.success() => {
-            std::fs::read_to_string(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))
-        }
-        Ok(st) => Err(format!("it exited with {st}")),
-        Err(e) => Err(e.to_string()),
+        Ok(st) if st.success() => match std::fs::read(&tmp) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Ok(text),
+                Err(e) => {
+                    // Not text we can parse; keep the bytes rather than lose the edit.
+                    let at = e.utf8_error().valid_up_to();
+                    let rec = drafts::recovery_path(draft);
+                    let kept = atomic::write_atomic(&rec, e.as_bytes()).is_ok();
+                    Err(super::strings::editor_not_utf8(
+                        at,
+                        kept.then(|| rec.display().to_string()).as_deref(),
+                    ))
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(super::strings::editor_removed(
+                command,
+                &tmp.display().to_string(),
+            )),
+            Err(e) => Err(format!("{}: {e}", tmp.display())),
+        },
+        // sh says 127 when it cannot find the command, 126 when it cannot run it.
+        Ok(st) if matches!(st.code(), Some(126 | 127)) => Err(super::strings::editor_failed(
+            command,
+            "the command was not found or cannot be run",
+        )),
+        Ok(st) => Err(super::strings::editor_exit(command, &st.to_string())),
+        Err(e) => Err(super::strings::editor_failed(command, &e.to_string())),
     };
     let _ = std::fs::remove_file(&tmp);
     result

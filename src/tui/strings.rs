@@ -130,6 +130,25 @@ pub fn editor_failed(cmd: &str, err: &str) -> String {
     format!("Could not run the editor '{cmd}': {err}. Set $VISUAL or $EDITOR.")
 }
 
+pub fn editor_exit(cmd: &str, status: &str) -> String {
+    format!("The editor '{cmd}' failed ({status}); the draft is unchanged.")
+}
+
+pub fn editor_removed(cmd: &str, path: &str) -> String {
+    format!("The editor '{cmd}' removed {path}; the draft is unchanged.")
+}
+
+pub fn editor_not_utf8(at_byte: usize, kept: Option<&str>) -> String {
+    match kept {
+        Some(p) => format!(
+            "The edited file is not UTF-8 text (byte {at_byte}); the draft is unchanged and your edit is kept in {p}."
+        ),
+        None => {
+            format!("The edited file is not UTF-8 text (byte {at_byte}); the draft is unchanged.")
+        }
+    }
+}
+
 pub fn editor_invalid(err: &str, recovery: &str) -> String {
     format!(
         "The edited JSON is not valid ({err}). Your edit is kept in {recovery}; the draft is unchanged."

@@ -52,13 +52,13 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> i
 
 /// `create_dir_all` answers "File exists" when a part of the path is a file: say which.
 fn explain_dir_error(dir: &Path, e: io::Error) -> io::Error {
-    if e.kind() == io::ErrorKind::AlreadyExists || e.kind() == io::ErrorKind::NotADirectory {
-        if let Some(file) = dir.ancestors().find(|a| a.is_file()) {
-            return io::Error::new(
-                e.kind(),
-                format!("{} is a file, not a folder", file.display()),
-            );
-        }
+    if (e.kind() == io::ErrorKind::AlreadyExists || e.kind() == io::ErrorKind::NotADirectory)
+        && let Some(file) = dir.ancestors().find(|a| a.is_file())
+    {
+        return io::Error::new(
+            e.kind(),
+            format!("{} is a file, not a folder", file.display()),
+        );
     }
     e
 }

@@ -114,6 +114,7 @@ impl Drop for Net {
         for (_, h) in self.sends.drain() {
             h.abort();
         }
+        crate::store::config::stop_password_commands();
         // Stop the servers inside the runtime, then let it go without waiting.
         if let Some(rt) = self.rt.take() {
             let _guard = rt.enter();
@@ -325,6 +326,9 @@ impl Runtime {
                     if let Some(h) = self.net.as_mut().and_then(|n| n.sends.remove(&id)) {
                         h.abort();
                     }
+                    // Aborting the task does not stop a password command it is waiting
+                    // for (one send is in flight at a time, so this is that send's).
+                    crate::store::config::stop_password_commands();
                 }
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })

@@ -980,3 +980,44 @@ fn an_editor_that_fails_deletes_the_file_or_writes_bytes_keeps_the_draft_and_say
         b"{\"a\": \"\xff\"}"
     );
 }
+
+#[test]
+fn unknown_keys_at_every_level_survive_an_edit_and_a_list_edit_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({
+        "messageType": "RCS_CAROUSEL",
+        "x-top": {"n": [1, {"deep": null}], "s": "\u{1b}[2J"},
+        "source": "CONVEY",
+        "destination": "15559876543",
+        "cards": [
+            {"title": "A", "description": "d", "mediaUrl": "https://e.example/a.png",
+             "height": "SHORT", "x-card": [true, 1.5e300],
+             "choices": [{"type": "REPLY", "title": "Yes", "postbackData": "y", "x-choice": {}}]},
+            {"title": "B", "description": "d", "mediaUrl": "https://e.example/b.png",
+             "height": "SHORT", "choices": []}
+        ],
+        "mmsFailover": {"enabled": false, "x-fo": "kept"},
+        "x-last": 12345678901234567890u64
+    });
+    let text = rcs_composer::store::to_draft_json(&doc);
+    let (mut h, path) = open_copy(dir.path(), "u.json", &text, 120, 40);
+    go_to(&mut h, "cards.0.choices.0.title");
+    h.type_str("!");
+    h.autosave();
+    let mut want = doc.clone();
+    want["cards"][0]["choices"][0]["title"] = json!("Yes!");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        rcs_composer::store::to_draft_json(&want)
+    );
+    // A card moved: its unknown keys go with it.
+    go_to_kind(&mut h, "cards.0", true);
+    h.key(KeyCode::Down, KeyModifiers::ALT);
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["cards"][0]["title"], "B", "the card moved");
+    assert_eq!(saved["cards"][1]["x-card"], json!([true, 1.5e300]));
+    assert_eq!(saved["x-top"], doc["x-top"]);
+    assert_eq!(saved["x-last"], json!(12345678901234567890u64));
+    assert_eq!(saved["mmsFailover"]["x-fo"], "kept");
+}

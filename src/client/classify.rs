@@ -272,7 +272,7 @@ impl Context {
                 "a body over 1 MB (cut)".to_string()
             } else {
                 match kind {
-                    Some(k) => format!("a {k} body, not the API's JSON"),
+                    Some(k) => format!("a body of type {k}, not the API's JSON"),
                     None => "a body that is not the API's JSON".into(),
                 }
             };

@@ -834,14 +834,34 @@ pub fn fetch_secret(source: &PasswordSource, env: &Env) -> Result<Secret, String
 /// not hang `send` forever.
 pub const PASSWORD_COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Process groups of the password commands running now, so a cancelled send or quitting
-/// the app can stop them (each runs in its own group: `sh` and whatever it started).
-static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+/// Process groups of the password commands running now, each with the owner that started
+/// it (see [`as_owner`]), so a cancelled send or quitting the app can stop its own (each
+/// runs in its own group: `sh` and whatever it started).
+static RUNNING: std::sync::Mutex<Vec<(u64, u32)>> = std::sync::Mutex::new(Vec::new());
 
-/// Stops every password command still running (a send was cancelled, or the app quits).
-pub fn stop_password_commands() {
+std::thread_local! {
+    static OWNER: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` (which may run password commands) on this thread as `owner`, so that
+/// [`stop_password_commands`]`(owner)` can stop what it started. Several apps in one
+/// process (tests) each use their own owner.
+pub fn as_owner<T>(owner: u64, f: impl FnOnce() -> T) -> T {
+    let before = OWNER.with(|o| o.replace(owner));
+    let out = f();
+    OWNER.with(|o| o.set(before));
+    out
+}
+
+/// Stops every password command `owner` started that is still running (its send was
+/// cancelled, or it quits).
+pub fn stop_password_commands(owner: u64) {
     let groups: Vec<u32> = match RUNNING.lock() {
-        Ok(mut r) => r.drain(..).collect(),
+        Ok(mut r) => {
+            let (mine, rest): (Vec<_>, Vec<_>) = r.drain(..).partition(|(o, _)| *o == owner);
+            *r = rest;
+            mine.into_iter().map(|(_, g)| g).collect()
+        }
         Err(_) => return,
     };
     for g in groups {
@@ -885,8 +905,9 @@ fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, Str
         .spawn()
         .map_err(|e| format!("could not run sh to start {cmd:?}: {e}"))?;
     let group = child.id();
+    let owner = OWNER.with(|o| o.get());
     if let Ok(mut r) = RUNNING.lock() {
-        r.push(group);
+        r.push((owner, group));
     }
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -929,7 +950,7 @@ fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, Str
         }
     };
     if let Ok(mut r) = RUNNING.lock() {
-        r.retain(|&g| g != group);
+        r.retain(|&(_, g)| g != group);
     }
     let status = status?;
     let out = std::process::Output {

@@ -96,6 +96,8 @@ pub struct Net {
     sandbox: Option<RunningSandbox>,
     listener: Option<RunningListener>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
+    /// Whose password commands these sends run (see `config::as_owner`).
+    owner: u64,
 }
 
 /// What [`Runtime::start_net`] got going.
@@ -114,7 +116,7 @@ impl Drop for Net {
         for (_, h) in self.sends.drain() {
             h.abort();
         }
-        crate::store::config::stop_password_commands();
+        crate::store::config::stop_password_commands(self.owner);
         // Stop the servers inside the runtime, then let it go without waiting.
         if let Some(rt) = self.rt.take() {
             let _guard = rt.enter();
@@ -207,6 +209,10 @@ impl Runtime {
             sandbox: None,
             listener: None,
             sends: HashMap::new(),
+            owner: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         };
         let tx = self.tx.clone();
         let rejects: sandbox::log::RejectSink = Arc::new(move |line: String| {
@@ -262,14 +268,17 @@ impl Runtime {
             return;
         };
         let Some(rt) = net.rt.as_ref() else { return };
+        let owner = net.owner;
         net.sends.retain(|_, h| !h.is_finished());
         let task = rt.spawn(async move {
             let resolved = match source {
                 ProfileSource::Ready(p) => Ok((p, Vec::new())),
                 // A password command may take a while (or ask a password manager).
-                other => tokio::task::spawn_blocking(move || other.resolve())
-                    .await
-                    .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+                other => tokio::task::spawn_blocking(move || {
+                    crate::store::config::as_owner(owner, || other.resolve())
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
             let msg = match resolved {
                 Ok((mut profile, warnings)) => {
@@ -328,7 +337,9 @@ impl Runtime {
                     }
                     // Aborting the task does not stop a password command it is waiting
                     // for (one send is in flight at a time, so this is that send's).
-                    crate::store::config::stop_password_commands();
+                    if let Some(n) = &self.net {
+                        crate::store::config::stop_password_commands(n.owner);
+                    }
                 }
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })

@@ -249,6 +249,8 @@ pub fn rejected_status(n: usize) -> String {
 
 pub fn failed_status(status: Option<u16>, summary: &str) -> String {
     match status {
+        // The summary often starts with the status already.
+        Some(c) if summary.starts_with(&format!("HTTP {c}")) => summary.to_string(),
         Some(c) => format!("HTTP {c}: {summary}"),
         None => format!("No answer: {summary}"),
     }

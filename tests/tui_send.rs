@@ -637,6 +637,12 @@ fn cancelling_a_send_stops_its_password_command() {
     let pid = fs::read_to_string(&pid_file).unwrap().trim().to_string();
     f.press(KeyCode::Esc);
     assert!(f.h.app.send.in_flight().is_none());
+    // Nothing was posted: the message says so and the history has no line for it.
+    let screen = f.look();
+    assert!(screen.contains("nothing was sent"), "{screen}");
+    assert!(!screen.contains("may already have reached"), "{screen}");
+    f.h.settle();
+    assert!(f.h.app.history.entries.is_empty());
     let alive = || {
         fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
             s.rsplit_once(") ")

@@ -258,7 +258,13 @@ impl Runtime {
     }
 
     /// Runs a send on the network runtime; its answer comes back as a message.
-    fn start_send(&mut self, id: u64, source: ProfileSource, body: serde_json::Value) {
+    fn start_send(
+        &mut self,
+        id: u64,
+        source: ProfileSource,
+        body: serde_json::Value,
+        phase: super::send::SendPhase,
+    ) {
         let tx = self.tx.clone();
         let Some(net) = self.net.as_mut() else {
             let _ = tx.send(Message::SendFailed {
@@ -280,6 +286,16 @@ impl Runtime {
                 .await
                 .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
+            // Esc while the secret was being obtained: post nothing (see `SendPhase`).
+            let go = phase.compare_exchange(
+                super::send::PHASE_RESOLVING,
+                super::send::PHASE_POSTING,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            );
+            if go.is_err() {
+                return;
+            }
             let msg = match resolved {
                 Ok((mut profile, warnings)) => {
                     let outcome = client::send(&profile, &body).await;
@@ -330,7 +346,12 @@ impl Runtime {
                         result,
                     });
                 }
-                Effect::Send { id, source, body } => self.start_send(id, *source, body),
+                Effect::Send {
+                    id,
+                    source,
+                    body,
+                    phase,
+                } => self.start_send(id, *source, body, phase),
                 Effect::CancelSend { id } => {
                     if let Some(h) = self.net.as_mut().and_then(|n| n.sends.remove(&id)) {
                         h.abort();

@@ -229,6 +229,10 @@ pub fn cancelled(secs: f64) -> String {
     )
 }
 
+pub fn cancelled_before_sending(secs: f64) -> String {
+    format!("Cancelled after {secs:.1} s, while getting the profile's secret: nothing was sent.")
+}
+
 pub fn not_sent(reason: &str) -> String {
     format!("Not sent: {reason}")
 }

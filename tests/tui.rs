@@ -1021,3 +1021,16 @@ fn unknown_keys_at_every_level_survive_an_edit_and_a_list_edit_byte_for_byte() {
     assert_eq!(saved["x-last"], json!(12345678901234567890u64));
     assert_eq!(saved["mmsFailover"]["x-fo"], "kept");
 }
+
+#[test]
+fn a_file_name_with_a_line_break_and_an_escape_code_is_shown_whole_and_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "a.json", TEXT, 120, 30);
+    h.app.say(format!(
+        "Opened {}",
+        dir.path().join("ev\x1b[2Jil\nname.json").display()
+    ));
+    h.draw();
+    let screen = h.screen();
+    assert!(screen.contains("ev␛[2Jil⏎name.json"), "{screen}");
+}

@@ -616,6 +616,19 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     }
 }
 
+/// `text` made safe and kept on one line: control characters visible, a line break (a file
+/// name may hold one) as `⏎`, so nothing after it is lost from a one-line message.
+fn one_line(text: &str) -> String {
+    crate::client::visible(text)
+        .chars()
+        .map(|c| match c {
+            '\n' => '⏎',
+            '\t' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(st) = &app.status {
         let style = if st.is_error {
@@ -624,8 +637,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Style::default()
         };
         frame.render_widget(
-            Paragraph::new(fit(&crate::client::visible(&st.text), area.width as usize))
-                .style(style),
+            Paragraph::new(fit(&one_line(&st.text), area.width as usize)).style(style),
             area,
         );
     }

@@ -525,3 +525,51 @@ fn a_draft_that_cannot_be_saved_is_named_in_the_app_and_rescued_on_quit() {
         serde_json::from_str(&fs::read_to_string(&copy).unwrap()).unwrap();
     assert_eq!(saved["messageText"], "Hello rescue");
 }
+
+#[test]
+fn sigterm_saves_the_last_keystrokes_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("t.json");
+    fs::write(&file, original).unwrap();
+    // The inner shell prints its pid and becomes the composer (exec), so the test can
+    // signal it; the outer one reports the exit status and the terminal's modes.
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg(
+        "sh -c 'echo PID=$$; exec \"$0\" \"$1\"' \"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE",
+    );
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    let raw = s.raw();
+    let pid: String = raw[raw.find("PID=").unwrap() + 4..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    s.send(DOWN);
+    s.send(b"Q");
+    s.wait_screen("unsaved");
+    // Within the autosave delay: only the signal's own save can keep the "Q".
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=143"), "{raw}");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(leave > raw.find("\x1b[?1049h").unwrap());
+    let stty = &raw[raw.rfind("EXIT=143").unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYQ\"")
+    );
+}

@@ -13,7 +13,7 @@
 //! expected, the loop polls the terminal with a short timeout so answers are seen at once;
 //! otherwise it blocks.
 
-use super::action::{Effect, Message};
+use super::action::{Action, Effect, Message};
 use super::app::App;
 use super::send::{ProfileSource, Profiles};
 use super::view;
@@ -396,6 +396,43 @@ impl Runtime {
             .unwrap_or_else(|| "vi".into())
     }
 
+    /// On SIGTERM or SIGHUP, quits as Ctrl-Q does (the draft saved, the terminal restored)
+    /// instead of dying with the terminal in raw mode and the last second of typing unsaved.
+    /// The UI thread may be blocked reading the terminal: a SIGWINCH to ourselves wakes it
+    /// (crossterm reports it as a resize), and it then finds the quit in the queue. Should it
+    /// not quit within 3 s, the terminal is restored here and the process exits.
+    fn watch_signals(&mut self) {
+        #[cfg(unix)]
+        {
+            let Some(rt) = self.net.as_ref().and_then(|n| n.rt.as_ref()) else {
+                return;
+            };
+            let tx = self.tx.clone();
+            rt.spawn(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut term), Ok(mut hup)) = (
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::hangup()),
+                ) else {
+                    return;
+                };
+                let n = tokio::select! {
+                    _ = term.recv() => 15,
+                    _ = hup.recv() => 1,
+                };
+                SIGNALLED.store(n, std::sync::atomic::Ordering::SeqCst);
+                let _ = tx.send(Message::Do(Action::Quit));
+                let _ = tokio::process::Command::new("kill")
+                    .args(["-WINCH", &std::process::id().to_string()])
+                    .status()
+                    .await;
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                leave_terminal();
+                std::process::exit(128 + n);
+            });
+        }
+    }
+
     /// Waits for the writer to finish every queued job, and hands their answers to `app`.
     /// Stops the network first (sends in flight are abandoned).
     pub fn finish(&mut self, app: &mut App) {
@@ -463,6 +500,10 @@ fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String>
 }
 
 // ----- the real terminal -----
+
+/// The signal (SIGTERM 15, SIGHUP 1) that made the app quit, 0 if none: the exit status
+/// is then 128 + it, as a shell expects.
+static SIGNALLED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
@@ -549,6 +590,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         target,
         SandboxConfig::with_fresh_credentials(),
     );
+    rt.watch_signals();
     install_panic_hook();
     if let Err(e) = enter_terminal() {
         leave_terminal();
@@ -582,6 +624,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(101);
         }
     }
+    let signalled = SIGNALLED.load(std::sync::atomic::Ordering::SeqCst);
     if app.unsaved() && (app.on_disk || app.generation > 0) {
         // The last write failed: try once more, else keep a copy elsewhere.
         return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
@@ -596,6 +639,9 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
                 ExitCode::from(1)
             }
         };
+    }
+    if signalled > 0 {
+        return ExitCode::from(128 + signalled as u8);
     }
     ExitCode::SUCCESS
 }

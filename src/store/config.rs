@@ -272,7 +272,20 @@ impl Config {
 
     /// Loads `path`; `Ok(None)` when it does not exist.
     pub fn load_from(path: &Path) -> Result<Option<Config>, ConfigError> {
-        let bytes = match std::fs::read(path) {
+        // A regular file only (a FIFO would hang the start), and at most 1 MB.
+        let read = || -> std::io::Result<Vec<u8>> {
+            if std::fs::metadata(path)?.is_file() {
+                super::read_capped(std::fs::File::open(path)?, 1024 * 1024)
+            } else if path.is_dir() {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "it is a folder",
+                ))
+            } else {
+                Err(std::io::Error::other("it is not a regular file"))
+            }
+        };
+        let bytes = match read() {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
@@ -1069,6 +1082,22 @@ mod tests {
                 .is_some_and(|(_, rest)| !rest.starts_with('Z'))
         });
         assert!(!alive, "the command's own child was left running");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_is_a_pipe_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        if !Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return;
+        }
+        let e = Config::load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]

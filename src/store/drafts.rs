@@ -51,12 +51,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, LoadError> {
     })
 }
 
-/// serde_json appends " at line L column C"; we say it first.
+/// serde_json appends " at line L column C"; we say it first. Its "recursion limit
+/// exceeded" is said in the user's terms.
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    if msg == "recursion limit exceeded" {
+        return "nested more than 128 levels deep; a draft nests a few levels at most".into();
     }
+    msg.to_string()
 }
 
 /// Reads and parses a draft. Only a regular file is read (a FIFO would block the app until
@@ -365,6 +370,14 @@ mod tests {
         fs::write(&empty, "\n").unwrap();
         let e = load(&empty).unwrap_err().to_string();
         assert!(e.contains("the file is empty"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_said_in_words() {
+        let text = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = parse(Path::new("d.json"), &text).unwrap_err().to_string();
+        assert!(e.contains("nested more than 128 levels deep"), "{e}");
+        assert!(e.starts_with("d.json: line 1, column "), "{e}");
     }
 
     #[test]

@@ -573,3 +573,20 @@ fn sigterm_saves_the_last_keystrokes_and_restores_the_terminal() {
         original.replace("\"CONVEY\"", "\"CONVEYQ\"")
     );
 }
+
+#[test]
+fn without_a_terminal_the_composer_says_so_and_writes_no_escape_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .arg(dir.path().join("d.json"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(err.contains("rcs-composer validate"), "{err}");
+}

@@ -572,6 +572,14 @@ fn open_start(file: Option<PathBuf>) -> Result<(App, Option<String>), String> {
 }
 
 pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
+    {
+        use std::io::IsTerminal;
+        // Before anything is written: escape codes in a file or a pipe help nobody.
+        if !io::stdout().is_terminal() {
+            eprintln!("rcs-composer: {}", super::strings::NOT_A_TERMINAL);
+            return ExitCode::from(2);
+        }
+    }
     let (mut app, note) = match open_start(file) {
         Ok(x) => x,
         Err(e) => {

@@ -291,6 +291,9 @@ pub fn paste_left_out(n: usize, multiline: bool) -> String {
     format!("Pasted without {n} {chars} ({what}).")
 }
 
+pub const NOT_A_TERMINAL: &str = "the composer needs a terminal, and standard output is not one. \
+     In scripts, use `rcs-composer validate FILE` or `rcs-composer send FILE`.";
+
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
 pub const UNDONE: &str = "Undone.";
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";

@@ -572,6 +572,14 @@ fn open_start(file: Option<PathBuf>) -> Result<(App, Option<String>), String> {
 }
 
 pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
+    let (mut app, note) = match open_start(file) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("rcs-composer: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The file is checked first: its problem is the more specific one.
     {
         use std::io::IsTerminal;
         // Before anything is written: escape codes in a file or a pipe help nobody.
@@ -580,13 +588,6 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let (mut app, note) = match open_start(file) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("rcs-composer: {e}");
-            return ExitCode::from(2);
-        }
-    };
     if let Some(n) = note {
         app.warn(n);
     }

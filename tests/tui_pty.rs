@@ -590,3 +590,37 @@ fn without_a_terminal_the_composer_says_so_and_writes_no_escape_codes() {
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(err.contains("rcs-composer validate"), "{err}");
 }
+
+#[test]
+fn a_panic_on_a_worker_thread_leaves_the_app_running_in_its_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("w.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\" 2>/dev/null; echo \"EXIT=$?\"; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(b"\x1b[23~"); // F11: a worker thread panics (debug builds, with the variable set)
+    std::thread::sleep(Duration::from_millis(300));
+    // Still in the alternate screen, in raw mode: a key edits the field at once.
+    assert!(
+        !s.raw().contains("\x1b[?1049l"),
+        "the terminal was restored under the app"
+    );
+    s.send(DOWN);
+    s.send(b"W");
+    s.wait_screen("unsaved");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    assert!(s.raw().contains("EXIT=0"), "{}", s.raw());
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYW\"")
+    );
+}

@@ -526,11 +526,17 @@ fn leave_terminal() {
     let _ = disable_raw_mode();
 }
 
-/// Restores the terminal before the previous hook prints the panic.
+/// Restores the terminal before the previous hook prints the panic, when the panic is on
+/// the UI thread (the app is going down). A panic on another thread (a worker, a network
+/// task) does not stop the app: restoring the terminal then would leave it running with
+/// raw mode off, keys echoed and its screen gone.
 fn install_panic_hook() {
     let prev = std::panic::take_hook();
+    let ui = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        leave_terminal();
+        if std::thread::current().id() == ui {
+            leave_terminal();
+        }
         prev(info);
     }));
 }

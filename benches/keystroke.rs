@@ -252,6 +252,50 @@ fn send_pane_report() {
     );
 }
 
+/// A keystroke in a text message whose messageText is 10 MB (a giant value is not edited in
+/// the text area, see `app::EDIT_LIMIT_BYTES`): typing in `source`, and a key on the giant
+/// field itself, against the same keystroke in `source` with a one-line messageText.
+fn giant_field_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let open = |text: String| {
+        let doc = serde_json::json!({
+            "messageType": "RCS_TEXT", "source": "CONVEY", "destination": "15559876543",
+            "messageText": text,
+        });
+        Harness::new(dir.path().join("giant.json"), doc, true, 120, 40)
+    };
+    let source_keys = |h: &mut Harness, field: &str| {
+        h.app.focus_problem(&FieldPath::parse(field));
+        h.draw();
+        let mut n = 0u64;
+        for _ in 0..20 {
+            keystroke(h, &mut n);
+        }
+        time_each(300, || keystroke(h, &mut n))
+    };
+    let mut small = open("Hello".into());
+    let reference = source_keys(&mut small, "source");
+    let mut giant = open("x".repeat(10_000_000));
+    let in_source = source_keys(&mut giant, "source");
+    let on_giant = source_keys(&mut giant, "messageText");
+    let (r50, r99) = (
+        percentile(reference.clone(), 0.5),
+        percentile(reference, 0.99),
+    );
+    for (what, t) in [
+        ("typing in source", in_source),
+        ("a key on the 10 MB field", on_giant),
+    ] {
+        let (k50, k99) = (percentile(t.clone(), 0.5), percentile(t, 0.99));
+        println!(
+            "keystroke with a 10 MB messageText, {what}: p50 {k50:?}  p99 {k99:?}; reference the \
+             same in a 5-character messageText: p50 {r50:?}  p99 {r99:?} -> ratio p50 {:.1}x, p99 {:.1}x",
+            k50.as_secs_f64() / r50.as_secs_f64(),
+            k99.as_secs_f64() / r99.as_secs_f64()
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
@@ -279,6 +323,7 @@ fn main() {
     startup_report();
     report();
     send_pane_report();
+    giant_field_report();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

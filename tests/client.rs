@@ -1262,3 +1262,24 @@ fn client_and_store_stay_in_their_layers() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_http_says_so_instead_of_could_not_reach() {
+    // A header carrying an escape code, and another protocol on the port.
+    let server = serve(|req| {
+        if req.request_line.contains("/header/") {
+            Act::Respond(http("400 Bad Request", &[("X-Evil", "a\x1b[2Jb")], b"{}"))
+        } else {
+            Act::Respond(b"SSH-2.0-OpenSSH_9.2\r\n\x1b[2J".to_vec())
+        }
+    });
+    for base in [format!("{}/header", server.base_url()), server.base_url()] {
+        let o = client::send(&profile(&base), &json!({})).await;
+        let SendResult::Network { reason } = &o.result else {
+            panic!("{:?}", o.result)
+        };
+        assert!(reason.contains("not valid HTTP"), "{reason}");
+        assert!(!reason.contains("could not reach"), "{reason}");
+        assert!(!reason.contains('\x1b'), "{reason}");
+    }
+}

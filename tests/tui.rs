@@ -851,3 +851,210 @@ fn the_line_f8_shows_goes_once_the_problem_is_fixed() {
     h.type_str("i");
     assert_eq!(h.app.status.clone().map(|s| s.text), after_save);
 }
+
+// ----- hostile input -----
+
+fn status_text(h: &Harness) -> String {
+    h.app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_giant_value_is_not_edited_in_place_and_nothing_of_it_is_lost() {
+    // A loaded value far past every limit would make each keystroke re-wrap megabytes in
+    // the text area: it is shown cut, keys say what can be done, and it round-trips whole.
+    let dir = tempfile::tempdir().unwrap();
+    let giant = "é".repeat(600_000);
+    let text = serde_json::to_string_pretty(&json!({
+        "messageType": "RCS_TEXT", "source": "CONVEY", "destination": "15559876543",
+        "messageText": giant,
+    }))
+    .unwrap();
+    let (mut h, path) = open_copy(dir.path(), "giant.json", &text, 100, 30);
+    go_to(&mut h, "messageText");
+    assert!(h.app.input.is_none(), "no text area holds the giant value");
+    h.type_str("a");
+    assert_eq!(h.app.doc["messageText"].as_str().unwrap(), giant);
+    let said = status_text(&h);
+    assert!(said.contains("Message Text is 600000 characters"), "{said}");
+    assert!(said.contains("Backspace clears it"), "{said}");
+    // An edit elsewhere saves the whole value.
+    go_to(&mut h, "source");
+    h.type_str("X");
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["messageText"].as_str().unwrap(), giant);
+    assert_eq!(saved["source"], "CONVEYX");
+    // Backspace clears it in one undoable step.
+    go_to(&mut h, "messageText");
+    h.press(KeyCode::Backspace);
+    assert_eq!(h.app.doc["messageText"], "");
+    assert!(status_text(&h).contains("Ctrl-Z brings it back"));
+    assert!(
+        h.app.input.is_some(),
+        "a cleared field is edited normally again"
+    );
+    h.ctrl('z');
+    assert_eq!(h.app.doc["messageText"].as_str().unwrap(), giant);
+}
+
+#[test]
+fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, path) = open_copy(dir.path(), "card.json", CARD, 100, 40);
+    go_to(&mut h, "title");
+    let before = h.app.doc["title"].as_str().unwrap().to_string();
+    let paste = "0123456789".repeat(100_000);
+    h.send(rcs_composer::tui::action::Message::Terminal(
+        crossterm::event::Event::Paste(paste.clone()),
+    ));
+    assert_eq!(
+        h.app.doc["title"].as_str().unwrap(),
+        format!("{before}{paste}")
+    );
+    assert!(h.app.input.is_none());
+    assert!(
+        status_text(&h).contains("Title is 1000"),
+        "{}",
+        status_text(&h)
+    );
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        saved["title"].as_str().unwrap().len(),
+        before.len() + 1_000_000
+    );
+    // One Ctrl-Z takes the paste back.
+    h.ctrl('z');
+    assert_eq!(h.app.doc["title"].as_str().unwrap(), before);
+}
+
+fn paste(h: &mut Harness, text: &str) {
+    h.send(rcs_composer::tui::action::Message::Terminal(
+        crossterm::event::Event::Paste(text.to_string()),
+    ));
+}
+
+#[test]
+fn a_paste_loses_escape_codes_and_a_one_line_field_its_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, path) = open_copy(dir.path(), "card.json", CARD, 100, 40);
+    go_to(&mut h, "source");
+    let evil = "A\x1b[2J\x1b]52;c;aGk=\x07B\u{9b}31m\tC\r\nD\x7f\x08";
+    paste(&mut h, evil);
+    assert_eq!(h.app.doc["source"], "CONVEYA[2J]52;c;aGk=B31m CD");
+    let said = status_text(&h);
+    assert!(said.contains("Pasted without 7 characters"), "{said}");
+    assert!(said.contains("one line"), "{said}");
+    // A multi-line field keeps the line break and the tab.
+    go_to(&mut h, "description");
+    let before = h.app.doc["description"].as_str().unwrap().to_string();
+    paste(&mut h, "x\r\ny\tz\x1b");
+    assert_eq!(
+        h.app.doc["description"].as_str().unwrap(),
+        format!("{before}x\ny\tz")
+    );
+    // Alt-Enter makes no line break in a one-line field.
+    go_to(&mut h, "title");
+    let title = h.app.doc["title"].clone();
+    h.key(KeyCode::Enter, KeyModifiers::ALT);
+    assert_eq!(h.app.doc["title"], title);
+    h.autosave();
+    let saved = fs::read_to_string(&path).unwrap();
+    assert!(!saved.contains("\\u001b"), "{saved}");
+}
+
+#[test]
+fn an_editor_that_fails_deletes_the_file_or_writes_bytes_keeps_the_draft_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "text.json", TEXT, 120, 30);
+    let before = h.app.doc.clone();
+    let cases = [
+        (
+            "ed-exit.sh",
+            "exit 3",
+            "failed (exit status: 3); the draft is unchanged",
+        ),
+        ("ed-rm.sh", "rm -f \"$1\"", "removed"),
+        (
+            "ed-bytes.sh",
+            "printf '{\"a\": \"\\377\"}' > \"$1\"",
+            "is not UTF-8 text (byte 7); the draft is unchanged and your edit is kept in",
+        ),
+        ("/nonexistent/editor", "", "not found"),
+    ];
+    for (name, body, expect) in cases {
+        h.rt.editor = Some(if body.is_empty() {
+            name.to_string()
+        } else {
+            write_script(dir.path(), name, body)
+        });
+        h.ctrl('e');
+        h.settle();
+        let said = status_text(&h);
+        assert!(said.contains(expect), "{name}: {said}");
+        assert!(h.app.status.as_ref().unwrap().is_error, "{name}");
+        assert_eq!(h.app.doc, before, "{name}");
+    }
+    assert_eq!(
+        fs::read(dir.path().join("text.recovery.json")).unwrap(),
+        b"{\"a\": \"\xff\"}"
+    );
+}
+
+#[test]
+fn unknown_keys_at_every_level_survive_an_edit_and_a_list_edit_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({
+        "messageType": "RCS_CAROUSEL",
+        "x-top": {"n": [1, {"deep": null}], "s": "\u{1b}[2J"},
+        "source": "CONVEY",
+        "destination": "15559876543",
+        "cards": [
+            {"title": "A", "description": "d", "mediaUrl": "https://e.example/a.png",
+             "height": "SHORT", "x-card": [true, 1.5e300],
+             "choices": [{"type": "REPLY", "title": "Yes", "postbackData": "y", "x-choice": {}}]},
+            {"title": "B", "description": "d", "mediaUrl": "https://e.example/b.png",
+             "height": "SHORT", "choices": []}
+        ],
+        "mmsFailover": {"enabled": false, "x-fo": "kept"},
+        "x-last": 12345678901234567890u64
+    });
+    let text = rcs_composer::store::to_draft_json(&doc);
+    let (mut h, path) = open_copy(dir.path(), "u.json", &text, 120, 40);
+    go_to(&mut h, "cards.0.choices.0.title");
+    h.type_str("!");
+    h.autosave();
+    let mut want = doc.clone();
+    want["cards"][0]["choices"][0]["title"] = json!("Yes!");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        rcs_composer::store::to_draft_json(&want)
+    );
+    // A card moved: its unknown keys go with it.
+    go_to_kind(&mut h, "cards.0", true);
+    h.key(KeyCode::Down, KeyModifiers::ALT);
+    h.autosave();
+    let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["cards"][0]["title"], "B", "the card moved");
+    assert_eq!(saved["cards"][1]["x-card"], json!([true, 1.5e300]));
+    assert_eq!(saved["x-top"], doc["x-top"]);
+    assert_eq!(saved["x-last"], json!(12345678901234567890u64));
+    assert_eq!(saved["mmsFailover"]["x-fo"], "kept");
+}
+
+#[test]
+fn a_file_name_with_a_line_break_and_an_escape_code_is_shown_whole_and_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "a.json", TEXT, 120, 30);
+    h.app.say(format!(
+        "Opened {}",
+        dir.path().join("ev\x1b[2Jil\nname.json").display()
+    ));
+    h.draw();
+    let screen = h.screen();
+    assert!(screen.contains("ev␛[2Jil⏎name.json"), "{screen}");
+}

@@ -493,3 +493,134 @@ fn a_broken_config_is_shown_in_the_app_and_the_sandbox_is_used() {
     let status = s.child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn a_draft_that_cannot_be_saved_is_named_in_the_app_and_rescued_on_quit() {
+    // A file stands where the draft's folder should be: every save fails.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, "not a folder").unwrap();
+    let file = blocker.join("d.json");
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 30, 120);
+    s.wait_screen("Message Type");
+    s.send(b"\t\t\tHello rescue");
+    s.send(CTRL_S);
+    s.wait_screen("is a file, not a folder");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=1"), "{raw}");
+    let copy = dir.path().join("data/rcs-composer/drafts/d-rescued.json");
+    assert!(
+        raw.contains(&format!("the draft was saved to {}", copy.display())),
+        "{raw}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&copy).unwrap()).unwrap();
+    assert_eq!(saved["messageText"], "Hello rescue");
+}
+
+#[test]
+fn sigterm_saves_the_last_keystrokes_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("t.json");
+    fs::write(&file, original).unwrap();
+    // The inner shell prints its pid and becomes the composer (exec), so the test can
+    // signal it; the outer one reports the exit status and the terminal's modes.
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg(
+        "sh -c 'echo PID=$$; exec \"$0\" \"$1\"' \"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE",
+    );
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    let raw = s.raw();
+    let pid: String = raw[raw.find("PID=").unwrap() + 4..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    s.send(DOWN);
+    s.send(b"Q");
+    s.wait_screen("unsaved");
+    // Within the autosave delay: only the signal's own save can keep the "Q".
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    let raw = s.raw();
+    assert!(raw.contains("EXIT=143"), "{raw}");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(leave > raw.find("\x1b[?1049h").unwrap());
+    let stty = &raw[raw.rfind("EXIT=143").unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYQ\"")
+    );
+}
+
+#[test]
+fn without_a_terminal_the_composer_says_so_and_writes_no_escape_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .arg(dir.path().join("d.json"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(err.contains("rcs-composer validate"), "{err}");
+}
+
+#[test]
+fn a_panic_on_a_worker_thread_leaves_the_app_running_in_its_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = include_str!("../assets/examples/text.json");
+    let file = dir.path().join("w.json");
+    fs::write(&file, original).unwrap();
+    let mut cmd = command(dir.path(), "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\" 2>/dev/null; echo \"EXIT=$?\"; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s.send(b"\x1b[23~"); // F11: a worker thread panics (debug builds, with the variable set)
+    std::thread::sleep(Duration::from_millis(300));
+    // Still in the alternate screen, in raw mode: a key edits the field at once.
+    assert!(
+        !s.raw().contains("\x1b[?1049l"),
+        "the terminal was restored under the app"
+    );
+    s.send(DOWN);
+    s.send(b"W");
+    s.wait_screen("unsaved");
+    s.send(CTRL_Q);
+    s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
+    let _ = s.child.wait();
+    assert!(s.raw().contains("EXIT=0"), "{}", s.raw());
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace("\"CONVEY\"", "\"CONVEYW\"")
+    );
+}

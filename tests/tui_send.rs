@@ -604,3 +604,54 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     f.h.settle();
     f.secret_nowhere();
 }
+
+#[cfg(unix)]
+#[test]
+fn cancelling_a_send_stops_its_password_command() {
+    use rcs_composer::cli::Target;
+    use rcs_composer::store::config::{Config, Env};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut f = Fixture::new(tmp.path(), CAROUSEL);
+    let pid_file = tmp.path().join("pid");
+    // A password command waiting for input that never comes (it gets none).
+    let text = format!(
+        "[profiles.stuck]\nbase_url = \"http://127.0.0.1:9\"\nusername = \"u\"\npassword_command = \"sleep 60 & echo $! > '{}'; wait\"\nsandbox = true\n",
+        pid_file.display()
+    );
+    let path = tmp.path().join("config/config.toml");
+    let config = Config::parse(&text, &path).unwrap();
+    f.h.app.profiles = Profiles::from_config(
+        Ok(Some(config)),
+        path,
+        &Target::default(),
+        Env::default(),
+        None,
+    );
+    f.press(KeyCode::F(5));
+    assert!(f.h.app.send.in_flight().is_some());
+    let t0 = std::time::Instant::now();
+    while !pid_file.exists() || fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
+        assert!(t0.elapsed() < WAIT, "the password command did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = fs::read_to_string(&pid_file).unwrap().trim().to_string();
+    f.press(KeyCode::Esc);
+    assert!(f.h.app.send.in_flight().is_none());
+    // Nothing was posted: the message says so and the history has no line for it.
+    let screen = f.look();
+    assert!(screen.contains("nothing was sent"), "{screen}");
+    assert!(!screen.contains("may already have reached"), "{screen}");
+    f.h.settle();
+    assert!(f.h.app.history.entries.is_empty());
+    let alive = || {
+        fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            s.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        })
+    };
+    let t0 = std::time::Instant::now();
+    while alive() && t0.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!alive(), "the password command outlived the cancelled send");
+}

@@ -6,7 +6,7 @@
 use super::{Format, ValidateArgs};
 use crate::message::{Issue, Report, validate};
 use serde_json::{Value, json};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// What became of one input.
@@ -19,13 +19,13 @@ pub enum Outcome {
 /// Reads `name` (`-` is standard input) and parses it as JSON.
 pub fn load(name: &str) -> Result<Value, String> {
     let bytes = if name == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        buf
+        crate::store::read_capped(std::io::stdin(), crate::store::MAX_READ_BYTES)
+            .map_err(|e| format!("cannot read standard input: {e}"))?
     } else {
-        std::fs::read(name).map_err(|e| format!("cannot read {name}: {}", io_reason(&e)))?
+        // A FIFO is fine here (`validate <(cmd)`); the cap stops `/dev/zero`.
+        std::fs::File::open(name)
+            .and_then(|f| crate::store::read_capped(f, crate::store::MAX_READ_BYTES))
+            .map_err(|e| format!("cannot read {name}: {}", io_reason(&e)))?
     };
     parse_body(&bytes)
 }

@@ -128,6 +128,18 @@ impl Context {
                 last_cause(e)
             );
         }
+        // hyper's parse errors: the server answered, but not in HTTP (another protocol on
+        // that port, or a header with control characters in it).
+        if lower.contains("parsed")
+            || lower.contains("message head is too large")
+            || lower.contains("invalid http")
+        {
+            return format!(
+                "{hp} answered with something that is not valid HTTP ({}); is base_url the \
+                 API's address? The message may have been accepted",
+                last_cause(e)
+            );
+        }
         if io_kind == Some(std::io::ErrorKind::NetworkUnreachable)
             || io_kind == Some(std::io::ErrorKind::HostUnreachable)
         {
@@ -260,7 +272,7 @@ impl Context {
                 "a body over 1 MB (cut)".to_string()
             } else {
                 match kind {
-                    Some(k) => format!("a {k} body, not the API's JSON"),
+                    Some(k) => format!("a body of type {k}, not the API's JSON"),
                     None => "a body that is not the API's JSON".into(),
                 }
             };

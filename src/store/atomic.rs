@@ -17,7 +17,7 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> i
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
+    fs::create_dir_all(dir).map_err(|e| explain_dir_error(dir, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -50,6 +50,19 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> i
     result
 }
 
+/// `create_dir_all` answers "File exists" when a part of the path is a file: say which.
+fn explain_dir_error(dir: &Path, e: io::Error) -> io::Error {
+    if (e.kind() == io::ErrorKind::AlreadyExists || e.kind() == io::ErrorKind::NotADirectory)
+        && let Some(file) = dir.ancestors().find(|a| a.is_file())
+    {
+        return io::Error::new(
+            e.kind(),
+            format!("{} is a file, not a folder", file.display()),
+        );
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +79,18 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_the_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain");
+        fs::write(&file, "x").unwrap();
+        let e = write_atomic(&file.join("sub/draft.json"), b"{}").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{} is a file, not a folder", file.display())
+        );
     }
 
     #[cfg(unix)]

@@ -272,7 +272,20 @@ impl Config {
 
     /// Loads `path`; `Ok(None)` when it does not exist.
     pub fn load_from(path: &Path) -> Result<Option<Config>, ConfigError> {
-        let bytes = match std::fs::read(path) {
+        // A regular file only (a FIFO would hang the start), and at most 1 MB.
+        let read = || -> std::io::Result<Vec<u8>> {
+            if std::fs::metadata(path)?.is_file() {
+                super::read_capped(std::fs::File::open(path)?, 1024 * 1024)
+            } else if path.is_dir() {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "it is a folder",
+                ))
+            } else {
+                Err(std::io::Error::other("it is not a regular file"))
+            }
+        };
+        let bytes = match read() {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
@@ -829,16 +842,135 @@ pub fn fetch_secret(source: &PasswordSource, env: &Env) -> Result<Secret, String
     }
 }
 
+/// How long a `password_command` may run: long enough to type a passphrase into a password
+/// manager's prompt, short enough that a command waiting for input that never comes does
+/// not hang `send` forever.
+pub const PASSWORD_COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Process groups of the password commands running now, each with the owner that started
+/// it (see [`as_owner`]), so a cancelled send or quitting the app can stop its own (each
+/// runs in its own group: `sh` and whatever it started).
+static RUNNING: std::sync::Mutex<Vec<(u64, u32)>> = std::sync::Mutex::new(Vec::new());
+
+std::thread_local! {
+    static OWNER: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` (which may run password commands) on this thread as `owner`, so that
+/// [`stop_password_commands`]`(owner)` can stop what it started. Several apps in one
+/// process (tests) each use their own owner.
+pub fn as_owner<T>(owner: u64, f: impl FnOnce() -> T) -> T {
+    let before = OWNER.with(|o| o.replace(owner));
+    let out = f();
+    OWNER.with(|o| o.set(before));
+    out
+}
+
+/// Stops every password command `owner` started that is still running (its send was
+/// cancelled, or it quits).
+pub fn stop_password_commands(owner: u64) {
+    let groups: Vec<u32> = match RUNNING.lock() {
+        Ok(mut r) => {
+            let (mine, rest): (Vec<_>, Vec<_>) = r.drain(..).partition(|(o, _)| *o == owner);
+            *r = rest;
+            mine.into_iter().map(|(_, g)| g).collect()
+        }
+        Err(_) => return,
+    };
+    for g in groups {
+        kill_group(g);
+    }
+}
+
+/// Sends SIGKILL to process group `g` (the standard `kill` command: no unsafe code here).
+fn kill_group(g: u32) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{g}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    #[cfg(not(unix))]
+    let _ = g;
+}
+
 /// Runs `cmd` with `sh -c` (no standard input) and returns the first line it prints.
 fn run_password_command(cmd: &str) -> Result<Secret, String> {
-    let out = Command::new("sh")
+    run_password_command_within(cmd, PASSWORD_COMMAND_TIMEOUT)
+}
+
+fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, String> {
+    use std::io::Read;
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command
+        .spawn()
         .map_err(|e| format!("could not run sh to start {cmd:?}: {e}"))?;
+    let group = child.id();
+    let owner = OWNER.with(|o| o.get());
+    if let Ok(mut r) = RUNNING.lock() {
+        r.push((owner, group));
+    }
+    let reader = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(p) = pipe {
+                // A secret is one line; a megabyte is plenty.
+                let _ = p.take(1024 * 1024).read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out_t = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err_t = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let start = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break Ok(st),
+            Ok(None) if start.elapsed() >= limit => {
+                kill_group(group);
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!(
+                    "the command {cmd:?} did not finish within {} s (is it waiting for input? \
+                     it gets none); it was stopped",
+                    limit.as_secs_f64().round()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => break Err(format!("waiting for {cmd:?} failed: {e}")),
+        }
+    };
+    if let Ok(mut r) = RUNNING.lock() {
+        r.retain(|&(_, g)| g != group);
+    }
+    let status = status?;
+    let out = std::process::Output {
+        status,
+        stdout: out_t.join().unwrap_or_default(),
+        stderr: err_t.join().unwrap_or_default(),
+    };
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -929,6 +1061,43 @@ mod tests {
                 && msg.contains("MY_SECRET"),
             "{msg}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_password_command_that_hangs_is_stopped_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let cmd = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
+        let t = std::time::Instant::now();
+        let e = run_password_command_within(&cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(e.contains("did not finish within"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        // Gone, or a zombie waiting for a parent that reaps it (state Z).
+        std::thread::sleep(Duration::from_millis(100));
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()));
+        let alive = stat.is_ok_and(|s| {
+            s.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        });
+        assert!(!alive, "the command's own child was left running");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_is_a_pipe_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        if !Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return;
+        }
+        let e = Config::load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]

@@ -51,26 +51,106 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, LoadError> {
     })
 }
 
-/// serde_json appends " at line L column C"; we say it first.
+/// serde_json appends " at line L column C"; we say it first. Its "recursion limit
+/// exceeded" is said in the user's terms.
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    if msg == "recursion limit exceeded" {
+        return "nested more than 128 levels deep; a draft nests a few levels at most".into();
     }
+    msg.to_string()
 }
 
-/// Reads and parses a draft.
+/// Reads and parses a draft. Only a regular file is read (a FIFO would block the app until
+/// something writes to it, a device could be endless), and at most
+/// [`super::MAX_READ_BYTES`]; text that is not UTF-8 is reported with its line.
 pub fn load(path: &Path) -> Result<Value, LoadError> {
-    let text = fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let io_err = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
+    };
+    let meta = fs::metadata(path).map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder, not a draft file",
+        )));
+    }
+    if !meta.is_file() {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file (a pipe or a device?)",
+        )));
+    }
+    let bytes = fs::File::open(path)
+        .and_then(|f| super::read_capped(f, super::MAX_READ_BYTES))
+        .map_err(io_err)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        LoadError::Json {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!("not UTF-8 text (byte {at})"),
+        }
     })?;
+    if text.trim().is_empty() {
+        return Err(LoadError::Json {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "the file is empty; a draft is a JSON object".into(),
+        });
+    }
     parse(path, &text)
 }
 
 /// Writes `doc` to `path` atomically in the stable format.
 pub fn save(path: &Path, doc: &Value) -> io::Result<()> {
     write_atomic(path, super::to_draft_json(doc).as_bytes())
+}
+
+/// Where [`save_or_rescue`] put the draft.
+#[derive(Debug, PartialEq)]
+pub enum Saved {
+    /// In its own file.
+    InPlace,
+    /// Its own file could not be written (the error says why); a copy is at this path.
+    Rescued { copy: PathBuf, error: String },
+}
+
+/// Saves `doc` to `path`; when that fails (a read-only folder, a file in the way, a full
+/// disk), writes a copy to a free name in `drafts_dir`, else in the temp folder, so what
+/// was typed is never lost on the way out. Fails only when no copy could be written.
+pub fn save_or_rescue(path: &Path, doc: &Value, drafts_dir: &Path) -> Result<Saved, String> {
+    let error = match save(path, doc) {
+        Ok(()) => return Ok(Saved::InPlace),
+        Err(e) => format!("{}: {e}", path.display()),
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "draft".into());
+    let mut errors = vec![error.clone()];
+    for dir in [drafts_dir.to_path_buf(), std::env::temp_dir()] {
+        let copy = free_path(&dir, &format!("{stem}-rescued"));
+        match save(&copy, doc) {
+            Ok(()) => return Ok(Saved::Rescued { copy, error }),
+            Err(e) => errors.push(format!("{}: {e}", copy.display())),
+        }
+    }
+    Err(errors.join("; "))
 }
 
 fn is_draft_file(p: &Path) -> bool {
@@ -262,6 +342,49 @@ mod tests {
         assert_eq!(r.file_name().unwrap(), "promo-..-x.json");
         delete(&r).unwrap();
         assert!(!r.exists());
+    }
+
+    #[test]
+    fn a_folder_a_pipe_bytes_and_an_empty_file_are_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.ends_with("it is a folder, not a draft file"), "{e}");
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.json");
+            let ok = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if ok.is_ok_and(|s| s.success()) {
+                // Would block forever if it were opened.
+                let e = load(&fifo).unwrap_err().to_string();
+                assert!(e.contains("not a regular file"), "{e}");
+            }
+        }
+        let bad = dir.path().join("bad.json");
+        fs::write(&bad, b"{\n  \"a\": \"\xff\"\n}").unwrap();
+        let e = load(&bad).unwrap_err().to_string();
+        assert!(
+            e.ends_with("line 2, column 9: not UTF-8 text (byte 10)"),
+            "{e}"
+        );
+        let empty = dir.path().join("empty.json");
+        fs::write(&empty, "\n").unwrap();
+        let e = load(&empty).unwrap_err().to_string();
+        assert!(e.contains("the file is empty"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_said_in_words() {
+        let text = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = parse(Path::new("d.json"), &text).unwrap_err().to_string();
+        assert!(e.contains("nested more than 128 levels deep"), "{e}");
+        assert!(e.starts_with("d.json: line 1, column "), "{e}");
+    }
+
+    #[test]
+    fn reading_stops_past_the_cap() {
+        let e = crate::store::read_capped(std::io::repeat(0), 1024).unwrap_err();
+        assert!(e.to_string().contains("larger than"), "{e}");
+        assert_eq!(crate::store::read_capped(&b"abc"[..], 3).unwrap(), b"abc");
     }
 
     #[test]

@@ -15,3 +15,21 @@ pub fn to_draft_json(doc: &serde_json::Value) -> String {
     s.push('\n');
     s
 }
+
+/// The most a draft or a request body read from disk may hold. The API refuses bodies over
+/// 1 MB; this only stops a wrong path (`/dev/zero`, a log file) from eating the memory.
+pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads everything `r` gives, failing once it passes `limit` bytes.
+pub fn read_capped(mut r: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    (&mut r).take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it is larger than {} MB", limit / (1024 * 1024)),
+        ));
+    }
+    Ok(buf)
+}

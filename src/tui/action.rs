@@ -166,6 +166,8 @@ pub enum Effect {
         id: u64,
         source: Box<ProfileSource>,
         body: Value,
+        /// Shared with the app's `SendState::InFlight` (see `send::SendPhase`).
+        phase: super::send::SendPhase,
     },
     /// Abort the send `id` (Esc): its answer, if any, never arrives.
     CancelSend { id: u64 },

@@ -30,6 +30,13 @@ mod sending;
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
 const UNDO_DEPTH: usize = 50;
 
+/// A field whose text is longer than this (in bytes) is not edited in the text area: the
+/// text area re-wraps and re-measures its whole text on every keystroke and every redraw,
+/// which for a 10 MB value costs half a second each. Every field's limit is far below this,
+/// so only a loaded or pasted giant value is affected; it is shown cut, and the message line
+/// says how to deal with it (Backspace clears it, Ctrl-Z undoes, Ctrl-E edits the JSON).
+pub const EDIT_LIMIT_BYTES: usize = 64 * 1024;
+
 /// The text being typed into the focused field.
 pub struct Input {
     pub path: FieldPath,
@@ -604,6 +611,10 @@ impl App {
         if self.input.as_ref().is_some_and(|i| i.path == row.path) {
             return;
         }
+        if too_long_to_edit(row.path.get(&self.doc)) {
+            self.input = None;
+            return;
+        }
         let text = form::edit_text(row.path.get(&self.doc));
         self.input = Some(Input::new(row.path.clone(), &text));
     }
@@ -834,7 +845,7 @@ impl App {
     fn edit_text(&mut self, e: TextEdit) {
         if let Some(Overlay::Drafts(b)) = &mut self.overlay {
             if let BrowseMode::Rename(area) = &mut b.mode {
-                apply_edit(area, &e, false);
+                let _ = apply_edit(area, &e, false);
             }
             return;
         }
@@ -842,12 +853,23 @@ impl App {
             return;
         };
         let RowKind::Value(f) = row.kind else { return };
-        let multiline = matches!(f.kind, Kind::Text { .. });
+        let multiline = form::is_multiline(f);
+        if self.input.is_none() && row.is_text() {
+            self.edit_huge(&row, f, &e);
+            return;
+        }
         let Some(input) = self.input.as_mut() else {
             return;
         };
-        apply_edit(&mut input.area, &e, multiline);
+        let left_out = apply_edit(&mut input.area, &e, multiline);
         let text = input.text();
+        if left_out > 0 {
+            let note = s::paste_left_out(left_out, multiline);
+            self.say(note);
+        }
+        let Some(input) = self.input.as_mut() else {
+            return;
+        };
         if text == input.text {
             return;
         }
@@ -870,6 +892,39 @@ impl App {
             }
         }
         self.changed(None);
+        if text.len() > EDIT_LIMIT_BYTES {
+            // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
+            self.input = None;
+            self.say(s::too_long_to_edit(f.label, text.chars().count()));
+        }
+    }
+
+    /// A key on a field too long to edit in place: Backspace or Delete clears it (one undo
+    /// step), anything else says what can be done.
+    fn edit_huge(&mut self, row: &Row, f: &'static crate::message::schema::Field, e: &TextEdit) {
+        let len = match row.path.get(&self.doc) {
+            Some(Value::String(t)) => t.chars().count(),
+            other => form::edit_text(other).chars().count(),
+        };
+        match e {
+            TextEdit::Backspace | TextEdit::Delete | TextEdit::DeleteWord => {
+                self.push_undo();
+                self.last_edit = Some(row.path.clone());
+                match form::typed_value(f, "") {
+                    Some(v) => {
+                        if edit::set(&mut self.doc, &row.path, v).is_err() {
+                            return;
+                        }
+                    }
+                    None => {
+                        edit::remove(&mut self.doc, &row.path);
+                    }
+                }
+                self.changed(None);
+                self.say(s::cleared_huge(f.label, len));
+            }
+            _ => self.say(s::too_long_to_edit(f.label, len)),
+        }
     }
 
     fn menu_choose(&mut self) {
@@ -1404,11 +1459,12 @@ impl App {
 
     // ----- the editor -----
 
-    fn editor_done(&mut self, generation: u64, command: &str, result: Result<String, String>) {
+    fn editor_done(&mut self, generation: u64, _command: &str, result: Result<String, String>) {
         let text = match result {
             Ok(t) => t,
             Err(e) => {
-                self.warn(s::editor_failed(command, &e));
+                // `e` is the whole sentence, naming the command (`runtime::run_editor`).
+                self.warn(e);
                 return;
             }
         };
@@ -1584,20 +1640,45 @@ pub fn resolve(rows: &[Row], path: &FieldPath) -> Option<usize> {
     None
 }
 
+/// Whether a value is too long to edit in the text area (see [`EDIT_LIMIT_BYTES`]).
+fn too_long_to_edit(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::String(s)) => s.len() > EDIT_LIMIT_BYTES,
+        Some(v @ (Value::Array(_) | Value::Object(_))) => {
+            // Serialised only to measure; stop counting past the limit.
+            struct Counter(usize);
+            impl std::io::Write for Counter {
+                fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                    self.0 += b.len();
+                    if self.0 > EDIT_LIMIT_BYTES {
+                        return Err(std::io::Error::other("long"));
+                    }
+                    Ok(b.len())
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            serde_json::to_writer(Counter(0), v).is_err()
+        }
+        _ => false,
+    }
+}
+
 fn contains(r: Rect, column: u16, row: u16) -> bool {
     column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
 }
 
-fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) {
+/// Applies one edit to a text area. A paste loses its control characters (escape codes,
+/// bells, …: they would be stored in the draft and sent) and, in a one-line field, its line
+/// breaks and tabs; the number left out is returned so the user can be told.
+fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) -> usize {
     match e {
         TextEdit::Insert(c) => area.insert_char(*c),
         TextEdit::Paste(t) => {
-            let t = if multiline {
-                t.replace("\r\n", "\n").replace('\r', "\n")
-            } else {
-                t.replace(['\r', '\n'], "")
-            };
-            area.insert_str(t);
+            let (clean, left_out) = clean_paste(t, multiline);
+            area.insert_str(clean);
+            return left_out;
         }
         TextEdit::Newline => {
             if multiline {
@@ -1620,4 +1701,27 @@ fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: bool) {
         TextEdit::Home => area.move_cursor(CursorMove::Head),
         TextEdit::End => area.move_cursor(CursorMove::End),
     }
+    0
+}
+
+/// Pasted text as a field takes it: `\r\n` and `\r` become `\n` (kept only in a multi-line
+/// field), a tab is kept in a multi-line field and becomes a space in a one-line one, and
+/// every other control character (C0, DEL, C1) is dropped. Returns the text and how many
+/// characters were dropped, line breaks of a one-line field included.
+pub fn clean_paste(t: &str, multiline: bool) -> (String, usize) {
+    let mut out = String::with_capacity(t.len());
+    let mut left_out = 0;
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' if multiline => out.push('\n'),
+            '\r' | '\n' => left_out += 1,
+            '\t' if multiline => out.push('\t'),
+            '\t' => out.push(' '),
+            c if c.is_control() => left_out += 1,
+            c => out.push(c),
+        }
+    }
+    (out, left_out)
 }

@@ -375,8 +375,62 @@ pub fn display_prefix(value: Option<&Value>, chars: usize) -> Option<String> {
                 .map(|c| if c == '\n' { '⏎' } else { c })
                 .collect(),
         ),
-        other => display(Some(other)).map(|d| d.chars().take(chars).collect()),
+        other => Some(
+            json_prefix(other, chars.saturating_mul(4))
+                .chars()
+                .take(chars)
+                .collect(),
+        ),
     }
+}
+
+/// Free-text fields where a line break is part of the value (Alt-Enter, or a pasted one);
+/// every other text field is one line (a name, a title, a phone number, a label).
+const MULTILINE_KEYS: &[&str] = &["messageText", "description", "fallbackText", "postbackData"];
+
+/// Whether field `f` takes line breaks.
+pub fn is_multiline(f: &Field) -> bool {
+    matches!(f.kind, Kind::Text { .. }) && MULTILINE_KEYS.contains(&f.key)
+}
+
+/// The start of `v` as compact JSON, at most about `max` bytes (cut at a character), without
+/// serialising the rest: a row shows one line of a value that may be megabytes long.
+pub fn json_prefix(v: &Value, max: usize) -> String {
+    struct Capped {
+        buf: Vec<u8>,
+        max: usize,
+    }
+    impl std::io::Write for Capped {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            let room = self.max.saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&b[..b.len().min(room)]);
+            if b.len() > room {
+                return Err(std::io::Error::other("enough"));
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Capped {
+        buf: Vec::new(),
+        max,
+    };
+    let complete = serde_json::to_writer(&mut w, v).is_ok();
+    let mut text = match String::from_utf8(w.buf) {
+        Ok(t) => t,
+        Err(e) => {
+            let ok = e.utf8_error().valid_up_to();
+            let mut b = e.into_bytes();
+            b.truncate(ok);
+            String::from_utf8(b).unwrap_or_default()
+        }
+    };
+    if !complete {
+        text.push('…');
+    }
+    text
 }
 
 /// The text a field starts with when it is edited.
@@ -413,6 +467,15 @@ mod tests {
 
     fn carousel() -> Value {
         serde_json::from_str(include_str!("../../assets/examples/carousel.json")).unwrap()
+    }
+
+    #[test]
+    fn json_prefix_stops_early_and_cuts_at_a_character() {
+        let v = json!({"k": "é".repeat(1000)});
+        assert_eq!(json_prefix(&v, 1_000_000), v.to_string());
+        let p = json_prefix(&v, 10);
+        assert_eq!(p, "{\"k\":\"éé…");
+        assert_eq!(json_prefix(&json!(12), 10), "12");
     }
 
     #[test]

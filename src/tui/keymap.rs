@@ -91,6 +91,11 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
     if k.code == KeyCode::F(12) && std::env::var_os("RCS_COMPOSER_DEBUG_PANIC").is_some() {
         panic!("panic requested with F12 (RCS_COMPOSER_DEBUG_PANIC)");
     }
+    // And F11 panics on another thread (as a worker might), which the app survives.
+    #[cfg(debug_assertions)]
+    if k.code == KeyCode::F(11) && std::env::var_os("RCS_COMPOSER_DEBUG_PANIC").is_some() {
+        let _ = std::thread::spawn(|| panic!("panic requested with F11 on a worker thread")).join();
+    }
     // Keys that mean the same everywhere.
     match k.code {
         KeyCode::Char('q' | 'c') if ctrl => return Some(Action::Quit),

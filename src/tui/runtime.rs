@@ -13,7 +13,7 @@
 //! expected, the loop polls the terminal with a short timeout so answers are seen at once;
 //! otherwise it blocks.
 
-use super::action::{Effect, Message};
+use super::action::{Action, Effect, Message};
 use super::app::App;
 use super::send::{ProfileSource, Profiles};
 use super::view;
@@ -96,6 +96,8 @@ pub struct Net {
     sandbox: Option<RunningSandbox>,
     listener: Option<RunningListener>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
+    /// Whose password commands these sends run (see `config::as_owner`).
+    owner: u64,
 }
 
 /// What [`Runtime::start_net`] got going.
@@ -114,6 +116,7 @@ impl Drop for Net {
         for (_, h) in self.sends.drain() {
             h.abort();
         }
+        crate::store::config::stop_password_commands(self.owner);
         // Stop the servers inside the runtime, then let it go without waiting.
         if let Some(rt) = self.rt.take() {
             let _guard = rt.enter();
@@ -206,6 +209,10 @@ impl Runtime {
             sandbox: None,
             listener: None,
             sends: HashMap::new(),
+            owner: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         };
         let tx = self.tx.clone();
         let rejects: sandbox::log::RejectSink = Arc::new(move |line: String| {
@@ -251,7 +258,13 @@ impl Runtime {
     }
 
     /// Runs a send on the network runtime; its answer comes back as a message.
-    fn start_send(&mut self, id: u64, source: ProfileSource, body: serde_json::Value) {
+    fn start_send(
+        &mut self,
+        id: u64,
+        source: ProfileSource,
+        body: serde_json::Value,
+        phase: super::send::SendPhase,
+    ) {
         let tx = self.tx.clone();
         let Some(net) = self.net.as_mut() else {
             let _ = tx.send(Message::SendFailed {
@@ -261,15 +274,28 @@ impl Runtime {
             return;
         };
         let Some(rt) = net.rt.as_ref() else { return };
+        let owner = net.owner;
         net.sends.retain(|_, h| !h.is_finished());
         let task = rt.spawn(async move {
             let resolved = match source {
                 ProfileSource::Ready(p) => Ok((p, Vec::new())),
                 // A password command may take a while (or ask a password manager).
-                other => tokio::task::spawn_blocking(move || other.resolve())
-                    .await
-                    .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+                other => tokio::task::spawn_blocking(move || {
+                    crate::store::config::as_owner(owner, || other.resolve())
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
+            // Esc while the secret was being obtained: post nothing (see `SendPhase`).
+            let go = phase.compare_exchange(
+                super::send::PHASE_RESOLVING,
+                super::send::PHASE_POSTING,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            );
+            if go.is_err() {
+                return;
+            }
             let msg = match resolved {
                 Ok((mut profile, warnings)) => {
                     let outcome = client::send(&profile, &body).await;
@@ -320,10 +346,20 @@ impl Runtime {
                         result,
                     });
                 }
-                Effect::Send { id, source, body } => self.start_send(id, *source, body),
+                Effect::Send {
+                    id,
+                    source,
+                    body,
+                    phase,
+                } => self.start_send(id, *source, body, phase),
                 Effect::CancelSend { id } => {
                     if let Some(h) = self.net.as_mut().and_then(|n| n.sends.remove(&id)) {
                         h.abort();
+                    }
+                    // Aborting the task does not stop a password command it is waiting
+                    // for (one send is in flight at a time, so this is that send's).
+                    if let Some(n) = &self.net {
+                        crate::store::config::stop_password_commands(n.owner);
                     }
                 }
                 Effect::AppendHistory { path, entry } => {
@@ -360,6 +396,43 @@ impl Runtime {
             .unwrap_or_else(|| "vi".into())
     }
 
+    /// On SIGTERM or SIGHUP, quits as Ctrl-Q does (the draft saved, the terminal restored)
+    /// instead of dying with the terminal in raw mode and the last second of typing unsaved.
+    /// The UI thread may be blocked reading the terminal: a SIGWINCH to ourselves wakes it
+    /// (crossterm reports it as a resize), and it then finds the quit in the queue. Should it
+    /// not quit within 3 s, the terminal is restored here and the process exits.
+    fn watch_signals(&mut self) {
+        #[cfg(unix)]
+        {
+            let Some(rt) = self.net.as_ref().and_then(|n| n.rt.as_ref()) else {
+                return;
+            };
+            let tx = self.tx.clone();
+            rt.spawn(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut term), Ok(mut hup)) = (
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::hangup()),
+                ) else {
+                    return;
+                };
+                let n = tokio::select! {
+                    _ = term.recv() => 15,
+                    _ = hup.recv() => 1,
+                };
+                SIGNALLED.store(n, std::sync::atomic::Ordering::SeqCst);
+                let _ = tx.send(Message::Do(Action::Quit));
+                let _ = tokio::process::Command::new("kill")
+                    .args(["-WINCH", &std::process::id().to_string()])
+                    .status()
+                    .await;
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                leave_terminal();
+                std::process::exit(128 + n);
+            });
+        }
+    }
+
     /// Waits for the writer to finish every queued job, and hands their answers to `app`.
     /// Stops the network first (sends in flight are abandoned).
     pub fn finish(&mut self, app: &mut App) {
@@ -385,7 +458,8 @@ fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String>
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "draft".into());
     let tmp = dir.join(format!(".{stem}.edit.json"));
-    atomic::write_atomic(&tmp, text.as_bytes()).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    atomic::write_atomic(&tmp, text.as_bytes())
+        .map_err(|e| super::strings::editor_failed(command, &format!("{}: {e}", tmp.display())))?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{command} \"$1\""))
@@ -393,17 +467,43 @@ fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String>
         .arg(&tmp)
         .status();
     let result = match status {
-        Ok(st) if st.success() => {
-            std::fs::read_to_string(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))
-        }
-        Ok(st) => Err(format!("it exited with {st}")),
-        Err(e) => Err(e.to_string()),
+        Ok(st) if st.success() => match std::fs::read(&tmp) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Ok(text),
+                Err(e) => {
+                    // Not text we can parse; keep the bytes rather than lose the edit.
+                    let at = e.utf8_error().valid_up_to();
+                    let rec = drafts::recovery_path(draft);
+                    let kept = atomic::write_atomic(&rec, e.as_bytes()).is_ok();
+                    Err(super::strings::editor_not_utf8(
+                        at,
+                        kept.then(|| rec.display().to_string()).as_deref(),
+                    ))
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(super::strings::editor_removed(
+                command,
+                &tmp.display().to_string(),
+            )),
+            Err(e) => Err(format!("{}: {e}", tmp.display())),
+        },
+        // sh says 127 when it cannot find the command, 126 when it cannot run it.
+        Ok(st) if matches!(st.code(), Some(126 | 127)) => Err(super::strings::editor_failed(
+            command,
+            "the command was not found or cannot be run",
+        )),
+        Ok(st) => Err(super::strings::editor_exit(command, &st.to_string())),
+        Err(e) => Err(super::strings::editor_failed(command, &e.to_string())),
     };
     let _ = std::fs::remove_file(&tmp);
     result
 }
 
 // ----- the real terminal -----
+
+/// The signal (SIGTERM 15, SIGHUP 1) that made the app quit, 0 if none: the exit status
+/// is then 128 + it, as a shell expects.
+static SIGNALLED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
@@ -426,11 +526,17 @@ fn leave_terminal() {
     let _ = disable_raw_mode();
 }
 
-/// Restores the terminal before the previous hook prints the panic.
+/// Restores the terminal before the previous hook prints the panic, when the panic is on
+/// the UI thread (the app is going down). A panic on another thread (a worker, a network
+/// task) does not stop the app: restoring the terminal then would leave it running with
+/// raw mode off, keys echoed and its screen gone.
 fn install_panic_hook() {
     let prev = std::panic::take_hook();
+    let ui = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        leave_terminal();
+        if std::thread::current().id() == ui {
+            leave_terminal();
+        }
         prev(info);
     }));
 }
@@ -479,6 +585,15 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The file is checked first: its problem is the more specific one.
+    {
+        use std::io::IsTerminal;
+        // Before anything is written: escape codes in a file or a pipe help nobody.
+        if !io::stdout().is_terminal() {
+            eprintln!("rcs-composer: {}", super::strings::NOT_A_TERMINAL);
+            return ExitCode::from(2);
+        }
+    }
     if let Some(n) = note {
         app.warn(n);
     }
@@ -490,6 +605,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         target,
         SandboxConfig::with_fresh_credentials(),
     );
+    rt.watch_signals();
     install_panic_hook();
     if let Err(e) = enter_terminal() {
         leave_terminal();
@@ -523,12 +639,24 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(101);
         }
     }
+    let signalled = SIGNALLED.load(std::sync::atomic::Ordering::SeqCst);
     if app.unsaved() && (app.on_disk || app.generation > 0) {
-        // The last write failed: try once more, and say so when it fails again.
-        if let Err(e) = drafts::save(&app.path, &app.doc) {
-            eprintln!("rcs-composer: could not save {}: {e}", app.path.display());
-            return ExitCode::from(1);
-        }
+        // The last write failed: try once more, else keep a copy elsewhere.
+        return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+            Ok(drafts::Saved::InPlace) => ExitCode::SUCCESS,
+            Ok(drafts::Saved::Rescued { copy, error }) => {
+                eprintln!("rcs-composer: could not save {error}");
+                eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("rcs-composer: could not save the draft anywhere: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    if signalled > 0 {
+        return ExitCode::from(128 + signalled as u8);
     }
     ExitCode::SUCCESS
 }
@@ -571,15 +699,16 @@ fn save_on_the_way_out(app: &App) {
     if app.generation == 0 && app.on_disk {
         return;
     }
-    match drafts::save(&app.path, &app.doc) {
-        Ok(()) => eprintln!(
+    match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+        Ok(drafts::Saved::InPlace) => eprintln!(
             "rcs-composer: the draft was saved to {}",
             app.path.display()
         ),
-        Err(e) => eprintln!(
-            "rcs-composer: could not save the draft to {}: {e}",
-            app.path.display()
-        ),
+        Ok(drafts::Saved::Rescued { copy, error }) => {
+            eprintln!("rcs-composer: could not save {error}");
+            eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+        }
+        Err(e) => eprintln!("rcs-composer: could not save the draft anywhere: {e}"),
     }
 }
 

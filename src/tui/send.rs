@@ -238,6 +238,15 @@ pub struct RequestLine {
     pub overridden: bool,
 }
 
+/// Where a send in flight is, shared by the app and the task that sends it, so that Esc
+/// can tell "nothing was sent" (still getting the secret) from "the POST may have
+/// arrived", without a race: the task moves `RESOLVING → POSTING` only if Esc has not
+/// moved it to `CANCELLED` first.
+pub type SendPhase = Arc<std::sync::atomic::AtomicU8>;
+pub const PHASE_RESOLVING: u8 = 0;
+pub const PHASE_POSTING: u8 = 1;
+pub const PHASE_CANCELLED: u8 = 2;
+
 /// Where a send is.
 #[derive(Debug, Clone, Default)]
 pub enum SendState {
@@ -250,6 +259,8 @@ pub enum SendState {
         /// The body as sent, and the draft's file name, for the history.
         body: Value,
         draft: Option<String>,
+        /// See [`SendPhase`].
+        phase: SendPhase,
     },
     /// An answer came (any answer, including a network failure).
     Done {

@@ -113,7 +113,9 @@ pub fn saved_to(path: &str) -> String {
 }
 
 pub fn save_failed(path: &str, err: &str) -> String {
-    format!("Could not save {path}: {err}. The draft is kept in memory; Ctrl-S tries again.")
+    format!(
+        "Could not save {path}: {err}. Kept in memory: Ctrl-S tries again; quitting saves a copy in the drafts folder."
+    )
 }
 
 pub fn opened(path: &str) -> String {
@@ -126,6 +128,25 @@ pub fn could_not_open(err: &str) -> String {
 
 pub fn editor_failed(cmd: &str, err: &str) -> String {
     format!("Could not run the editor '{cmd}': {err}. Set $VISUAL or $EDITOR.")
+}
+
+pub fn editor_exit(cmd: &str, status: &str) -> String {
+    format!("The editor '{cmd}' failed ({status}); the draft is unchanged.")
+}
+
+pub fn editor_removed(cmd: &str, path: &str) -> String {
+    format!("The editor '{cmd}' removed {path}; the draft is unchanged.")
+}
+
+pub fn editor_not_utf8(at_byte: usize, kept: Option<&str>) -> String {
+    match kept {
+        Some(p) => format!(
+            "The edited file is not UTF-8 text (byte {at_byte}); the draft is unchanged and your edit is kept in {p}."
+        ),
+        None => {
+            format!("The edited file is not UTF-8 text (byte {at_byte}); the draft is unchanged.")
+        }
+    }
 }
 
 pub fn editor_invalid(err: &str, recovery: &str) -> String {
@@ -208,6 +229,10 @@ pub fn cancelled(secs: f64) -> String {
     )
 }
 
+pub fn cancelled_before_sending(secs: f64) -> String {
+    format!("Cancelled after {secs:.1} s, while getting the profile's secret: nothing was sent.")
+}
+
 pub fn not_sent(reason: &str) -> String {
     format!("Not sent: {reason}")
 }
@@ -228,6 +253,8 @@ pub fn rejected_status(n: usize) -> String {
 
 pub fn failed_status(status: Option<u16>, summary: &str) -> String {
     match status {
+        // The summary often starts with the status already.
+        Some(c) if summary.starts_with(&format!("HTTP {c}")) => summary.to_string(),
         Some(c) => format!("HTTP {c}: {summary}"),
         None => format!("No answer: {summary}"),
     }
@@ -244,6 +271,29 @@ pub fn history_unreadable(path: &str, err: &str) -> String {
 pub fn reopened(time: &str, path: &str) -> String {
     format!("The request sent at {time} is now a new draft: {path}.")
 }
+pub fn too_long_to_edit(label: &str, chars: usize) -> String {
+    format!(
+        "{label} is {chars} characters, too long to edit here: Backspace clears it (Ctrl-Z undoes), Ctrl-E edits the JSON."
+    )
+}
+
+pub fn cleared_huge(label: &str, chars: usize) -> String {
+    format!("Cleared {label} ({chars} characters); Ctrl-Z brings it back.")
+}
+
+pub fn paste_left_out(n: usize, multiline: bool) -> String {
+    let what = if multiline {
+        "escape codes and other control characters"
+    } else {
+        "line breaks and control characters: this field is one line"
+    };
+    let chars = if n == 1 { "character" } else { "characters" };
+    format!("Pasted without {n} {chars} ({what}).")
+}
+
+pub const NOT_A_TERMINAL: &str = "the composer needs a terminal, and standard output is not one. \
+     In scripts, use `rcs-composer validate FILE` or `rcs-composer send FILE`.";
+
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
 pub const UNDONE: &str = "Undone.";
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";

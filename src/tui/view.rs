@@ -119,7 +119,8 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         s::PROFILE
     );
     let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
-    let mt = crate::client::visible(mt);
+    // A messageType may be any string, megabytes long: only the start can show.
+    let mt = crate::client::visible(&mt.chars().take(40).collect::<String>());
     let name = crate::client::visible(&name);
     let width = area.width as usize;
     let app_name = format!(" {} │", s::APP);
@@ -393,7 +394,10 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                     format!("{:<label_w$}", fit(&row.label(), label_w)),
                     label_style,
                 ));
-                let v = value.map(|v| v.to_string()).unwrap_or_default();
+                // Only what fits: an unknown key may hold megabytes.
+                let v = value
+                    .map(|v| form::json_prefix(v, width * 4))
+                    .unwrap_or_default();
                 spans.push(Span::styled(
                     format!(" {} ({})", crate::client::visible(&v), s::UNKNOWN_KEY),
                     theme::muted(),
@@ -616,6 +620,19 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     }
 }
 
+/// `text` made safe and kept on one line: control characters visible, a line break (a file
+/// name may hold one) as `⏎`, so nothing after it is lost from a one-line message.
+fn one_line(text: &str) -> String {
+    crate::client::visible(text)
+        .chars()
+        .map(|c| match c {
+            '\n' => '⏎',
+            '\t' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(st) = &app.status {
         let style = if st.is_error {
@@ -624,8 +641,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Style::default()
         };
         frame.render_widget(
-            Paragraph::new(fit(&crate::client::visible(&st.text), area.width as usize))
-                .style(style),
+            Paragraph::new(fit(&one_line(&st.text), area.width as usize)).style(style),
             area,
         );
     }

@@ -10,8 +10,9 @@ use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry};
 use crate::tui::action::Effect;
 use crate::tui::send::{
-    BodyView, DELIVERY_WATCH, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received, RequestLine,
-    SendState, Tracked, reopened_draft, request_body,
+    BodyView, DELIVERY_WATCH, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend,
+    REPEAT_WINDOW, Received, RequestLine, SendPhase, SendState, Tracked, reopened_draft,
+    request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
@@ -145,12 +146,14 @@ impl App {
             callback_added: added,
             overridden,
         };
+        let phase = SendPhase::default();
         self.send = SendState::InFlight {
             id,
             started: Instant::now(),
             request,
             body: body.clone(),
             draft: self.draft_name(),
+            phase: phase.clone(),
         };
         self.side = Side::Send;
         self.side_scroll = 0;
@@ -158,6 +161,7 @@ impl App {
             id,
             source: Box::new(entry.source.clone()),
             body,
+            phase,
         });
         self.say(s::SENDING);
     }
@@ -171,12 +175,24 @@ impl App {
             request,
             body,
             draft,
+            phase,
         } = std::mem::take(&mut self.send)
         else {
             return;
         };
         self.effects.push(Effect::CancelSend { id });
         let waited = started.elapsed();
+        let before = phase.swap(PHASE_CANCELLED, std::sync::atomic::Ordering::SeqCst);
+        if before == PHASE_RESOLVING {
+            // The task will not post: nothing was sent, so nothing goes to the history.
+            let reason = s::cancelled_before_sending(waited.as_secs_f64());
+            self.send = SendState::Failed {
+                request,
+                reason: reason.clone(),
+            };
+            self.warn(reason);
+            return;
+        }
         let reason = s::cancelled(waited.as_secs_f64());
         let entry = HistoryEntry {
             time: jiff::Timestamp::now().to_string(),

@@ -114,7 +114,10 @@ pub const NOT_AN_OBJECT: &str = "The draft is not a JSON object, so there is no 
 pub const NO_MESSAGE_TYPE: &str =
     "messageType is missing: choose RCS_TEXT, RCS_MEDIA, RCS_CARD or RCS_CAROUSEL.";
 pub fn unknown_message_type(t: &str) -> String {
-    format!("messageType {t:?} is not one of RCS_TEXT, RCS_MEDIA, RCS_CARD, RCS_CAROUSEL.")
+    // Quote only the start: the value may be megabytes long.
+    let head: String = t.chars().take(60).collect();
+    let more = if head.len() < t.len() { "…" } else { "" };
+    format!("messageType {head:?}{more} is not one of RCS_TEXT, RCS_MEDIA, RCS_CARD, RCS_CAROUSEL.")
 }
 pub fn not_a_message_type(type_name: &str) -> String {
     format!("messageType is {type_name}, not one of RCS_TEXT, RCS_MEDIA, RCS_CARD, RCS_CAROUSEL.")

@@ -682,3 +682,18 @@ mod arbitrary {
         }
     }
 }
+
+#[test]
+fn a_giant_unknown_message_type_is_quoted_by_its_start_only() {
+    let t = "R".repeat(5_000_000);
+    let m = strings::unknown_message_type(&t);
+    assert!(m.len() < 200, "{}", m.len());
+    assert!(
+        m.starts_with(&format!("messageType \"{}\"…", "R".repeat(60))),
+        "{m}"
+    );
+    assert_eq!(
+        strings::unknown_message_type("SMS"),
+        "messageType \"SMS\" is not one of RCS_TEXT, RCS_MEDIA, RCS_CARD, RCS_CAROUSEL."
+    );
+}

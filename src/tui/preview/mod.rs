@@ -357,10 +357,19 @@ pub(crate) fn problem_style(s: Severity) -> Style {
 /// with `…` too. Returns the cells used.
 pub(crate) fn parts(c: &mut Canvas<'_>, x: i32, y: i32, max: usize, parts: &[Shown<'_>]) -> usize {
     c.reserve(y);
-    let total: usize = parts
-        .iter()
-        .map(|p| canvas::width(&p.text) + usize::from(p.cut))
-        .sum();
+    // Measuring, or a row scrolled out of view: nothing to lay out.
+    if !c.shows_row(y) {
+        return 0;
+    }
+    // Widths are counted only as far as they matter: a long value need not be walked to
+    // its end to know it does not fit.
+    let mut total = 0;
+    for p in parts {
+        total += canvas::width_capped(&p.text, max + 1 - total.min(max)) + usize::from(p.cut);
+        if total > max {
+            break;
+        }
+    }
     if total <= max {
         let mut used = 0;
         for p in parts {
@@ -375,7 +384,7 @@ pub(crate) fn parts(c: &mut Canvas<'_>, x: i32, y: i32, max: usize, parts: &[Sho
     let budget = max - 1;
     let mut used = 0;
     for p in parts {
-        let w = canvas::width(&p.text);
+        let w = canvas::width_capped(&p.text, budget - used.min(budget) + 1);
         if used + w > budget {
             let (head, hw) = canvas::fit(&p.text, budget - used);
             used += c.text(x + used as i32, y, head, hw, p.style);

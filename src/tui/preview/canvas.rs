@@ -77,7 +77,7 @@ enum Cells<'a> {
     Mixed {
         s: &'a str,
         pos: usize,
-        tail: Option<(usize, unicode_segmentation::GraphemeIndices<'a>)>,
+        tail: Option<(usize, Box<unicode_segmentation::GraphemeIndices<'a>>)>,
     },
 }
 
@@ -116,7 +116,7 @@ impl<'a> Iterator for Cells<'a> {
                         return Some((at, &s[at..*pos], w));
                     }
                 } else {
-                    *tail = Some((at, s[at..].grapheme_indices(true)));
+                    *tail = Some((at, Box::new(s[at..].grapheme_indices(true))));
                 }
             },
         }

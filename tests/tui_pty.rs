@@ -97,6 +97,34 @@ fn command(dir: &Path, program: &str) -> CommandBuilder {
     cmd
 }
 
+/// The composer on `file` under `sh`, which then prints its exit status (`EXIT=N`), the
+/// terminal's modes (`stty -a`) and `ALLDONE`: what the terminal was left like.
+fn in_shell(dir: &Path, file: &Path) -> CommandBuilder {
+    let mut cmd = command(dir, "sh");
+    cmd.arg("-c");
+    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
+    cmd.arg(BIN);
+    cmd.arg(file);
+    cmd
+}
+
+/// The composer exited with `exit`, having entered and then left the alternate screen, and
+/// the terminal is back in canonical mode.
+#[track_caller]
+fn assert_restored(raw: &str, exit: &str) {
+    assert!(raw.contains(exit), "{raw}");
+    let enter = raw
+        .find("\x1b[?1049h")
+        .expect("entered the alternate screen");
+    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(enter < leave);
+    let stty = &raw[raw.rfind(exit).unwrap()..];
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "{stty}"
+    );
+}
+
 const DOWN: &[u8] = b"\x1b[B";
 const BACKSPACE: &[u8] = b"\x7f";
 const CTRL_S: &[u8] = b"\x13";
@@ -109,11 +137,7 @@ fn type_see_a_problem_come_and_go_save_quit_and_the_terminal_is_restored() {
     let file = dir.path().join("d.json");
     fs::write(&file, original).unwrap();
     // After the composer exits, stty reports the terminal's modes in the same pty.
-    let mut cmd = command(dir.path(), "sh");
-    cmd.arg("-c");
-    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
-    cmd.arg(BIN);
-    cmd.arg(&file);
+    let cmd = in_shell(dir.path(), &file);
     let mut s = Session::start(cmd, 24, 80);
     s.wait_screen("Message Type");
     s.wait_screen("No problems");
@@ -250,11 +274,7 @@ fn a_panic_restores_the_terminal_and_saves_the_draft() {
     let original = include_str!("../assets/examples/text.json");
     let file = dir.path().join("p.json");
     fs::write(&file, original).unwrap();
-    let mut cmd = command(dir.path(), "sh");
-    cmd.arg("-c");
-    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
-    cmd.arg(BIN);
-    cmd.arg(&file);
+    let mut cmd = in_shell(dir.path(), &file);
     cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
     let mut s = Session::start(cmd, 24, 80);
     s.wait_screen("Message Type");
@@ -265,15 +285,8 @@ fn a_panic_restores_the_terminal_and_saves_the_draft() {
     s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
     let _ = s.child.wait();
     let raw = s.raw();
-    assert!(raw.contains("EXIT=101"), "{raw}");
+    assert_restored(&raw, "EXIT=101");
     assert!(raw.contains("the draft was saved to"), "{raw}");
-    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(leave > raw.find("\x1b[?1049h").unwrap());
-    let stty = &raw[raw.rfind("EXIT=101").unwrap()..];
-    assert!(
-        stty.contains(" icanon") && !stty.contains("-icanon"),
-        "{stty}"
-    );
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
         original.replace("\"CONVEY\"", "\"CONVEYZ\"")
@@ -411,11 +424,7 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
     let original = include_str!("../assets/examples/carousel.json");
     fs::write(&file, original).unwrap();
     // No config file in the fresh XDG dirs: the app starts its own sandbox.
-    let mut cmd = command(dir.path(), "sh");
-    cmd.arg("-c");
-    cmd.arg("\"$0\" \"$1\"; echo \"EXIT=$?\"; stty -a; echo ALLDONE");
-    cmd.arg(BIN);
-    cmd.arg(&file);
+    let cmd = in_shell(dir.path(), &file);
     let mut s = Session::start(cmd, 40, 140);
     s.wait_screen("sandbox — nothing is delivered");
     s.send(b"\x1b[15~"); // F5
@@ -457,12 +466,7 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
     s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
     let _ = s.child.wait();
     let raw = s.raw();
-    assert!(raw.contains("EXIT=0"), "{raw}");
-    let stty = &raw[raw.rfind("EXIT=0").unwrap()..];
-    assert!(
-        stty.contains(" icanon") && !stty.contains("-icanon"),
-        "{stty}"
-    );
+    assert_restored(&raw, "EXIT=0");
     // the draft was not changed by the send (no callbackURL), and nothing was printed
     assert_eq!(fs::read_to_string(&file).unwrap(), original);
     let after_leave = &raw[raw.rfind("\x1b[?1049l").unwrap()..raw.rfind("EXIT=0").unwrap()];
@@ -560,14 +564,7 @@ fn sigterm_saves_the_last_keystrokes_and_restores_the_terminal() {
     s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
     let _ = s.child.wait();
     let raw = s.raw();
-    assert!(raw.contains("EXIT=143"), "{raw}");
-    let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(leave > raw.find("\x1b[?1049h").unwrap());
-    let stty = &raw[raw.rfind("EXIT=143").unwrap()..];
-    assert!(
-        stty.contains(" icanon") && !stty.contains("-icanon"),
-        "{stty}"
-    );
+    assert_restored(&raw, "EXIT=143");
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
         original.replace("\"CONVEY\"", "\"CONVEYQ\"")

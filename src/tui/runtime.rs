@@ -541,7 +541,11 @@ fn install_panic_hook() {
     }));
 }
 
-struct RealTerminal<'a>(&'a mut Terminal<CrosstermBackend<Stdout>>);
+/// The terminal's output: a frame is buffered whole and written at once (stdout's own buffer
+/// would write it in 1 KB pieces, each a system call and a chance to show half a frame).
+type Screen = CrosstermBackend<io::BufWriter<Stdout>>;
+
+struct RealTerminal<'a>(&'a mut Terminal<Screen>);
 
 impl Suspend for RealTerminal<'_> {
     fn suspend(&mut self) {
@@ -612,7 +616,10 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         eprintln!("rcs-composer: cannot use the terminal: {e}");
         return ExitCode::from(2);
     }
-    let mut terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+    let mut terminal = match Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    ))) {
         Ok(t) => t,
         Err(e) => {
             leave_terminal();
@@ -712,11 +719,7 @@ fn save_on_the_way_out(app: &App) {
     }
 }
 
-fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    app: &mut App,
-    rt: &mut Runtime,
-) -> io::Result<()> {
+fn event_loop(terminal: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) -> io::Result<()> {
     terminal.draw(|f| view::draw(f, app))?;
     app.dirty = false;
     loop {

@@ -28,15 +28,25 @@ fn pane_block(title: String, focused: bool) -> Block<'static> {
 
 /// Draws `lines` in the right-hand column, wrapped, scrolled by `scroll` kept within the
 /// text. Returns the scroll used and the area drawn in.
-fn draw_lines(
-    frame: &mut Frame,
-    area: Rect,
-    title: String,
-    lines: Vec<Line>,
+/// Where the right-hand pane keeps its scroll position, its wrapped-row count and its area
+/// (fields of the app, borrowed apart from the text being drawn).
+struct PaneSlots<'a> {
     focused: bool,
-    scroll: u16,
-    cache: &mut PaneRows,
-) -> (u16, Rect) {
+    scroll: &'a mut u16,
+    cache: &'a mut PaneRows,
+    area: &'a mut Rect,
+}
+
+/// Draws `lines` as the right-hand pane, scrolled (clamped to the text), and records the
+/// scroll and the area for the mouse.
+fn draw_lines(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>, slots: PaneSlots) {
+    let PaneSlots {
+        focused,
+        scroll: scroll_slot,
+        cache,
+        area: area_slot,
+    } = slots;
+    let scroll = *scroll_slot;
     let block = pane_block(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -62,7 +72,8 @@ fn draw_lines(
     };
     let scroll = scroll.min(total.saturating_sub(inner.height));
     frame.render_widget(p.scroll((scroll, 0)), inner);
-    (scroll, inner)
+    *scroll_slot = scroll;
+    *area_slot = inner;
 }
 
 /// The rows the right-hand pane's text wraps to, for a width, a line count and a length.
@@ -234,19 +245,13 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
         }
     };
     let title = format!("{} (F6)", s::PANE_SEND);
-    let mut cache = app.pane_rows;
-    let (scroll, inner) = draw_lines(
-        frame,
-        area,
-        title,
-        lines,
-        app.side_focus,
-        app.side_scroll,
-        &mut cache,
-    );
-    app.pane_rows = cache;
-    app.side_scroll = scroll;
-    app.geometry.preview = inner;
+    let slots = PaneSlots {
+        focused: app.side_focus,
+        scroll: &mut app.side_scroll,
+        cache: &mut app.pane_rows,
+        area: &mut app.geometry.preview,
+    };
+    draw_lines(frame, area, title, lines, slots);
 }
 
 /// `12:00:01.250` from an RFC 3339 time, else the text as it came.
@@ -331,19 +336,13 @@ pub fn draw_deliveries(frame: &mut Frame, app: &mut App, area: Rect) {
         }
     }
     let title = format!("{} (F7)", s::PANE_DELIVERIES);
-    let mut cache = app.pane_rows;
-    let (scroll, inner) = draw_lines(
-        frame,
-        area,
-        title,
-        lines,
-        app.side_focus,
-        app.side_scroll,
-        &mut cache,
-    );
-    app.pane_rows = cache;
-    app.side_scroll = scroll;
-    app.geometry.preview = inner;
+    let slots = PaneSlots {
+        focused: app.side_focus,
+        scroll: &mut app.side_scroll,
+        cache: &mut app.pane_rows,
+        area: &mut app.geometry.preview,
+    };
+    draw_lines(frame, area, title, lines, slots);
 }
 
 fn overlay_block(frame: &mut Frame, r: Rect, title: String) -> Rect {

@@ -14,21 +14,8 @@ use crate::tui::theme;
 use ratatui::style::Style;
 use serde_json::{Map, Value};
 
-pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>) {
+pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, obj: &Map<String, Value>) {
     let w = usize::from(c.width());
-    let Some(obj) = ctx.doc.as_object() else {
-        paragraph(
-            c,
-            0,
-            0,
-            w,
-            usize::MAX,
-            strings::NOT_AN_OBJECT,
-            false,
-            theme::error(),
-        );
-        return;
-    };
     let Some(mt) = obj
         .get("messageType")
         .and_then(Value::as_str)

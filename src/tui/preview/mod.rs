@@ -150,10 +150,25 @@ fn put_mark(buf: &mut Buffer, x: u16, y: u16, left: u16, mark: &str) {
 }
 
 fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, fallback: bool, first_card: usize, card_height: i32) {
+    // A body that is not an object has nothing either view can show.
+    let Some(obj) = ctx.doc.as_object() else {
+        let w = usize::from(c.width());
+        paragraph(
+            c,
+            0,
+            0,
+            w,
+            usize::MAX,
+            strings::NOT_AN_OBJECT,
+            false,
+            theme::error(),
+        );
+        return;
+    };
     if fallback {
-        fallback::draw(ctx, c);
+        fallback::draw(ctx, c, obj);
     } else {
-        rcs::draw(ctx, c, first_card, card_height);
+        rcs::draw(ctx, c, obj, first_card, card_height);
     }
 }
 

@@ -12,21 +12,14 @@ use ratatui::style::Style;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-pub(crate) fn draw(ctx: &Ctx<'_>, c: &mut Canvas<'_>, first_card: usize, card_height: i32) {
+pub(crate) fn draw(
+    ctx: &Ctx<'_>,
+    c: &mut Canvas<'_>,
+    obj: &Map<String, Value>,
+    first_card: usize,
+    card_height: i32,
+) {
     let w = usize::from(c.width());
-    let Some(obj) = ctx.doc.as_object() else {
-        paragraph(
-            c,
-            0,
-            0,
-            w,
-            usize::MAX,
-            strings::NOT_AN_OBJECT,
-            false,
-            theme::error(),
-        );
-        return;
-    };
     let root = FieldPath::root();
     let mut y = header(ctx, c, obj, 0);
     let shown: &[&str] = match obj.get("messageType") {

@@ -1058,3 +1058,72 @@ fn a_file_name_with_a_line_break_and_an_escape_code_is_shown_whole_and_harmless(
     let screen = h.screen();
     assert!(screen.contains("ev␛[2Jil⏎name.json"), "{screen}");
 }
+
+/// Moves the focus down to the first `+ add …` row of the list at `list`.
+fn go_to_add_row(h: &mut Harness, list: &str) {
+    for _ in 0..200 {
+        if let Some(r) = h.app.focused()
+            && r.path.to_string() == list
+            && matches!(r.kind, RowKind::AddItem { .. })
+        {
+            return;
+        }
+        let before = h.app.focus;
+        h.press(KeyCode::Down);
+        assert_ne!(
+            h.app.focus,
+            before,
+            "no add row for {list}:\n{}",
+            h.screen()
+        );
+    }
+    panic!("no add row for {list}");
+}
+
+#[test]
+fn a_first_choice_is_added_from_an_empty_draft_of_every_type() {
+    use rcs_composer::message::edit::new_message;
+    use rcs_composer::message::schema::MessageType;
+    let dir = tempfile::tempdir().unwrap();
+    for t in MessageType::ALL {
+        let path = dir.path().join(format!("{}.json", t.as_str()));
+        let doc = new_message(t);
+        let mut h = Harness::new(path, doc, false, 100, 40);
+        let list = if t == MessageType::Carousel {
+            "cards.0.choices"
+        } else {
+            "choices"
+        };
+        assert!(
+            FieldPath::parse(list).get(&h.app.doc).is_none(),
+            "{t:?} starts without {list}"
+        );
+        go_to_add_row(&mut h, list);
+        // Enter on the add row asks for the choice's type, then lands on its title.
+        h.press(KeyCode::Enter);
+        assert!(
+            matches!(h.app.overlay, Some(Overlay::Picker(_))),
+            "{t:?}: {}",
+            h.screen()
+        );
+        h.press(KeyCode::Enter);
+        assert_eq!(focused_path(&h), format!("{list}.0.title"), "{t:?}");
+        assert!(h.app.input.is_some());
+        h.type_str("Yes");
+        assert_eq!(
+            FieldPath::parse(list).get(&h.app.doc).unwrap(),
+            &json!([{"type": "REPLY", "title": "Yes", "postbackData": ""}]),
+            "{t:?}"
+        );
+        // `a` on the add row of a list that does not exist yet adds too.
+        if t == MessageType::Carousel {
+            go_to_add_row(&mut h, "cards");
+            h.press(KeyCode::Enter);
+            assert_eq!(focused_path(&h), "cards.1.title");
+            go_to_add_row(&mut h, "cards.1.choices");
+            h.press(KeyCode::Char('a'));
+            h.press(KeyCode::Enter);
+            assert_eq!(focused_path(&h), "cards.1.choices.0.title");
+        }
+    }
+}

@@ -1044,7 +1044,12 @@ impl App {
         let row = self.focused()?;
         let (list, at) = match &row.kind {
             RowKind::ListHeader { .. } | RowKind::AddItem { .. } => {
-                let len = row.path.get(&self.doc).and_then(Value::as_array)?.len();
+                // A list not in the draft yet is empty: the first add creates it.
+                let len = row
+                    .path
+                    .get(&self.doc)
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
                 (row.path.clone(), len)
             }
             _ => {

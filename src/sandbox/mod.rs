@@ -14,6 +14,7 @@
 
 mod api;
 pub mod delivery;
+pub mod in_process;
 mod listener;
 pub mod log;
 

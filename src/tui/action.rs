@@ -7,7 +7,7 @@ use super::send::ProfileSource;
 use crate::client::{Profile, SendOutcome};
 use crate::sandbox::DeliveryUpdate;
 use crate::store::history::HistoryEntry;
-use crossterm::event::Event;
+use ratatui::crossterm::event::Event;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -95,10 +95,11 @@ pub enum Action {
 #[derive(Debug)]
 pub enum Message {
     Terminal(Event),
+    /// The terminal's input ended (the terminal went away) or could not be read.
+    InputClosed(Option<String>),
     Do(Action),
     /// A write job finished. `generation` is the document generation it held, for a draft.
     Written {
-        job: u64,
         path: PathBuf,
         generation: Option<u64>,
         result: Result<(), String>,
@@ -147,7 +148,6 @@ pub enum Message {
 pub enum Effect {
     /// Write a file atomically (drafts, recovery files), in order with other file jobs.
     Write {
-        job: u64,
         path: PathBuf,
         generation: Option<u64>,
         bytes: Vec<u8>,

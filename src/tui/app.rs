@@ -204,8 +204,6 @@ pub struct App {
     pub deliveries: Vec<Tracked>,
     /// The in-process sandbox's log lines, oldest first (the last few hundred).
     pub sandbox_log: Vec<String>,
-    /// Until then, the loop wakes to receive delivery updates.
-    pub watch_until: Option<Instant>,
     /// Bumped by every change of the document.
     pub generation: u64,
     /// The generation last confirmed on disk.
@@ -216,7 +214,6 @@ pub struct App {
     pub on_disk: bool,
     pub writes_in_flight: usize,
     pub autosave_due: Option<Instant>,
-    next_job: u64,
     effects: Vec<Effect>,
     undo: Vec<Value>,
     /// Where the drafts browser looks.
@@ -260,14 +257,12 @@ impl App {
             history: HistoryLog::default(),
             deliveries: Vec::new(),
             sandbox_log: Vec::new(),
-            watch_until: None,
             generation: 0,
             saved_generation: 0,
             queued_generation: 0,
             on_disk,
             writes_in_flight: 0,
             autosave_due: None,
-            next_job: 0,
             effects: Vec::new(),
             undo: Vec::new(),
             drafts_dir,
@@ -328,11 +323,11 @@ impl App {
                 }
             }
             Message::Do(a) => self.act(a),
+            Message::InputClosed(_) => self.act(Action::Quit),
             Message::Written {
                 path,
                 generation,
                 result,
-                ..
             } => {
                 self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
                 // A copy made from the browser appears in it once written.
@@ -547,10 +542,8 @@ impl App {
         }
         self.autosave_due = None;
         self.queued_generation = self.generation;
-        self.next_job += 1;
         self.writes_in_flight += 1;
         self.effects.push(Effect::Write {
-            job: self.next_job,
             path: self.path.clone(),
             generation: Some(self.generation),
             bytes: store::to_draft_json(&self.doc).into_bytes(),
@@ -1429,10 +1422,8 @@ impl App {
                             item.path.parent().unwrap_or(Path::new(".")),
                             &format!("{}-copy", item.name),
                         );
-                        self.next_job += 1;
                         self.writes_in_flight += 1;
                         self.effects.push(Effect::Write {
-                            job: self.next_job,
                             path: to.clone(),
                             generation: None,
                             bytes: store::to_draft_json(&self.doc).into_bytes(),
@@ -1505,10 +1496,8 @@ impl App {
 
     fn keep_recovery(&mut self, text: &str, why: &str) {
         let rec = drafts::recovery_path(&self.path);
-        self.next_job += 1;
         self.writes_in_flight += 1;
         self.effects.push(Effect::Write {
-            job: self.next_job,
             path: rec.clone(),
             generation: None,
             bytes: text.as_bytes().to_vec(),

@@ -5,10 +5,10 @@
 use super::action::{Action, Message};
 use super::app::App;
 use super::runtime::{self, NoTerminal, Runtime};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;

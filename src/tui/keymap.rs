@@ -5,7 +5,7 @@
 use super::action::{Action, TextEdit};
 use super::app::{App, BrowseMode, Overlay, Side};
 use super::form::RowKind;
-use crossterm::event::{
+use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
@@ -85,17 +85,6 @@ pub fn map_key(app: &App, k: &KeyEvent) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     let alt = k.modifiers.contains(KeyModifiers::ALT);
     let shift = k.modifiers.contains(KeyModifiers::SHIFT);
-    // Debug builds only, for the test that a panic restores the terminal and saves the
-    // draft: F12 panics when RCS_COMPOSER_DEBUG_PANIC is set.
-    #[cfg(debug_assertions)]
-    if k.code == KeyCode::F(12) && std::env::var_os("RCS_COMPOSER_DEBUG_PANIC").is_some() {
-        panic!("panic requested with F12 (RCS_COMPOSER_DEBUG_PANIC)");
-    }
-    // And F11 panics on another thread (as a worker might), which the app survives.
-    #[cfg(debug_assertions)]
-    if k.code == KeyCode::F(11) && std::env::var_os("RCS_COMPOSER_DEBUG_PANIC").is_some() {
-        let _ = std::thread::spawn(|| panic!("panic requested with F11 on a worker thread")).join();
-    }
     // Keys that mean the same everywhere.
     match k.code {
         KeyCode::Char('q' | 'c') if ctrl => return Some(Action::Quit),

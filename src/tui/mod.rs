@@ -15,9 +15,9 @@
 //! profile off the UI thread and runs `crate::client::send` on its tokio runtime, answering
 //! with `Message::SendFinished` (or `SendFailed`) carrying the id; an answer whose id is not
 //! the send in flight is dropped, and `Esc` aborts the task. Delivery updates reach the app's
-//! listener and are forwarded into the same channel as `Message::Delivery`. The loop polls
-//! the terminal briefly only while a write or a send is in flight or updates are expected
-//! (`App::next_wake`); otherwise it blocks. `docs/app.md` describes it for users.
+//! listener and are forwarded into the same channel as `Message::Delivery`, as are the
+//! terminal's events: the loop blocks on that one channel. `docs/app.md` describes it for
+//! users.
 
 pub mod action;
 pub mod app;

@@ -17,9 +17,6 @@ use std::time::{Duration, Instant};
 pub const OVERRIDE_WINDOW: Duration = Duration::from_secs(5);
 /// Sending the same body again within this long of a success asks first.
 pub const REPEAT_WINDOW: Duration = Duration::from_secs(60);
-/// After a send whose updates come to this app, the loop keeps listening this long past the
-/// last update (or the send) unless every message has reached its end.
-pub const DELIVERY_WATCH: Duration = Duration::from_secs(20);
 
 /// Where the secret of a profile comes from when it is time to send.
 #[derive(Debug, Clone)]

@@ -10,20 +10,15 @@ use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry};
 use crate::tui::action::Effect;
 use crate::tui::send::{
-    BodyView, DELIVERY_WATCH, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend,
-    REPEAT_WINDOW, Received, RequestLine, SendPhase, SendState, Tracked, reopened_draft,
-    request_body,
+    BodyView, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend, REPEAT_WINDOW,
+    Received, RequestLine, SendPhase, SendState, Tracked, reopened_draft, request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// How many sandbox log lines are kept.
 const LOG_LINES: usize = 500;
-/// How often the loop looks for an answer while a send or a write is in flight, and for
-/// delivery updates while they are expected.
-const POLL_BUSY: Duration = Duration::from_millis(10);
-const POLL_WATCH: Duration = Duration::from_millis(50);
 
 impl App {
     /// The status bar's profile text: the sandbox says that nothing is delivered.
@@ -33,23 +28,6 @@ impl App {
             Some(p) => p.name.clone(),
             None => s::NO_PROFILE_LABEL.to_string(),
         }
-    }
-
-    /// How long the loop may wait for the terminal before it must look at the channel
-    /// again; `None`: only a key or a resize can change anything.
-    pub fn next_wake(&mut self, now: Instant) -> Option<Duration> {
-        if self.watch_until.is_some_and(|w| w <= now) {
-            self.watch_until = None;
-        }
-        let mut wake = self.autosave_due.map(|d| d.saturating_duration_since(now));
-        let mut at_most = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
-        if self.writes_in_flight > 0 || self.send.in_flight().is_some() {
-            at_most(POLL_BUSY);
-        }
-        if self.watch_until.is_some() {
-            at_most(POLL_WATCH);
-        }
-        wake
     }
 
     /// The draft's file name, for the history.
@@ -251,9 +229,6 @@ impl App {
                     t.expects_updates = request.callback_added.is_some();
                     self.deliveries.insert(0, t);
                 }
-                if request.callback_added.is_some() && !results.is_empty() {
-                    self.watch_until = Some(Instant::now() + DELIVERY_WATCH);
-                }
             }
             self.record(entry);
         }
@@ -328,13 +303,6 @@ impl App {
         self.deliveries[i]
             .updates
             .push(Received { update: u, at: now });
-        if self.watch_until.is_some() {
-            let waiting = self
-                .deliveries
-                .iter()
-                .any(|t| t.expects_updates && !t.finished());
-            self.watch_until = waiting.then(|| Instant::now() + DELIVERY_WATCH);
-        }
     }
 
     pub fn sandbox_line(&mut self, line: String) {

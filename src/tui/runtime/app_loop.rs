@@ -1,0 +1,247 @@
+//! Starting the composer, its loop, and leaving it.
+
+use super::terminal::{self, RealTerminal, Screen};
+use super::{NoTerminal, Runtime};
+use crate::cli::Target;
+use crate::message::edit;
+use crate::message::schema::MessageType;
+use crate::sandbox::SandboxConfig;
+use crate::store::config::{Config, Env};
+use crate::store::{drafts, history, paths};
+use crate::tui::action::Message;
+use crate::tui::app::App;
+use crate::tui::send::Profiles;
+use crate::tui::{strings as s, view};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Instant;
+
+/// Picks the draft to open: FILE, else the most recent draft, else a new one.
+fn open_start(file: Option<PathBuf>) -> Result<(App, Option<String>), String> {
+    let dir = paths::drafts_dir();
+    let new_doc = || edit::new_message(MessageType::Text);
+    if let Some(f) = file {
+        if f.exists() {
+            let doc = drafts::load(&f).map_err(|e| e.to_string())?;
+            return Ok((App::new(f, doc, true, dir), None));
+        }
+        return Ok((App::new(f, new_doc(), false, dir), None));
+    }
+    let fresh = || drafts::free_path(&dir, &drafts::new_name());
+    match drafts::most_recent(&dir) {
+        Some(p) => match drafts::load(&p) {
+            Ok(doc) => Ok((App::new(p, doc, true, dir), None)),
+            Err(e) => {
+                let note = s::could_not_open(&e.to_string());
+                Ok((App::new(fresh(), new_doc(), false, dir), Some(note)))
+            }
+        },
+        None => Ok((App::new(fresh(), new_doc(), false, dir), None)),
+    }
+}
+
+pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
+    let (mut app, note) = match open_start(file) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("rcs-composer: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The file is checked first: its problem is the more specific one.
+    {
+        use std::io::IsTerminal;
+        // Before anything is written: escape codes in a file or a pipe help nobody.
+        if !io::stdout().is_terminal() {
+            eprintln!("rcs-composer: {}", s::NOT_A_TERMINAL);
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(n) = note {
+        app.warn(n);
+    }
+    crate::tui::theme::use_color(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let mut rt = Runtime::new();
+    connect(
+        &mut app,
+        &mut rt,
+        target,
+        SandboxConfig::with_fresh_credentials(),
+    );
+    rt.watch_signals();
+    terminal::install_panic_hook();
+    let mut screen = match terminal::enter_terminal().and_then(|_| terminal::open_screen()) {
+        Ok(t) => t,
+        Err(e) => {
+            terminal::leave_terminal();
+            eprintln!("rcs-composer: cannot use the terminal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !rt.start_input() {
+        terminal::leave_terminal();
+        eprintln!("rcs-composer: cannot read the terminal: the app's runtime did not start");
+        return ExitCode::from(2);
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut screen, &mut app, &mut rt)
+    }));
+    terminal::leave_terminal();
+    // Every queued write lands before we exit.
+    rt.execute(&mut app, &mut NoTerminal);
+    rt.finish(&mut app);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            save_on_the_way_out(&app);
+            eprintln!("rcs-composer: terminal error: {e}");
+            return ExitCode::from(1);
+        }
+        Err(_) => {
+            save_on_the_way_out(&app);
+            return ExitCode::from(101);
+        }
+    }
+    let signalled = terminal::signalled();
+    if app.unsaved() && (app.on_disk || app.generation > 0) {
+        // The last write failed: try once more, else keep a copy elsewhere.
+        return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+            Ok(drafts::Saved::InPlace) => ExitCode::SUCCESS,
+            Ok(drafts::Saved::Rescued { copy, error }) => {
+                eprintln!("rcs-composer: could not save {error}");
+                eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("rcs-composer: could not save the draft anywhere: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    if signalled > 0 {
+        return ExitCode::from(128 + signalled as u8);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Gives the app its profiles, its listener and its history: reads `config.toml`, starts
+/// the network (the listener, and the built-in sandbox), and loads the history file. Every
+/// problem is shown in the app; none stops it.
+pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: SandboxConfig) {
+    let started = rt.start_net(Some(sandbox));
+    let config_path = paths::config_file();
+    let loaded = Config::load_from(&config_path);
+    app.profiles = Profiles::from_config(
+        loaded,
+        config_path,
+        target,
+        Env::from_process(),
+        started.sandbox,
+    );
+    app.callback_url = started.callback_url;
+    match history::read_from(&app.history_path) {
+        Ok(log) => app.history = log,
+        Err(e) => app.warn(s::history_unreadable(
+            &app.history_path.display().to_string(),
+            &e.to_string(),
+        )),
+    }
+    for p in &started.problems {
+        app.sandbox_line(p.clone());
+    }
+    if let Some(e) = app.profiles.error.clone() {
+        app.warn(s::config_problem(&e));
+    } else if let Some(w) = app.profiles.warnings.first().cloned() {
+        app.warn(w);
+    } else if let Some(p) = started.problems.first() {
+        app.warn(p.clone());
+    }
+}
+
+fn save_on_the_way_out(app: &App) {
+    if app.generation == 0 && app.on_disk {
+        return;
+    }
+    match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
+        Ok(drafts::Saved::InPlace) => eprintln!(
+            "rcs-composer: the draft was saved to {}",
+            app.path.display()
+        ),
+        Ok(drafts::Saved::Rescued { copy, error }) => {
+            eprintln!("rcs-composer: could not save {error}");
+            eprintln!("rcs-composer: the draft was saved to {}", copy.display());
+        }
+        Err(e) => eprintln!("rcs-composer: could not save the draft anywhere: {e}"),
+    }
+}
+
+/// Debug builds only, for the tests that a panic restores the terminal and saves the draft:
+/// with `RCS_COMPOSER_DEBUG_PANIC` set, F12 panics on the UI thread, and F11 on another
+/// thread (as a worker might), which the app survives.
+#[cfg(debug_assertions)]
+fn debug_panic(m: &Message) {
+    use ratatui::crossterm::event::{Event, KeyCode};
+    let Message::Terminal(Event::Key(k)) = m else {
+        return;
+    };
+    if std::env::var_os("RCS_COMPOSER_DEBUG_PANIC").is_none() {
+        return;
+    }
+    match k.code {
+        KeyCode::F(12) => panic!("panic requested with F12 (RCS_COMPOSER_DEBUG_PANIC)"),
+        KeyCode::F(11) => {
+            let _ =
+                std::thread::spawn(|| panic!("panic requested with F11 on a worker thread")).join();
+        }
+        _ => {}
+    }
+}
+
+/// The one wait point: the next message, or `AutosaveDue` when the autosave's time comes
+/// first. `None` when every sender is gone.
+fn next_message(rt: &Runtime, app: &App) -> Option<Message> {
+    match app.autosave_due {
+        Some(due) => match rt
+            .rx
+            .recv_timeout(due.saturating_duration_since(Instant::now()))
+        {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => Some(Message::AutosaveDue),
+            Err(RecvTimeoutError::Disconnected) => None,
+        },
+        None => rt.rx.recv().ok(),
+    }
+}
+
+fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) -> io::Result<()> {
+    draw_on(screen, app)?;
+    while let Some(first) = next_message(rt, app) {
+        // Handle what came and everything queued behind it, then draw once.
+        let mut next = Some(first);
+        while let Some(m) = next {
+            #[cfg(debug_assertions)]
+            debug_panic(&m);
+            app.update(m);
+            rt.execute(app, &mut RealTerminal(screen));
+            next = rt.rx.try_recv().ok();
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if app.dirty {
+            draw_on(screen, app)?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws `app` on any backend (the harness's `TestBackend`).
+pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
+    terminal.draw(|f| view::draw(f, app))?;
+    app.dirty = false;
+    Ok(())
+}

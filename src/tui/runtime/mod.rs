@@ -1,0 +1,142 @@
+//! The terminal, the event loop, and the workers. One channel carries every [`Message`]:
+//! the terminal's input, file results, send answers, delivery updates, signals. The loop
+//! blocks on that channel (its only timeout is a pending autosave), handles what came and
+//! everything queued behind it, then draws once: no tick, no polling, no CPU while idle.
+//!
+//! - [`files`]: the writer thread (drafts, recovery files, renames, history lines, in
+//!   order) and `$EDITOR`.
+//! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
+//!   the sends, the signal watcher and the terminal's input.
+//! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
+//! - [`app_loop`]: starting the app, the loop itself, and leaving.
+
+mod app_loop;
+mod files;
+mod net;
+mod terminal;
+
+pub use app_loop::{connect, draw_on, run};
+pub use net::{Net, NetStarted};
+pub use terminal::{NoTerminal, Suspend};
+
+use super::action::{Effect, Message};
+use super::app::App;
+use files::FileJob;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+/// The channel and the workers, shared by the real loop and the test harness.
+pub struct Runtime {
+    pub tx: Sender<Message>,
+    pub rx: Receiver<Message>,
+    files: Option<Sender<FileJob>>,
+    writer: Option<JoinHandle<()>>,
+    /// The editor command; `None` reads `$VISUAL`, then `$EDITOR`, then `vi`.
+    pub editor: Option<String>,
+    /// The network, once started.
+    pub net: Option<Net>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Runtime {
+    pub fn new() -> Self {
+        let (tx, rx) = mpsc::channel();
+        let (ftx, frx) = mpsc::channel::<FileJob>();
+        let answer = tx.clone();
+        let writer = std::thread::Builder::new()
+            .name("rcs-composer-files".into())
+            .spawn(move || {
+                for job in frx {
+                    if answer.send(job.run()).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok();
+        Runtime {
+            tx,
+            rx,
+            files: writer.as_ref().map(|_| ftx),
+            writer,
+            editor: None,
+            net: None,
+        }
+    }
+
+    /// Carries out what the app asked for.
+    pub fn execute(&mut self, app: &mut App, term: &mut dyn Suspend) {
+        for effect in app.take_effects() {
+            match effect {
+                Effect::Write {
+                    path,
+                    generation,
+                    bytes,
+                } => self.file_job(FileJob::Write {
+                    path,
+                    generation,
+                    bytes,
+                }),
+                Effect::Rename { from, to } => self.file_job(FileJob::Rename { from, to }),
+                Effect::RunEditor {
+                    generation,
+                    draft,
+                    text,
+                } => {
+                    let command = self.editor.clone().unwrap_or_else(files::editor_from_env);
+                    // The editor owns the terminal: its keys must not reach us.
+                    let reading = self.pause_input();
+                    term.suspend();
+                    let result = files::run_editor(&command, &draft, &text);
+                    term.resume();
+                    if reading {
+                        self.start_input();
+                    }
+                    let _ = self.tx.send(Message::EditorDone {
+                        generation,
+                        command,
+                        result,
+                    });
+                }
+                Effect::Send {
+                    id,
+                    source,
+                    body,
+                    phase,
+                } => self.start_send(id, *source, body, phase),
+                Effect::CancelSend { id } => self.cancel_send(id),
+                Effect::AppendHistory { path, entry } => {
+                    self.file_job(FileJob::History { path, entry })
+                }
+            }
+        }
+    }
+
+    fn file_job(&mut self, job: FileJob) {
+        let failed = match &self.files {
+            Some(f) => f.send(job).err().map(|e| e.0),
+            None => Some(job),
+        };
+        // No writer thread: write here rather than lose the draft.
+        if let Some(job) = failed {
+            let _ = self.tx.send(job.run());
+        }
+    }
+
+    /// Waits for the writer to finish every queued job, and hands their answers to `app`.
+    /// Stops the network first (sends in flight are abandoned).
+    pub fn finish(&mut self, app: &mut App) {
+        self.net = None;
+        self.files = None;
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        while let Ok(m) = self.rx.try_recv() {
+            app.update(m);
+        }
+    }
+}

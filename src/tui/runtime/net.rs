@@ -1,0 +1,252 @@
+//! The network side of the app: a small tokio runtime with the in-process sandbox, the
+//! delivery listener, one task per send, the signal watcher, and the terminal's input. Each
+//! answers through the one channel.
+
+use super::Runtime;
+use super::terminal::{leave_terminal, note_signal};
+use crate::client::{self, Secret};
+use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
+use crate::tui::action::{Action, Message};
+use crate::tui::send::{PHASE_POSTING, PHASE_RESOLVING, ProfileSource, SendPhase};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// The network side: a tokio runtime with the sandbox, the listener and the sends in
+/// flight. Dropped (without waiting for a stuck password command) when the app exits.
+pub struct Net {
+    pub(super) rt: Option<tokio::runtime::Runtime>,
+    sandbox: Option<RunningSandbox>,
+    listener: Option<RunningListener>,
+    pub(super) sends: HashMap<u64, tokio::task::AbortHandle>,
+    /// Whose password commands these sends run (see `config::as_owner`).
+    pub(super) owner: u64,
+    /// The task that reads the terminal, while it runs.
+    input: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// What [`Runtime::start_net`] got going.
+#[derive(Debug, Default)]
+pub struct NetStarted {
+    /// The built-in sandbox's profile, when it started.
+    pub sandbox: Option<client::Profile>,
+    /// The listener's callback URL, when it started.
+    pub callback_url: Option<String>,
+    /// What failed to start, in words.
+    pub problems: Vec<String>,
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        for (_, h) in self.sends.drain() {
+            h.abort();
+        }
+        if let Some(h) = self.input.take() {
+            h.abort();
+        }
+        crate::store::config::stop_password_commands(self.owner);
+        // Stop the servers inside the runtime, then let it go without waiting.
+        if let Some(rt) = self.rt.take() {
+            let _guard = rt.enter();
+            self.sandbox = None;
+            self.listener = None;
+            drop(_guard);
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Runtime {
+    /// Starts the network side: a tokio runtime, the delivery listener on a free loopback
+    /// port, and (with `sandbox`) the sandbox on another. Updates and sandbox log lines come
+    /// back as messages. Nothing is printed: what failed is returned in words.
+    pub fn start_net(&mut self, sandbox: Option<SandboxConfig>) -> NetStarted {
+        let mut started = NetStarted::default();
+        let rt = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("rcs-composer-net")
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                started
+                    .problems
+                    .push(format!("cannot start the network runtime: {e}"));
+                return started;
+            }
+        };
+        let (updates, lines) = (self.tx.clone(), self.tx.clone());
+        let sinks = sandbox::in_process::Sinks {
+            update: Arc::new(move |u| {
+                let _ = updates.send(Message::Delivery(u));
+            }),
+            log: Arc::new(move |line| {
+                let _ = lines.send(Message::SandboxLog(line));
+            }),
+        };
+        let running = rt.block_on(sandbox::in_process::start(sandbox, sinks));
+        started.callback_url = running.listener.as_ref().map(|l| l.callback_url());
+        started.sandbox = running.sandbox.as_ref().map(|s| s.profile());
+        started.problems = running.problems;
+        static NEXT_OWNER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.net = Some(Net {
+            rt: Some(rt),
+            sandbox: running.sandbox,
+            listener: running.listener,
+            sends: HashMap::new(),
+            owner: NEXT_OWNER.fetch_add(1, Ordering::Relaxed),
+            input: None,
+        });
+        started
+    }
+
+    /// Runs a send on the network runtime; its answer comes back as a message.
+    pub(super) fn start_send(
+        &mut self,
+        id: u64,
+        source: ProfileSource,
+        body: serde_json::Value,
+        phase: SendPhase,
+    ) {
+        let tx = self.tx.clone();
+        let Some(net) = self.net.as_mut() else {
+            let _ = tx.send(Message::SendFailed {
+                id,
+                reason: "the network side of the app is not running".into(),
+            });
+            return;
+        };
+        let Some(rt) = net.rt.as_ref() else { return };
+        let owner = net.owner;
+        net.sends.retain(|_, h| !h.is_finished());
+        let task = rt.spawn(async move {
+            let resolved = match source {
+                ProfileSource::Ready(p) => Ok((p, Vec::new())),
+                // A password command may take a while (or ask a password manager).
+                other => tokio::task::spawn_blocking(move || {
+                    crate::store::config::as_owner(owner, || other.resolve())
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+            };
+            // Esc while the secret was being obtained: post nothing (see `SendPhase`).
+            let go = phase.compare_exchange(
+                PHASE_RESOLVING,
+                PHASE_POSTING,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+            if go.is_err() {
+                return;
+            }
+            let msg = match resolved {
+                Ok((mut profile, warnings)) => {
+                    let outcome = client::send(&profile, &body).await;
+                    profile.password = Secret::default();
+                    Message::SendFinished {
+                        id,
+                        profile: Box::new(profile),
+                        body,
+                        outcome: Box::new(outcome),
+                        warnings,
+                    }
+                }
+                Err(reason) => Message::SendFailed { id, reason },
+            };
+            let _ = tx.send(msg);
+        });
+        net.sends.insert(id, task.abort_handle());
+    }
+
+    /// Aborts the send `id`; its answer never arrives. Aborting the task does not stop a
+    /// password command it is waiting for (one send is in flight at a time, so this is that
+    /// send's).
+    pub(super) fn cancel_send(&mut self, id: u64) {
+        if let Some(n) = self.net.as_mut() {
+            if let Some(h) = n.sends.remove(&id) {
+                h.abort();
+            }
+            crate::store::config::stop_password_commands(n.owner);
+        }
+    }
+
+    /// Makes the terminal's input one more producer into the channel: a task reads events
+    /// as they come (blocking nowhere) and sends each as `Message::Terminal`. The end of
+    /// input or a read error is sent as `Message::InputClosed`. False when there is no
+    /// network runtime to run it on.
+    pub(super) fn start_input(&mut self) -> bool {
+        let tx = self.tx.clone();
+        let Some(net) = self.net.as_mut() else {
+            return false;
+        };
+        let Some(rt) = net.rt.as_ref() else {
+            return false;
+        };
+        net.input = Some(rt.spawn(async move {
+            use futures_core::Stream;
+            let mut events = ratatui::crossterm::event::EventStream::new();
+            loop {
+                let next =
+                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut events).poll_next(cx)).await;
+                let msg = match next {
+                    Some(Ok(ev)) => Message::Terminal(ev),
+                    Some(Err(e)) => Message::InputClosed(Some(e.to_string())),
+                    None => Message::InputClosed(None),
+                };
+                let closed = matches!(msg, Message::InputClosed(_));
+                if tx.send(msg).is_err() || closed {
+                    return;
+                }
+            }
+        }));
+        true
+    }
+
+    /// Stops reading the terminal (another program is about to own it) and waits until the
+    /// reader has let go, so that no key meant for that program is taken.
+    pub(super) fn pause_input(&mut self) -> bool {
+        let Some(net) = self.net.as_mut() else {
+            return false;
+        };
+        let (Some(h), Some(rt)) = (net.input.take(), net.rt.as_ref()) else {
+            return false;
+        };
+        h.abort();
+        let _ = rt.block_on(h);
+        true
+    }
+
+    /// On SIGTERM or SIGHUP, quits as Ctrl-Q does (the draft saved, the terminal restored)
+    /// instead of dying with the terminal in raw mode and the last second of typing unsaved.
+    /// The quit goes into the channel the loop waits on. Should the app not quit within
+    /// 3 s, the terminal is restored here and the process exits.
+    pub(super) fn watch_signals(&mut self) {
+        #[cfg(unix)]
+        {
+            let Some(rt) = self.net.as_ref().and_then(|n| n.rt.as_ref()) else {
+                return;
+            };
+            let tx = self.tx.clone();
+            rt.spawn(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut term), Ok(mut hup)) = (
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::hangup()),
+                ) else {
+                    return;
+                };
+                let n = tokio::select! {
+                    _ = term.recv() => 15,
+                    _ = hup.recv() => 1,
+                };
+                note_signal(n);
+                let _ = tx.send(Message::Do(Action::Quit));
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                leave_terminal();
+                std::process::exit(128 + n);
+            });
+        }
+    }
+}

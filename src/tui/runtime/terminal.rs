@@ -1,0 +1,99 @@
+//! The real terminal: raw mode and the alternate screen in and out, the panic hook that
+//! restores them, and the signal that made the app quit.
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+/// The signal (SIGTERM 15, SIGHUP 1) that made the app quit, 0 if none: the exit status
+/// is then 128 + it, as a shell expects.
+static SIGNALLED: AtomicI32 = AtomicI32::new(0);
+
+pub(super) fn note_signal(n: i32) {
+    SIGNALLED.store(n, Ordering::SeqCst);
+}
+
+pub(super) fn signalled() -> i32 {
+    SIGNALLED.load(Ordering::SeqCst)
+}
+
+pub(super) fn enter_terminal() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+pub(super) fn leave_terminal() {
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Restores the terminal before the previous hook prints the panic, when the panic is on
+/// the UI thread (the app is going down). A panic on another thread (a worker, a network
+/// task) does not stop the app: restoring the terminal then would leave it running with
+/// raw mode off, keys echoed and its screen gone.
+pub(super) fn install_panic_hook() {
+    let prev = std::panic::take_hook();
+    let ui = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui {
+            leave_terminal();
+        }
+        prev(info);
+    }));
+}
+
+/// The terminal's output: a frame is buffered whole and written at once (stdout's own buffer
+/// would write it in 1 KB pieces, each a system call and a chance to show half a frame).
+pub(super) type Screen = CrosstermBackend<io::BufWriter<Stdout>>;
+
+pub(super) fn open_screen() -> io::Result<Terminal<Screen>> {
+    Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))
+}
+
+/// Hands the terminal to a child process and takes it back.
+pub trait Suspend {
+    fn suspend(&mut self);
+    fn resume(&mut self);
+}
+
+/// For the harness: there is no terminal to hand over.
+pub struct NoTerminal;
+
+impl Suspend for NoTerminal {
+    fn suspend(&mut self) {}
+    fn resume(&mut self) {}
+}
+
+pub(super) struct RealTerminal<'a>(pub(super) &'a mut Terminal<Screen>);
+
+impl Suspend for RealTerminal<'_> {
+    fn suspend(&mut self) {
+        leave_terminal();
+    }
+    fn resume(&mut self) {
+        let _ = enter_terminal();
+        let _ = self.0.clear();
+    }
+}

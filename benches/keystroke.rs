@@ -216,7 +216,7 @@ fn send_pane_report() {
     let preview = time_each(2000, || keystroke(&mut h, &mut n));
     let line = format!("{}\n", "b".repeat(199));
     let body = line.repeat(1024 * 1024 / line.len());
-    h.app.send = SendState::Done {
+    h.app.session.send = SendState::Done {
         body: BodyView::of(&body),
         request: RequestLine {
             method: "POST",
@@ -237,7 +237,7 @@ fn send_pane_report() {
             truncated: true,
         }),
     };
-    h.app.side = Side::Send;
+    h.app.view.side = Side::Send;
     for _ in 0..200 {
         keystroke(&mut h, &mut n);
     }

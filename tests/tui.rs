@@ -37,9 +37,9 @@ fn go_to(h: &mut Harness, path: &str) {
         if focused_path(h) == path && h.app.focused().is_some_and(|r| r.is_text() || !r.is_text()) {
             return;
         }
-        let before = h.app.focus;
+        let before = h.app.form.focus;
         h.press(KeyCode::Down);
-        if h.app.focus == before {
+        if h.app.form.focus == before {
             break;
         }
     }
@@ -108,7 +108,7 @@ fn done_when_carousel_url_round_trip() {
     go_to(&mut h, "source");
     h.press(KeyCode::F(8));
     assert_eq!(focused_path(&h), "cards.0.choices.0.url");
-    assert!(h.app.input.is_some());
+    assert!(h.app.form.input.is_some());
     h.type_str(url);
     assert!(h.app.problems.is_empty(), "{:?}", problem_paths(&h));
     h.ctrl('s');
@@ -313,7 +313,7 @@ fn card_editor_add_duplicate_move_delete_and_limit() {
         h.press(KeyCode::Char('d'));
     }
     assert_eq!(h.app.doc["cards"].as_array().unwrap().len(), 10);
-    assert!(h.app.rows.iter().any(|r| r.label() == "Cards (10/10)"));
+    assert!(h.app.form.rows.iter().any(|r| r.label() == "Cards (10/10)"));
     h.press(KeyCode::Char('d'));
     assert_eq!(h.app.doc["cards"].as_array().unwrap().len(), 10);
     assert!(h.app.status.clone().unwrap().text.contains("limit is 10"));
@@ -336,14 +336,14 @@ fn folded_card_shows_its_problem_and_f8_unfolds_it() {
     assert!(problem_paths(&h).contains(&"cards.1.choices.0.phoneNumber".to_string()));
     go_to_kind(&mut h, "cards.1", true);
     h.press(KeyCode::Enter); // fold
-    assert!(h.app.folded.contains(&FieldPath::parse("cards.1")));
+    assert!(h.app.form.folded.contains(&FieldPath::parse("cards.1")));
     let line = line_of(&h, "▸ Card 2");
     assert!(line.contains("✗ ▸ Card 2"), "{line}");
     assert_eq!(style_of(&h, "▸ Card 2").fg, Some(Color::Red));
     go_to(&mut h, "source");
     h.press(KeyCode::F(8));
     assert_eq!(focused_path(&h), "cards.1.choices.0.phoneNumber");
-    assert!(!h.app.folded.contains(&FieldPath::parse("cards.1")));
+    assert!(!h.app.form.folded.contains(&FieldPath::parse("cards.1")));
     // Shift-F8 from the top wraps to the last problem
     go_to(&mut h, "messageType");
     h.key(KeyCode::F(8), KeyModifiers::SHIFT);
@@ -385,6 +385,7 @@ fn failover_toggle_shows_its_fields() {
     go_to(&mut h, "smsFailover.enabled");
     let has_row = |h: &Harness| {
         h.app
+            .form
             .rows
             .iter()
             .any(|r| r.path.to_string() == "smsFailover.fallbackText")
@@ -451,11 +452,11 @@ fn autosave_writes_after_a_change_and_ctrl_s_always() {
     // nothing typed: nothing written
     h.autosave();
     assert!(!path.exists());
-    assert!(h.app.autosave_due.is_none());
+    assert!(h.app.save.autosave_due.is_none());
     go_to(&mut h, "messageText");
     h.type_str("Hello");
     assert!(
-        h.app.autosave_due.is_some(),
+        h.app.save.autosave_due.is_some(),
         "a change schedules the autosave"
     );
     assert!(h.app.unsaved());
@@ -612,7 +613,7 @@ fn drafts_browser_open_new_duplicate_rename_delete() {
     // a new draft
     h.press(KeyCode::Char('n'));
     assert_eq!(h.app.doc["messageType"], "RCS_TEXT");
-    assert!(!h.app.on_disk);
+    assert!(!h.app.save.on_disk);
     assert!(fs::read_to_string(&a).unwrap() == TEXT, "alpha untouched");
 }
 
@@ -623,13 +624,13 @@ fn mouse_click_focuses_and_wheel_scrolls() {
     let (x, y) = h.find("Destination").unwrap();
     h.act(Action::Click { column: x, row: y });
     assert_eq!(focused_path(&h), "destination");
-    let form = h.app.geometry.form;
+    let form = h.app.view.geometry.form;
     h.act(Action::Scroll {
         column: form.x + 2,
         row: form.y + 2,
         down: true,
     });
-    assert_eq!(h.app.form_scroll, 3);
+    assert_eq!(h.app.view.form_scroll, 3);
     assert!(!h.screen().contains("Destination"));
     // a click on a problem jumps to its field
     go_to(&mut h, "cards.0.title");
@@ -678,7 +679,7 @@ fn help_lists_every_key_and_f5_without_a_profile_says_how_to_pick_one() {
         "{status:?}"
     );
     h.ctrl('f');
-    assert!(h.app.preview.show_fallback);
+    assert!(h.app.view.preview.show_fallback);
     assert!(h.screen().contains("Preview: fallback"));
 }
 
@@ -809,8 +810,8 @@ mod random_keys {
                 h.key(code, mods);
             }
             h.app.overlay = None;
-            let rebuilt = rcs_composer::tui::form::build(&h.app.doc, &h.app.folded);
-            prop_assert_eq!(&rebuilt, &h.app.rows);
+            let rebuilt = rcs_composer::tui::form::build(&h.app.doc, &h.app.form.folded);
+            prop_assert_eq!(&rebuilt, &h.app.form.rows);
             let all = rcs_composer::tui::form::build(&h.app.doc, &Default::default());
             for p in h.app.problems.all() {
                 prop_assert!(
@@ -875,7 +876,10 @@ fn a_giant_value_is_not_edited_in_place_and_nothing_of_it_is_lost() {
     .unwrap();
     let (mut h, path) = open_copy(dir.path(), "giant.json", &text, 100, 30);
     go_to(&mut h, "messageText");
-    assert!(h.app.input.is_none(), "no text area holds the giant value");
+    assert!(
+        h.app.form.input.is_none(),
+        "no text area holds the giant value"
+    );
     h.type_str("a");
     assert_eq!(h.app.doc["messageText"].as_str().unwrap(), giant);
     let said = status_text(&h);
@@ -894,7 +898,7 @@ fn a_giant_value_is_not_edited_in_place_and_nothing_of_it_is_lost() {
     assert_eq!(h.app.doc["messageText"], "");
     assert!(status_text(&h).contains("Ctrl-Z brings it back"));
     assert!(
-        h.app.input.is_some(),
+        h.app.form.input.is_some(),
         "a cleared field is edited normally again"
     );
     h.ctrl('z');
@@ -915,7 +919,7 @@ fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
         h.app.doc["title"].as_str().unwrap(),
         format!("{before}{paste}")
     );
-    assert!(h.app.input.is_none());
+    assert!(h.app.form.input.is_none());
     assert!(
         status_text(&h).contains("Title is 1000"),
         "{}",
@@ -1068,10 +1072,10 @@ fn go_to_add_row(h: &mut Harness, list: &str) {
         {
             return;
         }
-        let before = h.app.focus;
+        let before = h.app.form.focus;
         h.press(KeyCode::Down);
         assert_ne!(
-            h.app.focus,
+            h.app.form.focus,
             before,
             "no add row for {list}:\n{}",
             h.screen()
@@ -1108,7 +1112,7 @@ fn a_first_choice_is_added_from_an_empty_draft_of_every_type() {
         );
         h.press(KeyCode::Enter);
         assert_eq!(focused_path(&h), format!("{list}.0.title"), "{t:?}");
-        assert!(h.app.input.is_some());
+        assert!(h.app.form.input.is_some());
         h.type_str("Yes");
         assert_eq!(
             FieldPath::parse(list).get(&h.app.doc).unwrap(),

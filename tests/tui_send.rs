@@ -47,13 +47,13 @@ impl Fixture {
         fs::write(&draft, text).unwrap();
         let doc: Value = serde_json::from_str(text).unwrap();
         let mut h = Harness::new(draft.clone(), doc, true, 160, 50);
-        h.app.history_path = dir.join("data/history.jsonl");
+        h.app.session.history_path = dir.join("data/history.jsonl");
         let started = h.start_net(Some(sandbox_config()));
         assert!(started.problems.is_empty(), "{:?}", started.problems);
         let mut profiles = Profiles::default();
         profiles.push_ready(started.sandbox.expect("the sandbox started"), true);
         profiles.active = Some(0);
-        h.app.profiles = profiles;
+        h.app.session.profiles = profiles;
         h.draw();
         Fixture {
             h,
@@ -82,7 +82,7 @@ impl Fixture {
     }
 
     fn wait_answer(&mut self) {
-        self.wait("the answer", |a| a.send.in_flight().is_none());
+        self.wait("the answer", |a| a.session.send.in_flight().is_none());
     }
 
     /// The secret is on no screen seen and in no file under the test's dir.
@@ -108,7 +108,7 @@ impl Fixture {
 }
 
 fn guid_of(h: &Harness) -> String {
-    match &h.app.send {
+    match &h.app.session.send {
         SendState::Done { outcome, .. } => outcome.message_guids()[0].clone(),
         other => panic!("no answer: {other:?}"),
     }
@@ -133,7 +133,7 @@ fn a_carousel_to_the_sandbox_shows_its_guid_then_queued_sent_delivered() {
     f.h.resize(160, 50);
     f.press(KeyCode::F(5));
     // (the sandbox may have answered already: the harness drains the channel)
-    assert!(!matches!(f.h.app.send, SendState::Idle));
+    assert!(!matches!(f.h.app.session.send, SendState::Idle));
     f.wait_answer();
     let guid = guid_of(&f.h);
     let screen = f.look();
@@ -141,22 +141,28 @@ fn a_carousel_to_the_sandbox_shows_its_guid_then_queued_sent_delivered() {
     assert!(screen.contains(&guid), "{screen}");
     assert!(screen.contains("POST http://127.0.0.1:"), "{screen}");
     assert!(screen.contains("callbackURL http://127.0.0.1:"), "{screen}");
-    assert_eq!(f.h.app.side, Side::Send);
+    assert_eq!(f.h.app.view.side, Side::Send);
     // The updates arrive through the listener; the deliveries view shows them.
     f.wait("delivered", |a| {
-        a.deliveries.first().is_some_and(|t| t.finished())
+        a.session.deliveries.first().is_some_and(|t| t.finished())
     });
     f.press(KeyCode::F(7));
     let screen = f.look();
     assert!(screen.contains("queued → sent → delivered"), "{screen}");
     assert!(screen.contains(&guid), "{screen}");
     // the sandbox's log is there too, and nothing was printed to the terminal
-    assert!(f.h.app.sandbox_log.iter().any(|l| l.contains("200 POST")));
+    assert!(
+        f.h.app
+            .session
+            .sandbox_log
+            .iter()
+            .any(|l| l.contains("200 POST"))
+    );
     // The callback URL went into the request only: the draft and its file are untouched.
     assert!(f.h.app.doc.get("callbackURL").is_none());
     assert_eq!(fs::read_to_string(&f.draft).unwrap(), CAROUSEL);
     f.h.settle();
-    let log = history::read_from(&f.h.app.history_path).unwrap();
+    let log = history::read_from(&f.h.app.session.history_path).unwrap();
     assert_eq!(log.entries.len(), 1);
     let e = &log.entries[0];
     assert_eq!(
@@ -180,7 +186,7 @@ fn a_carousel_to_the_sandbox_shows_its_guid_then_queued_sent_delivered() {
     assert!(screen.contains(&guid), "{screen}");
     f.press(KeyCode::Char('n'));
     assert!(f.h.app.overlay.is_none());
-    assert!(f.h.app.send.in_flight().is_none());
+    assert!(f.h.app.session.send.in_flight().is_none());
     f.press(KeyCode::F(5));
     f.press(KeyCode::Char('y'));
     f.wait_answer();
@@ -197,9 +203,9 @@ fn an_sms_failover_to_a_destination_ending_in_0_reports_the_fallback() {
     f.wait_answer();
     let guid = guid_of(&f.h);
     f.wait("the fallback delivered", |a| {
-        a.deliveries.first().is_some_and(|t| t.finished())
+        a.session.deliveries.first().is_some_and(|t| t.finished())
     });
-    let t = &f.h.app.deliveries[0];
+    let t = &f.h.app.session.deliveries[0];
     assert_eq!(t.guid, guid);
     assert_eq!(t.fallback(), Some("SMS"));
     f.press(KeyCode::F(7));
@@ -305,6 +311,7 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     .to_string();
     let (url, requests) = answering_server("400 Bad Request", body);
     f.h.app
+        .session
         .profiles
         .push_ready(remote_profile("acme", &url), false);
     f.h.ctrl('p');
@@ -316,7 +323,7 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     );
     f.press(KeyCode::Down); // acme comes after the built-in sandbox
     f.press(KeyCode::Enter);
-    assert_eq!(f.h.app.profiles.active().unwrap().name, "acme");
+    assert_eq!(f.h.app.session.profiles.active().unwrap().name, "acme");
     assert!(f.look().contains("profile: acme "));
     // A real profile asks first, naming the profile and the destination.
     f.press(KeyCode::F(5));
@@ -350,7 +357,7 @@ fn a_server_400_marks_its_field_f8_lands_there_and_the_history_shows_both_sends(
     assert_eq!(focused, "cards.1.mediaUrl");
     // Editing that field clears its server mark.
     f.press(KeyCode::Backspace);
-    assert!(f.h.app.server_issues.is_empty());
+    assert!(f.h.app.problems.server().next().is_none());
     assert!(!f.look().contains("from the server"));
 
     // The history shows both sends, newest first.
@@ -395,32 +402,32 @@ fn local_errors_block_the_send_until_overridden() {
         status.text.contains("Not sent") && status.text.contains("Shift-F5"),
         "{status:?}"
     );
-    assert!(matches!(f.h.app.send, SendState::Idle));
+    assert!(matches!(f.h.app.session.send, SendState::Idle));
     // A second F5 (within the window) sends anyway; the sandbox answers with its own 400.
     f.press(KeyCode::F(5));
     f.wait_answer();
     let screen = f.look();
     assert!(screen.contains("Sent despite local errors"), "{screen}");
     assert!(screen.contains("400 Bad Request"), "{screen}");
-    assert!(!f.h.app.server_issues.is_empty());
+    assert!(f.h.app.problems.server().next().is_some());
     assert!(
         f.h.app
-            .server_issues
-            .iter()
+            .problems
+            .server()
             .any(|i| i.path.to_string() == "source")
     );
     // Shift-F5 sends at once.
-    let sent = f.h.app.history.entries.len();
+    let sent = f.h.app.session.history.entries.len();
     f.h.key(KeyCode::F(5), KeyModifiers::SHIFT);
     f.wait_answer();
     assert_eq!(
-        f.h.app.history.entries.len(),
+        f.h.app.session.history.entries.len(),
         sent + 1,
         "{:?}",
         f.h.app.status
     );
     f.h.settle();
-    let log = history::read_from(&f.h.app.history_path).unwrap();
+    let log = history::read_from(&f.h.app.session.history_path).unwrap();
     assert_eq!(log.entries.len(), 2);
     assert!(log.entries.iter().all(|e| e.status == Some(400)));
     f.secret_nowhere();
@@ -441,26 +448,26 @@ fn esc_cancels_a_stalled_send_and_its_answer_never_counts() {
     });
     let mut p = remote_profile("stall", &url);
     p.is_sandbox = true; // no confirmation, to keep the test on the cancel
-    f.h.app.profiles = Profiles::single(p);
+    f.h.app.session.profiles = Profiles::single(p);
     f.press(KeyCode::F(5));
-    assert!(f.h.app.send.in_flight().is_some());
+    assert!(f.h.app.session.send.in_flight().is_some());
     std::thread::sleep(Duration::from_millis(300));
     f.h.wait_until(Duration::from_millis(100), |_| false);
     assert!(
-        f.h.app.send.in_flight().is_some(),
+        f.h.app.session.send.in_flight().is_some(),
         "the stalled server answered?"
     );
     // The UI still answers keys while the send is in flight.
     f.press(KeyCode::Down);
     f.press(KeyCode::Esc);
-    assert!(f.h.app.send.in_flight().is_none());
+    assert!(f.h.app.session.send.in_flight().is_none());
     let screen = f.look();
     assert!(screen.contains("Cancelled after"), "{screen}");
     // Nothing arrives later for the cancelled send.
     f.h.wait_until(Duration::from_millis(500), |_| false);
-    assert!(matches!(f.h.app.send, SendState::Failed { .. }));
+    assert!(matches!(f.h.app.session.send, SendState::Failed { .. }));
     f.h.settle();
-    let log = history::read_from(&f.h.app.history_path).unwrap();
+    let log = history::read_from(&f.h.app.session.history_path).unwrap();
     assert_eq!(log.entries.len(), 1);
     assert_eq!(log.entries[0].outcome, "cancelled");
     f.secret_nowhere();
@@ -517,7 +524,7 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
     for (url, expect) in cases {
         let mut p = remote_profile("x", &url);
         p.is_sandbox = true; // no confirmation: this test is about the answers
-        f.h.app.profiles = Profiles::single(p);
+        f.h.app.session.profiles = Profiles::single(p);
         f.press(KeyCode::F(5));
         f.wait_answer();
         let screen = f.look();
@@ -528,7 +535,7 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
         assert!(!screen.contains('\x1b') && !screen.contains('\x07'));
         // the pane scrolls (F6 gives it the keys, PgDn moves it)
         f.press(KeyCode::F(6));
-        assert!(f.h.app.side_focus);
+        assert!(f.h.app.view.side_focus);
         f.press(KeyCode::PageDown);
         // letters and Delete do not reach the form while the pane has the keys
         let doc = f.h.app.doc.clone();
@@ -536,12 +543,12 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
         f.press(KeyCode::Delete);
         f.press(KeyCode::Enter);
         assert_eq!(f.h.app.doc, doc);
-        assert!(f.h.app.folded.is_empty(), "Enter folded the card");
+        assert!(f.h.app.form.folded.is_empty(), "Enter folded the card");
         f.press(KeyCode::Esc);
-        assert!(!f.h.app.side_focus && f.h.app.side == Side::Send);
+        assert!(!f.h.app.view.side_focus && f.h.app.view.side == Side::Send);
     }
     f.h.settle();
-    let log = history::read_from(&f.h.app.history_path).unwrap();
+    let log = history::read_from(&f.h.app.session.history_path).unwrap();
     let statuses: Vec<_> = log.entries.iter().map(|e| e.status).collect();
     assert_eq!(statuses, [None, Some(500), Some(502), Some(429), Some(403)]);
     f.secret_nowhere();
@@ -554,7 +561,7 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     use rcs_composer::tui::action::Message;
     let tmp = tempfile::tempdir().unwrap();
     let mut f = Fixture::new(tmp.path(), CAROUSEL);
-    let sandbox = f.h.app.profiles.entries[0].shown.clone().unwrap();
+    let sandbox = f.h.app.session.profiles.entries[0].shown.clone().unwrap();
     let base = sandbox.0.trim_end_matches("/v5/messages").to_string();
     // A profile whose secret comes from a slow command (a password manager, say).
     let text = format!(
@@ -563,26 +570,26 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     );
     let path = tmp.path().join("config/config.toml");
     let config = Config::parse(&text, &path).unwrap();
-    f.h.app.profiles = Profiles::from_config(
+    f.h.app.session.profiles = Profiles::from_config(
         Ok(Some(config)),
         path,
         &Target::default(),
         Env::default(),
         None,
     );
-    assert_eq!(f.h.app.profiles.active().unwrap().name, "slow");
+    assert_eq!(f.h.app.session.profiles.active().unwrap().name, "slow");
     let t0 = std::time::Instant::now();
     f.press(KeyCode::F(5));
     // The keys still work while the command runs.
     f.press(KeyCode::Down);
     f.press(KeyCode::Down);
     assert!(t0.elapsed() < Duration::from_millis(800), "the UI waited");
-    assert!(f.h.app.send.in_flight().is_some());
+    assert!(f.h.app.session.send.in_flight().is_some());
     f.wait_answer();
     let guid = guid_of(&f.h);
     assert!(f.look().contains("200 OK"));
     // An answer carrying an old id changes nothing.
-    let stale = match &f.h.app.send {
+    let stale = match &f.h.app.session.send {
         SendState::Done { outcome, .. } => {
             let mut o = (**outcome).clone();
             o.status = Some(500);
@@ -590,7 +597,7 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
         }
         _ => unreachable!(),
     };
-    let entries = f.h.app.history.entries.len();
+    let entries = f.h.app.session.history.entries.len();
     f.h.send(Message::SendFinished {
         id: 0,
         profile: Box::new(remote_profile("old", "http://127.0.0.1:9")),
@@ -599,7 +606,7 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
         warnings: Vec::new(),
     });
     assert_eq!(guid_of(&f.h), guid);
-    assert_eq!(f.h.app.history.entries.len(), entries);
+    assert_eq!(f.h.app.session.history.entries.len(), entries);
     f.h.settle();
     f.secret_nowhere();
 }
@@ -619,7 +626,7 @@ fn cancelling_a_send_stops_its_password_command() {
     );
     let path = tmp.path().join("config/config.toml");
     let config = Config::parse(&text, &path).unwrap();
-    f.h.app.profiles = Profiles::from_config(
+    f.h.app.session.profiles = Profiles::from_config(
         Ok(Some(config)),
         path,
         &Target::default(),
@@ -627,7 +634,7 @@ fn cancelling_a_send_stops_its_password_command() {
         None,
     );
     f.press(KeyCode::F(5));
-    assert!(f.h.app.send.in_flight().is_some());
+    assert!(f.h.app.session.send.in_flight().is_some());
     let t0 = std::time::Instant::now();
     while !pid_file.exists() || fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
         assert!(t0.elapsed() < WAIT, "the password command did not start");
@@ -635,13 +642,13 @@ fn cancelling_a_send_stops_its_password_command() {
     }
     let pid = fs::read_to_string(&pid_file).unwrap().trim().to_string();
     f.press(KeyCode::Esc);
-    assert!(f.h.app.send.in_flight().is_none());
+    assert!(f.h.app.session.send.in_flight().is_none());
     // Nothing was posted: the message says so and the history has no line for it.
     let screen = f.look();
     assert!(screen.contains("nothing was sent"), "{screen}");
     assert!(!screen.contains("may already have reached"), "{screen}");
     f.h.settle();
-    assert!(f.h.app.history.entries.is_empty());
+    assert!(f.h.app.session.history.entries.is_empty());
     let alive = || {
         fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
             s.rsplit_once(") ")

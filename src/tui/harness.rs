@@ -81,7 +81,7 @@ impl Harness {
 
     /// Waits until every write in flight has answered.
     pub fn settle(&mut self) {
-        while self.app.writes_in_flight > 0 {
+        while self.app.save.writes_in_flight > 0 {
             match self.rt.rx.recv_timeout(Duration::from_secs(10)) {
                 Ok(m) => {
                     self.app.update(m);
@@ -100,7 +100,7 @@ impl Harness {
         sandbox: Option<crate::sandbox::SandboxConfig>,
     ) -> runtime::NetStarted {
         let started = self.rt.start_net(sandbox);
-        self.app.callback_url = started.callback_url.clone();
+        self.app.session.callback_url = started.callback_url.clone();
         self.draw();
         started
     }

@@ -38,7 +38,7 @@ pub fn context(app: &App) -> Context {
         Some(Overlay::Profiles { .. }) => return Context::Profiles,
         None => {}
     }
-    if app.side_focus && app.side != Side::Preview {
+    if app.view.side_focus && app.view.side != Side::Preview {
         return Context::Pane;
     }
     match app.focused() {

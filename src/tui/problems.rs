@@ -67,6 +67,22 @@ impl Problems {
         self.reindex();
     }
 
+    /// Keeps the server's problems for which `keep` holds; true when any went.
+    pub fn retain_server(&mut self, keep: impl Fn(&Problem) -> bool) -> bool {
+        let before = self.server.len();
+        self.server.retain(keep);
+        let changed = self.server.len() != before;
+        if changed {
+            self.reindex();
+        }
+        changed
+    }
+
+    /// The server's problems (from the last 400), in its order.
+    pub fn server(&self) -> impl Iterator<Item = &Problem> {
+        self.server.iter()
+    }
+
     fn reindex(&mut self) {
         self.at.clear();
         self.inside.clear();

@@ -219,7 +219,7 @@ fn outcome_lines<'a>(o: &SendOutcome, body: &'a BodyView) -> Vec<Line<'a>> {
 }
 
 pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
-    let lines = match &app.send {
+    let lines = match &app.session.send {
         SendState::Idle => vec![Line::from(Span::styled(
             s::NOTHING_SENT_YET,
             theme::muted(),
@@ -246,10 +246,10 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
     };
     let title = format!("{} (F6)", s::PANE_SEND);
     let slots = PaneSlots {
-        focused: app.side_focus,
-        scroll: &mut app.side_scroll,
-        cache: &mut app.pane_rows,
-        area: &mut app.geometry.preview,
+        focused: app.view.side_focus,
+        scroll: &mut app.view.side_scroll,
+        cache: &mut app.view.pane_rows,
+        area: &mut app.view.geometry.preview,
     };
     draw_lines(frame, area, title, lines, slots);
 }
@@ -314,33 +314,33 @@ fn tracked_lines(t: &Tracked) -> Vec<Line<'static>> {
 
 pub fn draw_deliveries(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut lines = Vec::new();
-    if let Some(url) = &app.callback_url {
+    if let Some(url) = &app.session.callback_url {
         lines.push(Line::from(vec![
             label("Listening on "),
             Span::raw(visible(url)),
         ]));
         lines.push(Line::raw(""));
     }
-    if app.deliveries.is_empty() {
+    if app.session.deliveries.is_empty() {
         lines.push(Line::from(Span::styled(s::NO_DELIVERIES, theme::muted())));
         lines.push(Line::raw(""));
     }
-    for t in &app.deliveries {
+    for t in &app.session.deliveries {
         lines.extend(tracked_lines(t));
     }
-    if !app.sandbox_log.is_empty() {
+    if !app.session.sandbox_log.is_empty() {
         lines.push(Line::from(Span::styled(s::SANDBOX_LOG, theme::title())));
-        let skip = app.sandbox_log.len().saturating_sub(50);
-        for l in &app.sandbox_log[skip..] {
+        let skip = app.session.sandbox_log.len().saturating_sub(50);
+        for l in &app.session.sandbox_log[skip..] {
             lines.push(Line::from(label(&visible(l))));
         }
     }
     let title = format!("{} (F7)", s::PANE_DELIVERIES);
     let slots = PaneSlots {
-        focused: app.side_focus,
-        scroll: &mut app.side_scroll,
-        cache: &mut app.pane_rows,
-        area: &mut app.geometry.preview,
+        focused: app.view.side_focus,
+        scroll: &mut app.view.side_scroll,
+        cache: &mut app.view.pane_rows,
+        area: &mut app.view.geometry.preview,
     };
     draw_lines(frame, area, title, lines, slots);
 }
@@ -452,7 +452,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         ),
     };
     let inner = overlay_block(frame, r, title);
-    let entries = &app.history.entries;
+    let entries = &app.session.history.entries;
     if let Some(scroll) = detail {
         let Some(e) = entries.get(selected) else {
             return;
@@ -463,7 +463,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         if let Some(Overlay::History { detail, .. }) = &mut app.overlay {
             *detail = Some(scroll);
         }
-        app.geometry.overlay_list = Rect::default();
+        app.view.geometry.overlay_list = Rect::default();
         frame.render_widget(p.scroll((scroll, 0)), inner);
         return;
     }
@@ -472,7 +472,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
             Paragraph::new(Span::styled(s::HISTORY_EMPTY, theme::muted())),
             inner,
         );
-        app.geometry.overlay_list = Rect::default();
+        app.view.geometry.overlay_list = Rect::default();
         return;
     }
     let h = inner.height as usize;
@@ -497,8 +497,8 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-    app.geometry.overlay_list = inner;
-    app.geometry.overlay_first = first;
+    app.view.geometry.overlay_list = inner;
+    app.view.geometry.overlay_first = first;
 }
 
 pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
@@ -509,18 +509,24 @@ pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
     let r = centered(
         area,
         area.width.saturating_sub(4).min(110),
-        (app.profiles.entries.len() as u16 + 2 + if app.profiles.error.is_some() { 3 } else { 0 })
-            .min(area.height.saturating_sub(2)),
+        (app.session.profiles.entries.len() as u16
+            + 2
+            + if app.session.profiles.error.is_some() {
+                3
+            } else {
+                0
+            })
+        .min(area.height.saturating_sub(2)),
     );
     let inner = overlay_block(frame, r, s::PROFILES_TITLE.to_string());
     let mut lines = Vec::new();
-    if let Some(e) = &app.profiles.error {
+    if let Some(e) = &app.session.profiles.error {
         lines.push(Line::from(Span::styled(visible(e), theme::error())));
         lines.push(Line::raw(""));
     }
     let width = inner.width as usize;
-    for (i, p) in app.profiles.entries.iter().enumerate() {
-        let active = app.profiles.active == Some(i);
+    for (i, p) in app.session.profiles.entries.iter().enumerate() {
+        let active = app.session.profiles.active == Some(i);
         let mark = if active { "* " } else { "  " };
         let (text, st) = match &p.shown {
             Ok((url, user)) => {

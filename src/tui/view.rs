@@ -27,7 +27,7 @@ const MAX_INPUT_LINES: usize = 5;
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        app.geometry = Default::default();
+        app.view.geometry = Default::default();
         let p = Paragraph::new(s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT))
             .style(theme::warning())
             .wrap(Wrap { trim: true });
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     draw_top(frame, app, top);
     draw_form(frame, app, form_area);
-    match app.side {
+    match app.view.side {
         Side::Preview => draw_preview(frame, app, preview_area),
         Side::Send => send_view::draw_send(frame, app, preview_area),
         Side::Deliveries => send_view::draw_deliveries(frame, app, preview_area),
@@ -98,7 +98,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         .get("messageType")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let (state, state_style) = if !app.on_disk && app.generation == 0 {
+    let (state, state_style) = if !app.save.on_disk && app.save.generation == 0 {
         (s::NOT_ON_DISK, theme::muted())
     } else if app.unsaved() {
         (s::UNSAVED, theme::warning())
@@ -108,7 +108,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     // The profile and the draft's state always show. When space is short, the app's name
     // goes first, then the word "profile", and last the file name is shortened.
     let label = crate::client::visible(&app.profile_label());
-    let sending = app.send.in_flight().is_some();
+    let sending = app.session.send.in_flight().is_some();
     let full = format!(
         "{}{}: {label} ",
         if sending {
@@ -232,12 +232,13 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
     let label_w = (width / 3).clamp(8, 18);
 
     // The height of each row: its line, a growing text input, and its problems' lines.
-    let mut heights = Vec::with_capacity(app.rows.len());
-    let mut messages: Vec<Vec<(Option<Mark>, bool, String)>> = Vec::with_capacity(app.rows.len());
-    for (i, row) in app.rows.iter().enumerate() {
+    let mut heights = Vec::with_capacity(app.form.rows.len());
+    let mut messages: Vec<Vec<(Option<Mark>, bool, String)>> =
+        Vec::with_capacity(app.form.rows.len());
+    for (i, row) in app.form.rows.iter().enumerate() {
         let mut h = 1;
-        if i == app.focus
-            && let Some(input) = &app.input
+        if i == app.form.focus
+            && let Some(input) = &app.form.input
         {
             // The text wraps in the room beside the label; the row grows to show it.
             let counter_w = counter_width(row, row.path.get(&app.doc));
@@ -270,7 +271,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             }
         }
         // The focused field's hint (a date-time's format, a number's precision).
-        if i == app.focus
+        if i == app.form.focus
             && let RowKind::Value(f) = row.kind
             && !f.hint.is_empty()
             && matches!(
@@ -288,29 +289,29 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let total: usize = heights.iter().sum();
     let view_h = inner.height as usize;
-    if app.follow_focus && !heights.is_empty() {
-        let start: usize = heights[..app.focus.min(heights.len())].iter().sum();
-        let end = start + heights.get(app.focus).copied().unwrap_or(1);
-        if start < app.form_scroll {
-            app.form_scroll = start;
-        } else if end > app.form_scroll + view_h {
-            app.form_scroll = end.saturating_sub(view_h).min(start);
+    if app.view.follow_focus && !heights.is_empty() {
+        let start: usize = heights[..app.form.focus.min(heights.len())].iter().sum();
+        let end = start + heights.get(app.form.focus).copied().unwrap_or(1);
+        if start < app.view.form_scroll {
+            app.view.form_scroll = start;
+        } else if end > app.view.form_scroll + view_h {
+            app.view.form_scroll = end.saturating_sub(view_h).min(start);
         }
     }
-    app.form_scroll = app.form_scroll.min(total.saturating_sub(view_h));
+    app.view.form_scroll = app.view.form_scroll.min(total.saturating_sub(view_h));
 
     let mut form_lines = vec![None; view_h];
     let mut y = 0usize; // line position in the whole form
-    for (i, row) in app.rows.iter().enumerate() {
+    for (i, row) in app.form.rows.iter().enumerate() {
         let h = heights[i];
-        if y + h <= app.form_scroll {
+        if y + h <= app.view.form_scroll {
             y += h;
             continue;
         }
-        if y >= app.form_scroll + view_h {
+        if y >= app.view.form_scroll + view_h {
             break;
         }
-        let focused = i == app.focus;
+        let focused = i == app.form.focus;
         let ind = indent(row.depth);
         let own = app.problems.mark_at(&row.path).max(match row.kind {
             RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
@@ -345,7 +346,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 value_at = Some(ind + 2 + label_w + 1);
                 let counter_w = counter_width(row, value);
                 let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
-                if !(focused && app.input.is_some()) {
+                if !(focused && app.form.input.is_some()) {
                     match form::display_prefix(value, room + 1) {
                         Some(v) => {
                             let mut v = crate::client::visible(&v);
@@ -453,7 +454,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
             first.spans.push(r);
         }
         lines.push(first);
-        let input_h = if focused && app.input.is_some() {
+        let input_h = if focused && app.form.input.is_some() {
             heights[i] - messages[i].len()
         } else {
             1
@@ -483,20 +484,20 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
         }
         for (k, line) in lines.into_iter().enumerate() {
             let ly = y + k;
-            if ly < app.form_scroll || ly >= app.form_scroll + view_h {
+            if ly < app.view.form_scroll || ly >= app.view.form_scroll + view_h {
                 continue;
             }
-            let sy = inner.y + (ly - app.form_scroll) as u16;
-            form_lines[ly - app.form_scroll] = Some(i);
+            let sy = inner.y + (ly - app.view.form_scroll) as u16;
+            form_lines[ly - app.view.form_scroll] = Some(i);
             frame.buffer_mut().set_line(inner.x, sy, &line, inner.width);
         }
         // The text input sits where the value goes.
         if focused
-            && let (Some(input), Some(vx)) = (&app.input, value_at)
-            && y >= app.form_scroll
+            && let (Some(input), Some(vx)) = (&app.form.input, value_at)
+            && y >= app.view.form_scroll
         {
             let counter_w = counter_width(row, value);
-            let sy = inner.y + (y - app.form_scroll) as u16;
+            let sy = inner.y + (y - app.view.form_scroll) as u16;
             let w = width.saturating_sub(vx + counter_w) as u16;
             let visible_h = (input_h as u16).min(inner.y + inner.height - sy);
             if w > 0 && visible_h > 0 {
@@ -506,8 +507,8 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
         }
         y += h;
     }
-    app.geometry.form = inner;
-    app.geometry.form_lines = form_lines;
+    app.view.geometry.form = inner;
+    app.view.geometry.form_lines = form_lines;
 }
 
 /// Columns the `23/25` counter takes at the end of a row (none while the field is absent).
@@ -522,10 +523,10 @@ fn counter_width(row: &form::Row, value: Option<&Value>) -> usize {
 
 fn draw_preview(frame: &mut Frame, app: &mut App, area: Rect) {
     if area.width < 4 {
-        app.geometry.preview = Rect::default();
+        app.view.geometry.preview = Rect::default();
         return;
     }
-    let title = if app.preview.show_fallback {
+    let title = if app.view.preview.show_fallback {
         s::PANE_PREVIEW_FALLBACK
     } else {
         s::PANE_PREVIEW_RCS
@@ -535,14 +536,14 @@ fn draw_preview(frame: &mut Frame, app: &mut App, area: Rect) {
         .title(Span::styled(title, theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let focus = app.rows.get(app.focus).map(|r| r.path.clone());
+    let focus = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
     let widget = Preview {
         doc: &app.doc,
         report: &app.report,
         focus: focus.as_ref(),
     };
-    frame.render_stateful_widget(widget, inner, &mut app.preview);
-    app.geometry.preview = inner;
+    frame.render_stateful_widget(widget, inner, &mut app.view.preview);
+    app.view.geometry.preview = inner;
 }
 
 fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
@@ -559,8 +560,8 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
         .title(Span::styled(s::problems_title(e, w, sv), title_style));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    app.geometry.problems = inner;
-    app.geometry.problem_lines.clear();
+    app.view.geometry.problems = inner;
+    app.view.geometry.problem_lines.clear();
     if app.problems.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(s::NO_PROBLEMS, theme::ok())),
@@ -570,21 +571,21 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let n = app.problems.len();
     let h = inner.height as usize;
-    app.problems_scroll = app.problems_scroll.min(n.saturating_sub(h));
-    let focus_path = app.rows.get(app.focus).map(|r| r.path.clone());
+    app.view.problems_scroll = app.view.problems_scroll.min(n.saturating_sub(h));
+    let focus_path = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
     let width = inner.width as usize;
     // When not all fit, the last line says how many more there are.
-    let more = n - app.problems_scroll > h;
+    let more = n - app.view.problems_scroll > h;
     let shown = if more { h.saturating_sub(1) } else { h };
     if more {
-        let rest = n - app.problems_scroll - shown;
+        let rest = n - app.view.problems_scroll - shown;
         let r = Rect::new(inner.x, inner.y + shown as u16, inner.width, 1);
         frame.render_widget(
             Paragraph::new(Span::styled(s::more_problems(rest), theme::muted())),
             r,
         );
     }
-    for (line, i) in (app.problems_scroll..n).take(shown).enumerate() {
+    for (line, i) in (app.view.problems_scroll..n).take(shown).enumerate() {
         let Some(p) = app.problems.get(i) else { break };
         let path = p.path.to_string();
         let path = if path.is_empty() {
@@ -616,7 +617,7 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
         }
         let r = Rect::new(inner.x, inner.y + line as u16, inner.width, 1);
         frame.buffer_mut().set_line(r.x, r.y, &l, r.width);
-        app.geometry.problem_lines.push(i);
+        app.view.geometry.problem_lines.push(i);
     }
 }
 
@@ -793,8 +794,8 @@ fn draw_picker(frame: &mut Frame, app: &mut App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-    app.geometry.overlay_list = inner;
-    app.geometry.overlay_first = 0;
+    app.view.geometry.overlay_list = inner;
+    app.view.geometry.overlay_first = 0;
 }
 
 fn draw_drafts(frame: &mut Frame, app: &mut App, area: Rect) {
@@ -858,12 +859,12 @@ fn draw_drafts(frame: &mut Frame, app: &mut App, area: Rect) {
         lines.push(l);
     }
     frame.render_widget(Paragraph::new(lines), list);
-    app.geometry.overlay_list = if b.items.is_empty() {
+    app.view.geometry.overlay_list = if b.items.is_empty() {
         Rect::default()
     } else {
         list
     };
-    app.geometry.overlay_first = first;
+    app.view.geometry.overlay_first = first;
     match &b.mode {
         BrowseMode::List => {}
         BrowseMode::ConfirmDelete => {

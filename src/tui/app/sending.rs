@@ -7,23 +7,62 @@ use crate::client::{Profile, SendOutcome, SendResult};
 use crate::message::FieldPath;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts;
-use crate::store::history::{self, HistoryEntry};
+use crate::store::history::{self, HistoryEntry, HistoryLog};
 use crate::tui::action::Effect;
+use crate::tui::send::Profiles;
 use crate::tui::send::{
     BodyView, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend, REPEAT_WINDOW,
     Received, RequestLine, SendPhase, SendState, Tracked, reopened_draft, request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// How many sandbox log lines are kept.
 const LOG_LINES: usize = 500;
 
+/// Sending and what came of it: the profiles, the send in flight or its answer, the history
+/// of sends, the delivery updates, and the in-process sandbox's log.
+#[derive(Debug)]
+pub struct SendSession {
+    /// The profiles to send with and the active one.
+    pub profiles: Profiles,
+    /// This app's delivery listener, put into a sandbox request that has no callbackURL.
+    pub callback_url: Option<String>,
+    pub send: SendState,
+    pub(super) next_send: u64,
+    /// A first F5 on a draft with errors arms a second one (until then, at that generation).
+    pub(super) override_armed: Option<(Instant, u64)>,
+    /// The history file, and what it held (newest first) plus this session's sends.
+    pub history_path: PathBuf,
+    pub history: HistoryLog,
+    /// Sent messages and their delivery updates, newest first.
+    pub deliveries: Vec<Tracked>,
+    /// The in-process sandbox's log lines, oldest first (the last few hundred).
+    pub sandbox_log: Vec<String>,
+}
+
+impl Default for SendSession {
+    fn default() -> Self {
+        SendSession {
+            profiles: Profiles::default(),
+            callback_url: None,
+            send: SendState::Idle,
+            next_send: 0,
+            override_armed: None,
+            history_path: crate::store::paths::history_file(),
+            history: HistoryLog::default(),
+            deliveries: Vec::new(),
+            sandbox_log: Vec::new(),
+        }
+    }
+}
+
 impl App {
     /// The status bar's profile text: the sandbox says that nothing is delivered.
     pub fn profile_label(&self) -> String {
-        match self.profiles.active() {
+        match self.session.profiles.active() {
             Some(p) if p.is_sandbox => s::sandbox_label(&p.name),
             Some(p) => p.name.clone(),
             None => s::NO_PROFILE_LABEL.to_string(),
@@ -44,12 +83,12 @@ impl App {
         if self.overlay.is_some() {
             return;
         }
-        if self.send.in_flight().is_some() {
+        if self.session.send.in_flight().is_some() {
             self.warn(s::SEND_IN_FLIGHT);
             return;
         }
-        let Some(entry) = self.profiles.active().cloned() else {
-            self.warn(s::no_profile(self.profiles.error.as_deref()));
+        let Some(entry) = self.session.profiles.active().cloned() else {
+            self.warn(s::no_profile(self.session.profiles.error.as_deref()));
             return;
         };
         let (url, _) = match &entry.shown {
@@ -64,19 +103,24 @@ impl App {
         let mut overridden = false;
         if errors > 0 {
             let armed = self
+                .session
                 .override_armed
-                .is_some_and(|(until, g)| until > now && g == self.generation);
+                .is_some_and(|(until, g)| until > now && g == self.save.generation);
             if !force && !armed {
-                self.override_armed = Some((now + OVERRIDE_WINDOW, self.generation));
+                self.session.override_armed = Some((now + OVERRIDE_WINDOW, self.save.generation));
                 self.warn(s::blocked_by_errors(errors, OVERRIDE_WINDOW.as_secs()));
                 return;
             }
             overridden = true;
         }
-        self.override_armed = None;
-        let (body, _) = request_body(&self.doc, entry.is_sandbox, self.callback_url.as_deref());
+        self.session.override_armed = None;
+        let (body, _) = request_body(
+            &self.doc,
+            entry.is_sandbox,
+            self.session.callback_url.as_deref(),
+        );
         let mut questions = Vec::new();
-        if let Some(prev) = self.history.last_accepted(&body)
+        if let Some(prev) = self.session.history.last_accepted(&body)
             && let Some(t) = prev.timestamp()
         {
             let age = jiff::Timestamp::now().duration_since(t);
@@ -105,15 +149,19 @@ impl App {
 
     /// Hands the send to the runtime and opens the send pane.
     pub(super) fn dispatch_send(&mut self, overridden: bool) {
-        let Some(entry) = self.profiles.active().cloned() else {
+        let Some(entry) = self.session.profiles.active().cloned() else {
             return;
         };
         let Ok((url, user)) = entry.shown.clone() else {
             return;
         };
-        let (body, added) = request_body(&self.doc, entry.is_sandbox, self.callback_url.as_deref());
-        self.next_send += 1;
-        let id = self.next_send;
+        let (body, added) = request_body(
+            &self.doc,
+            entry.is_sandbox,
+            self.session.callback_url.as_deref(),
+        );
+        self.session.next_send += 1;
+        let id = self.session.next_send;
         // The server's issues of an earlier answer no longer describe this request.
         self.set_server_issues(&[]);
         let request = RequestLine {
@@ -125,7 +173,7 @@ impl App {
             overridden,
         };
         let phase = SendPhase::default();
-        self.send = SendState::InFlight {
+        self.session.send = SendState::InFlight {
             id,
             started: Instant::now(),
             request,
@@ -133,8 +181,8 @@ impl App {
             draft: self.draft_name(),
             phase: phase.clone(),
         };
-        self.side = Side::Send;
-        self.side_scroll = 0;
+        self.view.side = Side::Send;
+        self.view.side_scroll = 0;
         self.effects.push(Effect::Send {
             id,
             source: Box::new(entry.source.clone()),
@@ -154,7 +202,7 @@ impl App {
             body,
             draft,
             phase,
-        } = std::mem::take(&mut self.send)
+        } = std::mem::take(&mut self.session.send)
         else {
             return;
         };
@@ -164,7 +212,7 @@ impl App {
         if before == PHASE_RESOLVING {
             // The task will not post: nothing was sent, so nothing goes to the history.
             let reason = s::cancelled_before_sending(waited.as_secs_f64());
-            self.send = SendState::Failed {
+            self.session.send = SendState::Failed {
                 request,
                 reason: reason.clone(),
             };
@@ -188,7 +236,7 @@ impl App {
             callback_added: request.callback_added.is_some(),
         };
         self.record(entry);
-        self.send = SendState::Failed {
+        self.session.send = SendState::Failed {
             request,
             reason: reason.clone(),
         };
@@ -197,12 +245,12 @@ impl App {
 
     /// Appends to the history file (by the writer thread) and to the list in memory.
     fn record(&mut self, entry: HistoryEntry) {
-        self.writes_in_flight += 1;
+        self.save.writes_in_flight += 1;
         self.effects.push(Effect::AppendHistory {
-            path: self.history_path.clone(),
+            path: self.session.history_path.clone(),
             entry: Box::new(entry.clone()),
         });
-        self.history.entries.insert(0, entry);
+        self.session.history.entries.insert(0, entry);
     }
 
     pub(super) fn send_finished(
@@ -213,11 +261,12 @@ impl App {
         outcome: SendOutcome,
         warnings: Vec<String>,
     ) {
-        if self.send.in_flight() != Some(id) {
+        if self.session.send.in_flight() != Some(id) {
             // An answer to a send that was cancelled or replaced: stale.
             return;
         }
-        let SendState::InFlight { request, draft, .. } = std::mem::take(&mut self.send) else {
+        let SendState::InFlight { request, draft, .. } = std::mem::take(&mut self.session.send)
+        else {
             return;
         };
         if !matches!(outcome.result, SendResult::Refused { .. }) {
@@ -227,7 +276,7 @@ impl App {
                 for r in results.iter().rev() {
                     let mut t = Tracked::from_entry(&entry, &r.message_guid, &r.destination);
                     t.expects_updates = request.callback_added.is_some();
-                    self.deliveries.insert(0, t);
+                    self.session.deliveries.insert(0, t);
                 }
             }
             self.record(entry);
@@ -250,13 +299,13 @@ impl App {
                 true,
             ),
         };
-        self.send = SendState::Done {
+        self.session.send = SendState::Done {
             request,
             body: BodyView::of(&outcome.response_body),
             outcome: Box::new(outcome),
         };
-        self.side = Side::Send;
-        self.side_scroll = 0;
+        self.view.side = Side::Send;
+        self.view.side_scroll = 0;
         if let Some(w) = warnings.first() {
             self.warn(w.clone());
         } else if status.1 {
@@ -267,15 +316,15 @@ impl App {
     }
 
     pub(super) fn send_failed(&mut self, id: u64, reason: String) {
-        if self.send.in_flight() != Some(id) {
+        if self.session.send.in_flight() != Some(id) {
             return;
         }
-        let SendState::InFlight { request, .. } = std::mem::take(&mut self.send) else {
+        let SendState::InFlight { request, .. } = std::mem::take(&mut self.session.send) else {
             return;
         };
         self.warn(s::not_sent(&reason));
-        self.send = SendState::Failed { request, reason };
-        self.side = Side::Send;
+        self.session.send = SendState::Failed { request, reason };
+        self.view.side = Side::Send;
     }
 
     /// A delivery update from the listener: matched by messageGUID to this session's sends,
@@ -283,6 +332,7 @@ impl App {
     pub(super) fn delivery(&mut self, u: DeliveryUpdate) {
         let now = jiff::Timestamp::now();
         let i = match self
+            .session
             .deliveries
             .iter()
             .position(|t| t.guid == u.message_guid)
@@ -290,73 +340,67 @@ impl App {
             Some(i) => i,
             None => {
                 let t = self
+                    .session
                     .history
                     .entries
                     .iter()
                     .find(|e| e.message_guids.contains(&u.message_guid))
                     .map(|e| Tracked::from_entry(e, &u.message_guid, &u.destination))
                     .unwrap_or_else(|| Tracked::unknown(&u.message_guid, &u.destination));
-                self.deliveries.insert(0, t);
+                self.session.deliveries.insert(0, t);
                 0
             }
         };
-        self.deliveries[i]
+        self.session.deliveries[i]
             .updates
             .push(Received { update: u, at: now });
     }
 
     pub fn sandbox_line(&mut self, line: String) {
-        if self.sandbox_log.len() >= LOG_LINES {
-            self.sandbox_log.remove(0);
+        if self.session.sandbox_log.len() >= LOG_LINES {
+            self.session.sandbox_log.remove(0);
         }
-        self.sandbox_log.push(line);
+        self.session.sandbox_log.push(line);
     }
 
     /// After a change of the document: a one-field edit drops the server's issues at that
     /// field (and inside it); any other change (a list edit, a type switch, undo) drops them
     /// all, as their paths may no longer name the same fields.
     pub(super) fn edited_for_server(&mut self, edited: Option<FieldPath>) {
-        if self.server_issues.is_empty() {
-            return;
-        }
-        let keep: Vec<_> = match edited {
-            Some(p) => self
-                .server_issues
-                .iter()
-                .filter(|i| !i.path.starts_with(&p))
-                .cloned()
-                .collect(),
-            None => Vec::new(),
+        let changed = match edited {
+            Some(p) => self.problems.retain_server(|i| !i.path.starts_with(&p)),
+            None => self.problems.retain_server(|_| false),
         };
-        if keep.len() != self.server_issues.len() {
-            self.set_server_issues(&keep);
+        if changed {
+            self.dirty = true;
         }
     }
 
     /// F6/F7: show that pane with the keys; again: back to the preview.
     pub(super) fn toggle_side(&mut self, side: Side) {
-        if self.side == side && self.side_focus {
-            self.side = Side::Preview;
-            self.side_focus = false;
+        if self.view.side == side && self.view.side_focus {
+            self.view.side = Side::Preview;
+            self.view.side_focus = false;
         } else {
-            if self.side != side {
-                self.side_scroll = 0;
+            if self.view.side != side {
+                self.view.side_scroll = 0;
             }
-            self.side = side;
-            self.side_focus = true;
+            self.view.side = side;
+            self.view.side_focus = true;
         }
     }
 
     pub(super) fn pane_scroll(&mut self, d: isize) {
-        self.side_scroll = (self.side_scroll as isize + d).clamp(0, u16::MAX as isize) as u16;
+        self.view.side_scroll =
+            (self.view.side_scroll as isize + d).clamp(0, u16::MAX as isize) as u16;
     }
 
     /// Ctrl-R: the history, read again from the file (another process may have sent).
     pub(super) fn open_history(&mut self) {
-        match history::read_from(&self.history_path) {
-            Ok(log) => self.history = log,
+        match history::read_from(&self.session.history_path) {
+            Ok(log) => self.session.history = log,
             Err(e) => self.warn(s::history_unreadable(
-                &self.history_path.display().to_string(),
+                &self.session.history_path.display().to_string(),
                 &e.to_string(),
             )),
         }
@@ -368,10 +412,10 @@ impl App {
 
     /// `n` in the history: the send's request as a new draft in the drafts dir.
     pub(super) fn reopen_history(&mut self, i: usize) {
-        let Some(entry) = self.history.entries.get(i).cloned() else {
+        let Some(entry) = self.session.history.entries.get(i).cloned() else {
             return;
         };
-        let doc = reopened_draft(&entry, self.callback_url.as_deref());
+        let doc = reopened_draft(&entry, self.session.callback_url.as_deref());
         self.write_draft(false);
         let stem = entry
             .draft
@@ -389,15 +433,15 @@ impl App {
     /// Ctrl-P: the profiles, the active one selected.
     pub(super) fn open_profiles(&mut self) {
         self.overlay = Some(Overlay::Profiles {
-            selected: self.profiles.active.unwrap_or(0),
+            selected: self.session.profiles.active.unwrap_or(0),
         });
     }
 
     pub(super) fn choose_profile(&mut self, i: usize) {
-        let Some(p) = self.profiles.entries.get(i) else {
+        let Some(p) = self.session.profiles.entries.get(i) else {
             return;
         };
-        self.profiles.active = Some(i);
+        self.session.profiles.active = Some(i);
         match &p.shown {
             Ok((url, _)) => {
                 let text = s::profile_chosen(&p.name, url, p.is_sandbox);

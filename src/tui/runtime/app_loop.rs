@@ -107,7 +107,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         }
     }
     let signalled = terminal::signalled();
-    if app.unsaved() && (app.on_disk || app.generation > 0) {
+    if app.unsaved() && (app.save.on_disk || app.save.generation > 0) {
         // The last write failed: try once more, else keep a copy elsewhere.
         return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
             Ok(drafts::Saved::InPlace) => ExitCode::SUCCESS,
@@ -135,27 +135,27 @@ pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: Sandbo
     let started = rt.start_net(Some(sandbox));
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
-    app.profiles = Profiles::from_config(
+    app.session.profiles = Profiles::from_config(
         loaded,
         config_path,
         target,
         Env::from_process(),
         started.sandbox,
     );
-    app.callback_url = started.callback_url;
-    match history::read_from(&app.history_path) {
-        Ok(log) => app.history = log,
+    app.session.callback_url = started.callback_url;
+    match history::read_from(&app.session.history_path) {
+        Ok(log) => app.session.history = log,
         Err(e) => app.warn(s::history_unreadable(
-            &app.history_path.display().to_string(),
+            &app.session.history_path.display().to_string(),
             &e.to_string(),
         )),
     }
     for p in &started.problems {
         app.sandbox_line(p.clone());
     }
-    if let Some(e) = app.profiles.error.clone() {
+    if let Some(e) = app.session.profiles.error.clone() {
         app.warn(s::config_problem(&e));
-    } else if let Some(w) = app.profiles.warnings.first().cloned() {
+    } else if let Some(w) = app.session.profiles.warnings.first().cloned() {
         app.warn(w);
     } else if let Some(p) = started.problems.first() {
         app.warn(p.clone());
@@ -163,7 +163,7 @@ pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: Sandbo
 }
 
 fn save_on_the_way_out(app: &App) {
-    if app.generation == 0 && app.on_disk {
+    if app.save.generation == 0 && app.save.on_disk {
         return;
     }
     match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
@@ -204,7 +204,7 @@ fn debug_panic(m: &Message) {
 /// The one wait point: the next message, or `AutosaveDue` when the autosave's time comes
 /// first. `None` when every sender is gone.
 fn next_message(rt: &Runtime, app: &App) -> Option<Message> {
-    match app.autosave_due {
+    match app.save.autosave_due {
         Some(due) => match rt
             .rx
             .recv_timeout(due.saturating_duration_since(Instant::now()))

@@ -1,0 +1,383 @@
+//! The composer's state and its one `update` function. No terminal I/O here: the runtime
+//! feeds [`Message`]s in, draws, and carries out the [`Effect`]s the app asks for, so tests
+//! drive the real app with scripted actions.
+//!
+//! The state is kept in rooms, each with the code that changes it:
+//! - the draft itself (`path`, `doc`) and what is wrong with it (`report`, `problems`);
+//! - [`FormState`]: the form's rows, focus, folds, the text being typed, undo
+//!   ([`editing`]: typing, pickers, switches, undo, `$EDITOR`; [`items`]: cards and
+//!   choices; [`navigation`]: focus, jumps, the mouse, the overlays' lists);
+//! - [`SaveState`]: generations, what is on disk, writes in flight, the autosave ([`save`]);
+//! - [`SendSession`]: profiles, the send, the history, deliveries, the sandbox's log
+//!   ([`sending`]);
+//! - [`ViewState`]: scroll positions, where things were drawn, the panes' caches; the view
+//!   writes it while drawing, `update` reads it for the mouse;
+//! - the overlay open, the message line, the drafts browser ([`browser`]).
+
+use super::action::{Action, Effect, Message};
+use super::form::{self, Row, RowKey};
+use super::keymap;
+use super::problems::Problems;
+use super::send::PendingSend;
+use super::strings as s;
+use crate::message::{FieldPath, Report, validate};
+use crate::store::{self, drafts};
+use ratatui_textarea::TextArea;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Instant;
+
+mod browser;
+mod editing;
+mod form_state;
+mod items;
+mod navigation;
+mod save;
+mod sending;
+mod view_state;
+
+pub use editing::clean_paste;
+pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
+pub use save::{AUTOSAVE_DELAY, SaveState};
+pub use sending::SendSession;
+pub use view_state::{Geometry, Side, ViewState};
+
+/// Why a list of values is open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickFor {
+    /// Set an enumeration field.
+    Value(FieldPath),
+    MessageType,
+    /// Change the type of the choice at this path.
+    ChoiceType(FieldPath),
+    /// Add a choice of the picked type to a list, at a position.
+    AddChoice {
+        list: FieldPath,
+        at: usize,
+    },
+}
+
+pub struct Picker {
+    pub title: &'static str,
+    pub options: &'static [&'static str],
+    pub selected: usize,
+    pub purpose: PickFor,
+}
+
+pub enum BrowseMode {
+    List,
+    ConfirmDelete,
+    Rename(Box<TextArea<'static>>),
+}
+
+pub struct Browser {
+    pub items: Vec<drafts::DraftInfo>,
+    pub selected: usize,
+    pub mode: BrowseMode,
+}
+
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Picker(Picker),
+    Drafts(Browser),
+    /// A send waiting for a yes (a real profile, or the same draft again soon).
+    Confirm(PendingSend),
+    /// The sends, newest first; `detail` shows the selected one whole, scrolled this far.
+    History {
+        selected: usize,
+        detail: Option<u16>,
+    },
+    Profiles {
+        selected: usize,
+    },
+}
+
+/// The line under the form that says what just happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub is_error: bool,
+    /// The problem this line reports (after `F8`): the line goes once it is fixed.
+    pub about: Option<FieldPath>,
+}
+
+pub struct App {
+    /// The draft's file (it may not exist yet).
+    pub path: PathBuf,
+    /// The request body being composed.
+    pub doc: Value,
+    pub report: Report,
+    /// The validator's problems and the server's, indexed by path.
+    pub problems: Problems,
+    pub form: FormState,
+    pub save: SaveState,
+    pub session: SendSession,
+    pub view: ViewState,
+    pub overlay: Option<Overlay>,
+    /// The message line.
+    pub status: Option<Status>,
+    /// Where the drafts browser looks.
+    pub drafts_dir: PathBuf,
+    pub quit: bool,
+    /// Set when something visible changed since the last draw.
+    pub dirty: bool,
+    effects: Vec<Effect>,
+}
+
+impl App {
+    /// An app on `doc`, the draft at `path`. `on_disk`: the file already holds it.
+    pub fn new(path: PathBuf, doc: Value, on_disk: bool, drafts_dir: PathBuf) -> Self {
+        let mut app = App {
+            path,
+            doc,
+            report: Report::default(),
+            problems: Problems::default(),
+            form: FormState::default(),
+            save: SaveState::new(on_disk),
+            session: SendSession::default(),
+            view: ViewState::default(),
+            overlay: None,
+            status: None,
+            drafts_dir,
+            quit: false,
+            dirty: true,
+            effects: Vec::new(),
+        };
+        app.revalidate();
+        app.rebuild(None);
+        app
+    }
+
+    /// The effects asked for since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    pub fn focused(&self) -> Option<&Row> {
+        self.form.rows.get(self.form.focus)
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            is_error: false,
+            about: None,
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            is_error: true,
+            about: None,
+        });
+    }
+
+    /// Shows a server's 400 answer beside the local problems: its own style and marker,
+    /// reachable with F8 like the others. An empty slice clears them.
+    pub fn set_server_issues(&mut self, issues: &[crate::client::ServerIssue]) {
+        self.problems.set_server(issues);
+        self.dirty = true;
+    }
+
+    pub fn update(&mut self, msg: Message) {
+        self.dirty = true;
+        match msg {
+            Message::Terminal(ev) => {
+                if let Some(a) = keymap::map_event(self, &ev) {
+                    self.act(a);
+                }
+            }
+            Message::Do(a) => self.act(a),
+            Message::InputClosed(_) => self.act(Action::Quit),
+            Message::Written {
+                path,
+                generation,
+                result,
+            } => {
+                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
+                // A copy made from the browser appears in it once written.
+                if generation.is_none() {
+                    self.refresh_browser(None);
+                }
+                match result {
+                    Ok(()) => {
+                        if let Some(g) = generation
+                            && path == self.path
+                        {
+                            self.save.on_disk = true;
+                            self.save.saved_generation = self.save.saved_generation.max(g);
+                        }
+                    }
+                    Err(e) => {
+                        if generation.is_some() && path == self.path {
+                            // Let the next change or Ctrl-S try again.
+                            self.save.queued_generation = self.save.saved_generation;
+                        }
+                        self.warn(s::save_failed(&path.display().to_string(), &e));
+                    }
+                }
+            }
+            Message::Renamed { from, to, result } => {
+                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
+                if let Err(e) = result {
+                    if self.path == to {
+                        self.path = from;
+                    }
+                    self.warn(s::drafts_error(&e));
+                }
+                self.refresh_browser(None);
+            }
+            Message::EditorDone {
+                generation,
+                command,
+                result,
+            } => self.editor_done(generation, &command, result),
+            Message::AutosaveDue => {
+                self.save.autosave_due = None;
+                self.write_draft(false);
+            }
+            Message::SendFinished {
+                id,
+                profile,
+                body,
+                outcome,
+                warnings,
+            } => self.send_finished(id, &profile, body, *outcome, warnings),
+            Message::SendFailed { id, reason } => self.send_failed(id, reason),
+            Message::Delivery(u) => self.delivery(u),
+            Message::SandboxLog(line) => self.sandbox_line(line),
+            Message::HistoryWritten { result } => {
+                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
+                if let Err(e) = result {
+                    self.warn(s::history_failed(
+                        &self.session.history_path.display().to_string(),
+                        &e,
+                    ));
+                }
+            }
+        }
+    }
+
+    pub(super) fn act(&mut self, a: Action) {
+        match a {
+            Action::Quit => {
+                // A send in flight is abandoned, and the history says so.
+                self.cancel_send();
+                self.write_draft(false);
+                self.quit = true;
+            }
+            Action::Save => {
+                self.write_draft(true);
+                self.say(s::saved_to(&self.path.display().to_string()));
+            }
+            Action::OpenDrafts => self.open_browser(),
+            Action::EditAsJson => {
+                self.effects.push(Effect::RunEditor {
+                    generation: self.save.generation,
+                    draft: self.path.clone(),
+                    text: store::to_draft_json(&self.doc),
+                });
+            }
+            Action::Help => {
+                self.overlay = match self.overlay {
+                    Some(Overlay::Help { .. }) => None,
+                    _ => Some(Overlay::Help { scroll: 0 }),
+                }
+            }
+            Action::Send => self.start_send(false),
+            Action::SendAnyway => self.start_send(true),
+            Action::ToggleSendPane => self.toggle_side(Side::Send),
+            Action::ToggleDeliveries => self.toggle_side(Side::Deliveries),
+            Action::OpenHistory => self.open_history(),
+            Action::OpenProfiles => self.open_profiles(),
+            Action::PaneScroll(d) => self.pane_scroll(d),
+            Action::ToggleFallback => {
+                self.view.preview.show_fallback = !self.view.preview.show_fallback;
+                self.view.preview.scroll = 0;
+            }
+            Action::Undo => self.undo(),
+            Action::NextProblem => self.jump(true),
+            Action::PrevProblem => self.jump(false),
+            Action::NextField => self.move_focus(1),
+            Action::PrevField => self.move_focus(-1),
+            Action::PageDown => self.move_focus(10),
+            Action::PageUp => self.move_focus(-10),
+            Action::Back => self.back(),
+            Action::Activate => self.activate(),
+            Action::Toggle => self.toggle(),
+            Action::CycleValue(d) => self.cycle_value(d),
+            Action::Fold => self.set_fold(true),
+            Action::Unfold => self.set_fold(false),
+            Action::AddItem => self.add_item(),
+            Action::DeleteItem => self.delete_item(),
+            Action::DuplicateItem => self.duplicate_item(),
+            Action::MoveItem(d) => self.move_item(d),
+            Action::Edit(e) => self.edit_text(e),
+            Action::MenuMove(d) => self.menu_move(d),
+            Action::MenuKey(c) => self.menu_key(c),
+            Action::MenuJump(c) => {
+                if let Some(Overlay::Picker(p)) = &mut self.overlay {
+                    let n = p.options.len();
+                    let up = c.to_ascii_uppercase();
+                    if let Some(i) = (1..=n).map(|k| (p.selected + k) % n).find(|&i| {
+                        let o = p.options[i];
+                        o.strip_prefix("RCS_").unwrap_or(o).starts_with(up)
+                    }) {
+                        p.selected = i;
+                    }
+                }
+            }
+            Action::Click { column, row } => self.click(column, row),
+            Action::Scroll { column, row, down } => self.scroll(column, row, down),
+            Action::Redraw => {}
+        }
+    }
+
+    pub(super) fn revalidate(&mut self) {
+        self.report = validate(&self.doc);
+        self.problems.set_local(&self.report);
+        if let Some(Status {
+            about: Some(path), ..
+        }) = &self.status
+            && self.problems.at(path).next().is_none()
+        {
+            self.status = None;
+        }
+    }
+
+    /// Rebuilds the rows from the document and puts the focus on `target` (or keeps it on
+    /// the same field), then makes sure the text input belongs to the focused field.
+    pub(super) fn rebuild(&mut self, target: Option<RowKey>) {
+        let keep = target.or_else(|| self.focused().map(Row::key));
+        let old_focus = self.form.focus;
+        self.form.rows = form::build(&self.doc, &self.form.folded);
+        self.form.focus = keep
+            .and_then(|k| self.find_row(&k))
+            .unwrap_or_else(|| old_focus.min(self.form.rows.len().saturating_sub(1)));
+        self.sync_input();
+    }
+
+    pub(super) fn find_row(&self, k: &RowKey) -> Option<usize> {
+        self.form
+            .rows
+            .iter()
+            .position(|r| &r.key() == k)
+            .or_else(|| self.form.rows.iter().position(|r| r.path == k.path))
+    }
+
+    /// After any change of the document: bump the generation, validate, rebuild the rows,
+    /// schedule the autosave.
+    pub(super) fn changed(&mut self, target: Option<RowKey>) {
+        self.save.generation += 1;
+        let edited = self.form.last_edit.take();
+        self.edited_for_server(edited);
+        self.revalidate();
+        self.rebuild(target);
+        if self.save.autosave_due.is_none() {
+            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! What drawing keeps between frames: scroll positions, where things were drawn (for the
+//! mouse), the preview's own state and the side pane's wrapped-row count. The view writes
+//! it while drawing; `update` reads it for clicks and wheel scrolls.
+
+use crate::tui::preview::PreviewState;
+use crate::tui::send_view::PaneRows;
+use ratatui::layout::Rect;
+
+/// What the right-hand column shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    #[default]
+    Preview,
+    /// The last send: request line and answer.
+    Send,
+    /// Delivery updates for each sent message, and the sandbox's log.
+    Deliveries,
+}
+
+/// Where things were drawn, for the mouse.
+#[derive(Debug, Clone, Default)]
+pub struct Geometry {
+    pub form: Rect,
+    /// For each visible line of the form, the row it belongs to.
+    pub form_lines: Vec<Option<usize>>,
+    pub preview: Rect,
+    pub problems: Rect,
+    /// For each visible line of the problems pane, the problem's position.
+    pub problem_lines: Vec<usize>,
+    /// The list of an open picker or of the drafts browser, and the position of its first
+    /// visible line.
+    pub overlay_list: Rect,
+    pub overlay_first: usize,
+}
+
+pub struct ViewState {
+    /// The form's first visible line, and whether it follows the focus.
+    pub form_scroll: usize,
+    pub follow_focus: bool,
+    pub problems_scroll: usize,
+    pub geometry: Geometry,
+    /// What the right-hand column shows, whether it has the keys, and how far it is
+    /// scrolled.
+    pub side: Side,
+    pub side_focus: bool,
+    pub side_scroll: u16,
+    /// How many rows the pane's text wraps to (kept between redraws).
+    pub pane_rows: PaneRows,
+    pub preview: PreviewState,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            form_scroll: 0,
+            follow_focus: true,
+            problems_scroll: 0,
+            geometry: Geometry::default(),
+            side: Side::Preview,
+            side_focus: false,
+            side_scroll: 0,
+            pane_rows: PaneRows::default(),
+            preview: PreviewState::default(),
+        }
+    }
+}

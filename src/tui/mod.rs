@@ -7,8 +7,7 @@
 //! - [`runtime`]: the terminal, the event loop, and the workers (file writes, `$EDITOR`).
 //! - [`harness`]: the same app and runtime on a `TestBackend`, for tests and benchmarks.
 //!
-//! - [`send`]: profiles, the send state, delivery tracking; [`send_view`]: the send pane,
-//!   the deliveries view, and the history, profiles and confirmation overlays.
+//! - [`send`]: profiles, the send state, delivery tracking; `view::send` draws them.
 //!
 //! Sending follows the pattern of file writes: `Action::Send` (F5) checks the draft and the
 //! profile in `App::update`, then pushes `Effect::Send` with an id; the runtime resolves the
@@ -24,11 +23,11 @@ pub mod app;
 pub mod form;
 pub mod harness;
 pub mod keymap;
+pub mod measure;
 pub mod preview;
 pub mod problems;
 pub mod runtime;
 pub mod send;
-pub mod send_view;
 pub mod strings;
 pub mod theme;
 pub mod view;

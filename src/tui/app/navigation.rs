@@ -175,14 +175,13 @@ impl App {
                     b.selected = (b.selected as isize + d).clamp(0, n - 1) as usize;
                 }
             }
-            Some(Overlay::Help { scroll }) => {
-                *scroll = (*scroll as isize + d).max(0) as u16;
-            }
-            Some(Overlay::History {
+            Some(Overlay::Help { scroll })
+            | Some(Overlay::History {
                 detail: Some(scroll),
                 ..
             }) => {
-                *scroll = (*scroll as isize + d).clamp(0, u16::MAX as isize) as u16;
+                let max = self.view.geometry.overlay_scroll_max as isize;
+                *scroll = (*scroll as isize + d).clamp(0, max) as u16;
             }
             Some(Overlay::History { selected, .. }) => {
                 let n = self.session.history.entries.len() as isize;
@@ -290,7 +289,7 @@ impl App {
         let step = |v: usize| if down { v + 3 } else { v.saturating_sub(3) };
         if let Some(Overlay::Help { scroll }) = &mut self.overlay {
             *scroll = if down {
-                scroll.saturating_add(3)
+                scroll.saturating_add(3).min(g.overlay_scroll_max)
             } else {
                 scroll.saturating_sub(3)
             };
@@ -303,7 +302,7 @@ impl App {
         }) = &mut self.overlay
         {
             *scroll = if down {
-                scroll.saturating_add(3)
+                scroll.saturating_add(3).min(g.overlay_scroll_max)
             } else {
                 scroll.saturating_sub(3)
             };

@@ -3,7 +3,7 @@
 //! it while drawing; `update` reads it for clicks and wheel scrolls.
 
 use crate::tui::preview::PreviewState;
-use crate::tui::send_view::PaneRows;
+use crate::tui::view::send::PaneRows;
 use ratatui::layout::Rect;
 
 /// What the right-hand column shows.
@@ -31,6 +31,8 @@ pub struct Geometry {
     /// visible line.
     pub overlay_list: Rect,
     pub overlay_first: usize,
+    /// How far the scrolled overlay (help, a send shown whole) can scroll.
+    pub overlay_scroll_max: u16,
 }
 
 pub struct ViewState {

@@ -176,7 +176,7 @@ mod tests {
             .map(|t| strings::choice_glyph(*t))
             .collect();
         for (i, g) in glyphs.iter().enumerate() {
-            assert_eq!(super::super::canvas::width(g), 1, "{g}");
+            assert_eq!(crate::tui::measure::width(g), 1, "{g}");
             assert!(!glyphs[i + 1..].contains(g), "{g} twice");
             assert_ne!(*g, strings::GLYPH_UNKNOWN);
         }

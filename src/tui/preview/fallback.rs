@@ -186,7 +186,7 @@ fn char_list(chars: Vec<char>) -> String {
         })
         .collect();
     if chars.len() > 8 {
-        out.push(super::canvas::ELLIPSIS.to_string());
+        out.push(crate::tui::measure::ELLIPSIS.to_string());
     }
     out.join(" ")
 }

@@ -26,6 +26,7 @@ mod urls;
 mod tests;
 
 use crate::message::{FieldPath, Report, Segment, Severity};
+use crate::tui::measure;
 use crate::tui::theme;
 use canvas::Canvas;
 use ratatui::buffer::{Buffer, CellWidth};
@@ -280,7 +281,7 @@ impl<'a> Ctx<'a> {
         let mut cut = false;
         let (text, placeholder): (Cow<'a, str>, bool) = match value {
             Some(Value::String(s)) if !s.is_empty() => {
-                let (t, c) = canvas::cut_chars(s, limit);
+                let (t, c) = measure::cut_chars(s, limit);
                 cut = c;
                 (Cow::Borrowed(t), false)
             }
@@ -380,7 +381,7 @@ pub(crate) fn parts(c: &mut Canvas<'_>, x: i32, y: i32, max: usize, parts: &[Sho
     // its end to know it does not fit.
     let mut total = 0;
     for p in parts {
-        total += canvas::width_capped(&p.text, max + 1 - total.min(max)) + usize::from(p.cut);
+        total += measure::width_capped(&p.text, max + 1 - total.min(max)) + usize::from(p.cut);
         if total > max {
             break;
         }
@@ -399,22 +400,22 @@ pub(crate) fn parts(c: &mut Canvas<'_>, x: i32, y: i32, max: usize, parts: &[Sho
     let budget = max - 1;
     let mut used = 0;
     for p in parts {
-        let w = canvas::width_capped(&p.text, budget - used.min(budget) + 1);
+        let w = measure::width_capped(&p.text, budget - used.min(budget) + 1);
         if used + w > budget {
-            let (head, hw) = canvas::fit(&p.text, budget - used);
+            let (head, hw) = measure::fit(&p.text, budget - used);
             used += c.text(x + used as i32, y, head, hw, p.style);
-            return used + c.text(x + used as i32, y, canvas::ELLIPSIS, 1, p.style);
+            return used + c.text(x + used as i32, y, measure::ELLIPSIS, 1, p.style);
         }
         used += c.text(x + used as i32, y, &p.text, w, p.style);
         if p.cut {
             if used + 1 > budget {
                 break;
             }
-            used += c.text(x + used as i32, y, canvas::ELLIPSIS, 1, p.style);
+            used += c.text(x + used as i32, y, measure::ELLIPSIS, 1, p.style);
         }
     }
     let style = parts.last().map_or(Style::new(), |p| p.style);
-    used + c.text(x + used as i32, y, canvas::ELLIPSIS, 1, style)
+    used + c.text(x + used as i32, y, measure::ELLIPSIS, 1, style)
 }
 
 /// Draws a rounded frame `w` by `h` at (`x`, `y`). Nothing when either is under 2.
@@ -450,7 +451,7 @@ pub(crate) fn paragraph(
     cut: bool,
     style: Style,
 ) -> i32 {
-    let lines = canvas::wrap(text, width, max_lines);
+    let lines = measure::wrap(text, width, max_lines);
     let n = lines.len();
     for (i, line) in lines.iter().enumerate() {
         let last = i + 1 == n;

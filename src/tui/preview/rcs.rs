@@ -1,12 +1,13 @@
 //! The RCS message as a phone draws it: a text bubble with chips, a media box, a card, or
 //! cards side by side.
 
-use super::canvas::{self, Canvas};
+use super::canvas::Canvas;
 use super::choice::{self, ChoiceView};
 use super::strings::{self, MediaKind};
 use super::{Ctx, Need, Shown, frame, marked, paragraph, parts, problem_style};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, MessageType, Severity};
+use crate::tui::measure;
 use crate::tui::theme;
 use ratatui::style::Style;
 use serde_json::{Map, Value};
@@ -182,12 +183,12 @@ pub(crate) fn bubble(c: &mut Canvas<'_>, x: i32, y: i32, text: &Shown<'_>, style
         return paragraph(c, x, y, max, usize::MAX, &text.text, text.cut, text.style);
     }
     let inner = max - 2;
-    let lines = canvas::wrap(&text.text, inner, usize::MAX);
+    let lines = measure::wrap(&text.text, inner, usize::MAX);
     let n = lines.len();
     let content = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| canvas::width(l.text) + usize::from(l.cut || (i + 1 == n && text.cut)))
+        .map(|(i, l)| measure::width(l.text) + usize::from(l.cut || (i + 1 == n && text.cut)))
         .max()
         .unwrap_or(0)
         .clamp(1, inner);
@@ -290,10 +291,10 @@ fn chip(c: &mut Canvas<'_>, x: i32, y: i32, view: &ChoiceView<'_>, focused: bool
     // whether the row is in view.
     let used = head
         .iter()
-        .map(|s| canvas::width(&s.text) + usize::from(s.cut))
+        .map(|s| measure::width(&s.text) + usize::from(s.cut))
         .sum::<usize>()
         .min(w);
-    let dw: usize = view.detail.iter().map(|s| canvas::width(&s.text)).sum();
+    let dw: usize = view.detail.iter().map(|s| measure::width(&s.text)).sum();
     if used + 1 + dw <= w {
         parts(c, x + used as i32 + 1, y, w - used - 1, &view.detail);
         y + 1
@@ -321,7 +322,7 @@ fn button(
         return y + 1;
     }
     let room = w.saturating_sub(3);
-    let dw: usize = view.detail.iter().map(|s| canvas::width(&s.text)).sum();
+    let dw: usize = view.detail.iter().map(|s| measure::width(&s.text)).sum();
     let split = view
         .detail
         .iter()
@@ -434,7 +435,7 @@ pub(crate) fn media_area(
     let top = y + (rows - n) / 2;
     let avail = w.saturating_sub(2);
     for (i, line) in lines.iter().take(n as usize).enumerate() {
-        let tw = (canvas::width(&line.text) + usize::from(line.cut)).min(avail);
+        let tw = (measure::width(&line.text) + usize::from(line.cut)).min(avail);
         if tw == 0 {
             continue;
         }

@@ -241,7 +241,11 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
 
 /// Draws `app` on any backend (the harness's `TestBackend`).
 pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
-    terminal.draw(|f| view::draw(f, app))?;
+    // The view reads the app and writes only its own state, kept in the app between frames.
+    let mut state = std::mem::take(&mut app.view);
+    let drawn = terminal.draw(|f| view::draw(f, app, &mut state));
+    app.view = state;
+    drawn?;
     app.dirty = false;
     Ok(())
 }

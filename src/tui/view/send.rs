@@ -3,13 +3,14 @@
 //! Every string that came from a server, a file or a callback goes through
 //! [`crate::client::visible`] first.
 
-use super::app::{App, Overlay};
-use super::send::{BODY_LINE_CHARS, BodyView, RequestLine, SendState, Tracked};
-use super::strings as s;
-use super::theme;
-use super::view::{centered, fit};
+use super::centered;
 use crate::client::{SendOutcome, SendResult, terminal_safe_json, visible};
 use crate::store::history::HistoryEntry;
+use crate::tui::app::{App, Overlay, ViewState};
+use crate::tui::measure::fit_ellipsis;
+use crate::tui::send::{BODY_LINE_CHARS, BodyView, RequestLine, SendState, Tracked};
+use crate::tui::strings as s;
+use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -218,7 +219,7 @@ fn outcome_lines<'a>(o: &SendOutcome, body: &'a BodyView) -> Vec<Line<'a>> {
     out
 }
 
-pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw_send(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     let lines = match &app.session.send {
         SendState::Idle => vec![Line::from(Span::styled(
             s::NOTHING_SENT_YET,
@@ -246,10 +247,10 @@ pub fn draw_send(frame: &mut Frame, app: &mut App, area: Rect) {
     };
     let title = format!("{} (F6)", s::PANE_SEND);
     let slots = PaneSlots {
-        focused: app.view.side_focus,
-        scroll: &mut app.view.side_scroll,
-        cache: &mut app.view.pane_rows,
-        area: &mut app.view.geometry.preview,
+        focused: view.side_focus,
+        scroll: &mut view.side_scroll,
+        cache: &mut view.pane_rows,
+        area: &mut view.geometry.preview,
     };
     draw_lines(frame, area, title, lines, slots);
 }
@@ -312,7 +313,7 @@ fn tracked_lines(t: &Tracked) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw_deliveries(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw_deliveries(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     let mut lines = Vec::new();
     if let Some(url) = &app.session.callback_url {
         lines.push(Line::from(vec![
@@ -337,10 +338,10 @@ pub fn draw_deliveries(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let title = format!("{} (F7)", s::PANE_DELIVERIES);
     let slots = PaneSlots {
-        focused: app.view.side_focus,
-        scroll: &mut app.view.side_scroll,
-        cache: &mut app.view.pane_rows,
-        area: &mut app.view.geometry.preview,
+        focused: view.side_focus,
+        scroll: &mut view.side_scroll,
+        cache: &mut view.pane_rows,
+        area: &mut view.geometry.preview,
     };
     draw_lines(frame, area, title, lines, slots);
 }
@@ -355,7 +356,7 @@ fn overlay_block(frame: &mut Frame, r: Rect, title: String) -> Rect {
     inner
 }
 
-pub fn draw_confirm(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw_confirm(frame: &mut Frame, app: &App, area: Rect) {
     let Some(Overlay::Confirm(p)) = &app.overlay else {
         return;
     };
@@ -383,13 +384,13 @@ fn history_line(e: &HistoryEntry, width: usize) -> String {
     let text = format!(
         "{}  {:<10} {} {:<12} {:<20} {}",
         entry_time(e),
-        fit(&visible(&e.profile), 10),
+        fit_ellipsis(&visible(&e.profile), 10),
         status,
-        fit(&visible(&e.outcome), 12),
-        fit(&visible(e.draft.as_deref().unwrap_or("-")), 20),
+        fit_ellipsis(&visible(&e.outcome), 12),
+        fit_ellipsis(&visible(e.draft.as_deref().unwrap_or("-")), 20),
         visible(&e.message_guids.join(", ")),
     );
-    fit(&text, width)
+    fit_ellipsis(&text, width)
 }
 
 fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
@@ -434,7 +435,7 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw_history(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     let Some(Overlay::History { selected, detail }) = &app.overlay else {
         return;
     };
@@ -459,11 +460,10 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         };
         let p = Paragraph::new(history_detail(e)).wrap(Wrap { trim: false });
         let total = p.line_count(inner.width) as u16;
-        let scroll = scroll.min(total.saturating_sub(inner.height));
-        if let Some(Overlay::History { detail, .. }) = &mut app.overlay {
-            *detail = Some(scroll);
-        }
-        app.view.geometry.overlay_list = Rect::default();
+        let max = total.saturating_sub(inner.height);
+        let scroll = scroll.min(max);
+        view.geometry.overlay_scroll_max = max;
+        view.geometry.overlay_list = Rect::default();
         frame.render_widget(p.scroll((scroll, 0)), inner);
         return;
     }
@@ -472,7 +472,7 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
             Paragraph::new(Span::styled(s::HISTORY_EMPTY, theme::muted())),
             inner,
         );
-        app.view.geometry.overlay_list = Rect::default();
+        view.geometry.overlay_list = Rect::default();
         return;
     }
     let h = inner.height as usize;
@@ -497,11 +497,11 @@ pub fn draw_history(frame: &mut Frame, app: &mut App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-    app.view.geometry.overlay_list = inner;
-    app.view.geometry.overlay_first = first;
+    view.geometry.overlay_list = inner;
+    view.geometry.overlay_first = first;
 }
 
-pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw_profiles(frame: &mut Frame, app: &App, area: Rect) {
     let Some(Overlay::Profiles { selected }) = &app.overlay else {
         return;
     };
@@ -552,7 +552,7 @@ pub fn draw_profiles(frame: &mut Frame, app: &mut App, area: Rect) {
                 theme::error(),
             ),
         };
-        let l = Line::from(Span::styled(fit(&text, width), st));
+        let l = Line::from(Span::styled(fit_ellipsis(&text, width), st));
         lines.push(if i == selected {
             l.patch_style(theme::focus())
         } else {

@@ -1,0 +1,176 @@
+//! The top bar (draft, type, saved state, profile), the message line and the footer of keys.
+
+use crate::client::visible;
+use crate::tui::app::App;
+use crate::tui::keymap::{self, Context};
+use crate::tui::measure::{TextWidth, fit_ellipsis};
+use crate::tui::strings::{self as s, KEYS, When};
+use crate::tui::theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use serde_json::Value;
+
+pub(super) fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
+    let name = app
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mt = app
+        .doc
+        .get("messageType")
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    let (state, state_style) = if !app.save.on_disk && app.save.generation == 0 {
+        (s::NOT_ON_DISK, theme::muted())
+    } else if app.unsaved() {
+        (s::UNSAVED, theme::warning())
+    } else {
+        (s::SAVED, theme::ok())
+    };
+    // The profile and the draft's state always show. When space is short, the app's name
+    // goes first, then the word "profile", and last the file name is shortened.
+    let label = visible(&app.profile_label());
+    let sending = app.session.send.in_flight().is_some();
+    let full = format!(
+        "{}{}: {label} ",
+        if sending {
+            format!("{} │ ", s::SENDING_SHORT)
+        } else {
+            String::new()
+        },
+        s::PROFILE
+    );
+    let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
+    // A messageType may be any string, megabytes long: only the start can show.
+    let mt = visible(&mt.chars().take(40).collect::<String>());
+    let name = visible(&name);
+    let width = area.width as usize;
+    let app_name = format!(" {} │", s::APP);
+    let rest = format!("  │ {mt} │ {state} ",).width() + name.width();
+    let (show_app, right) = if app_name.width() + rest + full.width() <= width {
+        (true, full)
+    } else if rest + full.width() <= width {
+        (false, full)
+    } else if rest + short.width() <= width {
+        (false, short)
+    } else {
+        (false, fit_ellipsis(&short, (width / 2).max(8)))
+    };
+    let rw = right.width().min(width);
+    let name = fit_ellipsis(&name, width.saturating_sub(rest - name.width() + rw).max(1));
+    let mut spans = Vec::new();
+    if show_app {
+        spans.push(Span::styled(format!(" {} ", s::APP), theme::title()));
+        spans.push(Span::raw("│"));
+    }
+    spans.extend([
+        Span::raw(" "),
+        Span::styled(name, theme::title()),
+        Span::raw(" │ "),
+        Span::raw(mt),
+        Span::raw(" │ "),
+        Span::styled(state, state_style),
+    ]);
+    let left = Line::from(spans);
+    let lr = Rect::new(area.x, area.y, area.width - rw as u16, 1);
+    frame.render_widget(Paragraph::new(left), lr);
+    let r = Rect::new(area.x + area.width - rw as u16, area.y, rw as u16, 1);
+    let style = if sending {
+        theme::warning()
+    } else {
+        theme::muted()
+    };
+    frame.render_widget(Paragraph::new(right).style(style), r);
+}
+
+/// `text` made safe and kept on one line: control characters visible, a line break (a file
+/// name may hold one) as `⏎`, so nothing after it is lost from a one-line message.
+fn one_line(text: &str) -> String {
+    visible(text)
+        .chars()
+        .map(|c| match c {
+            '\n' => '⏎',
+            '\t' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    if let Some(st) = &app.status {
+        let style = if st.is_error {
+            theme::error()
+        } else {
+            Style::default()
+        };
+        frame.render_widget(
+            Paragraph::new(fit_ellipsis(&one_line(&st.text), area.width as usize)).style(style),
+            area,
+        );
+    }
+}
+
+fn when_applies(w: When, ctx: Context) -> bool {
+    match w {
+        When::Always => matches!(
+            ctx,
+            Context::Text
+                | Context::Picker
+                | Context::Toggle
+                | Context::Item
+                | Context::Other
+                | Context::Pane
+        ),
+        When::Form => matches!(
+            ctx,
+            Context::Text | Context::Picker | Context::Toggle | Context::Item | Context::Other
+        ),
+        When::Text => ctx == Context::Text,
+        When::Picker => ctx == Context::Picker,
+        When::Toggle => ctx == Context::Toggle,
+        When::Item => ctx == Context::Item,
+        When::Drafts => ctx == Context::Drafts,
+        When::PickerOpen => ctx == Context::PickerOpen,
+        When::Pane => ctx == Context::Pane,
+        When::History => ctx == Context::History,
+        When::Profiles => ctx == Context::Profiles,
+    }
+}
+
+pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let ctx = keymap::context(app);
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let width = area.width as usize;
+    // Context keys first, then the ones that apply everywhere.
+    let ordered = KEYS
+        .iter()
+        .filter(|k| k.footer && k.when != When::Always && when_applies(k.when, ctx))
+        .chain(
+            KEYS.iter()
+                .filter(|k| k.footer && k.when == When::Always && when_applies(k.when, ctx)),
+        );
+    let help_only = ctx == Context::Help;
+    for k in ordered {
+        let w = k.keys.width() + 1 + k.what.width() + 2;
+        if used + w > width {
+            break;
+        }
+        spans.push(Span::styled(k.keys, theme::key_hint()));
+        spans.push(Span::raw(format!(" {}  ", k.what)));
+        used += w;
+    }
+    if help_only {
+        spans = vec![
+            Span::styled("↑ ↓", theme::key_hint()),
+            Span::raw(" scroll  "),
+            Span::styled("Esc", theme::key_hint()),
+            Span::raw(" close"),
+        ];
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,319 @@
+//! The form: one row per field, card, choice and list, with its marker, its value or the
+//! text being typed, its counter, and the problems at it on the lines below.
+
+use super::{MAX_INPUT_LINES, Mark, mark_style, mark_symbol};
+use crate::client::visible;
+use crate::tui::app::{App, ViewState};
+use crate::tui::form::{self, RowKind};
+use crate::tui::measure::{TextWidth, fit_ellipsis, wrap_lines};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use serde_json::Value;
+
+/// The indent of a row, capped so deep carousel fields keep room for their values.
+fn indent(depth: u16) -> usize {
+    (depth as usize * 2).min(8)
+}
+
+pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(s::PANE_FORM, theme::title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let label_w = (width / 3).clamp(8, 18);
+
+    // The height of each row: its line, a growing text input, and its problems' lines.
+    let mut heights = Vec::with_capacity(app.form.rows.len());
+    let mut messages: Vec<Vec<(Option<Mark>, bool, String)>> =
+        Vec::with_capacity(app.form.rows.len());
+    for (i, row) in app.form.rows.iter().enumerate() {
+        let mut h = 1;
+        if i == app.form.focus
+            && let Some(input) = &app.form.input
+        {
+            // The text wraps in the room beside the label; the row grows to show it.
+            let counter_w = counter_width(row, row.path.get(&app.doc));
+            let room = width
+                .saturating_sub(indent(row.depth) + 2 + label_w + 1 + counter_w)
+                .max(1);
+            let wrapped: usize = input
+                .area
+                .lines()
+                .iter()
+                .map(|l| (l.width() + 1).div_ceil(room).max(1))
+                .sum();
+            h = wrapped.clamp(1, MAX_INPUT_LINES);
+        }
+        let mut msgs = Vec::new();
+        let avail = width.saturating_sub(indent(row.depth) + 4);
+        for p in app.problems.at(&row.path).chain(
+            row.path
+                .parent()
+                .filter(|_| matches!(row.kind, RowKind::Failover(_)))
+                .iter()
+                .flat_map(|pp| app.problems.at(pp)),
+        ) {
+            for (k, l) in wrap_lines(&visible(&p.message), avail)
+                .into_iter()
+                .enumerate()
+            {
+                // Continuation lines carry no marker of their own.
+                msgs.push((Some(p.mark), k == 0, l));
+            }
+        }
+        // The focused field's hint (a date-time's format, a number's precision).
+        if i == app.form.focus
+            && let RowKind::Value(f) = row.kind
+            && !f.hint.is_empty()
+            && matches!(
+                f.kind,
+                crate::message::Kind::DateTime | crate::message::Kind::Number { .. }
+            )
+        {
+            for l in wrap_lines(f.hint, avail) {
+                msgs.push((None, false, l));
+            }
+        }
+        h += msgs.len();
+        heights.push(h);
+        messages.push(msgs);
+    }
+    let total: usize = heights.iter().sum();
+    let view_h = inner.height as usize;
+    if view.follow_focus && !heights.is_empty() {
+        let start: usize = heights[..app.form.focus.min(heights.len())].iter().sum();
+        let end = start + heights.get(app.form.focus).copied().unwrap_or(1);
+        if start < view.form_scroll {
+            view.form_scroll = start;
+        } else if end > view.form_scroll + view_h {
+            view.form_scroll = end.saturating_sub(view_h).min(start);
+        }
+    }
+    view.form_scroll = view.form_scroll.min(total.saturating_sub(view_h));
+
+    let mut form_lines = vec![None; view_h];
+    let mut y = 0usize; // line position in the whole form
+    for (i, row) in app.form.rows.iter().enumerate() {
+        let h = heights[i];
+        if y + h <= view.form_scroll {
+            y += h;
+            continue;
+        }
+        if y >= view.form_scroll + view_h {
+            break;
+        }
+        let focused = i == app.form.focus;
+        let ind = indent(row.depth);
+        let own = app.problems.mark_at(&row.path).max(match row.kind {
+            RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
+            _ => None,
+        });
+        let inside = row.container().and_then(|c| app.problems.mark_inside(&c));
+        let mark = own.max(inside);
+        let mut spans: Vec<Span> = Vec::with_capacity(8);
+        spans.push(Span::raw(" ".repeat(ind)));
+        match mark {
+            Some(m) => spans.push(Span::styled(format!("{} ", mark_symbol(m)), mark_style(m))),
+            None => spans.push(Span::raw("  ")),
+        }
+        let label_style = {
+            let base = mark.map(mark_style).unwrap_or_default();
+            if focused {
+                base.patch(theme::focus())
+            } else {
+                base
+            }
+        };
+        let value = row.path.get(&app.doc);
+        let mut value_at: Option<usize> = None;
+        let mut right: Option<Span> = None;
+        match &row.kind {
+            RowKind::Value(f) => {
+                spans.push(Span::styled(
+                    format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
+                    label_style,
+                ));
+                spans.push(Span::raw(" "));
+                value_at = Some(ind + 2 + label_w + 1);
+                let counter_w = counter_width(row, value);
+                let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
+                if !(focused && app.form.input.is_some()) {
+                    match form::display_prefix(value, room + 1) {
+                        Some(v) => {
+                            let mut v = visible(&v);
+                            if row.is_picker() {
+                                v.push_str(" ▾");
+                            }
+                            spans.push(Span::raw(fit_ellipsis(&v, room)));
+                        }
+                        None => {
+                            let hint = if row.is_picker() {
+                                "choose ▾"
+                            } else if f.hint.is_empty() {
+                                s::EMPTY
+                            } else {
+                                f.hint
+                            };
+                            spans.push(Span::styled(fit_ellipsis(hint, room), theme::muted()));
+                        }
+                    }
+                }
+                if let Some((len, max)) = form::counter(f, value).filter(|_| value.is_some()) {
+                    let st = if len > max {
+                        theme::error()
+                    } else if len * 10 >= max * 9 {
+                        theme::warning()
+                    } else {
+                        theme::muted()
+                    };
+                    right = Some(Span::styled(format!(" {len}/{max}"), st));
+                }
+            }
+            RowKind::Raw(f) => {
+                spans.push(Span::styled(
+                    format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
+                    label_style,
+                ));
+                let note = if matches!(f.kind, crate::message::Kind::Failover(_)) {
+                    s::NOT_AN_OBJECT
+                } else {
+                    s::NOT_A_LIST
+                };
+                spans.push(Span::styled(format!(" {note}"), theme::muted()));
+            }
+            RowKind::Unknown => {
+                spans.push(Span::styled(
+                    format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
+                    label_style,
+                ));
+                // Only what fits: an unknown key may hold megabytes.
+                let v = value
+                    .map(|v| form::json_prefix(v, width * 4))
+                    .unwrap_or_default();
+                spans.push(Span::styled(
+                    format!(" {} ({})", visible(&v), s::UNKNOWN_KEY),
+                    theme::muted(),
+                ));
+            }
+            RowKind::Failover(_) => {
+                spans.push(Span::styled(
+                    format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
+                    label_style.patch(theme::title()),
+                ));
+                let on = value.and_then(Value::as_bool) == Some(true);
+                spans.push(Span::raw(format!(" {}", if on { s::ON } else { s::OFF })));
+            }
+            RowKind::ListHeader { .. } => {
+                spans.push(Span::styled(row.label(), label_style.patch(theme::title())));
+            }
+            RowKind::Item {
+                folded, summary, ..
+            } => {
+                spans.push(Span::styled(
+                    format!("{} {}", if *folded { "▸" } else { "▾" }, row.label()),
+                    label_style.patch(theme::title()),
+                ));
+                spans.push(Span::styled(
+                    format!("  {}", visible(summary)),
+                    theme::muted(),
+                ));
+            }
+            RowKind::AddItem { len, max, .. } => {
+                let full = max.is_some_and(|m| *len >= m);
+                let st = if focused {
+                    theme::focus()
+                } else if full {
+                    theme::muted()
+                } else {
+                    theme::key_hint()
+                };
+                spans.push(Span::styled(row.label(), st));
+            }
+            RowKind::Note(text) => {
+                spans.push(Span::styled(*text, theme::warning()));
+            }
+        }
+        // Lay the row out line by line, skipping lines scrolled out of view.
+        let mut lines: Vec<Line> = Vec::with_capacity(h);
+        let mut first = Line::from(spans);
+        if let Some(r) = right {
+            let used = first.width();
+            let rw = r.width();
+            if used + rw < width {
+                first.spans.push(Span::raw(" ".repeat(width - used - rw)));
+            }
+            first.spans.push(r);
+        }
+        lines.push(first);
+        let input_h = if focused && app.form.input.is_some() {
+            heights[i] - messages[i].len()
+        } else {
+            1
+        };
+        for _ in 1..input_h {
+            lines.push(Line::raw(""));
+        }
+        for (m, first, text) in &messages[i] {
+            lines.push(match m {
+                Some(m) => Line::from(vec![
+                    Span::raw(" ".repeat(ind + 2)),
+                    Span::styled(
+                        if *first {
+                            format!("{} ", mark_symbol(*m))
+                        } else {
+                            "  ".to_string()
+                        },
+                        mark_style(*m),
+                    ),
+                    Span::styled(text.clone(), mark_style(*m)),
+                ]),
+                None => Line::from(vec![
+                    Span::raw(" ".repeat(ind + 4)),
+                    Span::styled(text.clone(), theme::muted()),
+                ]),
+            });
+        }
+        for (k, line) in lines.into_iter().enumerate() {
+            let ly = y + k;
+            if ly < view.form_scroll || ly >= view.form_scroll + view_h {
+                continue;
+            }
+            let sy = inner.y + (ly - view.form_scroll) as u16;
+            form_lines[ly - view.form_scroll] = Some(i);
+            frame.buffer_mut().set_line(inner.x, sy, &line, inner.width);
+        }
+        // The text input sits where the value goes.
+        if focused
+            && let (Some(input), Some(vx)) = (&app.form.input, value_at)
+            && y >= view.form_scroll
+        {
+            let counter_w = counter_width(row, value);
+            let sy = inner.y + (y - view.form_scroll) as u16;
+            let w = width.saturating_sub(vx + counter_w) as u16;
+            let visible_h = (input_h as u16).min(inner.y + inner.height - sy);
+            if w > 0 && visible_h > 0 {
+                let r = Rect::new(inner.x + vx as u16, sy, w, visible_h);
+                frame.render_widget(&input.area, r);
+            }
+        }
+        y += h;
+    }
+    view.geometry.form = inner;
+    view.geometry.form_lines = form_lines;
+}
+
+/// Columns the `23/25` counter takes at the end of a row (none while the field is absent).
+fn counter_width(row: &form::Row, value: Option<&Value>) -> usize {
+    match row.kind {
+        RowKind::Value(f) => form::counter(f, value)
+            .filter(|_| value.is_some())
+            .map_or(0, |(l, m)| format!(" {l}/{m}").width()),
+        _ => 0,
+    }
+}

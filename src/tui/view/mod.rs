@@ -1,0 +1,98 @@
+//! Drawing: the status bar, the form, the preview, the problems pane, the message line and
+//! the footer of keys, and the overlays. Reads the app; writes only the [`ViewState`]: where
+//! things were drawn (for the mouse), the scroll positions it keeps within the content, and
+//! the panes' caches.
+//!
+//! - [`chrome`]: the top bar, the message line, the footer.
+//! - [`form`]: the form. [`panes`]: the preview and the problems.
+//! - [`overlays`]: help, a list of values, the drafts browser.
+//! - [`send`]: the send pane, the deliveries, and the history, profiles and confirmation
+//!   overlays.
+
+mod chrome;
+mod form;
+mod overlays;
+mod panes;
+pub mod send;
+
+use super::app::{App, Overlay, Side, ViewState};
+pub(super) use super::problems::Mark;
+use super::strings as s;
+use super::theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub(super) use overlays::centered;
+
+/// Below this the composer says so instead of drawing.
+pub const MIN_WIDTH: u16 = 64;
+
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Most lines a text field being typed in grows to.
+const MAX_INPUT_LINES: usize = 5;
+
+pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        view.geometry = Default::default();
+        let p = Paragraph::new(s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT))
+            .style(theme::warning())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, area);
+        return;
+    }
+    // Plain arithmetic rather than the constraint solver: this runs on every keystroke.
+    let (x, w) = (area.x, area.width);
+    let top = Rect::new(x, area.y, w, 1);
+    let footer = Rect::new(x, area.bottom() - 1, w, 1);
+    let status = Rect::new(x, area.bottom() - 2, w, 1);
+    let main = Rect::new(x, area.y + 1, w, area.height - 3);
+    let problem_lines = app.problems.len().max(1) as u16 + 2;
+    let max_problems = (main.height / 3).max(3);
+    let ph = problem_lines.min(max_problems);
+    let body = Rect::new(x, main.y, w, main.height - ph);
+    let problems = Rect::new(x, main.y + body.height, w, ph);
+    let share = if body.width < 120 { 60 } else { 55 };
+    let form_w = (body.width * share / 100).max(44).min(body.width);
+    let form_area = Rect::new(x, body.y, form_w, body.height);
+    let preview_area = Rect::new(x + form_w, body.y, w - form_w, body.height);
+
+    chrome::draw_top(frame, app, top);
+    form::draw_form(frame, app, view, form_area);
+    match view.side {
+        Side::Preview => panes::draw_preview(frame, app, view, preview_area),
+        Side::Send => send::draw_send(frame, app, view, preview_area),
+        Side::Deliveries => send::draw_deliveries(frame, app, view, preview_area),
+    }
+    panes::draw_problems(frame, app, view, problems);
+    chrome::draw_status(frame, app, status);
+    chrome::draw_footer(frame, app, footer);
+    match &app.overlay {
+        Some(Overlay::Help { .. }) => overlays::draw_help(frame, app, view, area),
+        Some(Overlay::Picker(_)) => overlays::draw_picker(frame, app, view, area),
+        Some(Overlay::Drafts(_)) => overlays::draw_drafts(frame, app, view, area),
+        Some(Overlay::Confirm(_)) => send::draw_confirm(frame, app, area),
+        Some(Overlay::History { .. }) => send::draw_history(frame, app, view, area),
+        Some(Overlay::Profiles { .. }) => send::draw_profiles(frame, app, area),
+        None => {}
+    }
+}
+
+fn mark_style(m: Mark) -> Style {
+    match m {
+        Mark::Error => theme::error(),
+        Mark::Warning => theme::warning(),
+        Mark::Server => theme::server(),
+    }
+}
+
+fn mark_symbol(m: Mark) -> &'static str {
+    match m {
+        Mark::Error => theme::MARK_ERROR,
+        Mark::Warning => theme::MARK_WARNING,
+        Mark::Server => theme::MARK_SERVER,
+    }
+}

@@ -1,0 +1,109 @@
+//! The preview pane and the problems pane.
+
+use super::{mark_style, mark_symbol};
+use crate::client::visible;
+use crate::tui::app::{App, ViewState};
+use crate::tui::measure::fit_ellipsis;
+use crate::tui::preview::Preview;
+use crate::tui::strings as s;
+use crate::tui::theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    if area.width < 4 {
+        view.geometry.preview = Rect::default();
+        return;
+    }
+    let title = if view.preview.show_fallback {
+        s::PANE_PREVIEW_FALLBACK
+    } else {
+        s::PANE_PREVIEW_RCS
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme::title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let focus = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
+    let widget = Preview {
+        doc: &app.doc,
+        report: &app.report,
+        focus: focus.as_ref(),
+    };
+    frame.render_stateful_widget(widget, inner, &mut view.preview);
+    view.geometry.preview = inner;
+}
+
+pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    let (e, w, sv) = app.problems.counts();
+    let title_style = if e > 0 {
+        theme::error()
+    } else if w > 0 {
+        theme::warning()
+    } else {
+        theme::ok()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(s::problems_title(e, w, sv), title_style));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    view.geometry.problems = inner;
+    view.geometry.problem_lines.clear();
+    if app.problems.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(s::NO_PROBLEMS, theme::ok())),
+            inner,
+        );
+        return;
+    }
+    let n = app.problems.len();
+    let h = inner.height as usize;
+    view.problems_scroll = view.problems_scroll.min(n.saturating_sub(h));
+    let focus_path = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
+    let width = inner.width as usize;
+    // When not all fit, the last line says how many more there are.
+    let more = n - view.problems_scroll > h;
+    let shown = if more { h.saturating_sub(1) } else { h };
+    if more {
+        let rest = n - view.problems_scroll - shown;
+        let r = Rect::new(inner.x, inner.y + shown as u16, inner.width, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(s::more_problems(rest), theme::muted())),
+            r,
+        );
+    }
+    for (line, i) in (view.problems_scroll..n).take(shown).enumerate() {
+        let Some(p) = app.problems.get(i) else { break };
+        let path = p.path.to_string();
+        let path = if path.is_empty() {
+            "(body)".into()
+        } else {
+            path
+        };
+        let st = mark_style(p.mark);
+        let here = focus_path.as_ref() == Some(&p.path);
+        let text = fit_ellipsis(
+            &format!("{}  {}", visible(&path), visible(&p.message)),
+            width.saturating_sub(2),
+        );
+        let (path_part, msg_part) = match text.find("  ") {
+            Some(k) => (text[..k].to_string(), text[k..].to_string()),
+            None => (text.clone(), String::new()),
+        };
+        let mut l = Line::from(vec![
+            Span::styled(format!("{} ", mark_symbol(p.mark)), st),
+            Span::styled(path_part, st),
+            Span::raw(msg_part),
+        ]);
+        if here {
+            l = l.patch_style(theme::focus());
+        }
+        let r = Rect::new(inner.x, inner.y + line as u16, inner.width, 1);
+        frame.buffer_mut().set_line(r.x, r.y, &l, r.width);
+        view.geometry.problem_lines.push(i);
+    }
+}

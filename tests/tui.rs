@@ -1131,3 +1131,59 @@ fn a_first_choice_is_added_from_an_empty_draft_of_every_type() {
         }
     }
 }
+
+/// File work is never done inside `update`: Ctrl-O and Ctrl-R hand it to the writer thread,
+/// so a history file that blocks (a FIFO nobody writes) or a slow drafts folder cannot stall
+/// a key. With the work inline, `update` itself would block on the FIFO.
+#[cfg(unix)]
+#[test]
+fn opening_the_drafts_and_the_history_does_no_file_work_in_update() {
+    use rcs_composer::tui::action::{DraftJob, Effect, Message};
+    use rcs_composer::tui::app::App;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("history.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for i in 0..50 {
+        fs::write(dir.path().join(format!("d{i}.json")), TEXT).unwrap();
+    }
+    let doc: Value = serde_json::from_str(TEXT).unwrap();
+    let mut app = App::new(
+        dir.path().join("open.json"),
+        doc,
+        false,
+        dir.path().to_path_buf(),
+    );
+    app.session.history_path = fifo.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        app.update(Message::Do(Action::OpenHistory));
+        let history = app.take_effects();
+        app.update(Message::Do(Action::Back));
+        app.update(Message::Do(Action::OpenDrafts));
+        let drafts = app.take_effects();
+        let listed = match &app.overlay {
+            Some(Overlay::Drafts(b)) => b.items.len(),
+            _ => usize::MAX,
+        };
+        let _ = tx.send((history, drafts, listed));
+    });
+    let (history, drafts, listed) = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("update blocked on file work");
+    assert!(
+        matches!(history.as_slice(), [Effect::ReadHistory { path }] if *path == fifo),
+        "{history:?}"
+    );
+    assert!(
+        matches!(drafts.as_slice(), [Effect::Drafts(DraftJob::List { dir: d })] if d == dir.path()),
+        "{drafts:?}"
+    );
+    assert_eq!(
+        listed, 0,
+        "nothing is listed until the writer thread answers"
+    );
+}

@@ -250,23 +250,40 @@ pub fn new_name() -> String {
 
 /// Copies a draft next to itself (`name-copy.json`). Returns the copy's path.
 pub fn duplicate(path: &Path) -> io::Result<PathBuf> {
+    let bytes = fs::read(path)?;
+    copy_beside(path, &bytes)
+}
+
+/// Writes `bytes` as a copy of the draft at `path`, beside it (`name-copy.json`, or
+/// `name-copy-2.json`, …). Returns the copy's path.
+pub fn copy_beside(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "draft".into());
     let to = free_path(dir, &format!("{stem}-copy"));
-    let bytes = fs::read(path)?;
-    write_atomic(&to, &bytes)?;
+    write_atomic(&to, bytes)?;
     Ok(to)
+}
+
+/// Where renaming the draft at `path` to a name a person typed puts it: beside it, the name
+/// made safe for a file.
+pub fn renamed_path(path: &Path, new_name: &str) -> PathBuf {
+    path.with_file_name(format!("{}.json", sanitize(new_name)))
 }
 
 /// Renames a draft within its folder. Refuses to replace another file.
 pub fn rename(path: &Path, new_name: &str) -> io::Result<PathBuf> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let to = dir.join(format!("{}.json", sanitize(new_name)));
+    let to = renamed_path(path, new_name);
+    rename_to(path, &to)?;
+    Ok(to)
+}
+
+/// Renames `path` to `to`, refusing to replace another file.
+pub fn rename_to(path: &Path, to: &Path) -> io::Result<()> {
     if to == path {
-        return Ok(to);
+        return Ok(());
     }
     if to.exists() {
         return Err(io::Error::new(
@@ -274,8 +291,7 @@ pub fn rename(path: &Path, new_name: &str) -> io::Result<PathBuf> {
             format!("{} already exists", to.display()),
         ));
     }
-    fs::rename(path, &to)?;
-    Ok(to)
+    fs::rename(path, to)
 }
 
 /// Deletes a draft.

@@ -6,7 +6,8 @@
 use super::send::ProfileSource;
 use crate::client::{Profile, SendOutcome};
 use crate::sandbox::DeliveryUpdate;
-use crate::store::history::HistoryEntry;
+use crate::store::drafts::DraftInfo;
+use crate::store::history::{HistoryEntry, HistoryLog};
 use ratatui::crossterm::event::Event;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -104,12 +105,10 @@ pub enum Message {
         generation: Option<u64>,
         result: Result<(), String>,
     },
-    /// A rename job finished.
-    Renamed {
-        from: PathBuf,
-        to: PathBuf,
-        result: Result<(), String>,
-    },
+    /// A job on the drafts folder finished.
+    Drafts(DraftAnswer),
+    /// The history file was read again (Ctrl-R).
+    HistoryRead(Result<HistoryLog, String>),
     /// The editor returned: the file's new text, or why it could not run.
     EditorDone {
         generation: u64,
@@ -152,8 +151,11 @@ pub enum Effect {
         generation: Option<u64>,
         bytes: Vec<u8>,
     },
-    /// Rename a file, in order with the writes before it.
-    Rename { from: PathBuf, to: PathBuf },
+    /// Work on the drafts folder (listing, opening, creating, copying, renaming, deleting),
+    /// in order with the writes before it; answered with `Message::Drafts`.
+    Drafts(DraftJob),
+    /// Read the history file; answered with `Message::HistoryRead`.
+    ReadHistory { path: PathBuf },
     /// Open `text` in `$VISUAL`/`$EDITOR`, in a temp file beside `draft`.
     RunEditor {
         generation: u64,
@@ -175,5 +177,83 @@ pub enum Effect {
     AppendHistory {
         path: PathBuf,
         entry: Box<HistoryEntry>,
+    },
+}
+
+/// Why a new draft is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewDraft {
+    /// `n` in the drafts browser.
+    Blank,
+    /// `n` in the history: a send's request again, sent at `time`.
+    FromHistory { time: String },
+}
+
+/// A job on the drafts folder. File work never runs in `update`: a slow disk or a thousand
+/// drafts must not stall a keystroke.
+#[derive(Debug, Clone)]
+pub enum DraftJob {
+    /// List the drafts of `dir` (each one read and validated).
+    List {
+        dir: PathBuf,
+    },
+    /// Read and parse a draft to open it.
+    Open {
+        path: PathBuf,
+    },
+    /// Find a free name in `dir` after `stem` for `doc`, and write it there when `write`.
+    Create {
+        dir: PathBuf,
+        stem: String,
+        doc: Value,
+        write: bool,
+        why: NewDraft,
+    },
+    /// Copy a draft beside itself (`NAME-copy.json`): the file's bytes, or `bytes` when given
+    /// (the open draft, as it is on screen).
+    Copy {
+        from: PathBuf,
+        bytes: Option<Vec<u8>>,
+    },
+    /// Rename a file, refusing to replace another.
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+    },
+    Delete {
+        path: PathBuf,
+    },
+}
+
+/// What a [`DraftJob`] came to.
+#[derive(Debug)]
+pub enum DraftAnswer {
+    Listed {
+        dir: PathBuf,
+        result: Result<Vec<DraftInfo>, String>,
+    },
+    Opened {
+        path: PathBuf,
+        result: Result<Value, String>,
+    },
+    Created {
+        path: PathBuf,
+        doc: Value,
+        why: NewDraft,
+        /// Whether it was written (`Ok(false)`: not asked to).
+        result: Result<bool, String>,
+    },
+    Copied {
+        from: PathBuf,
+        result: Result<PathBuf, String>,
+    },
+    Renamed {
+        from: PathBuf,
+        to: PathBuf,
+        result: Result<(), String>,
+    },
+    Deleted {
+        path: PathBuf,
+        result: Result<(), String>,
     },
 }

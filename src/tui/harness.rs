@@ -41,12 +41,14 @@ impl Harness {
         h
     }
 
-    /// Handles one message the way the loop does: update, effects, drain, draw.
+    /// Handles one message the way the loop does: update, effects, drain, draw. File jobs
+    /// it started (a listing, a write, a draft opened) are waited for and their answers
+    /// handled, as the loop would a moment later, so a test reads the screen they make.
     pub fn send(&mut self, m: Message) {
         self.app.update(m);
         self.rt.execute(&mut self.app, &mut NoTerminal);
         self.drain();
-        self.draw();
+        self.settle();
     }
 
     fn drain(&mut self) {
@@ -81,7 +83,7 @@ impl Harness {
 
     /// Waits until every write in flight has answered.
     pub fn settle(&mut self) {
-        while self.app.save.writes_in_flight > 0 {
+        while self.app.save.jobs_in_flight > 0 {
             match self.rt.rx.recv_timeout(Duration::from_secs(10)) {
                 Ok(m) => {
                     self.app.update(m);

@@ -1,129 +1,187 @@
-//! The drafts browser (Ctrl-O): list, open, new, duplicate, rename, delete.
+//! The drafts browser (Ctrl-O): list, open, new, duplicate, rename, delete. Every file
+//! operation is a `DraftJob` for the writer thread, answered with a `DraftAnswer`; the
+//! browser shows what the last listing found.
 
 use super::{App, BrowseMode, Browser, Overlay};
 use crate::message::edit;
 use crate::message::schema::MessageType;
 use crate::store::{self, drafts};
-use crate::tui::action::Effect;
+use crate::tui::action::{DraftAnswer, DraftJob, Effect, NewDraft};
 use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
-use std::path::Path;
+use std::path::PathBuf;
 
 impl App {
+    /// Hands a job on the drafts folder to the writer thread.
+    pub(super) fn draft_job(&mut self, job: DraftJob) {
+        self.save.jobs_in_flight += 1;
+        self.effects.push(Effect::Drafts(job));
+    }
+
     pub(super) fn open_browser(&mut self) {
         self.overlay = Some(Overlay::Drafts(Browser {
             items: Vec::new(),
             selected: 0,
             mode: BrowseMode::List,
+            select: Some(self.path.clone()),
         }));
-        let current = self.path.clone();
-        self.refresh_browser(Some(&current));
+        self.refresh_browser(None);
     }
 
-    pub(super) fn refresh_browser(&mut self, select: Option<&Path>) {
-        let listed = drafts::list(&self.drafts_dir);
+    /// Lists the drafts again; `select` is selected once they are listed.
+    pub(super) fn refresh_browser(&mut self, select: Option<PathBuf>) {
         let Some(Overlay::Drafts(b)) = &mut self.overlay else {
             return;
         };
-        match listed {
-            Ok(items) => {
-                b.items = items;
-                if let Some(p) = select
-                    && let Some(i) = b.items.iter().position(|d| d.path == p)
-                {
-                    b.selected = i;
+        if select.is_some() {
+            b.select = select;
+        }
+        let dir = self.drafts_dir.clone();
+        self.draft_job(DraftJob::List { dir });
+    }
+
+    /// Starts a new draft in the drafts folder (`n` in the browser): the current one is
+    /// saved first.
+    pub(super) fn new_draft(&mut self, doc: serde_json::Value, stem: String, why: NewDraft) {
+        self.write_draft(false);
+        let write = why != NewDraft::Blank;
+        let dir = self.drafts_dir.clone();
+        self.draft_job(DraftJob::Create {
+            dir,
+            stem,
+            doc,
+            write,
+            why,
+        });
+    }
+
+    pub(super) fn drafts_answer(&mut self, answer: DraftAnswer) {
+        self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        match answer {
+            DraftAnswer::Listed { dir, result } => {
+                let Some(Overlay::Drafts(b)) = &mut self.overlay else {
+                    return;
+                };
+                match result {
+                    Ok(items) if dir == self.drafts_dir => {
+                        b.items = items;
+                        if let Some(p) = b.select.take()
+                            && let Some(i) = b.items.iter().position(|d| d.path == p)
+                        {
+                            b.selected = i;
+                        }
+                        b.selected = b.selected.min(b.items.len().saturating_sub(1));
+                    }
+                    Ok(_) => {}
+                    Err(e) => self.warn(s::drafts_error(&e)),
                 }
-                b.selected = b.selected.min(b.items.len().saturating_sub(1));
             }
-            Err(e) => {
-                let msg = s::drafts_error(&format!("{}: {e}", self.drafts_dir.display()));
-                self.warn(msg);
+            DraftAnswer::Opened { path, result } => match result {
+                Ok(doc) => {
+                    self.write_draft(false);
+                    self.load_draft(path.clone(), doc, true);
+                    self.overlay = None;
+                    self.say(s::opened(&path.display().to_string()));
+                }
+                Err(e) => self.warn(e),
+            },
+            DraftAnswer::Created {
+                path,
+                doc,
+                why,
+                result,
+            } => {
+                let written = result.as_ref().is_ok_and(|w| *w);
+                self.load_draft(path.clone(), doc, written);
+                match (why, result) {
+                    (_, Err(e)) => self.warn(s::save_failed(&path.display().to_string(), &e)),
+                    (NewDraft::FromHistory { time }, Ok(_)) => {
+                        self.say(s::reopened(&time, &path.display().to_string()))
+                    }
+                    (NewDraft::Blank, Ok(_)) => {}
+                }
+            }
+            DraftAnswer::Copied { from, result } => match result {
+                Ok(to) => {
+                    let name = from
+                        .file_stem()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    self.say(s::duplicated_item(&name));
+                    self.refresh_browser(Some(to));
+                }
+                Err(e) => self.warn(s::drafts_error(&e)),
+            },
+            DraftAnswer::Renamed { from, to, result } => {
+                match result {
+                    Ok(()) => {}
+                    Err(e) => {
+                        if self.path == to {
+                            self.path = from;
+                        }
+                        self.warn(s::drafts_error(&e));
+                    }
+                }
+                self.refresh_browser(Some(to));
+            }
+            DraftAnswer::Deleted { result, .. } => {
+                if let Err(e) = result {
+                    self.warn(s::drafts_error(&e));
+                }
+                self.refresh_browser(None);
             }
         }
     }
 
     pub(super) fn browser_enter(&mut self, mut b: Browser) {
-        match std::mem::replace(&mut b.mode, BrowseMode::List) {
+        let mode = std::mem::replace(&mut b.mode, BrowseMode::List);
+        let item = b.items.get(b.selected).cloned();
+        match mode {
             BrowseMode::Rename(area) => {
                 let name = area.lines().join("");
-                if let Some(item) = b.items.get(b.selected).cloned() {
-                    self.overlay = Some(Overlay::Drafts(b));
-                    self.rename_draft(&item.path, &name);
-                } else {
-                    self.overlay = Some(Overlay::Drafts(b));
+                self.overlay = Some(Overlay::Drafts(b));
+                if let Some(item) = item {
+                    self.rename_draft(item.path, &name);
                 }
             }
             BrowseMode::ConfirmDelete => self.overlay = Some(Overlay::Drafts(b)),
             BrowseMode::List => {
-                let Some(item) = b.items.get(b.selected).cloned() else {
+                let Some(item) = item else {
                     self.overlay = Some(Overlay::Drafts(b));
                     return;
                 };
                 if item.path == self.path {
                     return;
                 }
-                match drafts::load(&item.path) {
-                    Ok(doc) => {
-                        self.write_draft(false);
-                        self.load_draft(item.path.clone(), doc, true);
-                        self.say(s::opened(&item.path.display().to_string()));
-                    }
-                    Err(e) => {
-                        self.overlay = Some(Overlay::Drafts(b));
-                        self.warn(e.to_string());
-                    }
-                }
+                // The browser stays until the draft is read; a draft that cannot be is
+                // named in the message line.
+                self.overlay = Some(Overlay::Drafts(b));
+                self.draft_job(DraftJob::Open { path: item.path });
             }
         }
     }
 
-    pub(super) fn rename_draft(&mut self, from: &Path, name: &str) {
-        let to = from.with_file_name(format!("{}.json", drafts::sanitize(name)));
+    fn rename_draft(&mut self, from: PathBuf, name: &str) {
+        let to = drafts::renamed_path(&from, name);
         if to == from {
             return;
         }
-        if to.exists() {
-            self.warn(s::drafts_error(&format!("{} already exists", to.display())));
-            return;
-        }
         if from == self.path {
-            // Ordered with this draft's pending writes: write, then rename, then write there.
             if !self.save.on_disk {
+                // Nothing on disk yet: the first write goes to the new name.
                 self.path = to.clone();
-                self.refresh_browser(Some(&to));
+                self.refresh_browser(Some(to));
                 return;
             }
+            // Ordered with this draft's pending writes: write, then rename, then write there.
             self.write_draft(false);
-            self.save.writes_in_flight += 1;
-            self.effects.push(Effect::Rename {
-                from: from.to_path_buf(),
-                to: to.clone(),
-            });
             self.path = to.clone();
-        } else if let Err(e) = drafts::rename(from, name) {
-            self.warn(s::drafts_error(&e.to_string()));
         }
-        self.refresh_browser(Some(&to));
+        self.draft_job(DraftJob::Rename { from, to });
     }
 
-    pub(super) fn menu_key(&mut self, c: char) {
-        match &self.overlay {
-            Some(Overlay::Confirm(_)) => {
-                if c == 'y' {
-                    self.menu_choose();
-                } else {
-                    self.back();
-                }
-                return;
-            }
-            Some(Overlay::History { selected, .. }) => {
-                if c == 'n' {
-                    self.reopen_history(*selected);
-                }
-                return;
-            }
-            _ => {}
-        }
+    /// A letter in the drafts browser.
+    pub(super) fn browser_key(&mut self, c: char) {
         let Some(Overlay::Drafts(b)) = &mut self.overlay else {
             return;
         };
@@ -135,45 +193,27 @@ impl App {
             {
                 if item.path == self.path {
                     self.warn(s::CANNOT_DELETE_OPEN);
-                } else if let Err(e) = drafts::delete(&item.path) {
-                    self.warn(s::drafts_error(&e.to_string()));
+                } else {
+                    self.draft_job(DraftJob::Delete { path: item.path });
                 }
-                self.refresh_browser(None);
             }
             return;
         }
         match c {
             'n' => {
-                self.write_draft(false);
-                let path = drafts::free_path(&self.drafts_dir, &drafts::new_name());
-                self.load_draft(path, edit::new_message(MessageType::Text), false);
                 self.overlay = None;
+                let doc = edit::new_message(MessageType::Text);
+                self.new_draft(doc, drafts::new_name(), NewDraft::Blank);
             }
             'd' => {
                 if let Some(item) = selected {
-                    if item.path == self.path {
-                        self.write_draft(true);
-                        // The copy must hold what is on screen, not an older file.
-                        let to = drafts::free_path(
-                            item.path.parent().unwrap_or(Path::new(".")),
-                            &format!("{}-copy", item.name),
-                        );
-                        self.save.writes_in_flight += 1;
-                        self.effects.push(Effect::Write {
-                            path: to.clone(),
-                            generation: None,
-                            bytes: store::to_draft_json(&self.doc).into_bytes(),
-                        });
-                        self.say(s::duplicated_item(&item.name));
-                    } else {
-                        match drafts::duplicate(&item.path) {
-                            Ok(to) => {
-                                self.refresh_browser(Some(&to));
-                                self.say(s::duplicated_item(&item.name));
-                            }
-                            Err(e) => self.warn(s::drafts_error(&e.to_string())),
-                        }
-                    }
+                    // The open draft is copied as it is on screen, not as an older file.
+                    let bytes = (item.path == self.path)
+                        .then(|| store::to_draft_json(&self.doc).into_bytes());
+                    self.draft_job(DraftJob::Copy {
+                        from: item.path,
+                        bytes,
+                    });
                 }
             }
             'r' => {

@@ -343,7 +343,7 @@ impl App {
 
     pub(super) fn keep_recovery(&mut self, text: &str, why: &str) {
         let rec = drafts::recovery_path(&self.path);
-        self.save.writes_in_flight += 1;
+        self.save.jobs_in_flight += 1;
         self.effects.push(Effect::Write {
             path: rec.clone(),
             generation: None,

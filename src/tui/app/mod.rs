@@ -71,9 +71,12 @@ pub enum BrowseMode {
 }
 
 pub struct Browser {
+    /// What the last listing found, most recently modified first.
     pub items: Vec<drafts::DraftInfo>,
     pub selected: usize,
     pub mode: BrowseMode,
+    /// The draft to select once the listing under way arrives.
+    pub select: Option<PathBuf>,
 }
 
 pub enum Overlay {
@@ -197,11 +200,7 @@ impl App {
                 generation,
                 result,
             } => {
-                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
-                // A copy made from the browser appears in it once written.
-                if generation.is_none() {
-                    self.refresh_browser(None);
-                }
+                self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
                 match result {
                     Ok(()) => {
                         if let Some(g) = generation
@@ -220,16 +219,8 @@ impl App {
                     }
                 }
             }
-            Message::Renamed { from, to, result } => {
-                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
-                if let Err(e) = result {
-                    if self.path == to {
-                        self.path = from;
-                    }
-                    self.warn(s::drafts_error(&e));
-                }
-                self.refresh_browser(None);
-            }
+            Message::Drafts(answer) => self.drafts_answer(answer),
+            Message::HistoryRead(result) => self.history_read(result),
             Message::EditorDone {
                 generation,
                 command,
@@ -250,7 +241,7 @@ impl App {
             Message::Delivery(u) => self.delivery(u),
             Message::SandboxLog(line) => self.sandbox_line(line),
             Message::HistoryWritten { result } => {
-                self.save.writes_in_flight = self.save.writes_in_flight.saturating_sub(1);
+                self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
                 if let Err(e) = result {
                     self.warn(s::history_failed(
                         &self.session.history_path.display().to_string(),

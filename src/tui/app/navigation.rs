@@ -163,6 +163,25 @@ impl App {
         }
     }
 
+    /// A letter in an overlay: `y` answers a confirmation, `n` in the history reopens a
+    /// send, the drafts browser has its own.
+    pub(super) fn menu_key(&mut self, c: char) {
+        match &self.overlay {
+            Some(Overlay::Confirm(_)) => {
+                if c == 'y' {
+                    self.menu_choose();
+                } else {
+                    self.back();
+                }
+            }
+            Some(Overlay::History { selected, .. }) if c == 'n' => {
+                self.reopen_history(*selected);
+            }
+            Some(Overlay::Drafts(_)) => self.browser_key(c),
+            _ => {}
+        }
+    }
+
     pub(super) fn menu_move(&mut self, d: isize) {
         match &mut self.overlay {
             Some(Overlay::Picker(p)) => {

@@ -1,4 +1,4 @@
-//! Writing the draft: generations, what is on disk, writes in flight, the autosave.
+//! Writing the draft: generations, what is on disk, file jobs in flight, the autosave.
 
 use super::App;
 use crate::store;
@@ -22,8 +22,8 @@ pub struct SaveState {
     pub(super) queued_generation: u64,
     /// True once the draft's file exists (loaded, or written by us).
     pub on_disk: bool,
-    /// File jobs (writes, renames, history lines) not yet answered.
-    pub writes_in_flight: usize,
+    /// File jobs (writes, history lines, work on the drafts folder) not yet answered.
+    pub jobs_in_flight: usize,
     /// When the pending autosave is due.
     pub autosave_due: Option<Instant>,
 }
@@ -52,7 +52,7 @@ impl App {
         }
         self.save.autosave_due = None;
         self.save.queued_generation = self.save.generation;
-        self.save.writes_in_flight += 1;
+        self.save.jobs_in_flight += 1;
         self.effects.push(Effect::Write {
             path: self.path.clone(),
             generation: Some(self.save.generation),

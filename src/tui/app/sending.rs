@@ -8,7 +8,7 @@ use crate::message::FieldPath;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry, HistoryLog};
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, NewDraft};
 use crate::tui::send::Profiles;
 use crate::tui::send::{
     BodyView, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend, REPEAT_WINDOW,
@@ -245,7 +245,7 @@ impl App {
 
     /// Appends to the history file (by the writer thread) and to the list in memory.
     fn record(&mut self, entry: HistoryEntry) {
-        self.save.writes_in_flight += 1;
+        self.save.jobs_in_flight += 1;
         self.effects.push(Effect::AppendHistory {
             path: self.session.history_path.clone(),
             entry: Box::new(entry.clone()),
@@ -397,37 +397,48 @@ impl App {
 
     /// Ctrl-R: the history, read again from the file (another process may have sent).
     pub(super) fn open_history(&mut self) {
-        match history::read_from(&self.session.history_path) {
-            Ok(log) => self.session.history = log,
-            Err(e) => self.warn(s::history_unreadable(
-                &self.session.history_path.display().to_string(),
-                &e.to_string(),
-            )),
-        }
         self.overlay = Some(Overlay::History {
             selected: 0,
             detail: None,
         });
+        self.save.jobs_in_flight += 1;
+        self.effects.push(Effect::ReadHistory {
+            path: self.session.history_path.clone(),
+        });
     }
 
-    /// `n` in the history: the send's request as a new draft in the drafts dir.
+    /// The history file as read again: it replaces what this app knew.
+    pub(super) fn history_read(&mut self, result: Result<HistoryLog, String>) {
+        self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        match result {
+            Ok(log) => {
+                self.session.history = log;
+                if let Some(Overlay::History { selected, .. }) = &mut self.overlay {
+                    let n = self.session.history.entries.len();
+                    *selected = (*selected).min(n.saturating_sub(1));
+                }
+            }
+            Err(e) => self.warn(s::history_unreadable(
+                &self.session.history_path.display().to_string(),
+                &e,
+            )),
+        }
+    }
+
+    /// `n` in the history: the send's request as a new draft in the drafts dir, written at
+    /// once so it is a draft like any other.
     pub(super) fn reopen_history(&mut self, i: usize) {
         let Some(entry) = self.session.history.entries.get(i).cloned() else {
             return;
         };
         let doc = reopened_draft(&entry, self.session.callback_url.as_deref());
-        self.write_draft(false);
         let stem = entry
             .draft
             .as_deref()
             .map(|d| format!("{}-again", d.trim_end_matches(".json")))
             .unwrap_or_else(drafts::new_name);
-        let path = drafts::free_path(&self.drafts_dir, &stem);
-        self.load_draft(path.clone(), doc, false);
-        // Written at once, so it is a draft like any other.
-        self.write_draft(true);
         self.overlay = None;
-        self.say(s::reopened(&entry.time, &path.display().to_string()));
+        self.new_draft(doc, stem, NewDraft::FromHistory { time: entry.time });
     }
 
     /// Ctrl-P: the profiles, the active one selected.

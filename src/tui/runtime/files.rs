@@ -4,7 +4,7 @@
 
 use crate::store::history::{self, HistoryEntry};
 use crate::store::{atomic, drafts};
-use crate::tui::action::Message;
+use crate::tui::action::{DraftAnswer, DraftJob, Message};
 use crate::tui::strings as s;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,9 +16,9 @@ pub(super) enum FileJob {
         generation: Option<u64>,
         bytes: Vec<u8>,
     },
-    Rename {
-        from: PathBuf,
-        to: PathBuf,
+    Drafts(DraftJob),
+    ReadHistory {
+        path: PathBuf,
     },
     History {
         path: PathBuf,
@@ -41,13 +41,65 @@ impl FileJob {
                     result,
                 }
             }
-            FileJob::Rename { from, to } => {
-                let result = std::fs::rename(&from, &to).map_err(|e| e.to_string());
-                Message::Renamed { from, to, result }
+            FileJob::Drafts(job) => Message::Drafts(draft_job(job)),
+            FileJob::ReadHistory { path } => {
+                Message::HistoryRead(history::read_from(&path).map_err(|e| e.to_string()))
             }
             FileJob::History { path, entry } => Message::HistoryWritten {
                 result: history::append_to(&path, &entry).map_err(|e| e.to_string()),
             },
+        }
+    }
+}
+
+fn draft_job(job: DraftJob) -> DraftAnswer {
+    let text = |e: std::io::Error| e.to_string();
+    match job {
+        DraftJob::List { dir } => {
+            let result = drafts::list(&dir).map_err(|e| format!("{}: {e}", dir.display()));
+            DraftAnswer::Listed { dir, result }
+        }
+        DraftJob::Open { path } => {
+            let result = drafts::load(&path).map_err(|e| e.to_string());
+            DraftAnswer::Opened { path, result }
+        }
+        DraftJob::Create {
+            dir,
+            stem,
+            doc,
+            write,
+            why,
+        } => {
+            let path = drafts::free_path(&dir, &stem);
+            let result = if write {
+                drafts::save(&path, &doc)
+                    .map(|()| true)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            } else {
+                Ok(false)
+            };
+            DraftAnswer::Created {
+                path,
+                doc,
+                why,
+                result,
+            }
+        }
+        DraftJob::Copy { from, bytes } => {
+            let result = match bytes {
+                Some(b) => drafts::copy_beside(&from, &b),
+                None => drafts::duplicate(&from),
+            }
+            .map_err(text);
+            DraftAnswer::Copied { from, result }
+        }
+        DraftJob::Rename { from, to } => {
+            let result = drafts::rename_to(&from, &to).map_err(text);
+            DraftAnswer::Renamed { from, to, result }
+        }
+        DraftJob::Delete { path } => {
+            let result = drafts::delete(&path).map_err(text);
+            DraftAnswer::Deleted { path, result }
         }
     }
 }

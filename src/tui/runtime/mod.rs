@@ -81,7 +81,8 @@ impl Runtime {
                     generation,
                     bytes,
                 }),
-                Effect::Rename { from, to } => self.file_job(FileJob::Rename { from, to }),
+                Effect::Drafts(job) => self.file_job(FileJob::Drafts(job)),
+                Effect::ReadHistory { path } => self.file_job(FileJob::ReadHistory { path }),
                 Effect::RunEditor {
                     generation,
                     draft,

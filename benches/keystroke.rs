@@ -7,7 +7,7 @@
 //! and `serde_json::to_string` of the same document.
 
 use criterion::{Criterion, criterion_group};
-use crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyCode;
 use rcs_composer::message::FieldPath;
 use rcs_composer::tui::harness::Harness;
 use std::hint::black_box;

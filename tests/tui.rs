@@ -2,7 +2,7 @@
 //! through the keymap, effects (file writes, the editor) really happen in temp dirs, and the
 //! screen is read back with its styles.
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 use rcs_composer::message::FieldPath;
 use rcs_composer::tui::action::Action;
@@ -913,7 +913,7 @@ fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
     let before = h.app.doc["title"].as_str().unwrap().to_string();
     let paste = "0123456789".repeat(100_000);
     h.send(rcs_composer::tui::action::Message::Terminal(
-        crossterm::event::Event::Paste(paste.clone()),
+        ratatui::crossterm::event::Event::Paste(paste.clone()),
     ));
     assert_eq!(
         h.app.doc["title"].as_str().unwrap(),
@@ -938,7 +938,7 @@ fn pasting_a_megabyte_keeps_all_of_it_and_stops_editing_in_place() {
 
 fn paste(h: &mut Harness, text: &str) {
     h.send(rcs_composer::tui::action::Message::Terminal(
-        crossterm::event::Event::Paste(text.to_string()),
+        ratatui::crossterm::event::Event::Paste(text.to_string()),
     ));
 }
 
@@ -1186,4 +1186,31 @@ fn opening_the_drafts_and_the_history_does_no_file_work_in_update() {
         listed, 0,
         "nothing is listed until the writer thread answers"
     );
+}
+
+/// The side pane keeps its wrapped-row count only while its content is the same: a new log
+/// line that keeps the text's line count and byte length but wraps to more rows still
+/// scrolls into view (a cache keyed on lengths kept the old count and hid the last row).
+#[test]
+fn the_side_pane_recounts_its_rows_when_its_text_changes_but_keeps_its_length() {
+    use rcs_composer::tui::action::Message;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "t.json", TEXT, 100, 30);
+    // The deliveries pane shows the log's last 50 lines; the first of them is 30 columns
+    // of 'é' (60 bytes, one row in the 38-column pane).
+    h.send(Message::SandboxLog("é".repeat(30)));
+    for i in 0..49 {
+        h.send(Message::SandboxLog(format!("line {i:02}")));
+    }
+    h.press(KeyCode::F(7));
+    for _ in 0..5 {
+        h.press(KeyCode::PageDown);
+    }
+    assert!(h.screen().contains("line 48"), "{}", h.screen());
+    // One more line pushes the 'é' one out: as many lines, as many bytes, one row more.
+    h.send(Message::SandboxLog(format!("{}END", "a".repeat(57))));
+    for _ in 0..5 {
+        h.press(KeyCode::PageDown);
+    }
+    assert!(h.screen().contains("aEND"), "{}", h.screen());
 }

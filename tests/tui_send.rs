@@ -2,7 +2,7 @@
 //! runtime (harness), the in-process sandbox and listener, small servers inside the test for
 //! a 400 and for a server that never answers, and real files in temp dirs.
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
 use rcs_composer::client::{Profile, Secret};
 use rcs_composer::sandbox::SandboxConfig;
@@ -562,11 +562,11 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     let tmp = tempfile::tempdir().unwrap();
     let mut f = Fixture::new(tmp.path(), CAROUSEL);
     let sandbox = f.h.app.session.profiles.entries[0].shown.clone().unwrap();
-    let base = sandbox.0.trim_end_matches("/v5/messages").to_string();
+    let base = sandbox.url.trim_end_matches("/v5/messages").to_string();
     // A profile whose secret comes from a slow command (a password manager, say).
     let text = format!(
         "[profiles.slow]\nbase_url = \"{base}\"\nusername = \"{}\"\npassword_command = \"sleep 1; echo {SECRET}\"\nsandbox = true\n",
-        sandbox.1
+        sandbox.user
     );
     let path = tmp.path().join("config/config.toml");
     let config = Config::parse(&text, &path).unwrap();

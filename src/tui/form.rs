@@ -69,24 +69,44 @@ pub struct Row {
     pub depth: u16,
 }
 
+/// What kind of row a [`RowKey`] names: a list's header, its add row and an item can share
+/// a path with a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowTag {
+    Value,
+    ListHeader,
+    Item,
+    AddItem,
+    Failover,
+    Raw,
+    Unknown,
+    Note,
+}
+
 /// Identifies a row across rebuilds (its path and what it is).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RowKey {
     pub path: FieldPath,
-    pub tag: u8,
+    pub tag: RowTag,
+}
+
+impl RowKey {
+    pub fn new(path: FieldPath, tag: RowTag) -> Self {
+        RowKey { path, tag }
+    }
 }
 
 impl Row {
     pub fn key(&self) -> RowKey {
         let tag = match self.kind {
-            RowKind::Value(_) => 0,
-            RowKind::ListHeader { .. } => 1,
-            RowKind::Item { .. } => 2,
-            RowKind::AddItem { .. } => 3,
-            RowKind::Failover(_) => 4,
-            RowKind::Raw(_) => 5,
-            RowKind::Unknown => 6,
-            RowKind::Note(_) => 7,
+            RowKind::Value(_) => RowTag::Value,
+            RowKind::ListHeader { .. } => RowTag::ListHeader,
+            RowKind::Item { .. } => RowTag::Item,
+            RowKind::AddItem { .. } => RowTag::AddItem,
+            RowKind::Failover(_) => RowTag::Failover,
+            RowKind::Raw(_) => RowTag::Raw,
+            RowKind::Unknown => RowTag::Unknown,
+            RowKind::Note(_) => RowTag::Note,
         };
         RowKey {
             path: self.path.clone(),

@@ -21,6 +21,7 @@
 pub mod action;
 pub mod app;
 pub mod form;
+#[cfg(any(test, feature = "test-util"))]
 pub mod harness;
 pub mod keymap;
 pub mod measure;

@@ -60,6 +60,22 @@ impl ProfileSource {
     }
 }
 
+/// The URL a profile posts to and its user (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub url: String,
+    pub user: String,
+}
+
+impl Endpoint {
+    fn of(p: &Profile) -> Self {
+        Endpoint {
+            url: p.messages_url(),
+            user: p.username.clone(),
+        }
+    }
+}
+
 /// One profile of the picker.
 #[derive(Debug, Clone)]
 pub struct ProfileEntry {
@@ -68,8 +84,8 @@ pub struct ProfileEntry {
     pub is_sandbox: bool,
     /// True for the sandbox this app runs itself.
     pub built_in: bool,
-    /// The URL posted to and the user (never the secret), or why the profile cannot be used.
-    pub shown: Result<(String, String), String>,
+    /// Where it posts and as whom, or why the profile cannot be used.
+    pub shown: Result<Endpoint, String>,
     pub source: ProfileSource,
 }
 
@@ -99,7 +115,7 @@ impl Profiles {
             name: profile.name.clone(),
             is_sandbox: profile.is_sandbox,
             built_in,
-            shown: Ok((profile.messages_url(), profile.username.clone())),
+            shown: Ok(Endpoint::of(&profile)),
             source: ProfileSource::Ready(profile),
         });
     }
@@ -157,7 +173,7 @@ impl Profiles {
                     built_in: false,
                     shown: r
                         .as_ref()
-                        .map(|r| (r.profile.messages_url(), r.profile.username.clone()))
+                        .map(|r| Endpoint::of(&r.profile))
                         .map_err(|e| e.to_string()),
                     source: source(Some(name.clone())),
                     name,
@@ -189,7 +205,7 @@ impl Profiles {
                     built_in: false,
                     shown: r
                         .as_ref()
-                        .map(|r| (r.profile.messages_url(), r.profile.username.clone()))
+                        .map(|r| Endpoint::of(&r.profile))
                         .map_err(|e| e.to_string()),
                     source: source(None),
                 });
@@ -239,10 +255,43 @@ pub struct RequestLine {
 /// can tell "nothing was sent" (still getting the secret) from "the POST may have
 /// arrived", without a race: the task moves `RESOLVING → POSTING` only if Esc has not
 /// moved it to `CANCELLED` first.
-pub type SendPhase = Arc<std::sync::atomic::AtomicU8>;
-pub const PHASE_RESOLVING: u8 = 0;
-pub const PHASE_POSTING: u8 = 1;
-pub const PHASE_CANCELLED: u8 = 2;
+#[derive(Debug, Clone, Default)]
+pub struct SendPhase(Arc<std::sync::atomic::AtomicU8>);
+
+const PHASE_RESOLVING: u8 = 0;
+const PHASE_POSTING: u8 = 1;
+const PHASE_CANCELLED: u8 = 2;
+
+/// What a cancel found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// The secret was still being obtained: nothing was sent, and nothing will be.
+    BeforePosting,
+    /// The POST had started: it may have reached the server.
+    WhilePosting,
+}
+
+impl SendPhase {
+    /// The sending task, once it has the secret: true when it may post, false when Esc came
+    /// first.
+    pub fn try_begin_post(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.0
+            .compare_exchange(PHASE_RESOLVING, PHASE_POSTING, SeqCst, SeqCst)
+            .is_ok()
+    }
+
+    /// Esc: no POST starts after this; says whether one had.
+    pub fn cancel(&self) -> Cancelled {
+        match self
+            .0
+            .swap(PHASE_CANCELLED, std::sync::atomic::Ordering::SeqCst)
+        {
+            PHASE_RESOLVING => Cancelled::BeforePosting,
+            _ => Cancelled::WhilePosting,
+        }
+    }
+}
 
 /// Where a send is.
 #[derive(Debug, Clone, Default)]
@@ -560,10 +609,10 @@ password_env = "C_SECRET"
         // the secret is not fetched to list them (no command runs, no variable needed)
         assert_eq!(
             p.entries[1].shown.as_ref().unwrap(),
-            &(
-                "https://b.example/v5/messages".to_string(),
-                "kb".to_string()
-            )
+            &Endpoint {
+                url: "https://b.example/v5/messages".to_string(),
+                user: "kb".to_string()
+            }
         );
         // a profile with no base_url says why it cannot send
         let err = p.entries[2].shown.as_ref().unwrap_err();

@@ -8,7 +8,7 @@ use crate::message::edit;
 use crate::message::schema::{CHOICE_TYPES, ChoiceType, Kind, MESSAGE_TYPES, MessageType};
 use crate::store::{self, drafts};
 use crate::tui::action::{Effect, TextEdit};
-use crate::tui::form::{self, Row, RowKey, RowKind};
+use crate::tui::form::{self, Row, RowKey, RowKind, RowTag};
 use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
@@ -284,7 +284,7 @@ impl App {
                         // Focus the new choice's title, ready for typing.
                         let target = RowKey {
                             path: list.index(i).key("title"),
-                            tag: 0,
+                            tag: RowTag::Value,
                         };
                         self.changed(Some(target));
                     }

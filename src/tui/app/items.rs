@@ -5,9 +5,19 @@ use super::{Overlay, PickFor, Picker};
 use crate::message::edit;
 use crate::message::schema::{CHOICE_TYPES, Kind};
 use crate::message::{FieldPath, Segment};
-use crate::tui::form::{ListKind, Row, RowKey, RowKind};
+use crate::tui::form::{ListKind, Row, RowKey, RowKind, RowTag};
 use crate::tui::strings as s;
 use serde_json::Value;
+
+/// Where an add goes: the list, the position, what the list holds, how long it is and its
+/// limit.
+pub(super) struct AddTarget {
+    list: FieldPath,
+    at: usize,
+    kind: ListKind,
+    len: usize,
+    max: Option<usize>,
+}
 
 impl App {
     /// The list and position of the card or choice the focus is in (innermost).
@@ -36,7 +46,7 @@ impl App {
 
     /// The list a new item goes into and where: after the focused item, or at the end of
     /// the focused list.
-    pub(super) fn add_target(&self) -> Option<(FieldPath, usize, ListKind, usize, Option<usize>)> {
+    pub(super) fn add_target(&self) -> Option<AddTarget> {
         let row = self.focused()?;
         let (list, at) = match &row.kind {
             RowKind::ListHeader { .. } | RowKind::AddItem { .. } => {
@@ -63,11 +73,24 @@ impl App {
             .get(&self.doc)
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
-        Some((list, at, kind, len, max))
+        Some(AddTarget {
+            list,
+            at,
+            kind,
+            len,
+            max,
+        })
     }
 
     pub(super) fn add_item(&mut self) {
-        let Some((list, at, kind, len, max)) = self.add_target() else {
+        let Some(AddTarget {
+            list,
+            at,
+            kind,
+            len,
+            max,
+        }) = self.add_target()
+        else {
             self.say(s::NOT_IN_A_LIST);
             return;
         };
@@ -92,7 +115,7 @@ impl App {
                     self.shift_folded(&list, |j| if j >= i { Some(j + 1) } else { Some(j) });
                     let target = RowKey {
                         path: list.index(i).key("title"),
-                        tag: 0,
+                        tag: RowTag::Value,
                     };
                     self.changed(Some(target));
                 }
@@ -135,12 +158,12 @@ impl App {
         let target = if len == 0 {
             RowKey {
                 path: list.clone(),
-                tag: 3,
+                tag: RowTag::AddItem,
             }
         } else {
             RowKey {
                 path: list.index(i.min(len - 1)),
-                tag: 2,
+                tag: RowTag::Item,
             }
         };
         self.changed(Some(target));
@@ -156,7 +179,11 @@ impl App {
             self.say(s::NOT_IN_A_LIST);
             return;
         };
-        if let Some((_, _, _, len, Some(max))) = self.add_target()
+        if let Some(AddTarget {
+            len,
+            max: Some(max),
+            ..
+        }) = self.add_target()
             && len >= max
         {
             self.warn(s::list_full(kind.singular(), max));
@@ -171,7 +198,7 @@ impl App {
             }
             self.changed(Some(RowKey {
                 path: list.index(n),
-                tag: 2,
+                tag: RowTag::Item,
             }));
             let what = match kind {
                 ListKind::Cards => s::card_label(i),

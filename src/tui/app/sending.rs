@@ -11,8 +11,8 @@ use crate::store::history::{self, HistoryEntry, HistoryLog};
 use crate::tui::action::{Effect, NewDraft};
 use crate::tui::send::Profiles;
 use crate::tui::send::{
-    BodyView, OVERRIDE_WINDOW, PHASE_CANCELLED, PHASE_RESOLVING, PendingSend, REPEAT_WINDOW,
-    Received, RequestLine, SendPhase, SendState, Tracked, reopened_draft, request_body,
+    BodyView, Cancelled, Endpoint, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received,
+    RequestLine, SendPhase, SendState, Tracked, reopened_draft, request_body,
 };
 use crate::tui::strings as s;
 use serde_json::Value;
@@ -41,6 +41,9 @@ pub struct SendSession {
     pub deliveries: Vec<Tracked>,
     /// The in-process sandbox's log lines, oldest first (the last few hundred).
     pub sandbox_log: Vec<String>,
+    /// Bumped whenever what the send pane or the deliveries show changes (the send, the
+    /// updates, the log), so the view keeps their wrapped-row count until then.
+    pub revision: u64,
 }
 
 impl Default for SendSession {
@@ -55,6 +58,7 @@ impl Default for SendSession {
             history: HistoryLog::default(),
             deliveries: Vec::new(),
             sandbox_log: Vec::new(),
+            revision: 0,
         }
     }
 }
@@ -91,8 +95,8 @@ impl App {
             self.warn(s::no_profile(self.session.profiles.error.as_deref()));
             return;
         };
-        let (url, _) = match &entry.shown {
-            Ok(x) => x.clone(),
+        let url = match &entry.shown {
+            Ok(x) => x.url.clone(),
             Err(e) => {
                 self.warn(s::profile_unusable(&entry.name, e));
                 return;
@@ -149,10 +153,11 @@ impl App {
 
     /// Hands the send to the runtime and opens the send pane.
     pub(super) fn dispatch_send(&mut self, overridden: bool) {
+        self.session.revision += 1;
         let Some(entry) = self.session.profiles.active().cloned() else {
             return;
         };
-        let Ok((url, user)) = entry.shown.clone() else {
+        let Ok(Endpoint { url, user }) = entry.shown.clone() else {
             return;
         };
         let (body, added) = request_body(
@@ -195,6 +200,7 @@ impl App {
     /// Esc while a send is in flight: abort it. The POST may already have arrived, so the
     /// history says so.
     pub(super) fn cancel_send(&mut self) {
+        self.session.revision += 1;
         let SendState::InFlight {
             id,
             started,
@@ -208,8 +214,7 @@ impl App {
         };
         self.effects.push(Effect::CancelSend { id });
         let waited = started.elapsed();
-        let before = phase.swap(PHASE_CANCELLED, std::sync::atomic::Ordering::SeqCst);
-        if before == PHASE_RESOLVING {
+        if phase.cancel() == Cancelled::BeforePosting {
             // The task will not post: nothing was sent, so nothing goes to the history.
             let reason = s::cancelled_before_sending(waited.as_secs_f64());
             self.session.send = SendState::Failed {
@@ -261,6 +266,7 @@ impl App {
         outcome: SendOutcome,
         warnings: Vec<String>,
     ) {
+        self.session.revision += 1;
         if self.session.send.in_flight() != Some(id) {
             // An answer to a send that was cancelled or replaced: stale.
             return;
@@ -316,6 +322,7 @@ impl App {
     }
 
     pub(super) fn send_failed(&mut self, id: u64, reason: String) {
+        self.session.revision += 1;
         if self.session.send.in_flight() != Some(id) {
             return;
         }
@@ -330,6 +337,7 @@ impl App {
     /// A delivery update from the listener: matched by messageGUID to this session's sends,
     /// else to the history.
     pub(super) fn delivery(&mut self, u: DeliveryUpdate) {
+        self.session.revision += 1;
         let now = jiff::Timestamp::now();
         let i = match self
             .session
@@ -357,6 +365,7 @@ impl App {
     }
 
     pub fn sandbox_line(&mut self, line: String) {
+        self.session.revision += 1;
         if self.session.sandbox_log.len() >= LOG_LINES {
             self.session.sandbox_log.remove(0);
         }
@@ -454,7 +463,7 @@ impl App {
         };
         self.session.profiles.active = Some(i);
         match &p.shown {
-            Ok((url, _)) => {
+            Ok(Endpoint { url, .. }) => {
                 let text = s::profile_chosen(&p.name, url, p.is_sandbox);
                 self.say(text);
             }

@@ -7,7 +7,7 @@ use super::terminal::{leave_terminal, note_signal};
 use crate::client::{self, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
 use crate::tui::action::{Action, Message};
-use crate::tui::send::{PHASE_POSTING, PHASE_RESOLVING, ProfileSource, SendPhase};
+use crate::tui::send::{ProfileSource, SendPhase};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -132,13 +132,7 @@ impl Runtime {
                 .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
             // Esc while the secret was being obtained: post nothing (see `SendPhase`).
-            let go = phase.compare_exchange(
-                PHASE_RESOLVING,
-                PHASE_POSTING,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            );
-            if go.is_err() {
+            if !phase.try_begin_post() {
                 return;
             }
             let msg = match resolved {

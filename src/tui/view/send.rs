@@ -6,9 +6,9 @@
 use super::centered;
 use crate::client::{SendOutcome, SendResult, terminal_safe_json, visible};
 use crate::store::history::HistoryEntry;
-use crate::tui::app::{App, Overlay, ViewState};
+use crate::tui::app::{App, Overlay, Side, ViewState};
 use crate::tui::measure::fit_ellipsis;
-use crate::tui::send::{BODY_LINE_CHARS, BodyView, RequestLine, SendState, Tracked};
+use crate::tui::send::{BODY_LINE_CHARS, BodyView, Endpoint, RequestLine, SendState, Tracked};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
@@ -27,58 +27,57 @@ fn pane_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(title, title_style))
 }
 
-/// Draws `lines` in the right-hand column, wrapped, scrolled by `scroll` kept within the
-/// text. Returns the scroll used and the area drawn in.
-/// Where the right-hand pane keeps its scroll position, its wrapped-row count and its area
-/// (fields of the app, borrowed apart from the text being drawn).
-struct PaneSlots<'a> {
-    focused: bool,
-    scroll: &'a mut u16,
-    cache: &'a mut PaneRows,
-    area: &'a mut Rect,
-}
-
-/// Draws `lines` as the right-hand pane, scrolled (clamped to the text), and records the
-/// scroll and the area for the mouse.
-fn draw_lines(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>, slots: PaneSlots) {
-    let PaneSlots {
-        focused,
-        scroll: scroll_slot,
-        cache,
-        area: area_slot,
-    } = slots;
-    let scroll = *scroll_slot;
-    let block = pane_block(title, focused);
+/// Draws `lines` as the right-hand pane, wrapped and scrolled (the scroll kept within the
+/// text), and records the scroll and the area for the mouse. `revision` names the pane's
+/// content (see `SendSession::revision`): wrapping every line to count the rows is the
+/// costly part of a redraw, so the count is kept while the content and the width stay.
+fn draw_lines(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    lines: Vec<Line>,
+    view: &mut ViewState,
+    revision: u64,
+) {
+    let block = pane_block(title, view.side_focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Wrapping every line to count rows is the costly part of a redraw; the count is kept
-    // while the text and the width stay the same.
-    let key = (
-        inner.width,
-        lines.len(),
-        lines
-            .iter()
-            .flat_map(|l| l.spans.iter())
-            .map(|s| s.content.len())
-            .sum::<usize>(),
-    );
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let total = match cache {
-        Some((k, t)) if *k == key => *t,
-        _ => {
-            let t = p.line_count(inner.width) as u16;
-            *cache = Some((key, t));
-            t
-        }
+    let key = PaneRows {
+        side: view.side,
+        revision,
+        width: inner.width,
+        rows: 0,
     };
-    let scroll = scroll.min(total.saturating_sub(inner.height));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = if view.pane_rows.same_content(&key) {
+        view.pane_rows.rows
+    } else {
+        let rows = p.line_count(inner.width) as u16;
+        view.pane_rows = PaneRows { rows, ..key };
+        rows
+    };
+    let scroll = view.side_scroll.min(total.saturating_sub(inner.height));
     frame.render_widget(p.scroll((scroll, 0)), inner);
-    *scroll_slot = scroll;
-    *area_slot = inner;
+    view.side_scroll = scroll;
+    view.geometry.preview = inner;
 }
 
-/// The rows the right-hand pane's text wraps to, for a width, a line count and a length.
-pub type PaneRows = Option<((u16, usize, usize), u16)>;
+/// How many rows the right-hand pane's text wraps to, for a pane, a revision of its content
+/// and a width.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaneRows {
+    pub side: Side,
+    pub revision: u64,
+    pub width: u16,
+    pub rows: u16,
+}
+
+impl PaneRows {
+    fn same_content(&self, other: &PaneRows) -> bool {
+        (self.side, self.revision, self.width) == (other.side, other.revision, other.width)
+            && self.width > 0
+    }
+}
 
 fn label(text: &str) -> Span<'static> {
     Span::styled(text.to_string(), theme::muted())
@@ -246,13 +245,7 @@ pub fn draw_send(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect)
         }
     };
     let title = format!("{} (F6)", s::PANE_SEND);
-    let slots = PaneSlots {
-        focused: view.side_focus,
-        scroll: &mut view.side_scroll,
-        cache: &mut view.pane_rows,
-        area: &mut view.geometry.preview,
-    };
-    draw_lines(frame, area, title, lines, slots);
+    draw_lines(frame, area, title, lines, view, app.session.revision);
 }
 
 /// `12:00:01.250` from an RFC 3339 time, else the text as it came.
@@ -337,13 +330,7 @@ pub fn draw_deliveries(frame: &mut Frame, app: &App, view: &mut ViewState, area:
         }
     }
     let title = format!("{} (F7)", s::PANE_DELIVERIES);
-    let slots = PaneSlots {
-        focused: view.side_focus,
-        scroll: &mut view.side_scroll,
-        cache: &mut view.pane_rows,
-        area: &mut view.geometry.preview,
-    };
-    draw_lines(frame, area, title, lines, slots);
+    draw_lines(frame, area, title, lines, view, app.session.revision);
 }
 
 fn overlay_block(frame: &mut Frame, r: Rect, title: String) -> Rect {
@@ -529,7 +516,7 @@ pub fn draw_profiles(frame: &mut Frame, app: &App, area: Rect) {
         let active = app.session.profiles.active == Some(i);
         let mark = if active { "* " } else { "  " };
         let (text, st) = match &p.shown {
-            Ok((url, user)) => {
+            Ok(Endpoint { url, user }) => {
                 let kind = if p.built_in {
                     format!("{} · ", s::sandbox_label("built-in sandbox"))
                 } else if p.is_sandbox {

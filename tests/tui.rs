@@ -663,12 +663,14 @@ fn help_lists_every_key_and_f5_without_a_profile_says_how_to_pick_one() {
     h.press(KeyCode::F(1));
     // The help scrolls: read it a page at a time.
     let mut screen = h.screen();
-    for _ in 0..4 {
+    for _ in 0..6 {
         h.press(KeyCode::PageDown);
         screen.push_str(&h.screen());
     }
-    for k in rcs_composer::tui::strings::KEYS {
-        assert!(screen.contains(k.what), "help is missing {:?}", k.what);
+    for b in rcs_composer::tui::keymap::BINDINGS {
+        if !b.label.is_empty() {
+            assert!(screen.contains(b.help), "help is missing {:?}", b.help);
+        }
     }
     h.press(KeyCode::Esc);
     assert!(h.app.overlay.is_none());
@@ -1213,4 +1215,28 @@ fn the_side_pane_recounts_its_rows_when_its_text_changes_but_keeps_its_length() 
         h.press(KeyCode::PageDown);
     }
     assert!(h.screen().contains("aEND"), "{}", h.screen());
+}
+
+/// Esc written together with the next key reaches the app as Alt and that key (a terminal
+/// sends Alt-x as Esc x): when no row binds the Alt key, it is Esc, then the key, each in
+/// the context the one before leaves.
+#[test]
+fn esc_read_together_with_the_next_key_is_both_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open_copy(dir.path(), "t.json", TEXT, 100, 30);
+    h.ctrl('p');
+    assert!(matches!(h.app.overlay, Some(Overlay::Profiles { .. })));
+    // Esc closes the profiles, then Ctrl-Q quits.
+    h.key(
+        KeyCode::Char('q'),
+        KeyModifiers::ALT | KeyModifiers::CONTROL,
+    );
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.quit);
+    let (mut h, _) = open_copy(dir.path(), "u.json", TEXT, 100, 30);
+    go_to(&mut h, "source");
+    h.app.say("a message");
+    h.key(KeyCode::Char('x'), KeyModifiers::ALT);
+    assert_eq!(h.app.doc["source"], "CONVEYx");
+    assert!(h.app.status.is_none(), "Esc clears the message line");
 }

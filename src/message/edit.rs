@@ -7,7 +7,7 @@
 //! changes nothing.
 
 use super::path::{FieldPath, Segment};
-use super::schema::{self, CARD_FIELDS, ChoiceType, FailoverKind, Field, Kind, MessageType};
+use super::schema::{self, CARD_FIELDS, ChoiceType, FailoverKind, MessageType, fields_of};
 use serde_json::{Map, Value};
 
 /// Why an edit could not be made.
@@ -23,47 +23,6 @@ pub enum EditError {
         index: usize,
         len: usize,
     },
-}
-
-/// The schema fields of the object at `parent` in `doc`, in schema order: the message's own
-/// fields at the root, a card's, a choice's (by its type) or a failover's below it. Empty when
-/// the place is unknown (an unknown key, a list itself).
-pub fn fields_of(doc: &Value, parent: &FieldPath) -> Vec<&'static Field> {
-    if parent.is_root() {
-        return match doc
-            .get("messageType")
-            .and_then(Value::as_str)
-            .and_then(MessageType::parse)
-        {
-            Some(t) => t.fields().collect(),
-            None => schema::HEAD_FIELDS
-                .iter()
-                .chain(schema::TAIL_FIELDS)
-                .collect(),
-        };
-    }
-    let segs = parent.segments();
-    // A list item: the list's field says what its items are.
-    if let Some(Segment::Index(_)) = segs.last() {
-        let list_path = FieldPath::from_segments(segs[..segs.len() - 1].to_vec());
-        return match schema::field_at(doc, &list_path).map(|f| f.kind) {
-            Some(Kind::Cards { .. }) => CARD_FIELDS.iter().collect(),
-            Some(Kind::Choices { .. }) => match parent
-                .get(doc)
-                .and_then(|c| c.get("type"))
-                .and_then(Value::as_str)
-                .and_then(ChoiceType::parse)
-            {
-                Some(ct) => ct.fields().collect(),
-                None => schema::CHOICE_FIELDS.iter().collect(),
-            },
-            _ => Vec::new(),
-        };
-    }
-    match schema::field_at(doc, parent).map(|f| f.kind) {
-        Some(Kind::Failover(fk)) => fk.fields().iter().collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Inserts `key` into `obj` at its schema position: after the last present key that comes

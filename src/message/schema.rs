@@ -5,17 +5,26 @@
 //! a document with these tables, the forms build their fields from them, and the API-style
 //! error `description` comes from them, so a form field cannot drift from what is checked.
 
-/// The four message types, in the order of the vendor document.
-pub const MESSAGE_TYPES: &[&str] = &["RCS_TEXT", "RCS_MEDIA", "RCS_CARD", "RCS_CAROUSEL"];
-/// The six choice types, in the order of the vendor document.
-pub const CHOICE_TYPES: &[&str] = &[
-    "REPLY",
-    "OPEN_URL",
-    "DIAL_PHONE",
-    "SHOW_LOCATION",
-    "REQUEST_LOCATION",
-    "CREATE_CALENDAR_EVENT",
-];
+/// The four message types' names, in the order of the vendor document.
+pub const MESSAGE_TYPES: &[&str] = &{
+    let mut out = [""; MessageType::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = MessageType::ALL[i].as_str();
+        i += 1;
+    }
+    out
+};
+/// The six choice types' names, in the order of the vendor document.
+pub const CHOICE_TYPES: &[&str] = &{
+    let mut out = [""; ChoiceType::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = ChoiceType::ALL[i].as_str();
+        i += 1;
+    }
+    out
+};
 pub const HEIGHTS: &[&str] = &["SHORT", "MEDIUM", "TALL"];
 pub const APPLICATIONS: &[&str] = &["BROWSER", "WEBVIEW"];
 pub const WEBVIEW_VIEW_MODES: &[&str] = &["FULL", "HALF", "TALL"];
@@ -37,9 +46,12 @@ pub const RBM_MIN_CAROUSEL_CARDS: usize = 2;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// A string. `allow_empty`: free text that may be present and empty (a label).
+    /// `multiline`: a line break is part of the value (a message, a description); every
+    /// other text is one line (a name, a title, a phone number, a label).
     Text {
         max: Option<usize>,
         allow_empty: bool,
+        multiline: bool,
     },
     /// An absolute URI. `any_scheme`: any scheme is accepted, one other than http/https is a
     /// warning (OPEN_URL's `url`); otherwise it must be http or https with a host.
@@ -137,6 +149,16 @@ pub struct Field {
     pub check: Check,
     /// A short hint for the form (format, example).
     pub hint: &'static str,
+    /// Set on a field whose value is the type of its object: choosing another one adds and
+    /// drops fields (see `edit::switch_message_type` and `edit::switch_choice_type`).
+    pub switch: Option<Switch>,
+}
+
+/// What a type field switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    MessageType,
+    ChoiceType,
 }
 
 const fn text(
@@ -151,10 +173,12 @@ const fn text(
         kind: Kind::Text {
             max,
             allow_empty: false,
+            multiline: false,
         },
         required,
         check: Check::None,
         hint: "",
+        switch: None,
     }
 }
 
@@ -169,11 +193,25 @@ const fn url(key: &'static str, label: &'static str, required: Required) -> Fiel
         required,
         check: Check::None,
         hint: "https://…",
+        switch: None,
     }
 }
 
 const fn with_check(mut f: Field, check: Check) -> Field {
     f.check = check;
+    f
+}
+
+const fn switching(mut f: Field, s: Switch) -> Field {
+    f.switch = Some(s);
+    f
+}
+
+/// A free text where a line break is part of the value (Alt-Enter, or a pasted one).
+const fn multiline(mut f: Field) -> Field {
+    if let Kind::Text { multiline, .. } = &mut f.kind {
+        *multiline = true;
+    }
     f
 }
 
@@ -195,6 +233,7 @@ const fn enumeration(
         required,
         check: Check::None,
         hint: "",
+        switch: None,
     }
 }
 
@@ -206,6 +245,7 @@ const fn date_time(key: &'static str, label: &'static str) -> Field {
         required: Required::ByChoiceType,
         check: Check::EventTime,
         hint: "2030-03-03T15:00:00Z or 2030-03-03T15:00:00+01:00",
+        switch: None,
     }
 }
 
@@ -221,6 +261,7 @@ const fn number(key: &'static str, label: &'static str, min: f64, max: f64) -> F
         required: Required::ByChoiceType,
         check: Check::None,
         hint: "a number, up to 6 decimals",
+        switch: None,
     }
 }
 
@@ -232,6 +273,7 @@ const fn choices(max: Option<usize>, rbm_max: Option<usize>) -> Field {
         required: Required::Optional,
         check: Check::None,
         hint: "",
+        switch: None,
     }
 }
 
@@ -239,7 +281,10 @@ use Required::{Always, ByChoiceType, Optional, WhenEnabled};
 
 /// Fields every message type starts with.
 pub const HEAD_FIELDS: &[Field] = &[
-    enumeration("messageType", "Message Type", MESSAGE_TYPES, Always),
+    switching(
+        enumeration("messageType", "Message Type", MESSAGE_TYPES, Always),
+        Switch::MessageType,
+    ),
     with_hint(
         with_check(
             text("source", "Source", None, Always),
@@ -268,6 +313,7 @@ pub const TAIL_FIELDS: &[Field] = &[
         required: Optional,
         check: Check::None,
         hint: "https://… receives delivery status updates",
+        switch: None,
     },
     Field {
         key: "smsFailover",
@@ -276,6 +322,7 @@ pub const TAIL_FIELDS: &[Field] = &[
         required: Optional,
         check: Check::None,
         hint: "",
+        switch: None,
     },
     Field {
         key: "mmsFailover",
@@ -284,12 +331,13 @@ pub const TAIL_FIELDS: &[Field] = &[
         required: Optional,
         check: Check::None,
         hint: "",
+        switch: None,
     },
 ];
 
 pub const TEXT_FIELDS: &[Field] = &[
     with_check(
-        text("messageText", "Message Text", None, Always),
+        multiline(text("messageText", "Message Text", None, Always)),
         Check::RbmTextLength,
     ),
     choices(None, Some(RBM_MAX_SUGGESTIONS)),
@@ -305,7 +353,7 @@ pub const MEDIA_FIELDS: &[Field] = &[
 /// The fields of an RCS_CARD message and of each carousel card.
 pub const CARD_FIELDS: &[Field] = &[
     text("title", "Title", Some(100), Always),
-    text("description", "Description", Some(500), Always),
+    multiline(text("description", "Description", Some(500), Always)),
     with_check(
         enumeration("height", "Height", HEIGHTS, Always),
         Check::CarouselHeight,
@@ -326,13 +374,17 @@ pub const CAROUSEL_FIELDS: &[Field] = &[Field {
     required: Always,
     check: Check::None,
     hint: "",
+    switch: None,
 }];
 
 /// Fields every choice has.
 pub const CHOICE_FIELDS: &[Field] = &[
-    enumeration("type", "Type", CHOICE_TYPES, Always),
+    switching(
+        enumeration("type", "Type", CHOICE_TYPES, Always),
+        Switch::ChoiceType,
+    ),
     text("title", "Title", Some(25), Always),
-    text("postbackData", "Postback Data", Some(2048), Always),
+    multiline(text("postbackData", "Postback Data", Some(2048), Always)),
 ];
 
 pub const OPEN_URL_FIELDS: &[Field] = &[
@@ -346,6 +398,7 @@ pub const OPEN_URL_FIELDS: &[Field] = &[
         required: ByChoiceType,
         check: Check::None,
         hint: "https://…",
+        switch: None,
     },
     enumeration("application", "Application", APPLICATIONS, ByChoiceType),
     enumeration(
@@ -370,10 +423,12 @@ pub const SHOW_LOCATION_FIELDS: &[Field] = &[
         kind: Kind::Text {
             max: None,
             allow_empty: true,
+            multiline: false,
         },
         required: Optional,
         check: Check::None,
         hint: "",
+        switch: None,
     },
 ];
 
@@ -387,10 +442,12 @@ pub const CALENDAR_FIELDS: &[Field] = &[
         kind: Kind::Text {
             max: Some(500),
             allow_empty: true,
+            multiline: true,
         },
         required: Optional,
         check: Check::None,
         hint: "",
+        switch: None,
     },
 ];
 
@@ -402,13 +459,19 @@ pub const SMS_FAILOVER_FIELDS: &[Field] = &[
         required: Always,
         check: Check::None,
         hint: "",
+        switch: None,
     },
     with_hint(
         text("failoverSource", "Failover Source", Some(50), WhenEnabled),
         "the SMS sender number, on the same connection as the source",
     ),
     with_check(
-        text("fallbackText", "Fallback Text", Some(160), WhenEnabled),
+        multiline(text(
+            "fallbackText",
+            "Fallback Text",
+            Some(160),
+            WhenEnabled,
+        )),
         Check::Gsm7,
     ),
 ];
@@ -419,7 +482,12 @@ pub const MMS_FAILOVER_FIELDS: &[Field] = &[
         text("failoverSource", "Failover Source", Some(50), WhenEnabled),
         "the MMS sender number, on the same connection as the source",
     ),
-    text("fallbackText", "Fallback Text", Some(160), WhenEnabled),
+    multiline(text(
+        "fallbackText",
+        "Fallback Text",
+        Some(160),
+        WhenEnabled,
+    )),
     url("mediaUrl", "Media URL", WhenEnabled),
     text("subject", "Subject", Some(100), WhenEnabled),
 ];
@@ -451,7 +519,7 @@ impl MessageType {
         })
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             MessageType::Text => "RCS_TEXT",
             MessageType::Media => "RCS_MEDIA",
@@ -512,7 +580,7 @@ impl ChoiceType {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ChoiceType::Reply => "REPLY",
             ChoiceType::OpenUrl => "OPEN_URL",
@@ -555,6 +623,44 @@ pub fn is_choice_key(key: &str) -> bool {
         .iter()
         .chain(ChoiceType::ALL.iter().flat_map(|t| t.own_fields()))
         .any(|f| f.key == key)
+}
+
+/// The schema fields of the object at `parent` in `doc`, in schema order: the message's own
+/// fields at the root, a card's, a choice's (by its type) or a failover's below it. Empty when
+/// the place is unknown (an unknown key, a list itself).
+pub fn fields_of(doc: &serde_json::Value, parent: &super::FieldPath) -> Vec<&'static Field> {
+    if parent.is_root() {
+        return match doc
+            .get("messageType")
+            .and_then(serde_json::Value::as_str)
+            .and_then(MessageType::parse)
+        {
+            Some(t) => t.fields().collect(),
+            None => HEAD_FIELDS.iter().chain(TAIL_FIELDS).collect(),
+        };
+    }
+    let segs = parent.segments();
+    // A list item: the list's field says what its items are.
+    if let Some(super::path::Segment::Index(_)) = segs.last() {
+        let list_path = super::FieldPath::from_segments(segs[..segs.len() - 1].to_vec());
+        return match field_at(doc, &list_path).map(|f| f.kind) {
+            Some(Kind::Cards { .. }) => CARD_FIELDS.iter().collect(),
+            Some(Kind::Choices { .. }) => match parent
+                .get(doc)
+                .and_then(|c| c.get("type"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(ChoiceType::parse)
+            {
+                Some(ct) => ct.fields().collect(),
+                None => CHOICE_FIELDS.iter().collect(),
+            },
+            _ => Vec::new(),
+        };
+    }
+    match field_at(doc, parent).map(|f| f.kind) {
+        Some(Kind::Failover(fk)) => fk.fields().iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The schema entry for the field at `path` in `doc`, found by walking the tables with the

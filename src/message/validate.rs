@@ -240,7 +240,9 @@ impl<'a> Walker<'a> {
             Some(v) => v,
         };
         match f.kind {
-            Kind::Text { max, allow_empty } => {
+            Kind::Text {
+                max, allow_empty, ..
+            } => {
                 let Some(s) = self.string(f, value) else {
                     return;
                 };

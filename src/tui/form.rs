@@ -3,8 +3,8 @@
 //! failover, and any unknown key. Rows are keyed by [`FieldPath`]; after any edit the list is
 //! rebuilt from the document, never patched.
 
-use crate::message::edit::fields_of;
-use crate::message::schema::{FailoverKind, Field, Kind, MessageType};
+use crate::message::schema::fields_of;
+use crate::message::schema::{Field, Kind, MessageType};
 use crate::message::{FieldPath, validate::utf16_len};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -32,6 +32,7 @@ pub enum RowKind {
     Value(&'static Field),
     /// A list's title with its count and limit (`Choices (2/4)`).
     ListHeader {
+        field: &'static Field,
         list: ListKind,
         len: usize,
         max: Option<usize>,
@@ -49,8 +50,9 @@ pub enum RowKind {
         len: usize,
         max: Option<usize>,
     },
-    /// A failover's on/off toggle (its `enabled`); its fields follow when on.
-    Failover(FailoverKind),
+    /// A failover's on/off toggle (its `enabled`); its fields follow when on. The field is
+    /// the failover object's.
+    Failover(&'static Field),
     /// A schema field whose value has the wrong JSON shape to be shown as a form.
     Raw(&'static Field),
     /// A key the schema does not know: shown, kept, never changed.
@@ -119,22 +121,15 @@ impl Row {
         use super::strings as s;
         match &self.kind {
             RowKind::Value(f) | RowKind::Raw(f) => f.label.to_string(),
-            RowKind::ListHeader { list, len, max } => {
-                let name = match list {
-                    ListKind::Cards => "Cards",
-                    ListKind::Choices => "Choices",
-                };
-                s::list_count(name, *len, *max)
-            }
+            RowKind::ListHeader {
+                field, len, max, ..
+            } => s::list_count(field.label, *len, *max),
             RowKind::Item { list, index, .. } => match list {
                 ListKind::Cards => s::card_label(*index),
                 ListKind::Choices => s::choice_label(*index),
             },
             RowKind::AddItem { list, len, max } => s::add_item(list.singular(), *len, *max),
-            RowKind::Failover(fk) => match fk {
-                FailoverKind::Sms => "SMS Failover".into(),
-                FailoverKind::Mms => "MMS Failover".into(),
-            },
+            RowKind::Failover(f) => f.label.to_string(),
             RowKind::Unknown => self.path.last_key().unwrap_or("?").to_string(),
             RowKind::Note(_) => String::new(),
         }
@@ -263,6 +258,7 @@ fn field_rows(
             rows.push(Row {
                 path: path.clone(),
                 kind: RowKind::ListHeader {
+                    field: f,
                     list,
                     len: items.len(),
                     max,
@@ -315,7 +311,7 @@ fn field_rows(
             }
             rows.push(Row {
                 path: path.key("enabled"),
-                kind: RowKind::Failover(fk),
+                kind: RowKind::Failover(f),
                 depth,
             });
             let on = value
@@ -404,13 +400,15 @@ pub fn display_prefix(value: Option<&Value>, chars: usize) -> Option<String> {
     }
 }
 
-/// Free-text fields where a line break is part of the value (Alt-Enter, or a pasted one);
-/// every other text field is one line (a name, a title, a phone number, a label).
-const MULTILINE_KEYS: &[&str] = &["messageText", "description", "fallbackText", "postbackData"];
-
-/// Whether field `f` takes line breaks.
+/// Whether field `f` takes line breaks (the schema says so).
 pub fn is_multiline(f: &Field) -> bool {
-    matches!(f.kind, Kind::Text { .. }) && MULTILINE_KEYS.contains(&f.key)
+    matches!(
+        f.kind,
+        Kind::Text {
+            multiline: true,
+            ..
+        }
+    )
 }
 
 /// The start of `v` as compact JSON, at most about `max` bytes (cut at a character), without

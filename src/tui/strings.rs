@@ -325,199 +325,11 @@ pub const VALID: &str = "valid";
 pub const INVALID: &str = "invalid";
 pub const UNREADABLE: &str = "unreadable";
 
-/// Where a key applies, for the help overlay and the footer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    /// Everywhere in the composer.
-    Always,
-    /// On any field of the form.
-    Form,
-    /// In a text field.
-    Text,
-    /// On a picker field (message type, choice type, height, …).
-    Picker,
-    /// On a toggle (failover).
-    Toggle,
-    /// On a card or a choice header, or a list.
-    Item,
-    /// In the drafts browser.
-    Drafts,
-    /// In an open list of values.
-    PickerOpen,
-    /// In the send pane or the deliveries view (F6, F7).
-    Pane,
-    /// In the history (Ctrl-R).
-    History,
-    /// In the list of profiles (Ctrl-P).
-    Profiles,
-}
-
-/// One line of the help overlay.
-pub struct KeyHelp {
-    pub keys: &'static str,
-    pub what: &'static str,
-    pub when: When,
-    /// Shown in the footer when `when` applies.
-    pub footer: bool,
-}
-
-const fn k(keys: &'static str, what: &'static str, when: When, footer: bool) -> KeyHelp {
-    KeyHelp {
-        keys,
-        what,
-        when,
-        footer,
-    }
-}
-
-/// Every key of the composer. The keymap (`keymap.rs`) implements exactly these.
-pub const KEYS: &[KeyHelp] = &[
-    k("Tab ↓", "next field", When::Form, true),
-    k("S-Tab ↑", "previous field", When::Form, false),
-    k("PgUp PgDn", "move a page", When::Form, false),
-    k("F8", "next problem", When::Always, true),
-    k("S-F8", "previous problem", When::Always, false),
-    k(
-        "← → Home End",
-        "move in the text (Ctrl-← → by word)",
-        When::Text,
-        false,
-    ),
-    k(
-        "Backspace Del",
-        "delete a character (Ctrl-W a word)",
-        When::Text,
-        false,
-    ),
-    k(
-        "Alt-Enter",
-        "new line (message text, descriptions)",
-        When::Text,
-        false,
-    ),
-    k("Enter", "open the list of values", When::Picker, true),
-    k("← →", "previous / next value", When::Picker, true),
-    k("Space Enter", "turn on or off", When::Toggle, true),
-    k("Enter Space", "fold or unfold", When::Item, true),
-    k(
-        "a +",
-        "add a card or choice (pick its type)",
-        When::Item,
-        true,
-    ),
-    k("Del x", "delete this card or choice", When::Item, true),
-    k("d", "duplicate this card or choice", When::Item, true),
-    k(
-        "Alt-↑ ↓ / Alt-← →",
-        "move the card or choice (from any of its fields too)",
-        When::Form,
-        false,
-    ),
-    k(
-        "Ctrl-Z",
-        "undo one step: a field's typing, a list edit, a type switch",
-        When::Always,
-        false,
-    ),
-    k("Ctrl-S", "save", When::Always, true),
-    k("Ctrl-O", "drafts", When::Always, true),
-    k(
-        "Ctrl-E",
-        "edit the draft as JSON in $VISUAL/$EDITOR",
-        When::Always,
-        false,
-    ),
-    k(
-        "Ctrl-F",
-        "preview the SMS/MMS fallback or the RCS message",
-        When::Always,
-        false,
-    ),
-    k(
-        "? F1",
-        "this help (? on a non-text field)",
-        When::Always,
-        true,
-    ),
-    k("F5", "send (with the active profile)", When::Always, true),
-    k(
-        "F5 F5 / S-F5",
-        "send anyway despite local errors: F5 twice within 5 s, or Shift-F5",
-        When::Always,
-        false,
-    ),
-    k("Esc", "cancel a send in flight", When::Always, false),
-    k(
-        "F6",
-        "send pane: the request and the answer",
-        When::Always,
-        true,
-    ),
-    k(
-        "F7",
-        "deliveries: updates per sent message",
-        When::Always,
-        false,
-    ),
-    k("Ctrl-R", "history of sends", When::Always, false),
-    k("Ctrl-P", "profiles: pick where to send", When::Always, true),
-    k(
-        "Esc",
-        "close, cancel, clear the message line",
-        When::Always,
-        false,
-    ),
-    k(
-        "Ctrl-Q Ctrl-C",
-        "quit (the draft is saved)",
-        When::Always,
-        true,
-    ),
-    k(
-        "mouse",
-        "click focuses a field or a problem; the wheel scrolls",
-        When::Always,
-        false,
-    ),
-    k("↑ ↓ Enter", "choose", When::PickerOpen, true),
-    k(
-        "a letter",
-        "jump to the next value starting with it",
-        When::PickerOpen,
-        false,
-    ),
-    k("Esc", "keep the value", When::PickerOpen, true),
-    k("↑ ↓", "select a draft", When::Drafts, false),
-    k("Enter", "open", When::Drafts, true),
-    k("n", "new draft", When::Drafts, true),
-    k("d", "duplicate", When::Drafts, true),
-    k("r", "rename", When::Drafts, true),
-    k("Del x", "delete (asks first)", When::Drafts, true),
-    k("Esc", "back", When::Drafts, true),
-    k("↑ ↓ PgUp PgDn", "scroll", When::Pane, true),
-    k(
-        "F6 F7",
-        "the other pane, or back to the preview",
-        When::Pane,
-        true,
-    ),
-    k(
-        "Esc",
-        "keys back to the form (the pane stays)",
-        When::Pane,
-        true,
-    ),
-    k("↑ ↓", "select a send", When::History, false),
-    k("Enter", "show it whole", When::History, true),
-    k("n", "its request as a new draft", When::History, true),
-    k("Esc", "back", When::History, true),
-    k("↑ ↓ Enter", "use a profile", When::Profiles, true),
-    k("Esc", "keep the active one", When::Profiles, true),
-];
-
-pub fn when_label(w: When) -> &'static str {
+/// The heading of a group of keys in the help.
+pub fn when_label(w: crate::tui::keymap::When) -> &'static str {
+    use crate::tui::keymap::When;
     match w {
-        When::Always => "anywhere",
+        When::Always | When::Composer => "anywhere",
         When::Form => "form",
         When::Text => "text field",
         When::Picker => "picker field",
@@ -528,5 +340,12 @@ pub fn when_label(w: When) -> &'static str {
         When::Pane => "send pane / deliveries",
         When::History => "history",
         When::Profiles => "profiles",
+        When::Help => "help",
+        When::Confirm => "a question",
+        When::TextFirst
+        | When::NotText
+        | When::DraftsRename
+        | When::DraftsConfirm
+        | When::PaneGuard => "",
     }
 }

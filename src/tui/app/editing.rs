@@ -5,7 +5,7 @@ use super::form_state::{EDIT_LIMIT_BYTES, UNDO_DEPTH};
 use super::{App, BrowseMode, Overlay, PickFor, Picker};
 use crate::message::FieldPath;
 use crate::message::edit;
-use crate::message::schema::{CHOICE_TYPES, ChoiceType, Kind, MESSAGE_TYPES, MessageType};
+use crate::message::schema::{ChoiceType, Kind, MessageType, Switch};
 use crate::store::{self, drafts};
 use crate::tui::action::{Effect, TextEdit};
 use crate::tui::form::{self, Row, RowKey, RowKind, RowTag};
@@ -41,16 +41,13 @@ impl App {
         let selected = cur
             .and_then(|c| options.iter().position(|o| *o == c))
             .unwrap_or(0);
-        let is_type = row.path.last_key() == Some("type") && row.path.len() >= 3;
-        let (title, purpose) = if row.path.to_string() == "messageType" {
-            (s::PICK_MESSAGE_TYPE, PickFor::MessageType)
-        } else if is_type {
-            (
+        let (title, purpose) = match f.switch {
+            Some(Switch::MessageType) => (s::PICK_MESSAGE_TYPE, PickFor::MessageType),
+            Some(Switch::ChoiceType) => (
                 s::PICK_CHOICE_TYPE,
                 PickFor::ChoiceType(row.path.parent().unwrap_or_default()),
-            )
-        } else {
-            (s::PICK_VALUE, PickFor::Value(row.path.clone()))
+            ),
+            None => (s::PICK_VALUE, PickFor::Value(row.path.clone())),
         };
         self.overlay = Some(Overlay::Picker(Picker {
             title,
@@ -114,7 +111,7 @@ impl App {
         };
         let RowKind::Value(f) = row.kind else { return };
         let Kind::Enum(options) = f.kind else { return };
-        if std::ptr::eq(options, MESSAGE_TYPES) || std::ptr::eq(options, CHOICE_TYPES) {
+        if f.switch.is_some() {
             // A type change may drop fields: always through the list, never by a stray arrow.
             self.open_picker(&row);
             return;

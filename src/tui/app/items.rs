@@ -36,10 +36,10 @@ impl App {
             return None;
         };
         let list = FieldPath::from_segments(segs[..pos].to_vec());
-        let kind = if list.last_key() == Some("cards") {
-            ListKind::Cards
-        } else {
-            ListKind::Choices
+        let kind = match crate::message::schema::field_at(&self.doc, &list)?.kind {
+            Kind::Cards { .. } => ListKind::Cards,
+            Kind::Choices { .. } => ListKind::Choices,
+            _ => return None,
         };
         Some((list, i, kind))
     }

@@ -188,11 +188,21 @@ impl App {
     pub fn update(&mut self, msg: Message) {
         self.dirty = true;
         match msg {
-            Message::Terminal(ev) => {
-                if let Some(a) = keymap::map_event(self, &ev) {
-                    self.act(a);
+            Message::Terminal(ev) => match keymap::split_escape(self, &ev) {
+                Some(key) => {
+                    // Esc, then the key it was read together with: each in the context
+                    // the one before leaves.
+                    self.act(Action::Back);
+                    if let Some(a) = keymap::map_key(self, &key) {
+                        self.act(a);
+                    }
                 }
-            }
+                None => {
+                    if let Some(a) = keymap::map_event(self, &ev) {
+                        self.act(a);
+                    }
+                }
+            },
             Message::Do(a) => self.act(a),
             Message::InputClosed(_) => self.act(Action::Quit),
             Message::Written {

@@ -2,9 +2,9 @@
 
 use crate::client::visible;
 use crate::tui::app::App;
-use crate::tui::keymap::{self, Context};
+use crate::tui::keymap::{self, BINDINGS, Binding, When};
 use crate::tui::measure::{TextWidth, fit_ellipsis};
-use crate::tui::strings::{self as s, KEYS, When};
+use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -114,63 +114,27 @@ pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-fn when_applies(w: When, ctx: Context) -> bool {
-    match w {
-        When::Always => matches!(
-            ctx,
-            Context::Text
-                | Context::Picker
-                | Context::Toggle
-                | Context::Item
-                | Context::Other
-                | Context::Pane
-        ),
-        When::Form => matches!(
-            ctx,
-            Context::Text | Context::Picker | Context::Toggle | Context::Item | Context::Other
-        ),
-        When::Text => ctx == Context::Text,
-        When::Picker => ctx == Context::Picker,
-        When::Toggle => ctx == Context::Toggle,
-        When::Item => ctx == Context::Item,
-        When::Drafts => ctx == Context::Drafts,
-        When::PickerOpen => ctx == Context::PickerOpen,
-        When::Pane => ctx == Context::Pane,
-        When::History => ctx == Context::History,
-        When::Profiles => ctx == Context::Profiles,
-    }
-}
-
 pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     let ctx = keymap::context(app);
+    let places = keymap::places(ctx);
+    let shown = |b: &&Binding| b.footer && !b.label.is_empty() && places.contains(&b.when);
+    let general = |w: When| matches!(w, When::Always | When::Composer);
+    // The keys of what has focus first, then the ones that apply everywhere.
+    let ordered = BINDINGS
+        .iter()
+        .filter(|b| shown(b) && !general(b.when))
+        .chain(BINDINGS.iter().filter(|b| shown(b) && general(b.when)));
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
-    // Context keys first, then the ones that apply everywhere.
-    let ordered = KEYS
-        .iter()
-        .filter(|k| k.footer && k.when != When::Always && when_applies(k.when, ctx))
-        .chain(
-            KEYS.iter()
-                .filter(|k| k.footer && k.when == When::Always && when_applies(k.when, ctx)),
-        );
-    let help_only = ctx == Context::Help;
-    for k in ordered {
-        let w = k.keys.width() + 1 + k.what.width() + 2;
+    for b in ordered {
+        let w = b.label.width() + 1 + b.help.width() + 2;
         if used + w > width {
             break;
         }
-        spans.push(Span::styled(k.keys, theme::key_hint()));
-        spans.push(Span::raw(format!(" {}  ", k.what)));
+        spans.push(Span::styled(b.label, theme::key_hint()));
+        spans.push(Span::raw(format!(" {}  ", b.help)));
         used += w;
-    }
-    if help_only {
-        spans = vec![
-            Span::styled("↑ ↓", theme::key_hint()),
-            Span::raw(" scroll  "),
-            Span::styled("Esc", theme::key_hint()),
-            Span::raw(" close"),
-        ];
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -2,8 +2,9 @@
 
 use crate::client::visible;
 use crate::tui::app::{App, BrowseMode, Overlay, ViewState};
+use crate::tui::keymap::{BINDINGS, When};
 use crate::tui::measure::{TextWidth, fit_ellipsis};
-use crate::tui::strings::{self as s, KEYS, When};
+use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,7 +39,7 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, view: &mut ViewState, area
     frame.render_widget(block, r);
     let mut lines = Vec::new();
     let groups = [
-        When::Always,
+        When::Composer,
         When::Form,
         When::Text,
         When::Picker,
@@ -49,16 +50,21 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, view: &mut ViewState, area
         When::Pane,
         When::History,
         When::Profiles,
+        When::Confirm,
+        When::Help,
     ];
     for w in groups {
         lines.push(Line::from(Span::styled(
             s::when_label(w).to_string(),
             theme::title(),
         )));
-        for k in KEYS.iter().filter(|k| k.when == w) {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.when == w && !b.label.is_empty())
+        {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", k.keys), theme::key_hint()),
-                Span::raw(k.what),
+                Span::styled(format!("  {:<18}", b.label), theme::key_hint()),
+                Span::raw(b.help),
             ]));
         }
     }

@@ -4,6 +4,7 @@
 //! Layers, each importing only those above it:
 //! - [`message`]: the request body model, field paths, the schema table and the validator
 //!   (no terminal, network or async).
+//! - [`text`]: text made safe for a terminal (no internal imports).
 //! - [`store`]: drafts, history, config and profiles on disk; atomic writes.
 //! - [`client`]: sending to the API.
 //! - [`sandbox`]: the local stand-in for the API, and the delivery-callback listener.
@@ -16,4 +17,5 @@ pub mod client;
 pub mod message;
 pub mod sandbox;
 pub mod store;
+pub mod text;
 pub mod tui;

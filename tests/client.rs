@@ -579,7 +579,7 @@ async fn escape_sequences_in_answers_are_made_visible() {
         "{summary:?}"
     );
     assert_eq!(o.response_body, hostile, "the raw body is kept as it came");
-    assert!(!bad(&client::visible(&o.response_body)));
+    assert!(!bad(&rcs_composer::text::visible(&o.response_body)));
 
     let o = client::send(&profile(&format!("{}/json", server.base_url())), &json!({})).await;
     let SendResult::Rejected { message, issues } = &o.result else {

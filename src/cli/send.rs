@@ -13,10 +13,11 @@
 //!   status is not `success`). The message may or may not have been delivered.
 
 use super::{Format, SendArgs, Target};
-use crate::client::{self, PreparedRequest, SendOutcome, SendResult, visible};
+use crate::client::{self, PreparedRequest, SendOutcome, SendResult};
 use crate::message::{Issue, Report, validate};
 use crate::store::config::{self, Config, Env, SecretMode, Selection};
 use crate::store::{history, paths};
+use crate::text::{terminal_safe_json, visible};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -360,9 +361,9 @@ pub fn outcome_json(file: &str, profile: &str, report: &Report, o: &SendOutcome)
     v
 }
 
-/// Prints `v` on one line, terminal-safe (see [`client::terminal_safe_json`]).
+/// Prints `v` on one line, terminal-safe (see [`terminal_safe_json`]).
 fn print_json(v: &Value) {
-    let safe = client::terminal_safe_json(&v.to_string());
+    let safe = terminal_safe_json(&v.to_string());
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let _ = writeln!(lock, "{safe}");

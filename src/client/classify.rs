@@ -1,8 +1,9 @@
 //! The answer sorted into what a person needs to know: the API's success and error shapes,
 //! auth problems, rate limits, pages that are not the API's, and network failures in words.
 
-use super::{Accepted, PreparedRequest, Profile, SendResult, ServerIssue, visible};
+use super::{Accepted, PreparedRequest, Profile, SendResult, ServerIssue};
 use crate::message::FieldPath;
+use crate::text::visible;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;

@@ -6,7 +6,7 @@
 //!   its task.
 //! - The secret lives only in [`Secret`], whose `Debug`/`Display` print `***`.
 //! - Every string inside a [`SendResult`] that came from the server has already been passed
-//!   through [`visible`]; [`SendOutcome::response_body`] is raw and must be.
+//!   through [`crate::text::visible`]; [`SendOutcome::response_body`] is raw and must be.
 
 mod classify;
 mod request;
@@ -140,7 +140,7 @@ pub struct SendOutcome {
     pub latency: Duration,
     pub result: SendResult,
     /// The response body as text, cut at 1 MB (`truncated` says so). Raw: pass it through
-    /// [`visible`] before it reaches a terminal.
+    /// [`crate::text::visible`] before it reaches a terminal.
     pub response_body: String,
     pub truncated: bool,
 }
@@ -311,82 +311,9 @@ fn scrub(text: String, profile: &Profile) -> String {
     text
 }
 
-/// Serialized JSON with every character a terminal could obey that JSON leaves raw (DEL,
-/// C1 controls, bidirectional overrides, line/paragraph separators) written as a `\uXXXX`
-/// escape. Those characters can only occur inside strings, so the value is unchanged: the
-/// same document, safe to print.
-pub fn terminal_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if needs_marking(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Characters that are not C0 controls but that a terminal may obey or that reorder text.
-fn needs_marking(c: char) -> bool {
-    matches!(c,
-        '\u{7f}'..='\u{9f}'
-        | '\u{061c}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{2028}'
-        | '\u{2029}')
-}
-
-/// `s` with every control character made visible, so a hostile body cannot move the
-/// cursor, change the terminal or reorder text: C0 controls become their control pictures
-/// (`\x1b` → `␛`, `\r` → `␍`), DEL → `␡`, C1 controls (which some terminals obey as escape
-/// sequences), bidirectional overrides and line/paragraph separators become `⟨U+XXXX⟩`.
-/// Newlines and tabs are kept; a `\r\n` line ending becomes `\n`.
-pub fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
-            '\u{7f}' => out.push('␡'),
-            c if needs_marking(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn visible_shows_every_control() {
-        let s = "a\x1b[2Jb\x07c\x00d\x7fe\u{9b}31mf\r\ng\rh\u{202e}i\tj\n";
-        let v = visible(s);
-        assert_eq!(v, "a␛[2Jb␇c␀d␡e⟨U+009B⟩31mf\ng␍h⟨U+202E⟩i\tj\n");
-        assert!(v.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()));
-    }
-
-    #[test]
-    fn terminal_safe_json_keeps_the_value() {
-        let v = serde_json::json!({"t": "a\u{9b}b\u{202e}c\u{7f}d\x1be"});
-        let raw = v.to_string();
-        let safe = terminal_safe_json(&raw);
-        assert_eq!(safe, r#"{"t":"a\u009bb\u202ec\u007fd\u001be"}"#);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
-    }
-
-    #[test]
-    fn visible_keeps_plain_text() {
-        let s = "Hello, wörld — 你好 🎉\n\tok";
-        assert_eq!(visible(s), s);
-    }
 
     #[test]
     fn secret_never_prints() {

@@ -18,7 +18,7 @@ pub struct PreparedRequest {
     /// Every header but Authorization, in the order sent.
     pub headers: Vec<(String, String)>,
     /// The body bytes as sent: the draft as compact JSON, with the characters a terminal
-    /// could obey escaped (see [`super::terminal_safe_json`]).
+    /// could obey escaped (see [`crate::text::terminal_safe_json`]).
     pub body: String,
     pub connect_timeout_secs: f64,
     pub timeout_secs: f64,
@@ -36,7 +36,7 @@ impl PreparedRequest {
         // Escaping the characters a terminal could obey keeps the value and lets the body be
         // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
-            .map(|b| super::terminal_safe_json(&b))
+            .map(|b| crate::text::terminal_safe_json(&b))
             .map_err(|e| format!("the draft cannot be written as JSON: {e}"))?;
         Ok(Self {
             method: "POST",

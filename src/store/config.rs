@@ -974,7 +974,7 @@ fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, Str
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let first: String = crate::client::visible(first).chars().take(200).collect();
+        let first: String = crate::text::visible(first).chars().take(200).collect();
         let status = match out.status.code() {
             Some(c) => format!("exit status {c}"),
             None => "a signal".into(),

@@ -307,7 +307,7 @@ impl BodyView {
             .ok()
             .filter(Value::is_object)
             .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .map(|t| crate::client::terminal_safe_json(&t));
+            .map(|t| crate::text::terminal_safe_json(&t));
         let body = pretty.as_deref().unwrap_or(body);
         let mut lines = Vec::new();
         let mut more = 0;
@@ -317,7 +317,7 @@ impl BodyView {
                 continue;
             }
             let cut: String = l.chars().take(BODY_LINE_CHARS).collect();
-            lines.push(crate::client::visible(&cut));
+            lines.push(crate::text::visible(&cut));
         }
         BodyView { lines, more }
     }

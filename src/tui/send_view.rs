@@ -1,15 +1,16 @@
 //! Drawing what sending shows: the send pane and the deliveries view (in the right-hand
 //! column, in place of the preview), and the history, profiles and confirmation overlays.
 //! Every string that came from a server, a file or a callback goes through
-//! [`crate::client::visible`] first.
+//! [`crate::text::visible`] first.
 
 use super::app::{App, Overlay};
 use super::send::{BODY_LINE_CHARS, BodyView, RequestLine, SendState, Tracked};
 use super::strings as s;
 use super::theme;
 use super::view::{centered, fit};
-use crate::client::{SendOutcome, SendResult, terminal_safe_json, visible};
+use crate::client::{SendOutcome, SendResult};
 use crate::store::history::HistoryEntry;
+use crate::text::{terminal_safe_json, visible};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

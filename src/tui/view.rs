@@ -107,7 +107,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     };
     // The profile and the draft's state always show. When space is short, the app's name
     // goes first, then the word "profile", and last the file name is shortened.
-    let label = crate::client::visible(&app.profile_label());
+    let label = crate::text::visible(&app.profile_label());
     let sending = app.send.in_flight().is_some();
     let full = format!(
         "{}{}: {label} ",
@@ -120,8 +120,8 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     );
     let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
     // A messageType may be any string, megabytes long: only the start can show.
-    let mt = crate::client::visible(&mt.chars().take(40).collect::<String>());
-    let name = crate::client::visible(&name);
+    let mt = crate::text::visible(&mt.chars().take(40).collect::<String>());
+    let name = crate::text::visible(&name);
     let width = area.width as usize;
     let app_name = format!(" {} │", s::APP);
     let rest = format!("  │ {mt} │ {state} ",).width() + name.width();
@@ -261,7 +261,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 .iter()
                 .flat_map(|pp| app.problems.at(pp)),
         ) {
-            for (k, l) in wrap(&crate::client::visible(&p.message), avail)
+            for (k, l) in wrap(&crate::text::visible(&p.message), avail)
                 .into_iter()
                 .enumerate()
             {
@@ -348,7 +348,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                 if !(focused && app.input.is_some()) {
                     match form::display_prefix(value, room + 1) {
                         Some(v) => {
-                            let mut v = crate::client::visible(&v);
+                            let mut v = crate::text::visible(&v);
                             if row.is_picker() {
                                 v.push_str(" ▾");
                             }
@@ -399,7 +399,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                     .map(|v| form::json_prefix(v, width * 4))
                     .unwrap_or_default();
                 spans.push(Span::styled(
-                    format!(" {} ({})", crate::client::visible(&v), s::UNKNOWN_KEY),
+                    format!(" {} ({})", crate::text::visible(&v), s::UNKNOWN_KEY),
                     theme::muted(),
                 ));
             }
@@ -422,7 +422,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, area: Rect) {
                     label_style.patch(theme::title()),
                 ));
                 spans.push(Span::styled(
-                    format!("  {}", crate::client::visible(summary)),
+                    format!("  {}", crate::text::visible(summary)),
                     theme::muted(),
                 ));
             }
@@ -597,8 +597,8 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
         let text = fit(
             &format!(
                 "{}  {}",
-                crate::client::visible(&path),
-                crate::client::visible(&p.message)
+                crate::text::visible(&path),
+                crate::text::visible(&p.message)
             ),
             width.saturating_sub(2),
         );
@@ -620,19 +620,6 @@ fn draw_problems(frame: &mut Frame, app: &mut App, area: Rect) {
     }
 }
 
-/// `text` made safe and kept on one line: control characters visible, a line break (a file
-/// name may hold one) as `⏎`, so nothing after it is lost from a one-line message.
-fn one_line(text: &str) -> String {
-    crate::client::visible(text)
-        .chars()
-        .map(|c| match c {
-            '\n' => '⏎',
-            '\t' => ' ',
-            c => c,
-        })
-        .collect()
-}
-
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(st) = &app.status {
         let style = if st.is_error {
@@ -641,7 +628,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Style::default()
         };
         frame.render_widget(
-            Paragraph::new(fit(&one_line(&st.text), area.width as usize)).style(style),
+            Paragraph::new(fit(&crate::text::one_line(&st.text), area.width as usize)).style(style),
             area,
         );
     }
@@ -840,12 +827,12 @@ fn draw_drafts(frame: &mut Frame, app: &mut App, area: Rect) {
             Span::raw(format!("{open} ")),
             Span::raw(format!(
                 "{:<name_w$} ",
-                fit(&crate::client::visible(&d.name), name_w)
+                fit(&crate::text::visible(&d.name), name_w)
             )),
             Span::raw(format!(
                 "{:<13} ",
                 fit(
-                    &crate::client::visible(d.message_type.as_deref().unwrap_or("?")),
+                    &crate::text::visible(d.message_type.as_deref().unwrap_or("?")),
                     13
                 )
             )),
@@ -873,7 +860,7 @@ fn draw_drafts(frame: &mut Frame, app: &mut App, area: Rect) {
                 .map(|d| d.name.clone())
                 .unwrap_or_default();
             frame.render_widget(
-                Paragraph::new(s::confirm_delete(&crate::client::visible(&name)))
+                Paragraph::new(s::confirm_delete(&crate::text::visible(&name)))
                     .style(theme::warning()),
                 bottom,
             );

@@ -5,6 +5,7 @@
 //! - [`message`]: the request body model, field paths, the schema table and the validator
 //!   (no terminal, network or async).
 //! - [`text`]: text made safe for a terminal (no internal imports).
+//! - [`profile`]: profiles and secrets, plain data.
 //! - [`store`]: drafts, history, config and profiles on disk; atomic writes.
 //! - [`client`]: sending to the API.
 //! - [`sandbox`]: the local stand-in for the API, and the delivery-callback listener.
@@ -15,6 +16,7 @@
 pub mod cli;
 pub mod client;
 pub mod message;
+pub mod profile;
 pub mod sandbox;
 pub mod store;
 pub mod text;

@@ -3,8 +3,9 @@
 //! through the real reqwest stack and the real binary.
 
 use base64::Engine as _;
-use rcs_composer::client::{self, Profile, Secret, SendResult};
+use rcs_composer::client::{self, SendResult};
 use rcs_composer::message::{FieldPath, Segment};
+use rcs_composer::profile::{Profile, Secret};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{Read, Write};

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
-use rcs_composer::client::{Profile, Secret};
+use rcs_composer::profile::{Profile, Secret};
 use rcs_composer::sandbox::SandboxConfig;
 use rcs_composer::store::history;
 use rcs_composer::tui::app::{Overlay, Side};

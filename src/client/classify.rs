@@ -1,8 +1,9 @@
 //! The answer sorted into what a person needs to know: the API's success and error shapes,
 //! auth problems, rate limits, pages that are not the API's, and network failures in words.
 
-use super::{Accepted, PreparedRequest, Profile, SendResult, ServerIssue};
+use super::{Accepted, PreparedRequest, SendResult, ServerIssue};
 use crate::message::FieldPath;
+use crate::profile::Profile;
 use crate::text::visible;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

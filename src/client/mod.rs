@@ -4,7 +4,7 @@
 //! CONTRACT (the composer codes against these names):
 //! - [`send`] never panics and never retries; cancel it by dropping the future or aborting
 //!   its task.
-//! - The secret lives only in [`Secret`], whose `Debug`/`Display` print `***`.
+//! - The secret lives only in [`crate::profile::Secret`], whose `Debug`/`Display` print `***`.
 //! - Every string inside a [`SendResult`] that came from the server has already been passed
 //!   through [`crate::text::visible`]; [`SendOutcome::response_body`] is raw and must be.
 
@@ -14,64 +14,12 @@ mod request;
 pub use request::{PreparedRequest, check_transport, is_loopback_host};
 
 use crate::message::FieldPath;
+use crate::profile::Profile;
 use std::time::{Duration, Instant};
 
 /// Response bodies are read up to this many bytes; the rest is dropped and
 /// [`SendOutcome::truncated`] says so.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The API secret. Never printed, logged or written: `Debug` and `Display` show `***`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-    /// The secret itself, for the Authorization header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// A profile resolved for sending: where, who, and how long to wait.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    pub name: String,
-    /// The API root; the request goes to `{base_url}/v5/messages`.
-    pub base_url: String,
-    /// The API key.
-    pub username: String,
-    pub password: Secret,
-    /// Allows Basic auth over plain http to a host other than loopback.
-    pub allow_insecure: bool,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    /// True for the local sandbox: nothing is delivered, no confirmation is asked.
-    pub is_sandbox: bool,
-}
-
-impl Profile {
-    /// `{base_url}/v5/messages`, the one URL this client posts to.
-    pub fn messages_url(&self) -> String {
-        format!("{}/v5/messages", self.base_url.trim_end_matches('/'))
-    }
-}
 
 /// One accepted message of a 200 answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,22 +262,6 @@ fn scrub(text: String, profile: &Profile) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_never_prints() {
-        let p = Profile {
-            name: "p".into(),
-            base_url: "https://x".into(),
-            username: "u".into(),
-            password: Secret::new("hunter2"),
-            allow_insecure: false,
-            connect_timeout: Duration::from_secs(1),
-            timeout: Duration::from_secs(1),
-            is_sandbox: false,
-        };
-        let shown = format!("{p:?} {}", p.password);
-        assert!(!shown.contains("hunter2"), "{shown}");
-    }
 
     #[test]
     fn kinds_are_distinct() {

@@ -1,7 +1,7 @@
 //! The request exactly as it will be sent, built once so that sending, `--dry-run` and
 //! `--curl` cannot disagree; and the transport check that refuses Basic auth in clear text.
 
-use super::Profile;
+use crate::profile::Profile;
 use std::fmt::Write as _;
 use url::{Host, Url};
 
@@ -184,7 +184,7 @@ pub fn is_loopback_host(host: &Host<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Secret;
+    use crate::profile::Secret;
     use std::time::Duration;
 
     fn profile(base: &str, insecure: bool) -> Profile {

@@ -2,15 +2,15 @@
 //! resolver that turns a profile plus the environment and the command line into a
 //! [`Profile`] ready to send with.
 //!
-//! Layering: this module builds the client's plain data types ([`Profile`], [`Secret`]);
-//! it does not touch the network.
+//! Layering: this module builds the plain data types of [`crate::profile`] ([`Profile`],
+//! [`Secret`]); it does not touch the network.
 //!
 //! The secret comes from, first to last: `RCS_COMPOSER_PASSWORD`, then the profile's one
 //! source: `password_env` (a variable's name), `password_command` (run with `sh -c`; the
 //! first line it prints) or a plain `password` (warned about when the file is readable by
 //! other users).
 
-use crate::client::{Profile, Secret};
+use crate::profile::{Profile, Secret};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,8 @@
 //! written, not its credentials, and the answer is scrubbed by the client before it gets
 //! here.
 
-use crate::client::{Profile, SendOutcome, SendResult};
+use crate::client::{SendOutcome, SendResult};
+use crate::profile::Profile;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::OpenOptions;
@@ -207,7 +208,8 @@ pub fn read_from(path: &Path) -> io::Result<HistoryLog> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{Accepted, Secret};
+    use crate::client::Accepted;
+    use crate::profile::Secret;
     use std::time::Duration;
 
     fn profile() -> Profile {

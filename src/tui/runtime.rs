@@ -18,9 +18,10 @@ use super::app::App;
 use super::send::{ProfileSource, Profiles};
 use super::view;
 use crate::cli::Target;
-use crate::client::{self, Secret};
+use crate::client;
 use crate::message::edit;
 use crate::message::schema::MessageType;
+use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
 use crate::store::config::{Config, Env};
 use crate::store::history::{self, HistoryEntry};
@@ -104,7 +105,7 @@ pub struct Net {
 #[derive(Debug, Default)]
 pub struct NetStarted {
     /// The built-in sandbox's profile, when it started.
-    pub sandbox: Option<client::Profile>,
+    pub sandbox: Option<Profile>,
     /// The listener's callback URL, when it started.
     pub callback_url: Option<String>,
     /// What failed to start, in words.

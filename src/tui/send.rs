@@ -3,8 +3,9 @@
 //! the network work and the views draw it.
 
 use crate::cli::Target;
-use crate::client::{Profile, SendOutcome};
+use crate::client::SendOutcome;
 use crate::message::schema::MessageType;
+use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection};
 use crate::store::history::HistoryEntry;
@@ -490,7 +491,7 @@ pub fn reopened_draft(entry: &HistoryEntry, listener: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Secret;
+    use crate::profile::Secret;
     use serde_json::json;
     use std::path::Path;
 

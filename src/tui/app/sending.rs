@@ -3,8 +3,9 @@
 //! carries out.
 
 use super::{App, Overlay, Side};
-use crate::client::{Profile, SendOutcome, SendResult};
+use crate::client::{SendOutcome, SendResult};
 use crate::message::FieldPath;
+use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry};

@@ -183,7 +183,7 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
 
     if !matches!(outcome.result, SendResult::Refused { .. }) {
         let draft = (args.file != "-").then_some(args.file.as_str());
-        let entry = history::HistoryEntry::from_outcome(&profile, draft, &doc, &outcome);
+        let entry = client::history_entry(&profile, draft, &doc, &outcome);
         if let Err(e) = history::append(&entry) {
             eprintln!(
                 "warning: could not add this send to {}: {e}",

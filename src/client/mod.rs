@@ -9,8 +9,10 @@
 //!   through [`crate::text::visible`]; [`SendOutcome::response_body`] is raw and must be.
 
 mod classify;
+mod history;
 mod request;
 
+pub use history::history_entry;
 pub use request::{PreparedRequest, check_transport, is_loopback_host};
 
 use crate::message::FieldPath;
@@ -76,6 +78,55 @@ impl SendResult {
             SendResult::Network { .. } => "network",
             SendResult::Refused { .. } => "refused",
         }
+    }
+
+    /// The outcome in one line, for a history list.
+    pub fn summary(&self) -> String {
+        let s = match self {
+            SendResult::Accepted { message, results } => {
+                format!("accepted: {} message(s). {message}", results.len())
+            }
+            SendResult::Rejected { message, issues } => {
+                format!("rejected: {message} ({} problem(s))", issues.len())
+            }
+            SendResult::AuthFailed { hint } => hint.clone(),
+            SendResult::RateLimited { retry_after } => match retry_after {
+                Some(r) => format!("rate limited; retry after {r}"),
+                None => "rate limited".into(),
+            },
+            SendResult::Unexpected { summary } => summary.clone(),
+            SendResult::Network { reason } => reason.clone(),
+            SendResult::Refused { reason } => reason.clone(),
+        };
+        s.lines().next().unwrap_or("").trim().to_string()
+    }
+
+    /// One result of each kind, empty, for tests that must cover them all.
+    #[cfg(test)]
+    pub(crate) fn examples() -> Vec<SendResult> {
+        vec![
+            SendResult::Accepted {
+                message: String::new(),
+                results: vec![],
+            },
+            SendResult::Rejected {
+                message: String::new(),
+                issues: vec![],
+            },
+            SendResult::AuthFailed {
+                hint: String::new(),
+            },
+            SendResult::RateLimited { retry_after: None },
+            SendResult::Unexpected {
+                summary: String::new(),
+            },
+            SendResult::Network {
+                reason: String::new(),
+            },
+            SendResult::Refused {
+                reason: String::new(),
+            },
+        ]
     }
 }
 
@@ -265,29 +316,7 @@ mod tests {
 
     #[test]
     fn kinds_are_distinct() {
-        let all = [
-            SendResult::Accepted {
-                message: String::new(),
-                results: vec![],
-            },
-            SendResult::Rejected {
-                message: String::new(),
-                issues: vec![],
-            },
-            SendResult::AuthFailed {
-                hint: String::new(),
-            },
-            SendResult::RateLimited { retry_after: None },
-            SendResult::Unexpected {
-                summary: String::new(),
-            },
-            SendResult::Network {
-                reason: String::new(),
-            },
-            SendResult::Refused {
-                reason: String::new(),
-            },
-        ];
+        let all = SendResult::examples();
         let mut kinds: Vec<_> = all.iter().map(|r| r.kind()).collect();
         kinds.sort();
         kinds.dedup();

@@ -386,7 +386,7 @@ fn history_line(e: &HistoryEntry, width: usize) -> String {
         entry_time(e),
         fit(&visible(&e.profile), 10),
         status,
-        fit(&visible(&e.outcome), 12),
+        fit(&visible(e.outcome.as_str()), 12),
         fit(&visible(e.draft.as_deref().unwrap_or("-")), 20),
         visible(&e.message_guids.join(", ")),
     );
@@ -410,7 +410,7 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "no answer".into()),
     ));
     out.push(field("latency", format!("{} ms", e.latency_ms)));
-    out.push(field("outcome", visible(&e.outcome)));
+    out.push(field("outcome", visible(e.outcome.as_str())));
     out.push(field("summary", visible(&e.summary)));
     for g in &e.message_guids {
         out.push(field("GUID", visible(g)));

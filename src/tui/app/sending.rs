@@ -203,7 +203,7 @@ impl App {
             request: body,
             status: None,
             latency_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
-            outcome: "cancelled".into(),
+            outcome: history::Outcome::Cancelled,
             summary: reason.clone(),
             message_guids: Vec::new(),
             response: String::new(),
@@ -244,7 +244,8 @@ impl App {
             return;
         };
         if !matches!(outcome.result, SendResult::Refused { .. }) {
-            let mut entry = HistoryEntry::from_outcome(profile, draft.as_deref(), &body, &outcome);
+            let mut entry =
+                crate::client::history_entry(profile, draft.as_deref(), &body, &outcome);
             entry.callback_added = request.callback_added.is_some();
             if let SendResult::Accepted { results, .. } = &outcome.result {
                 for r in results.iter().rev() {
@@ -271,10 +272,7 @@ impl App {
                 self.set_server_issues(&issues);
                 (s::rejected_status(issues.len()), true)
             }
-            other => (
-                s::failed_status(outcome.status, &history::summary(other)),
-                true,
-            ),
+            other => (s::failed_status(outcome.status, &other.summary()), true),
         };
         self.send = SendState::Done {
             request,

@@ -12,10 +12,10 @@
 //!   mid-response), a 5xx, or an answer that is not the API's (a redirect, a 2xx whose
 //!   status is not `success`). The message may or may not have been delivered.
 
-use super::{Format, SendArgs, Target};
+use super::{Format, SendArgs};
 use crate::client::{self, PreparedRequest, SendOutcome, SendResult};
 use crate::message::{Issue, Report, validate};
-use crate::store::config::{self, Config, Env, SecretMode, Selection};
+use crate::store::config::{self, Config, Env, SecretMode, Target};
 use crate::store::{history, paths};
 use crate::text::{terminal_safe_json, visible};
 use serde_json::{Value, json};
@@ -101,10 +101,7 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
         Err(e) => return out.fail("config_error", &e.to_string(), USAGE),
     };
     let print_only = args.dry_run || args.curl;
-    let selection = Selection {
-        profile: target.profile.as_deref(),
-        base_url: target.base_url.as_deref(),
-    };
+    let selection = target.selection();
     let resolved = match config::resolve(
         config.as_ref(),
         &config_path,

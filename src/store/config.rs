@@ -624,6 +624,26 @@ pub struct Selection<'a> {
     pub base_url: Option<&'a str>,
 }
 
+/// Which profile to send with, as the command line asked for it: the owned form of
+/// [`Selection`], which the composer keeps for as long as it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// `--profile NAME`.
+    pub profile: Option<String>,
+    /// `--base-url URL`.
+    pub base_url: Option<String>,
+}
+
+impl Target {
+    /// The selection to [`resolve`] with.
+    pub fn selection(&self) -> Selection<'_> {
+        Selection {
+            profile: self.profile.as_deref(),
+            base_url: self.base_url.as_deref(),
+        }
+    }
+}
+
 /// A profile ready to send with, and anything the person should be told about it.
 #[derive(Debug, Clone)]
 pub struct Resolved {

@@ -17,13 +17,12 @@ use super::action::{Action, Effect, Message};
 use super::app::App;
 use super::send::{ProfileSource, Profiles};
 use super::view;
-use crate::cli::Target;
 use crate::client;
 use crate::message::edit;
 use crate::message::schema::MessageType;
 use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
-use crate::store::config::{Config, Env};
+use crate::store::config::{Config, Env, Target};
 use crate::store::history::{self, HistoryEntry};
 use crate::store::{atomic, drafts, paths};
 use crossterm::event::{

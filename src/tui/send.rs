@@ -2,12 +2,11 @@
 //! delivery updates this app's listener receives. Plain data and decisions; the runtime does
 //! the network work and the views draw it.
 
-use crate::cli::Target;
 use crate::client::SendOutcome;
 use crate::message::schema::MessageType;
 use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
-use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection};
+use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection, Target};
 use crate::store::history::HistoryEntry;
 use serde_json::Value;
 use std::path::PathBuf;

@@ -1243,12 +1243,7 @@ fn client_and_store_stay_in_their_layers() {
             assert!(!names(&text, banned), "{} uses {banned}", path.display());
         }
     }
-    let store: Vec<_> = ["src/store/config.rs", "src/store/history.rs"]
-        .iter()
-        .map(|f| Path::new(env!("CARGO_MANIFEST_DIR")).join(f))
-        .collect();
-    for path in store {
-        let text = std::fs::read_to_string(&path).unwrap();
+    for (path, text) in sources("src/store") {
         for banned in [
             "ratatui",
             "crossterm",

@@ -15,7 +15,7 @@
 use super::{Format, SendArgs};
 use crate::client::{self, PreparedRequest, SendOutcome, SendResult};
 use crate::message::{Issue, Report, validate};
-use crate::store::config::{self, Config, Env, SecretMode, Target};
+use crate::store::config::{self, Config, Env, PasswordCommands, SecretMode, Target};
 use crate::store::{history, paths};
 use crate::text::{terminal_safe_json, visible};
 use serde_json::{Value, json};
@@ -101,6 +101,8 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
         Err(e) => return out.fail("config_error", &e.to_string(), USAGE),
     };
     let print_only = args.dry_run || args.curl;
+    // Nothing here stops a password command early: it ends, or times out.
+    let commands = PasswordCommands::new();
     let selection = target.selection();
     let resolved = match config::resolve(
         config.as_ref(),
@@ -110,7 +112,7 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
         if print_only {
             SecretMode::Skip
         } else {
-            SecretMode::Fetch
+            SecretMode::Fetch(&commands)
         },
     ) {
         Ok(r) => r,

@@ -22,7 +22,7 @@ use crate::message::edit;
 use crate::message::schema::MessageType;
 use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
-use crate::store::config::{Config, Env, Target};
+use crate::store::config::{Config, Env, PasswordCommands, Target};
 use crate::store::history::{self, HistoryEntry};
 use crate::store::{atomic, drafts, paths};
 use crossterm::event::{
@@ -96,8 +96,8 @@ pub struct Net {
     sandbox: Option<RunningSandbox>,
     listener: Option<RunningListener>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
-    /// Whose password commands these sends run (see `config::as_owner`).
-    owner: u64,
+    /// The password commands these sends run, to stop on cancel and on exit.
+    password_commands: PasswordCommands,
 }
 
 /// What [`Runtime::start_net`] got going.
@@ -116,7 +116,7 @@ impl Drop for Net {
         for (_, h) in self.sends.drain() {
             h.abort();
         }
-        crate::store::config::stop_password_commands(self.owner);
+        self.password_commands.stop_all();
         // Stop the servers inside the runtime, then let it go without waiting.
         if let Some(rt) = self.rt.take() {
             let _guard = rt.enter();
@@ -209,10 +209,7 @@ impl Runtime {
             sandbox: None,
             listener: None,
             sends: HashMap::new(),
-            owner: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            password_commands: PasswordCommands::new(),
         };
         let tx = self.tx.clone();
         let rejects: sandbox::log::RejectSink = Arc::new(move |line: String| {
@@ -274,17 +271,15 @@ impl Runtime {
             return;
         };
         let Some(rt) = net.rt.as_ref() else { return };
-        let owner = net.owner;
+        let commands = net.password_commands.clone();
         net.sends.retain(|_, h| !h.is_finished());
         let task = rt.spawn(async move {
             let resolved = match source {
                 ProfileSource::Ready(p) => Ok((p, Vec::new())),
                 // A password command may take a while (or ask a password manager).
-                other => tokio::task::spawn_blocking(move || {
-                    crate::store::config::as_owner(owner, || other.resolve())
-                })
-                .await
-                .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+                other => tokio::task::spawn_blocking(move || other.resolve(&commands))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
             // Esc while the secret was being obtained: post nothing (see `SendPhase`).
             let go = phase.compare_exchange(
@@ -359,7 +354,7 @@ impl Runtime {
                     // Aborting the task does not stop a password command it is waiting
                     // for (one send is in flight at a time, so this is that send's).
                     if let Some(n) = &self.net {
-                        crate::store::config::stop_password_commands(n.owner);
+                        n.password_commands.stop_all();
                     }
                 }
                 Effect::AppendHistory { path, entry } => {

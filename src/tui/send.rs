@@ -6,7 +6,9 @@ use crate::client::SendOutcome;
 use crate::message::schema::MessageType;
 use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
-use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection, Target};
+use crate::store::config::{
+    self, Config, ConfigError, Env, PasswordCommands, SecretMode, Selection, Target,
+};
 use crate::store::history::HistoryEntry;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -39,9 +41,9 @@ pub enum ProfileSource {
 }
 
 impl ProfileSource {
-    /// The profile with its secret. May block (a password command): call it off the UI
-    /// thread.
-    pub fn resolve(&self) -> Result<(Profile, Vec<String>), String> {
+    /// The profile with its secret. May block (a password command, listed in `commands`
+    /// while it runs): call it off the UI thread.
+    pub fn resolve(&self, commands: &PasswordCommands) -> Result<(Profile, Vec<String>), String> {
         match self {
             ProfileSource::Ready(p) => Ok((p.clone(), Vec::new())),
             ProfileSource::Config {
@@ -55,9 +57,15 @@ impl ProfileSource {
                     profile: name.as_deref(),
                     base_url: base_url.as_deref(),
                 };
-                config::resolve(config.as_deref(), config_path, &sel, env, SecretMode::Fetch)
-                    .map(|r| (r.profile, r.warnings))
-                    .map_err(|e| e.to_string())
+                config::resolve(
+                    config.as_deref(),
+                    config_path,
+                    &sel,
+                    env,
+                    SecretMode::Fetch(commands),
+                )
+                .map(|r| (r.profile, r.warnings))
+                .map_err(|e| e.to_string())
             }
         }
     }
@@ -572,7 +580,10 @@ password_env = "C_SECRET"
         let err = p.entries[2].shown.as_ref().unwrap_err();
         assert!(err.contains("base_url"), "{err}");
         // and resolving for real runs the password source, off the UI thread in the app
-        let e = p.entries[0].source.resolve().unwrap_err();
+        let e = p.entries[0]
+            .source
+            .resolve(&PasswordCommands::new())
+            .unwrap_err();
         assert!(e.contains("password_command"), "{e}");
     }
 

@@ -16,7 +16,7 @@
 pub mod password;
 pub mod resolve;
 
-pub use password::{PASSWORD_COMMAND_TIMEOUT, as_owner, fetch_secret, stop_password_commands};
+pub use password::{PASSWORD_COMMAND_TIMEOUT, PasswordCommands, fetch_secret};
 pub use resolve::{Env, Resolved, SecretMode, Selection, Target, resolve};
 
 use crate::profile::Secret;

@@ -2,7 +2,7 @@
 //! one), then the environment and the command line on top, every value checked, and the
 //! secret obtained when it is needed.
 
-use super::password::fetch_secret;
+use super::password::{PasswordCommands, fetch_secret};
 use super::{
     Config, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, ENV_PASSWORD,
     ENV_USERNAME, PasswordSource, ProfileConfig, check_base_url, check_username,
@@ -49,9 +49,10 @@ impl Env {
 
 /// Whether to obtain the secret now. `--dry-run` and `--curl` never print it, so they do
 /// not run a password command or require the variable to be set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretMode {
-    Fetch,
+#[derive(Debug, Clone, Copy)]
+pub enum SecretMode<'a> {
+    /// Obtain it; a password command is listed in these while it runs.
+    Fetch(&'a PasswordCommands),
     Skip,
 }
 
@@ -102,7 +103,7 @@ pub fn resolve(
     config_path: &Path,
     selection: &Selection<'_>,
     env: &Env,
-    mode: SecretMode,
+    mode: SecretMode<'_>,
 ) -> Result<Resolved, ConfigError> {
     let chosen: Option<&ProfileConfig> = match (config, selection.profile) {
         (Some(c), Some(name)) => {
@@ -163,7 +164,7 @@ pub fn resolve(
         let password = match (mode, env.get(ENV_PASSWORD)) {
             (_, Some(s)) => Secret::new(s),
             (SecretMode::Skip, None) => Secret::default(),
-            (SecretMode::Fetch, None) => {
+            (SecretMode::Fetch(_), None) => {
                 return Err(ConfigError::Missing {
                     profile: format!("no profile in {}; using {who}", path.display()),
                     field: "password (API secret)".into(),
@@ -222,7 +223,7 @@ pub fn resolve(
     let password = match (env.get(ENV_PASSWORD), &p.password) {
         (Some(s), _) => Secret::new(s),
         (None, None) => {
-            if mode == SecretMode::Fetch {
+            if matches!(mode, SecretMode::Fetch(_)) {
                 return Err(ConfigError::Missing {
                     profile: profile_desc,
                     field: "password (API secret)".into(),
@@ -251,8 +252,8 @@ pub fn resolve(
             }
             match mode {
                 SecretMode::Skip => Secret::default(),
-                SecretMode::Fetch => {
-                    fetch_secret(source, env).map_err(|message| ConfigError::Secret {
+                SecretMode::Fetch(commands) => {
+                    fetch_secret(source, env, commands).map_err(|message| ConfigError::Secret {
                         path: path.clone(),
                         line: p.line_of(source.field()),
                         profile: p.name.clone(),
@@ -298,13 +299,19 @@ mod tests {
         Config::parse(text, Path::new("/cfg/config.toml"))
     }
 
+    fn fetch() -> SecretMode<'static> {
+        static COMMANDS: std::sync::LazyLock<PasswordCommands> =
+            std::sync::LazyLock::new(PasswordCommands::new);
+        SecretMode::Fetch(&COMMANDS)
+    }
+
     fn sel<'a>(profile: Option<&'a str>, base_url: Option<&'a str>) -> Selection<'a> {
         Selection { profile, base_url }
     }
 
     fn resolve_with(text: &str, s: &Selection<'_>, env: &Env) -> Result<Resolved, ConfigError> {
         let c = parse(text)?;
-        resolve(Some(&c), c.path(), s, env, SecretMode::Fetch)
+        resolve(Some(&c), c.path(), s, env, fetch())
     }
 
     #[test]
@@ -313,14 +320,7 @@ mod tests {
         assert_eq!(c.profile_names(), vec!["local", "production"]);
         assert_eq!(c.default_profile(), Some("production"));
         let env = Env::from_pairs([("SANDBOX_SECRET", "sb")]);
-        let r = resolve(
-            Some(&c),
-            c.path(),
-            &sel(Some("local"), None),
-            &env,
-            SecretMode::Fetch,
-        )
-        .unwrap();
+        let r = resolve(Some(&c), c.path(), &sel(Some("local"), None), &env, fetch()).unwrap();
         assert_eq!(r.profile.base_url, "http://127.0.0.1:8642");
         assert_eq!(r.profile.password.expose(), "sb");
         assert!(r.profile.is_sandbox);
@@ -404,14 +404,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         assert!(Config::load_from(&path).unwrap().is_none());
-        let e = resolve(
-            None,
-            &path,
-            &sel(None, None),
-            &Env::default(),
-            SecretMode::Fetch,
-        )
-        .unwrap_err();
+        let e = resolve(None, &path, &sel(None, None), &Env::default(), fetch()).unwrap_err();
         assert!(matches!(e, ConfigError::NoConfig { .. }));
         assert!(e.to_string().contains(&path.display().to_string()));
         let env = Env::from_pairs([
@@ -419,9 +412,9 @@ mod tests {
             (ENV_USERNAME, "k"),
             (ENV_PASSWORD, "p"),
         ]);
-        let r = resolve(None, &path, &sel(None, None), &env, SecretMode::Fetch).unwrap();
+        let r = resolve(None, &path, &sel(None, None), &env, fetch()).unwrap();
         assert_eq!(r.profile.base_url, "http://127.0.0.1:9");
-        let e = resolve(None, &path, &sel(Some("x"), None), &env, SecretMode::Fetch).unwrap_err();
+        let e = resolve(None, &path, &sel(Some("x"), None), &env, fetch()).unwrap_err();
         assert!(e.to_string().contains("no config file"), "{e}");
     }
 
@@ -438,14 +431,7 @@ mod tests {
         .unwrap();
         let go = || {
             let c = Config::load_from(&path).unwrap().unwrap();
-            resolve(
-                Some(&c),
-                &path,
-                &sel(None, None),
-                &Env::default(),
-                SecretMode::Fetch,
-            )
-            .unwrap()
+            resolve(Some(&c), &path, &sel(None, None), &Env::default(), fetch()).unwrap()
         };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let r = go();
@@ -498,7 +484,7 @@ mod tests {
             c.path(),
             &sel(None, None),
             &Env::default(),
-            SecretMode::Fetch,
+            fetch(),
         )
         .unwrap_err()
         .to_string();
@@ -509,7 +495,7 @@ mod tests {
             c.path(),
             &sel(Some("a"), None),
             &Env::default(),
-            SecretMode::Fetch,
+            fetch(),
         )
         .unwrap_err()
         .to_string();

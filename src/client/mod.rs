@@ -11,9 +11,11 @@
 mod classify;
 mod history;
 mod request;
+mod transport;
 
 pub use history::history_entry;
 pub use request::{PreparedRequest, check_transport, is_loopback_host};
+pub use transport::{SystemResolver, TransportFailure, causes, transport_failure};
 
 use crate::message::FieldPath;
 use crate::profile::Profile;
@@ -193,6 +195,8 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         .timeout(profile.timeout)
         // A redirect would resend the credentials somewhere the profile does not name.
         .redirect(reqwest::redirect::Policy::none())
+        // The system's resolver, its failures marked so they are told apart by type.
+        .dns_resolver(std::sync::Arc::new(SystemResolver))
         .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
     if prepared.direct {
         builder = builder.no_proxy();

@@ -1198,69 +1198,6 @@ fn the_secret_is_in_no_file_the_app_wrote_nor_its_output() {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Layers.
-
-/// Every `.rs` file under `dir`, with its text.
-fn sources(dir: &str) -> Vec<(PathBuf, String)> {
-    fn walk(p: &Path, out: &mut Vec<(PathBuf, String)>) {
-        for e in std::fs::read_dir(p).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                out.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
-    assert!(!out.is_empty(), "no sources under {dir}");
-    out
-}
-
-/// True when `text` names `word` as a whole path (so `crate::cli` is not found in
-/// `crate::client`).
-fn names(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
-        !text[i + word.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
-}
-
-#[test]
-fn client_and_store_stay_in_their_layers() {
-    for (path, text) in sources("src/client") {
-        for banned in [
-            "ratatui",
-            "crossterm",
-            "crate::tui",
-            "crate::cli",
-            "crate::sandbox",
-        ] {
-            assert!(!names(&text, banned), "{} uses {banned}", path.display());
-        }
-    }
-    for (path, text) in sources("src/store") {
-        for banned in [
-            "ratatui",
-            "crossterm",
-            "reqwest",
-            "tokio",
-            "crate::tui",
-            "crate::cli",
-            "crate::sandbox",
-            // Profiles are plain data below both; the mapping of a send to a history
-            // entry is the client's (`client::history_entry`).
-            "crate::client",
-        ] {
-            assert!(!names(&text, banned), "{} uses {banned}", path.display());
-        }
-    }
-}
-
 #[tokio::test]
 async fn an_answer_that_is_not_http_says_so_instead_of_could_not_reach() {
     // A header carrying an escape code, and another protocol on the port.

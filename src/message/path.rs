@@ -80,18 +80,6 @@ impl FieldPath {
         Self(v)
     }
 
-    pub fn push_key(&mut self, key: &str) {
-        self.0.push(Segment::Key(key.to_string()));
-    }
-
-    pub fn push_index(&mut self, index: usize) {
-        self.0.push(Segment::Index(index));
-    }
-
-    pub fn pop(&mut self) -> Option<Segment> {
-        self.0.pop()
-    }
-
     /// The path one step up, or `None` at the root.
     pub fn parent(&self) -> Option<Self> {
         if self.0.is_empty() {

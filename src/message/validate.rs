@@ -223,14 +223,14 @@ impl<'a> Walker<'a> {
         let value = match obj.get(f.key) {
             None => {
                 if required {
-                    let msg = self.required_message(f, ctx);
+                    let msg = Self::required_message(f, ctx);
                     self.error(f, msg);
                 }
                 return;
             }
             Some(Value::Null) => {
                 let msg = if required {
-                    format!("{} (it is null)", self.required_message(f, ctx))
+                    format!("{} (it is null)", Self::required_message(f, ctx))
                 } else {
                     format!("'{}' must not be null", f.key)
                 };
@@ -247,7 +247,7 @@ impl<'a> Walker<'a> {
                 if s.is_empty() {
                     if !allow_empty {
                         let msg = if required {
-                            self.required_message(f, ctx)
+                            Self::required_message(f, ctx)
                         } else {
                             format!("'{}' is not allowed to be empty", f.key)
                         };
@@ -266,7 +266,7 @@ impl<'a> Walker<'a> {
                 };
                 if s.is_empty() {
                     let msg = if required {
-                        self.required_message(f, ctx)
+                        Self::required_message(f, ctx)
                     } else {
                         format!("'{}' is not allowed to be empty", f.key)
                     };
@@ -286,7 +286,7 @@ impl<'a> Walker<'a> {
                 };
                 if !values.contains(&s) {
                     let msg = if s.is_empty() && required {
-                        self.required_message(f, ctx)
+                        Self::required_message(f, ctx)
                     } else {
                         format!("'{}' must be one of {}", f.key, values.join(", "))
                     };
@@ -333,7 +333,7 @@ impl<'a> Walker<'a> {
                     return;
                 };
                 if s.is_empty() {
-                    let msg = self.required_message(f, ctx);
+                    let msg = Self::required_message(f, ctx);
                     self.error(f, msg);
                     return;
                 }
@@ -439,7 +439,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn required_message(&self, f: &Field, ctx: Ctx) -> String {
+    fn required_message(f: &Field, ctx: Ctx) -> String {
         match (f.required, ctx.choice_type) {
             (Required::ByChoiceType, Some(t)) => {
                 format!(

@@ -196,11 +196,6 @@ pub struct HistoryLog {
     pub skipped: usize,
 }
 
-/// Reads the history file in the data dir. A missing file is an empty history.
-pub fn read_all() -> io::Result<HistoryLog> {
-    read_from(&super::paths::history_file())
-}
-
 /// Reads `path`, newest first, skipping lines that do not parse.
 pub fn read_from(path: &Path) -> io::Result<HistoryLog> {
     let mut f = match std::fs::File::open(path) {

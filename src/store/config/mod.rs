@@ -272,13 +272,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
-    /// Loads `config.toml` from the config dir. `Ok(None)` when the file does not exist
-    /// (the app then starts its own sandbox).
-    pub fn load() -> Result<Option<Config>, ConfigError> {
-        Self::load_from(&super::paths::config_file())
-    }
-
-    /// Loads `path`; `Ok(None)` when it does not exist.
+    /// Loads `path` (the app reads `paths::config_file()`); `Ok(None)` when it does not
+    /// exist, and the app then starts its own sandbox.
     pub fn load_from(path: &Path) -> Result<Option<Config>, ConfigError> {
         // A regular file only (a FIFO would hang the start), and at most 1 MB.
         let read = || -> std::io::Result<Vec<u8>> {

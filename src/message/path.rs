@@ -89,6 +89,12 @@ impl FieldPath {
         }
     }
 
+    /// The path of the first `n` segments (the whole path when it has fewer): its ancestor
+    /// `n` steps below the root, e.g. the card a deeper path is in.
+    pub fn prefix(&self, n: usize) -> Self {
+        Self(self.0[..n.min(self.0.len())].to_vec())
+    }
+
     /// The last segment's key, if the path ends in a key.
     pub fn last_key(&self) -> Option<&str> {
         match self.0.last() {
@@ -189,5 +195,19 @@ mod tests {
         assert!(p.starts_with(&FieldPath::parse("cards.1")));
         assert!(!p.starts_with(&FieldPath::parse("cards.0")));
         assert_eq!(p.parent().unwrap().to_string(), "cards.1.choices.0");
+    }
+
+    #[test]
+    fn prefix_keeps_the_first_segments() {
+        let p = FieldPath::parse("cards.1.choices.0.url");
+        assert_eq!(p.prefix(2), FieldPath::parse("cards.1"));
+        assert_eq!(p.prefix(4).to_string(), "cards.1.choices.0");
+        assert!(p.prefix(0).is_root());
+        assert_eq!(p.prefix(5), p);
+        assert_eq!(p.prefix(99), p);
+        for n in 0..=p.len() {
+            assert!(p.starts_with(&p.prefix(n)));
+            assert_eq!(p.prefix(n).len(), n);
+        }
     }
 }

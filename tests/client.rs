@@ -250,24 +250,14 @@ async fn base_url_with_a_path_and_trailing_slash() {
 
 #[tokio::test]
 async fn rejected_maps_each_field_to_a_path() {
-    // The vendor document's carousel error example, word for word.
-    let server = serve(|_| {
-        json_answer(
-            "400 Bad Request",
-            &json!({
-                "status": "error",
-                "message": "Missing or invalid parameters in body",
-                "data": [
-                    {"field": "cards.0.mediaUrl", "description": "mediaUrl",
-                     "message": "'mediaUrl' is required"},
-                    {"field": "cards.1.choices.0.url", "description": "url",
-                     "message": "When choice type is OPEN_URL, 'url' is required"},
-                    {"field": "cards.2.choices.1.latitude", "description": "latitude",
-                     "message": "When choice type is SHOW_LOCATION, 'latitude' is required"}
-                ]
-            }),
-        )
-    });
+    // The vendor document's carousel error example, word for word (tests/conformance/).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/conformance/vendor_carousel_error_example.json"
+    );
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let answer = case["answer"].clone();
+    let server = serve(move |_| json_answer("400 Bad Request", &answer));
     let o = client::send(&profile(&server.base_url()), &example("carousel.json")).await;
     assert_eq!(o.status, Some(400));
     let SendResult::Rejected { message, issues } = &o.result else {

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
-use rcs_composer::client::{Profile, Secret};
+use rcs_composer::profile::{Profile, Secret};
 use rcs_composer::sandbox::SandboxConfig;
 use rcs_composer::store::history;
 use rcs_composer::tui::app::{Overlay, Side};
@@ -556,7 +556,7 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
 
 #[test]
 fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
-    use rcs_composer::cli::Target;
+    use rcs_composer::store::config::Target;
     use rcs_composer::store::config::{Config, Env};
     use rcs_composer::tui::action::Message;
     let tmp = tempfile::tempdir().unwrap();
@@ -614,7 +614,7 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
 #[cfg(unix)]
 #[test]
 fn cancelling_a_send_stops_its_password_command() {
-    use rcs_composer::cli::Target;
+    use rcs_composer::store::config::Target;
     use rcs_composer::store::config::{Config, Env};
     let tmp = tempfile::tempdir().unwrap();
     let mut f = Fixture::new(tmp.path(), CAROUSEL);

@@ -4,6 +4,7 @@ pub mod sandbox;
 pub mod send;
 pub mod validate;
 
+use crate::store::config::Target;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,12 +25,12 @@ pub struct Cli {
     pub file: Option<PathBuf>,
 
     #[command(flatten)]
-    pub target: Target,
+    pub target: TargetArgs,
 }
 
 /// Which API to talk to.
 #[derive(Debug, Clone, Default, Args)]
-pub struct Target {
+pub struct TargetArgs {
     /// The profile of config.toml to use.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -37,6 +38,16 @@ pub struct Target {
     /// The API root; requests go to {URL}/v5/messages.
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+impl TargetArgs {
+    /// The options as the layers below take them.
+    pub fn target(&self) -> Target {
+        Target {
+            profile: self.profile.clone(),
+            base_url: self.base_url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -125,11 +136,12 @@ pub struct ListenArgs {
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let target = cli.target.target();
     match cli.command {
         Some(Command::Validate(a)) => validate::run(&a),
-        Some(Command::Send(a)) => send::run(&a, &cli.target),
+        Some(Command::Send(a)) => send::run(&a, &target),
         Some(Command::Sandbox(a)) => sandbox::run_sandbox(&a),
         Some(Command::Listen(a)) => sandbox::run_listen(&a),
-        None => crate::tui::run(cli.file, &cli.target),
+        None => crate::tui::run(cli.file, &target),
     }
 }

@@ -2,8 +2,8 @@
 //! commands, printing one line per request or update until Ctrl-C.
 
 use super::{ListenArgs, SandboxArgs};
-use crate::client::visible;
 use crate::sandbox::{self, DeliveryUpdate, LogSink, SandboxConfig};
+use crate::text::visible;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;

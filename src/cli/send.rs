@@ -12,11 +12,12 @@
 //!   mid-response), a 5xx, or an answer that is not the API's (a redirect, a 2xx whose
 //!   status is not `success`). The message may or may not have been delivered.
 
-use super::{Format, SendArgs, Target};
-use crate::client::{self, PreparedRequest, SendOutcome, SendResult, visible};
+use super::{Format, SendArgs};
+use crate::client::{self, PreparedRequest, SendOutcome, SendResult};
 use crate::message::{Issue, Report, validate};
-use crate::store::config::{self, Config, Env, SecretMode, Selection};
+use crate::store::config::{self, Config, Env, PasswordCommands, SecretMode, Target};
 use crate::store::{history, paths};
+use crate::text::{terminal_safe_json, visible};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -100,10 +101,9 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
         Err(e) => return out.fail("config_error", &e.to_string(), USAGE),
     };
     let print_only = args.dry_run || args.curl;
-    let selection = Selection {
-        profile: target.profile.as_deref(),
-        base_url: target.base_url.as_deref(),
-    };
+    // Nothing here stops a password command early: it ends, or times out.
+    let commands = PasswordCommands::new();
+    let selection = target.selection();
     let resolved = match config::resolve(
         config.as_ref(),
         &config_path,
@@ -112,7 +112,7 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
         if print_only {
             SecretMode::Skip
         } else {
-            SecretMode::Fetch
+            SecretMode::Fetch(&commands)
         },
     ) {
         Ok(r) => r,
@@ -182,7 +182,7 @@ fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
 
     if !matches!(outcome.result, SendResult::Refused { .. }) {
         let draft = (args.file != "-").then_some(args.file.as_str());
-        let entry = history::HistoryEntry::from_outcome(&profile, draft, &doc, &outcome);
+        let entry = client::history_entry(&profile, draft, &doc, &outcome);
         if let Err(e) = history::append(&entry) {
             eprintln!(
                 "warning: could not add this send to {}: {e}",
@@ -360,9 +360,9 @@ pub fn outcome_json(file: &str, profile: &str, report: &Report, o: &SendOutcome)
     v
 }
 
-/// Prints `v` on one line, terminal-safe (see [`client::terminal_safe_json`]).
+/// Prints `v` on one line, terminal-safe (see [`terminal_safe_json`]).
 fn print_json(v: &Value) {
-    let safe = client::terminal_safe_json(&v.to_string());
+    let safe = terminal_safe_json(&v.to_string());
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let _ = writeln!(lock, "{safe}");

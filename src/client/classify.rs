@@ -1,12 +1,14 @@
 //! The answer sorted into what a person needs to know: the API's success and error shapes,
 //! auth problems, rate limits, pages that are not the API's, and network failures in words.
 
-use super::{Accepted, PreparedRequest, Profile, SendResult, ServerIssue, visible};
+use super::transport::{TransportFailure, causes, transport_failure};
+use super::{Accepted, PreparedRequest, SendResult, ServerIssue};
 use crate::message::FieldPath;
+use crate::profile::Profile;
+use crate::text::visible;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use std::error::Error as StdError;
 use std::time::Duration;
 
 /// How many lines of an unexpected answer are shown, and how long each may be.
@@ -51,11 +53,9 @@ impl Context {
         e: &reqwest::Error,
         answer: Option<(u16, usize)>,
     ) -> String {
-        let chain = chain_text(e);
-        let lower = chain.to_ascii_lowercase();
-        let io_kind = io_kind(e);
         let hp = self.host_port();
-        if e.is_timeout() || io_kind == Some(std::io::ErrorKind::TimedOut) {
+        let failure = transport_failure(e);
+        if failure == TransportFailure::TimedOut {
             return if e.is_connect() {
                 format!(
                     "timed out after {} connecting to {hp} (connect_timeout_secs); nothing was sent",
@@ -82,70 +82,42 @@ impl Context {
                 last_cause(e)
             );
         }
-        if lower.contains("dns error")
-            || lower.contains("failed to lookup address")
-            || lower.contains("name or service not known")
-            || lower.contains("no address associated")
-            || lower.contains("nodename nor servname")
-        {
-            return format!(
+        match failure {
+            TransportFailure::NameNotResolved => format!(
                 "name not resolved: {} could not be found (check base_url in profile '{}', \
                  and this machine's network)",
                 self.host, self.profile_name
-            );
-        }
-        if io_kind == Some(std::io::ErrorKind::ConnectionRefused)
-            || lower.contains("connection refused")
-        {
-            return format!(
+            ),
+            TransportFailure::Refused => format!(
                 "connection refused by {hp}: nothing is listening there (check base_url in \
                  profile '{}')",
                 self.profile_name
-            );
-        }
-        if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-            || lower.contains("invalidcontenttype")
-            || lower.contains("peer is incompatible")
-        {
-            return format!(
+            ),
+            TransportFailure::Tls => format!(
                 "TLS failed with {hp}: {} (is base_url really https, and is its certificate \
                  valid for {}?)",
                 last_cause(e),
                 self.host
-            );
-        }
-        if lower.contains("connection closed before message completed")
-            || lower.contains("incomplete")
-            || io_kind == Some(std::io::ErrorKind::UnexpectedEof)
-            || io_kind == Some(std::io::ErrorKind::ConnectionReset)
-            || io_kind == Some(std::io::ErrorKind::BrokenPipe)
-        {
-            return format!(
+            ),
+            TransportFailure::Closed => format!(
                 "the connection closed mid-response: {hp} hung up before a complete answer \
                  ({}); the message may have been accepted",
                 last_cause(e)
-            );
-        }
-        // hyper's parse errors: the server answered, but not in HTTP (another protocol on
-        // that port, or a header with control characters in it).
-        if lower.contains("parsed")
-            || lower.contains("message head is too large")
-            || lower.contains("invalid http")
-        {
-            return format!(
+            ),
+            // The server answered, but not in HTTP (another protocol on that port, or a
+            // header with control characters in it).
+            TransportFailure::NotHttp => format!(
                 "{hp} answered with something that is not valid HTTP ({}); is base_url the \
                  API's address? The message may have been accepted",
                 last_cause(e)
-            );
+            ),
+            TransportFailure::Unreachable => {
+                format!("{hp} is unreachable from this machine ({})", last_cause(e))
+            }
+            TransportFailure::TimedOut | TransportFailure::Other => {
+                format!("could not reach {hp}: {}", visible(&chain_text(e)))
+            }
         }
-        if io_kind == Some(std::io::ErrorKind::NetworkUnreachable)
-            || io_kind == Some(std::io::ErrorKind::HostUnreachable)
-        {
-            return format!("{hp} is unreachable from this machine ({})", last_cause(e));
-        }
-        format!("could not reach {hp}: {}", visible(&chain))
     }
 
     /// Sorts an answer that arrived whole (or cut at 1 MB).
@@ -348,34 +320,20 @@ pub(super) fn secs(d: Duration) -> String {
     }
 }
 
+/// `e` and its causes in words, outermost first.
 fn chain_text(e: &reqwest::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur: Option<&dyn StdError> = e.source();
-    while let Some(c) = cur {
-        parts.push(c.to_string());
-        cur = c.source();
-    }
-    parts.join(": ")
+    causes(e)
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// The innermost cause, which is usually the one that names the problem.
 fn last_cause(e: &reqwest::Error) -> String {
-    let mut last: &dyn StdError = e;
-    while let Some(c) = last.source() {
-        last = c;
-    }
-    visible(&last.to_string())
-}
-
-fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
-    let mut cur: Option<&dyn StdError> = Some(e);
-    while let Some(c) = cur {
-        if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        cur = c.source();
-    }
-    None
+    causes(e)
+        .last()
+        .map(|c| visible(&c.to_string()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -4,74 +4,26 @@
 //! CONTRACT (the composer codes against these names):
 //! - [`send`] never panics and never retries; cancel it by dropping the future or aborting
 //!   its task.
-//! - The secret lives only in [`Secret`], whose `Debug`/`Display` print `***`.
+//! - The secret lives only in [`crate::profile::Secret`], whose `Debug`/`Display` print `***`.
 //! - Every string inside a [`SendResult`] that came from the server has already been passed
-//!   through [`visible`]; [`SendOutcome::response_body`] is raw and must be.
+//!   through [`crate::text::visible`]; [`SendOutcome::response_body`] is raw and must be.
 
 mod classify;
+mod history;
 mod request;
+mod transport;
 
+pub use history::history_entry;
 pub use request::{PreparedRequest, check_transport, is_loopback_host};
+pub use transport::{SystemResolver, TransportFailure, causes, transport_failure};
 
 use crate::message::FieldPath;
+use crate::profile::Profile;
 use std::time::{Duration, Instant};
 
 /// Response bodies are read up to this many bytes; the rest is dropped and
 /// [`SendOutcome::truncated`] says so.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The API secret. Never printed, logged or written: `Debug` and `Display` show `***`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-    /// The secret itself, for the Authorization header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// A profile resolved for sending: where, who, and how long to wait.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    pub name: String,
-    /// The API root; the request goes to `{base_url}/v5/messages`.
-    pub base_url: String,
-    /// The API key.
-    pub username: String,
-    pub password: Secret,
-    /// Allows Basic auth over plain http to a host other than loopback.
-    pub allow_insecure: bool,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    /// True for the local sandbox: nothing is delivered, no confirmation is asked.
-    pub is_sandbox: bool,
-}
-
-impl Profile {
-    /// `{base_url}/v5/messages`, the one URL this client posts to.
-    pub fn messages_url(&self) -> String {
-        format!("{}/v5/messages", self.base_url.trim_end_matches('/'))
-    }
-}
 
 /// One accepted message of a 200 answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +81,55 @@ impl SendResult {
             SendResult::Refused { .. } => "refused",
         }
     }
+
+    /// The outcome in one line, for a history list.
+    pub fn summary(&self) -> String {
+        let s = match self {
+            SendResult::Accepted { message, results } => {
+                format!("accepted: {} message(s). {message}", results.len())
+            }
+            SendResult::Rejected { message, issues } => {
+                format!("rejected: {message} ({} problem(s))", issues.len())
+            }
+            SendResult::AuthFailed { hint } => hint.clone(),
+            SendResult::RateLimited { retry_after } => match retry_after {
+                Some(r) => format!("rate limited; retry after {r}"),
+                None => "rate limited".into(),
+            },
+            SendResult::Unexpected { summary } => summary.clone(),
+            SendResult::Network { reason } => reason.clone(),
+            SendResult::Refused { reason } => reason.clone(),
+        };
+        s.lines().next().unwrap_or("").trim().to_string()
+    }
+
+    /// One result of each kind, empty, for tests that must cover them all.
+    #[cfg(test)]
+    pub(crate) fn examples() -> Vec<SendResult> {
+        vec![
+            SendResult::Accepted {
+                message: String::new(),
+                results: vec![],
+            },
+            SendResult::Rejected {
+                message: String::new(),
+                issues: vec![],
+            },
+            SendResult::AuthFailed {
+                hint: String::new(),
+            },
+            SendResult::RateLimited { retry_after: None },
+            SendResult::Unexpected {
+                summary: String::new(),
+            },
+            SendResult::Network {
+                reason: String::new(),
+            },
+            SendResult::Refused {
+                reason: String::new(),
+            },
+        ]
+    }
 }
 
 /// The whole exchange, for the send pane and the history.
@@ -140,7 +141,7 @@ pub struct SendOutcome {
     pub latency: Duration,
     pub result: SendResult,
     /// The response body as text, cut at 1 MB (`truncated` says so). Raw: pass it through
-    /// [`visible`] before it reaches a terminal.
+    /// [`crate::text::visible`] before it reaches a terminal.
     pub response_body: String,
     pub truncated: bool,
 }
@@ -194,6 +195,8 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         .timeout(profile.timeout)
         // A redirect would resend the credentials somewhere the profile does not name.
         .redirect(reqwest::redirect::Policy::none())
+        // The system's resolver, its failures marked so they are told apart by type.
+        .dns_resolver(std::sync::Arc::new(SystemResolver))
         .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
     if prepared.direct {
         builder = builder.no_proxy();
@@ -311,124 +314,13 @@ fn scrub(text: String, profile: &Profile) -> String {
     text
 }
 
-/// Serialized JSON with every character a terminal could obey that JSON leaves raw (DEL,
-/// C1 controls, bidirectional overrides, line/paragraph separators) written as a `\uXXXX`
-/// escape. Those characters can only occur inside strings, so the value is unchanged: the
-/// same document, safe to print.
-pub fn terminal_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if needs_marking(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Characters that are not C0 controls but that a terminal may obey or that reorder text.
-fn needs_marking(c: char) -> bool {
-    matches!(c,
-        '\u{7f}'..='\u{9f}'
-        | '\u{061c}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{2028}'
-        | '\u{2029}')
-}
-
-/// `s` with every control character made visible, so a hostile body cannot move the
-/// cursor, change the terminal or reorder text: C0 controls become their control pictures
-/// (`\x1b` → `␛`, `\r` → `␍`), DEL → `␡`, C1 controls (which some terminals obey as escape
-/// sequences), bidirectional overrides and line/paragraph separators become `⟨U+XXXX⟩`.
-/// Newlines and tabs are kept; a `\r\n` line ending becomes `\n`.
-pub fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
-            '\u{7f}' => out.push('␡'),
-            c if needs_marking(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn visible_shows_every_control() {
-        let s = "a\x1b[2Jb\x07c\x00d\x7fe\u{9b}31mf\r\ng\rh\u{202e}i\tj\n";
-        let v = visible(s);
-        assert_eq!(v, "a␛[2Jb␇c␀d␡e⟨U+009B⟩31mf\ng␍h⟨U+202E⟩i\tj\n");
-        assert!(v.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()));
-    }
-
-    #[test]
-    fn terminal_safe_json_keeps_the_value() {
-        let v = serde_json::json!({"t": "a\u{9b}b\u{202e}c\u{7f}d\x1be"});
-        let raw = v.to_string();
-        let safe = terminal_safe_json(&raw);
-        assert_eq!(safe, r#"{"t":"a\u009bb\u202ec\u007fd\u001be"}"#);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
-    }
-
-    #[test]
-    fn visible_keeps_plain_text() {
-        let s = "Hello, wörld — 你好 🎉\n\tok";
-        assert_eq!(visible(s), s);
-    }
-
-    #[test]
-    fn secret_never_prints() {
-        let p = Profile {
-            name: "p".into(),
-            base_url: "https://x".into(),
-            username: "u".into(),
-            password: Secret::new("hunter2"),
-            allow_insecure: false,
-            connect_timeout: Duration::from_secs(1),
-            timeout: Duration::from_secs(1),
-            is_sandbox: false,
-        };
-        let shown = format!("{p:?} {}", p.password);
-        assert!(!shown.contains("hunter2"), "{shown}");
-    }
-
-    #[test]
     fn kinds_are_distinct() {
-        let all = [
-            SendResult::Accepted {
-                message: String::new(),
-                results: vec![],
-            },
-            SendResult::Rejected {
-                message: String::new(),
-                issues: vec![],
-            },
-            SendResult::AuthFailed {
-                hint: String::new(),
-            },
-            SendResult::RateLimited { retry_after: None },
-            SendResult::Unexpected {
-                summary: String::new(),
-            },
-            SendResult::Network {
-                reason: String::new(),
-            },
-            SendResult::Refused {
-                reason: String::new(),
-            },
-        ];
+        let all = SendResult::examples();
         let mut kinds: Vec<_> = all.iter().map(|r| r.kind()).collect();
         kinds.sort();
         kinds.dedup();

@@ -1,7 +1,7 @@
 //! The request exactly as it will be sent, built once so that sending, `--dry-run` and
 //! `--curl` cannot disagree; and the transport check that refuses Basic auth in clear text.
 
-use super::Profile;
+use crate::profile::Profile;
 use std::fmt::Write as _;
 use url::{Host, Url};
 
@@ -18,7 +18,7 @@ pub struct PreparedRequest {
     /// Every header but Authorization, in the order sent.
     pub headers: Vec<(String, String)>,
     /// The body bytes as sent: the draft as compact JSON, with the characters a terminal
-    /// could obey escaped (see [`super::terminal_safe_json`]).
+    /// could obey escaped (see [`crate::text::terminal_safe_json`]).
     pub body: String,
     pub connect_timeout_secs: f64,
     pub timeout_secs: f64,
@@ -36,7 +36,7 @@ impl PreparedRequest {
         // Escaping the characters a terminal could obey keeps the value and lets the body be
         // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
-            .map(|b| super::terminal_safe_json(&b))
+            .map(|b| crate::text::terminal_safe_json(&b))
             .map_err(|e| format!("the draft cannot be written as JSON: {e}"))?;
         Ok(Self {
             method: "POST",
@@ -184,7 +184,7 @@ pub fn is_loopback_host(host: &Host<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Secret;
+    use crate::profile::Secret;
     use std::time::Duration;
 
     fn profile(base: &str, insecure: bool) -> Profile {

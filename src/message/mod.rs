@@ -6,11 +6,14 @@
 pub mod edit;
 pub mod gsm;
 pub mod path;
+pub mod report;
 pub mod samples;
 pub mod schema;
 pub mod uri;
 pub mod validate;
+pub mod value;
 
 pub use path::{FieldPath, Segment};
+pub use report::{Issue, Report, Severity};
 pub use schema::{ChoiceType, Field, Kind, MessageType, Required};
-pub use validate::{Issue, Report, Severity, validate, validate_at};
+pub use validate::{validate, validate_at};

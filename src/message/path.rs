@@ -80,18 +80,6 @@ impl FieldPath {
         Self(v)
     }
 
-    pub fn push_key(&mut self, key: &str) {
-        self.0.push(Segment::Key(key.to_string()));
-    }
-
-    pub fn push_index(&mut self, index: usize) {
-        self.0.push(Segment::Index(index));
-    }
-
-    pub fn pop(&mut self) -> Option<Segment> {
-        self.0.pop()
-    }
-
     /// The path one step up, or `None` at the root.
     pub fn parent(&self) -> Option<Self> {
         if self.0.is_empty() {
@@ -99,6 +87,12 @@ impl FieldPath {
         } else {
             Some(Self(self.0[..self.0.len() - 1].to_vec()))
         }
+    }
+
+    /// The path of the first `n` segments (the whole path when it has fewer): its ancestor
+    /// `n` steps below the root, e.g. the card a deeper path is in.
+    pub fn prefix(&self, n: usize) -> Self {
+        Self(self.0[..n.min(self.0.len())].to_vec())
     }
 
     /// The last segment's key, if the path ends in a key.
@@ -201,5 +195,19 @@ mod tests {
         assert!(p.starts_with(&FieldPath::parse("cards.1")));
         assert!(!p.starts_with(&FieldPath::parse("cards.0")));
         assert_eq!(p.parent().unwrap().to_string(), "cards.1.choices.0");
+    }
+
+    #[test]
+    fn prefix_keeps_the_first_segments() {
+        let p = FieldPath::parse("cards.1.choices.0.url");
+        assert_eq!(p.prefix(2), FieldPath::parse("cards.1"));
+        assert_eq!(p.prefix(4).to_string(), "cards.1.choices.0");
+        assert!(p.prefix(0).is_root());
+        assert_eq!(p.prefix(5), p);
+        assert_eq!(p.prefix(99), p);
+        for n in 0..=p.len() {
+            assert!(p.starts_with(&p.prefix(n)));
+            assert_eq!(p.prefix(n).len(), n);
+        }
     }
 }

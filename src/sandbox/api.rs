@@ -274,7 +274,7 @@ async fn method_not_allowed(method: Method) -> Response {
 }
 
 async fn not_found(method: Method, req: Request) -> Response {
-    let path = crate::client::visible(req.uri().path());
+    let path = crate::text::visible(req.uri().path());
     error(
         StatusCode::NOT_FOUND,
         &format!("No such endpoint: {method} {path}; the sandbox serves POST /v5/messages"),

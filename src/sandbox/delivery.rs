@@ -14,6 +14,7 @@
 
 use super::DeliveryUpdate;
 use super::log::{CallbackLog, LogSink, SandboxEvent};
+use crate::client::{TransportFailure, causes, transport_failure};
 use crate::message::MessageType;
 use crate::message::schema::FailoverKind;
 use serde_json::Value;
@@ -231,18 +232,15 @@ async fn post(client: &reqwest::Client, url: &str, update: &DeliveryUpdate) -> R
 /// A reqwest error in words, its causes included (reqwest's own text alone says only
 /// "error sending request").
 fn describe(e: reqwest::Error) -> String {
-    let mut out = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else {
-        "request failed".to_string()
-    };
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
+    let mut out = match transport_failure(&e) {
+        TransportFailure::TimedOut => "timed out",
+        _ if e.is_connect() => "could not connect",
+        _ => "request failed",
+    }
+    .to_string();
+    for cause in causes(&e).skip(1) {
         out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
+        out.push_str(&cause.to_string());
     }
     out
 }

@@ -34,14 +34,14 @@ fn refuse(shared: &Shared, status: StatusCode, what: String) -> Response {
 }
 
 async fn receive(State(shared): State<Shared>, req: Request) -> Response {
-    let path = crate::client::visible(req.uri().path());
+    let path = crate::text::visible(req.uri().path());
     if req.method() != Method::POST {
         let mut resp = refuse(
             &shared,
             StatusCode::METHOD_NOT_ALLOWED,
             format!(
                 "{} {path}: a callback must be a POST",
-                crate::client::visible(req.method().as_str())
+                crate::text::visible(req.method().as_str())
             ),
         );
         resp.headers_mut().insert(

@@ -3,7 +3,7 @@
 //! decides where they go (the `sandbox` command prints them on stdout, the composer shows them
 //! in a view and must not write to the terminal it draws on).
 
-use crate::client::visible;
+use crate::text::log_line;
 use std::fmt;
 use std::sync::Arc;
 
@@ -74,20 +74,7 @@ const MAX_SHOWN: usize = 60;
 /// `s` fit for one log line: control characters visible (newlines and tabs too), and cut at
 /// [`MAX_SHOWN`] characters with an ellipsis.
 pub fn shown(s: &str) -> String {
-    let mut out: String = visible(s)
-        .chars()
-        .map(|c| match c {
-            '\n' => '␊',
-            '\t' => '␉',
-            c => c,
-        })
-        .take(MAX_SHOWN + 1)
-        .collect();
-    if out.chars().count() > MAX_SHOWN {
-        out = out.chars().take(MAX_SHOWN - 1).collect();
-        out.push('…');
-    }
-    out
+    log_line(s, MAX_SHOWN)
 }
 
 fn or_dash(s: &Option<String>) -> String {
@@ -152,23 +139,12 @@ impl fmt::Display for SandboxEvent {
     }
 }
 
+/// At most this many characters of a note or a URL reach a log line.
+const MAX_SHOWN_LINE: usize = 300;
+
 /// Like [`shown`], for notes and URLs, which may run longer.
 pub fn shown_line(s: &str) -> String {
-    let v: String = visible(s)
-        .chars()
-        .map(|c| match c {
-            '\n' => '␊',
-            '\t' => '␉',
-            c => c,
-        })
-        .collect();
-    if v.chars().count() > 300 {
-        let mut cut: String = v.chars().take(299).collect();
-        cut.push('…');
-        cut
-    } else {
-        v
-    }
+    log_line(s, MAX_SHOWN_LINE)
 }
 
 #[cfg(test)]

@@ -146,12 +146,12 @@ impl RunningSandbox {
 
     /// A client profile that sends to this sandbox (named `sandbox`, marked as one, so the
     /// composer asks no confirmation and labels it as delivering nothing).
-    pub fn profile(&self) -> crate::client::Profile {
-        crate::client::Profile {
+    pub fn profile(&self) -> crate::profile::Profile {
+        crate::profile::Profile {
             name: "sandbox".to_string(),
             base_url: self.base_url(),
             username: self.username.clone(),
-            password: crate::client::Secret::new(self.password.clone()),
+            password: crate::profile::Secret::new(self.password.clone()),
             allow_insecure: false,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),

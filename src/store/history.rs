@@ -4,7 +4,6 @@
 //! written, not its credentials, and the answer is scrubbed by the client before it gets
 //! here.
 
-use crate::client::{Profile, SendOutcome, SendResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::OpenOptions;
@@ -31,9 +30,8 @@ pub struct HistoryEntry {
     #[serde(default)]
     pub status: Option<u16>,
     pub latency_ms: u64,
-    /// `accepted`, `rejected`, `auth_failed`, `rate_limited`, `unexpected`, `network`,
-    /// `refused` (see [`SendResult::kind`]).
-    pub outcome: String,
+    /// What became of the send.
+    pub outcome: Outcome,
     /// The outcome in one line of words.
     #[serde(default)]
     pub summary: String,
@@ -52,42 +50,6 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// The entry for a send that has just finished.
-    pub fn from_outcome(
-        profile: &Profile,
-        draft: Option<&str>,
-        request: &Value,
-        outcome: &SendOutcome,
-    ) -> Self {
-        let mut response = outcome.response_body.clone();
-        let mut truncated = outcome.truncated;
-        if response.len() > RESPONSE_CAP {
-            let mut cut = RESPONSE_CAP;
-            while !response.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            response.truncate(cut);
-            truncated = true;
-        }
-        HistoryEntry {
-            time: jiff::Timestamp::now().to_string(),
-            profile: profile.name.clone(),
-            url: outcome.url.clone(),
-            draft: draft.map(str::to_string),
-            request: request.clone(),
-            status: outcome.status,
-            latency_ms: u64::try_from(outcome.latency.as_millis()).unwrap_or(u64::MAX),
-            outcome: outcome.result.kind().to_string(),
-            summary: summary(&outcome.result),
-            message_guids: outcome.message_guids(),
-            response,
-            response_truncated: truncated,
-            callback_added: false,
-        }
-    }
-}
-
-impl HistoryEntry {
     /// When it was sent; `None` if the line was edited into something unreadable.
     pub fn timestamp(&self) -> Option<jiff::Timestamp> {
         self.time.parse().ok()
@@ -100,29 +62,90 @@ impl HistoryLog {
     pub fn last_accepted(&self, request: &Value) -> Option<&HistoryEntry> {
         self.entries
             .iter()
-            .find(|e| e.outcome == "accepted" && &e.request == request)
+            .find(|e| e.outcome == Outcome::Accepted && &e.request == request)
     }
 }
 
-/// The outcome in one line, for a history list.
-pub fn summary(r: &SendResult) -> String {
-    let s = match r {
-        SendResult::Accepted { message, results } => {
-            format!("accepted: {} message(s). {message}", results.len())
+/// What became of a send, as the history file writes it: `accepted`, `rejected`,
+/// `auth_failed`, `rate_limited`, `unexpected`, `network`, `refused` (the client's answers,
+/// named as `SendResult::kind` names them), or `cancelled` (the person stopped it before
+/// anything was sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    Rejected,
+    AuthFailed,
+    RateLimited,
+    Unexpected,
+    Network,
+    Refused,
+    Cancelled,
+    /// A value this version does not know (written by a newer one, or by hand): kept as it
+    /// was written, so the line still reads and is written back unchanged.
+    Other(String),
+}
+
+impl Outcome {
+    /// The name written in the file.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Rejected => "rejected",
+            Outcome::AuthFailed => "auth_failed",
+            Outcome::RateLimited => "rate_limited",
+            Outcome::Unexpected => "unexpected",
+            Outcome::Network => "network",
+            Outcome::Refused => "refused",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Other(s) => s,
         }
-        SendResult::Rejected { message, issues } => {
-            format!("rejected: {message} ({} problem(s))", issues.len())
+    }
+
+    /// The outcome a name in the file stands for; an unknown name is [`Outcome::Other`].
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "accepted" => Outcome::Accepted,
+            "rejected" => Outcome::Rejected,
+            "auth_failed" => Outcome::AuthFailed,
+            "rate_limited" => Outcome::RateLimited,
+            "unexpected" => Outcome::Unexpected,
+            "network" => Outcome::Network,
+            "refused" => Outcome::Refused,
+            "cancelled" => Outcome::Cancelled,
+            other => Outcome::Other(other.to_string()),
         }
-        SendResult::AuthFailed { hint } => hint.clone(),
-        SendResult::RateLimited { retry_after } => match retry_after {
-            Some(r) => format!("rate limited; retry after {r}"),
-            None => "rate limited".into(),
-        },
-        SendResult::Unexpected { summary } => summary.clone(),
-        SendResult::Network { reason } => reason.clone(),
-        SendResult::Refused { reason } => reason.clone(),
-    };
-    s.lines().next().unwrap_or("").trim().to_string()
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Outcome {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Outcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Outcome::parse(&s))
+    }
 }
 
 /// Appends `entry` to the history file in the data dir.
@@ -173,11 +196,6 @@ pub struct HistoryLog {
     pub skipped: usize,
 }
 
-/// Reads the history file in the data dir. A missing file is an empty history.
-pub fn read_all() -> io::Result<HistoryLog> {
-    read_from(&super::paths::history_file())
-}
-
 /// Reads `path`, newest first, skipping lines that do not parse.
 pub fn read_from(path: &Path) -> io::Result<HistoryLog> {
     let mut f = match std::fs::File::open(path) {
@@ -207,37 +225,23 @@ pub fn read_from(path: &Path) -> io::Result<HistoryLog> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{Accepted, Secret};
-    use std::time::Duration;
 
-    fn profile() -> Profile {
-        Profile {
-            name: "prod".into(),
-            base_url: "https://h.example".into(),
-            username: "key".into(),
-            password: Secret::new("the-secret"),
-            allow_insecure: false,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
-            is_sandbox: false,
-        }
-    }
-
-    fn outcome(n: usize, body: String) -> SendOutcome {
-        SendOutcome {
+    /// An accepted send of `request`, as the client records one.
+    fn entry(n: usize, request: &Value, response: String) -> HistoryEntry {
+        HistoryEntry {
+            time: jiff::Timestamp::now().to_string(),
+            profile: "prod".into(),
             url: "https://h.example/v5/messages".into(),
+            draft: None,
+            request: request.clone(),
             status: Some(200),
-            latency: Duration::from_millis(42),
-            result: SendResult::Accepted {
-                message: "queued".into(),
-                results: vec![Accepted {
-                    message_guid: format!("guid-{n}"),
-                    destination: "15550001111".into(),
-                    status: "success".into(),
-                }],
-            },
-            response_body: body,
-            truncated: false,
+            latency_ms: 42,
+            outcome: Outcome::Accepted,
+            summary: "accepted: 1 message(s). queued".into(),
+            message_guids: vec![format!("guid-{n}")],
+            response,
+            response_truncated: false,
+            callback_added: false,
         }
     }
 
@@ -247,12 +251,8 @@ mod tests {
         let path = dir.path().join("d/history.jsonl");
         let req = serde_json::json!({"messageText": "hi"});
         for n in 0..3 {
-            let e = HistoryEntry::from_outcome(
-                &profile(),
-                Some("a.json"),
-                &req,
-                &outcome(n, "{}".into()),
-            );
+            let mut e = entry(n, &req, "{}".into());
+            e.draft = Some("a.json".into());
             append_to(&path, &e).unwrap();
         }
         let log = read_from(&path).unwrap();
@@ -270,8 +270,6 @@ mod tests {
         );
         assert_eq!(e.request, req);
         assert_eq!(e.draft.as_deref(), Some("a.json"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("the-secret"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -285,31 +283,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("history.jsonl");
         let req = serde_json::json!({});
-        append_to(
-            &path,
-            &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(1, String::new())),
-        )
-        .unwrap();
+        append_to(&path, &entry(1, &req, String::new())).unwrap();
         // A hand edit, then a line cut by a crash (no newline at the end).
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"not json\n{\"time\": \"2026-").unwrap();
         drop(f);
-        append_to(
-            &path,
-            &HistoryEntry::from_outcome(&profile(), None, &req, &outcome(2, String::new())),
-        )
-        .unwrap();
+        append_to(&path, &entry(2, &req, String::new())).unwrap();
         let log = read_from(&path).unwrap();
         assert_eq!(log.skipped, 2);
         assert_eq!(log.entries.len(), 2);
         assert_eq!(log.entries[0].message_guids, ["guid-2"]);
-    }
-
-    #[test]
-    fn big_answers_are_capped() {
-        let big = "é".repeat(RESPONSE_CAP);
-        let e = HistoryEntry::from_outcome(&profile(), None, &Value::Null, &outcome(0, big));
-        assert!(e.response.len() <= RESPONSE_CAP && e.response_truncated);
     }
 
     #[test]
@@ -322,13 +305,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for i in 0..30 {
                         let body = format!("{t}-{i}-{}", "x".repeat(20_000 + t * 997));
-                        let e = HistoryEntry::from_outcome(
-                            &profile(),
-                            None,
-                            &Value::Null,
-                            &outcome(i, body),
-                        );
-                        append_to(&path, &e).unwrap();
+                        append_to(&path, &entry(i, &Value::Null, body)).unwrap();
                     }
                 })
             })
@@ -346,26 +323,52 @@ mod tests {
         let path = dir.path().join("history.jsonl");
         let a = serde_json::json!({"messageText": "a"});
         let b = serde_json::json!({"messageText": "b"});
-        append_to(
-            &path,
-            &HistoryEntry::from_outcome(&profile(), None, &a, &outcome(1, String::new())),
-        )
-        .unwrap();
-        let mut failed = outcome(2, String::new());
-        failed.result = SendResult::Network {
-            reason: "refused".into(),
-        };
-        append_to(
-            &path,
-            &HistoryEntry::from_outcome(&profile(), None, &a, &failed),
-        )
-        .unwrap();
+        append_to(&path, &entry(1, &a, String::new())).unwrap();
+        let mut failed = entry(2, &a, String::new());
+        failed.outcome = Outcome::Network;
+        failed.status = None;
+        failed.message_guids.clear();
+        append_to(&path, &failed).unwrap();
         let log = read_from(&path).unwrap();
         let e = log.last_accepted(&a).unwrap();
         assert_eq!(e.message_guids, ["guid-1"]);
         let age = jiff::Timestamp::now().duration_since(e.timestamp().unwrap());
         assert!(age.as_secs() < 60);
         assert!(log.last_accepted(&b).is_none());
+    }
+
+    #[test]
+    fn outcomes_read_and_write_as_their_names_and_an_unknown_one_still_reads() {
+        let all = [
+            (Outcome::Accepted, "accepted"),
+            (Outcome::Rejected, "rejected"),
+            (Outcome::AuthFailed, "auth_failed"),
+            (Outcome::RateLimited, "rate_limited"),
+            (Outcome::Unexpected, "unexpected"),
+            (Outcome::Network, "network"),
+            (Outcome::Refused, "refused"),
+            (Outcome::Cancelled, "cancelled"),
+            (Outcome::Other("queued_later".into()), "queued_later"),
+        ];
+        for (o, name) in all {
+            assert_eq!(serde_json::to_value(&o).unwrap(), Value::from(name));
+            assert_eq!(serde_json::from_value::<Outcome>(name.into()).unwrap(), o);
+            assert_eq!(o, name);
+        }
+        // A line written before the outcome was an enum, and one from a newer version.
+        let old = r#"{"time":"2026-01-01T00:00:00Z","profile":"p","url":"u","request":{},"status":null,"latency_ms":3,"outcome":"cancelled"}"#;
+        let e: HistoryEntry = serde_json::from_str(old).unwrap();
+        assert_eq!(e.outcome, Outcome::Cancelled);
+        let line = serde_json::to_string(&e).unwrap();
+        assert!(line.contains(r#""outcome":"cancelled""#), "{line}");
+        let new = old.replace("cancelled", "held_for_review");
+        let e: HistoryEntry = serde_json::from_str(&new).unwrap();
+        assert_eq!(e.outcome, Outcome::Other("held_for_review".into()));
+        assert!(
+            serde_json::to_string(&e)
+                .unwrap()
+                .contains(r#""outcome":"held_for_review""#)
+        );
     }
 
     #[test]

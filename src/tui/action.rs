@@ -4,7 +4,8 @@
 //! out, answering with a `Message`.
 
 use super::send::ProfileSource;
-use crate::client::{Profile, SendOutcome};
+use crate::client::SendOutcome;
+use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts::DraftInfo;
 use crate::store::history::{HistoryEntry, HistoryLog};

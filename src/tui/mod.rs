@@ -33,7 +33,7 @@ pub mod strings;
 pub mod theme;
 pub mod view;
 
-use crate::cli::Target;
+use crate::store::config::Target;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

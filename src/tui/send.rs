@@ -2,11 +2,13 @@
 //! delivery updates this app's listener receives. Plain data and decisions; the runtime does
 //! the network work and the views draw it.
 
-use crate::cli::Target;
-use crate::client::{Profile, SendOutcome};
+use crate::client::SendOutcome;
 use crate::message::schema::MessageType;
+use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
-use crate::store::config::{self, Config, ConfigError, Env, SecretMode, Selection};
+use crate::store::config::{
+    self, Config, ConfigError, Env, PasswordCommands, SecretMode, Selection, Target,
+};
 use crate::store::history::HistoryEntry;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -36,9 +38,9 @@ pub enum ProfileSource {
 }
 
 impl ProfileSource {
-    /// The profile with its secret. May block (a password command): call it off the UI
-    /// thread.
-    pub fn resolve(&self) -> Result<(Profile, Vec<String>), String> {
+    /// The profile with its secret. May block (a password command, listed in `commands`
+    /// while it runs): call it off the UI thread.
+    pub fn resolve(&self, commands: &PasswordCommands) -> Result<(Profile, Vec<String>), String> {
         match self {
             ProfileSource::Ready(p) => Ok((p.clone(), Vec::new())),
             ProfileSource::Config {
@@ -52,9 +54,15 @@ impl ProfileSource {
                     profile: name.as_deref(),
                     base_url: base_url.as_deref(),
                 };
-                config::resolve(config.as_deref(), config_path, &sel, env, SecretMode::Fetch)
-                    .map(|r| (r.profile, r.warnings))
-                    .map_err(|e| e.to_string())
+                config::resolve(
+                    config.as_deref(),
+                    config_path,
+                    &sel,
+                    env,
+                    SecretMode::Fetch(commands),
+                )
+                .map(|r| (r.profile, r.warnings))
+                .map_err(|e| e.to_string())
             }
         }
     }
@@ -353,7 +361,7 @@ impl BodyView {
             .ok()
             .filter(Value::is_object)
             .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .map(|t| crate::client::terminal_safe_json(&t));
+            .map(|t| crate::text::terminal_safe_json(&t));
         let body = pretty.as_deref().unwrap_or(body);
         let mut lines = Vec::new();
         let mut more = 0;
@@ -363,7 +371,7 @@ impl BodyView {
                 continue;
             }
             let cut: String = l.chars().take(BODY_LINE_CHARS).collect();
-            lines.push(crate::client::visible(&cut));
+            lines.push(crate::text::visible(&cut));
         }
         BodyView { lines, more }
     }
@@ -536,7 +544,7 @@ pub fn reopened_draft(entry: &HistoryEntry, listener: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Secret;
+    use crate::profile::Secret;
     use serde_json::json;
     use std::path::Path;
 
@@ -618,7 +626,10 @@ password_env = "C_SECRET"
         let err = p.entries[2].shown.as_ref().unwrap_err();
         assert!(err.contains("base_url"), "{err}");
         // and resolving for real runs the password source, off the UI thread in the app
-        let e = p.entries[0].source.resolve().unwrap_err();
+        let e = p.entries[0]
+            .source
+            .resolve(&PasswordCommands::new())
+            .unwrap_err();
         assert!(e.contains("password_command"), "{e}");
     }
 

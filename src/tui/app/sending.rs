@@ -3,8 +3,9 @@
 //! carries out.
 
 use super::{App, Overlay, Side};
-use crate::client::{Profile, SendOutcome, SendResult};
+use crate::client::{SendOutcome, SendResult};
 use crate::message::FieldPath;
+use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry, HistoryLog};
@@ -233,7 +234,7 @@ impl App {
             request: body,
             status: None,
             latency_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
-            outcome: "cancelled".into(),
+            outcome: history::Outcome::Cancelled,
             summary: reason.clone(),
             message_guids: Vec::new(),
             response: String::new(),
@@ -276,7 +277,8 @@ impl App {
             return;
         };
         if !matches!(outcome.result, SendResult::Refused { .. }) {
-            let mut entry = HistoryEntry::from_outcome(profile, draft.as_deref(), &body, &outcome);
+            let mut entry =
+                crate::client::history_entry(profile, draft.as_deref(), &body, &outcome);
             entry.callback_added = request.callback_added.is_some();
             if let SendResult::Accepted { results, .. } = &outcome.result {
                 for r in results.iter().rev() {
@@ -300,10 +302,7 @@ impl App {
                 self.set_server_issues(&issues);
                 (s::rejected_status(issues.len()), true)
             }
-            other => (
-                s::failed_status(outcome.status, &history::summary(other)),
-                true,
-            ),
+            other => (s::failed_status(outcome.status, &other.summary()), true),
         };
         self.session.send = SendState::Done {
             request,

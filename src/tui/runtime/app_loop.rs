@@ -2,11 +2,10 @@
 
 use super::terminal::{self, RealTerminal, Screen};
 use super::{NoTerminal, Runtime};
-use crate::cli::Target;
 use crate::message::edit;
 use crate::message::schema::MessageType;
 use crate::sandbox::SandboxConfig;
-use crate::store::config::{Config, Env};
+use crate::store::config::{Config, Env, Target};
 use crate::store::{drafts, history, paths};
 use crate::tui::action::Message;
 use crate::tui::app::App;

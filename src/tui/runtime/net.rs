@@ -4,13 +4,14 @@
 
 use super::Runtime;
 use super::terminal::{leave_terminal, note_signal};
-use crate::client::{self, Secret};
+use crate::client;
+use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
+use crate::store::config::PasswordCommands;
 use crate::tui::action::{Action, Message};
 use crate::tui::send::{ProfileSource, SendPhase};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// The network side: a tokio runtime with the sandbox, the listener and the sends in
@@ -20,8 +21,8 @@ pub struct Net {
     sandbox: Option<RunningSandbox>,
     listener: Option<RunningListener>,
     pub(super) sends: HashMap<u64, tokio::task::AbortHandle>,
-    /// Whose password commands these sends run (see `config::as_owner`).
-    pub(super) owner: u64,
+    /// The password commands this app's sends run, to stop them.
+    pub(super) password_commands: PasswordCommands,
     /// The task that reads the terminal, while it runs.
     input: Option<tokio::task::JoinHandle<()>>,
 }
@@ -30,7 +31,7 @@ pub struct Net {
 #[derive(Debug, Default)]
 pub struct NetStarted {
     /// The built-in sandbox's profile, when it started.
-    pub sandbox: Option<client::Profile>,
+    pub sandbox: Option<Profile>,
     /// The listener's callback URL, when it started.
     pub callback_url: Option<String>,
     /// What failed to start, in words.
@@ -45,7 +46,7 @@ impl Drop for Net {
         if let Some(h) = self.input.take() {
             h.abort();
         }
-        crate::store::config::stop_password_commands(self.owner);
+        self.password_commands.stop_all();
         // Stop the servers inside the runtime, then let it go without waiting.
         if let Some(rt) = self.rt.take() {
             let _guard = rt.enter();
@@ -90,13 +91,12 @@ impl Runtime {
         started.callback_url = running.listener.as_ref().map(|l| l.callback_url());
         started.sandbox = running.sandbox.as_ref().map(|s| s.profile());
         started.problems = running.problems;
-        static NEXT_OWNER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         self.net = Some(Net {
             rt: Some(rt),
             sandbox: running.sandbox,
             listener: running.listener,
             sends: HashMap::new(),
-            owner: NEXT_OWNER.fetch_add(1, Ordering::Relaxed),
+            password_commands: PasswordCommands::new(),
             input: None,
         });
         started
@@ -119,17 +119,15 @@ impl Runtime {
             return;
         };
         let Some(rt) = net.rt.as_ref() else { return };
-        let owner = net.owner;
+        let commands = net.password_commands.clone();
         net.sends.retain(|_, h| !h.is_finished());
         let task = rt.spawn(async move {
             let resolved = match source {
                 ProfileSource::Ready(p) => Ok((p, Vec::new())),
                 // A password command may take a while (or ask a password manager).
-                other => tokio::task::spawn_blocking(move || {
-                    crate::store::config::as_owner(owner, || other.resolve())
-                })
-                .await
-                .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
+                other => tokio::task::spawn_blocking(move || other.resolve(&commands))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("resolving the profile failed: {e}"))),
             };
             // Esc while the secret was being obtained: post nothing (see `SendPhase`).
             if !phase.try_begin_post() {
@@ -162,7 +160,7 @@ impl Runtime {
             if let Some(h) = n.sends.remove(&id) {
                 h.abort();
             }
-            crate::store::config::stop_password_commands(n.owner);
+            n.password_commands.stop_all();
         }
     }
 

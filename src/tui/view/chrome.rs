@@ -1,6 +1,6 @@
 //! The top bar (draft, type, saved state, profile), the message line and the footer of keys.
 
-use crate::client::visible;
+use crate::text::{one_line, visible};
 use crate::tui::app::App;
 use crate::tui::keymap::{self, BINDINGS, Binding, When};
 use crate::tui::measure::{TextWidth, fit_ellipsis};
@@ -85,19 +85,6 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         theme::muted()
     };
     frame.render_widget(Paragraph::new(right).style(style), r);
-}
-
-/// `text` made safe and kept on one line: control characters visible, a line break (a file
-/// name may hold one) as `⏎`, so nothing after it is lost from a one-line message.
-fn one_line(text: &str) -> String {
-    visible(text)
-        .chars()
-        .map(|c| match c {
-            '\n' => '⏎',
-            '\t' => ' ',
-            c => c,
-        })
-        .collect()
 }
 
 pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect) {

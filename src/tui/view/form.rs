@@ -2,7 +2,7 @@
 //! text being typed, its counter, and the problems at it on the lines below.
 
 use super::{MAX_INPUT_LINES, Mark, mark_style, mark_symbol};
-use crate::client::visible;
+use crate::text::visible;
 use crate::tui::app::{App, ViewState};
 use crate::tui::form::{self, RowKind};
 use crate::tui::measure::{TextWidth, fit_ellipsis, wrap_lines};

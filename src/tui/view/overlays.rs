@@ -1,6 +1,6 @@
 //! The overlays of the composer: help (every key), a list of values, the drafts browser.
 
-use crate::client::visible;
+use crate::text::visible;
 use crate::tui::app::{App, BrowseMode, Overlay, ViewState};
 use crate::tui::keymap::{BINDINGS, When};
 use crate::tui::measure::{TextWidth, fit_ellipsis};

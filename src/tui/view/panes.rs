@@ -1,7 +1,7 @@
 //! The preview pane and the problems pane.
 
 use super::{mark_style, mark_symbol};
-use crate::client::visible;
+use crate::text::visible;
 use crate::tui::app::{App, ViewState};
 use crate::tui::measure::fit_ellipsis;
 use crate::tui::preview::Preview;

@@ -1,11 +1,12 @@
 //! Drawing what sending shows: the send pane and the deliveries view (in the right-hand
 //! column, in place of the preview), and the history, profiles and confirmation overlays.
 //! Every string that came from a server, a file or a callback goes through
-//! [`crate::client::visible`] first.
+//! [`crate::text::visible`] first.
 
 use super::centered;
-use crate::client::{SendOutcome, SendResult, terminal_safe_json, visible};
+use crate::client::{SendOutcome, SendResult};
 use crate::store::history::HistoryEntry;
+use crate::text::{terminal_safe_json, visible};
 use crate::tui::app::{App, Overlay, Side, ViewState};
 use crate::tui::measure::fit_ellipsis;
 use crate::tui::send::{BODY_LINE_CHARS, BodyView, Endpoint, RequestLine, SendState, Tracked};
@@ -373,7 +374,7 @@ fn history_line(e: &HistoryEntry, width: usize) -> String {
         entry_time(e),
         fit_ellipsis(&visible(&e.profile), 10),
         status,
-        fit_ellipsis(&visible(&e.outcome), 12),
+        fit_ellipsis(&visible(e.outcome.as_str()), 12),
         fit_ellipsis(&visible(e.draft.as_deref().unwrap_or("-")), 20),
         visible(&e.message_guids.join(", ")),
     );
@@ -397,7 +398,7 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
             .unwrap_or_else(|| "no answer".into()),
     ));
     out.push(field("latency", format!("{} ms", e.latency_ms)));
-    out.push(field("outcome", visible(&e.outcome)));
+    out.push(field("outcome", visible(e.outcome.as_str())));
     out.push(field("summary", visible(&e.summary)));
     for g in &e.message_guids {
         out.push(field("GUID", visible(g)));

@@ -1,0 +1,505 @@
+//! Profile resolution: which profile (`--profile`, else `default_profile`, else the only
+//! one), then the environment and the command line on top, every value checked, and the
+//! secret obtained when it is needed.
+
+use super::password::{PasswordCommands, fetch_secret};
+use super::{
+    Config, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, ENV_PASSWORD,
+    ENV_USERNAME, PasswordSource, ProfileConfig, check_base_url, check_username,
+};
+use crate::profile::{Profile, Secret};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The environment, captured once so the resolver can be tested without changing the
+/// process's own variables.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        Self {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// The value of `name`; an empty value counts as unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Whether to obtain the secret now. `--dry-run` and `--curl` never print it, so they do
+/// not run a password command or require the variable to be set.
+#[derive(Debug, Clone, Copy)]
+pub enum SecretMode<'a> {
+    /// Obtain it; a password command is listed in these while it runs.
+    Fetch(&'a PasswordCommands),
+    Skip,
+}
+
+/// What the command line asks for (`--profile`, `--base-url`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection<'a> {
+    pub profile: Option<&'a str>,
+    pub base_url: Option<&'a str>,
+}
+
+/// Which profile to send with, as the command line asked for it: the owned form of
+/// [`Selection`], which the composer keeps for as long as it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// `--profile NAME`.
+    pub profile: Option<String>,
+    /// `--base-url URL`.
+    pub base_url: Option<String>,
+}
+
+impl Target {
+    /// The selection to [`resolve`] with.
+    pub fn selection(&self) -> Selection<'_> {
+        Selection {
+            profile: self.profile.as_deref(),
+            base_url: self.base_url.as_deref(),
+        }
+    }
+}
+
+/// A profile ready to send with, and anything the person should be told about it.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub profile: Profile,
+    /// E.g. a plain password in a file other users can read.
+    pub warnings: Vec<String>,
+}
+
+/// Picks the profile (`--profile`, else `default_profile`, else the only one), applies the
+/// environment and then the command line on top, checks every value, and (with
+/// [`SecretMode::Fetch`]) obtains the secret.
+///
+/// With no config file (or no profile chosen and none in the file), a profile can still be
+/// made entirely from `--base-url`/`RCS_COMPOSER_BASE_URL`, `RCS_COMPOSER_USERNAME` and
+/// `RCS_COMPOSER_PASSWORD`; `config_path` is the file that was looked for.
+pub fn resolve(
+    config: Option<&Config>,
+    config_path: &Path,
+    selection: &Selection<'_>,
+    env: &Env,
+    mode: SecretMode<'_>,
+) -> Result<Resolved, ConfigError> {
+    let chosen: Option<&ProfileConfig> = match (config, selection.profile) {
+        (Some(c), Some(name)) => {
+            Some(c.profile(name).ok_or_else(|| ConfigError::UnknownProfile {
+                name: name.to_string(),
+                path: Some(c.path.clone()),
+                line: None,
+                available: c.profile_names(),
+                from_default: false,
+            })?)
+        }
+        (None, Some(name)) => {
+            return Err(ConfigError::UnknownProfile {
+                name: name.to_string(),
+                path: None,
+                line: None,
+                available: Vec::new(),
+                from_default: false,
+            });
+        }
+        (Some(c), None) => match c.implicit_profile() {
+            Some(name) => c.profile(name),
+            None if c.profiles.is_empty() => None,
+            None => {
+                return Err(ConfigError::NoProfileChosen {
+                    path: c.path.clone(),
+                    available: c.profile_names(),
+                });
+            }
+        },
+        (None, None) => None,
+    };
+    let path = config
+        .map(|c| c.path.clone())
+        .unwrap_or_else(|| config_path.to_path_buf());
+    let cli_base = selection.base_url.filter(|s| !s.trim().is_empty());
+    // The command line beats the environment.
+    let base_override = cli_base
+        .map(|v| ("--base-url", v))
+        .or_else(|| env.get(ENV_BASE_URL).map(|v| (ENV_BASE_URL, v)));
+
+    let Some(p) = chosen else {
+        // No profile: everything from the environment and the command line.
+        let Some(base) = base_override else {
+            return Err(ConfigError::NoConfig { path });
+        };
+        let who = "the environment";
+        let base_url = override_base(base)?;
+        let username = env.get(ENV_USERNAME).ok_or_else(|| ConfigError::Missing {
+            profile: format!("no profile in {}; using {who}", path.display()),
+            field: "username (API key)".into(),
+            hint: format!("Set {ENV_USERNAME}, or write a profile in the config file"),
+        })?;
+        check_username(username).map_err(|m| ConfigError::Override {
+            source_name: ENV_USERNAME.into(),
+            message: m,
+        })?;
+        let password = match (mode, env.get(ENV_PASSWORD)) {
+            (_, Some(s)) => Secret::new(s),
+            (SecretMode::Skip, None) => Secret::default(),
+            (SecretMode::Fetch(_), None) => {
+                return Err(ConfigError::Missing {
+                    profile: format!("no profile in {}; using {who}", path.display()),
+                    field: "password (API secret)".into(),
+                    hint: format!("Set {ENV_PASSWORD}, or write a profile in the config file"),
+                });
+            }
+        };
+        return Ok(Resolved {
+            profile: Profile {
+                name: format!("({})", base.0),
+                base_url,
+                username: username.to_string(),
+                password,
+                allow_insecure: false,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                timeout: DEFAULT_TIMEOUT,
+                is_sandbox: false,
+            },
+            warnings: Vec::new(),
+        });
+    };
+
+    let profile_desc = format!("{}:{}: profile '{}'", path.display(), p.line, p.name);
+    let overridden = base_override.is_some();
+    let base_url = if let Some(base) = base_override {
+        override_base(base)?
+    } else {
+        p.base_url.clone().ok_or_else(|| ConfigError::Missing {
+            profile: profile_desc.clone(),
+            field: "base_url".into(),
+            hint: format!(
+                "Add base_url = \"https://...\" (the API root) to [profiles.{}], or use \
+                 --base-url or {ENV_BASE_URL}",
+                p.name
+            ),
+        })?
+    };
+    let username = match env.get(ENV_USERNAME) {
+        Some(u) => {
+            check_username(u).map_err(|m| ConfigError::Override {
+                source_name: ENV_USERNAME.into(),
+                message: m,
+            })?;
+            u.to_string()
+        }
+        None => p.username.clone().ok_or_else(|| ConfigError::Missing {
+            profile: profile_desc.clone(),
+            field: "username (API key)".into(),
+            hint: format!(
+                "Add username = \"...\" to [profiles.{}], or set {ENV_USERNAME}",
+                p.name
+            ),
+        })?,
+    };
+    let mut warnings = Vec::new();
+    let password = match (env.get(ENV_PASSWORD), &p.password) {
+        (Some(s), _) => Secret::new(s),
+        (None, None) => {
+            if matches!(mode, SecretMode::Fetch(_)) {
+                return Err(ConfigError::Missing {
+                    profile: profile_desc,
+                    field: "password (API secret)".into(),
+                    hint: format!(
+                        "Add password_env = \"VARIABLE\" or password_command = \"...\" to \
+                         [profiles.{}], or set {ENV_PASSWORD}",
+                        p.name
+                    ),
+                });
+            }
+            Secret::default()
+        }
+        (None, Some(source)) => {
+            if let PasswordSource::Plain(_) = source
+                && config.is_some_and(Config::readable_by_others)
+            {
+                warnings.push(format!(
+                    "{}:{}: profile '{}' keeps its password in plain text in a file other \
+                     users can read; run chmod 600 {} or use password_env or \
+                     password_command",
+                    path.display(),
+                    p.line_of("password"),
+                    p.name,
+                    path.display()
+                ));
+            }
+            match mode {
+                SecretMode::Skip => Secret::default(),
+                SecretMode::Fetch(commands) => {
+                    fetch_secret(source, env, commands).map_err(|message| ConfigError::Secret {
+                        path: path.clone(),
+                        line: p.line_of(source.field()),
+                        profile: p.name.clone(),
+                        field: source.field().into(),
+                        message,
+                    })?
+                }
+            }
+        }
+    };
+    Ok(Resolved {
+        profile: Profile {
+            name: p.name.clone(),
+            base_url,
+            username,
+            password,
+            allow_insecure: p.allow_insecure,
+            connect_timeout: p.connect_timeout,
+            timeout: p.timeout,
+            // A profile whose URL was overridden may point anywhere: never skip confirmation.
+            is_sandbox: p.sandbox && !overridden,
+        },
+        warnings,
+    })
+}
+
+/// Checks a base URL given by `source_name` (the command line or the environment).
+fn override_base((source_name, v): (&str, &str)) -> Result<String, ConfigError> {
+    check_base_url(v).map_err(|message| ConfigError::Override {
+        source_name: source_name.into(),
+        message,
+    })?;
+    Ok(v.trim().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::EXAMPLE;
+    use super::*;
+    use std::time::Duration;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/cfg/config.toml"))
+    }
+
+    fn fetch() -> SecretMode<'static> {
+        static COMMANDS: std::sync::LazyLock<PasswordCommands> =
+            std::sync::LazyLock::new(PasswordCommands::new);
+        SecretMode::Fetch(&COMMANDS)
+    }
+
+    fn sel<'a>(profile: Option<&'a str>, base_url: Option<&'a str>) -> Selection<'a> {
+        Selection { profile, base_url }
+    }
+
+    fn resolve_with(text: &str, s: &Selection<'_>, env: &Env) -> Result<Resolved, ConfigError> {
+        let c = parse(text)?;
+        resolve(Some(&c), c.path(), s, env, fetch())
+    }
+
+    #[test]
+    fn example_parses_and_resolves() {
+        let c = parse(EXAMPLE).unwrap();
+        assert_eq!(c.profile_names(), vec!["local", "production"]);
+        assert_eq!(c.default_profile(), Some("production"));
+        let env = Env::from_pairs([("SANDBOX_SECRET", "sb")]);
+        let r = resolve(Some(&c), c.path(), &sel(Some("local"), None), &env, fetch()).unwrap();
+        assert_eq!(r.profile.base_url, "http://127.0.0.1:8642");
+        assert_eq!(r.profile.password.expose(), "sb");
+        assert!(r.profile.is_sandbox);
+        // production uses a password command, which dry runs do not run.
+        let r = resolve(Some(&c), c.path(), &sel(None, None), &env, SecretMode::Skip).unwrap();
+        assert_eq!(r.profile.name, "production");
+        assert_eq!(r.profile.timeout, Duration::from_secs(30));
+        assert!(r.profile.password.is_empty());
+    }
+
+    #[test]
+    fn password_from_env_variable() {
+        let text = "[profiles.a]\nbase_url = \"https://h.example/\"\nusername = \"k\"\npassword_env = \"MY_SECRET\"\n";
+        let r = resolve_with(
+            text,
+            &sel(None, None),
+            &Env::from_pairs([("MY_SECRET", "v1")]),
+        )
+        .unwrap();
+        assert_eq!(r.profile.password.expose(), "v1");
+        assert_eq!(r.profile.base_url, "https://h.example");
+        assert_eq!(r.profile.connect_timeout, Duration::from_secs(10));
+        let e = resolve_with(text, &sel(None, None), &Env::default()).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("/cfg/config.toml:4")
+                && msg.contains("profile 'a'")
+                && msg.contains("password_env")
+                && msg.contains("MY_SECRET"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn password_from_command_first_line() {
+        let text = "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\npassword_command = \"printf 'line-one\\\\nline-two\\\\n'\"\n";
+        let r = resolve_with(text, &sel(None, None), &Env::default()).unwrap();
+        assert_eq!(r.profile.password.expose(), "line-one");
+
+        let failing = "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\npassword_command = \"echo locked >&2; exit 3\"\n";
+        let msg = resolve_with(failing, &sel(None, None), &Env::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains(":4:") && msg.contains("exit status 3") && msg.contains("locked"),
+            "{msg}"
+        );
+
+        let empty = "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\npassword_command = \"true\"\n";
+        let msg = resolve_with(empty, &sel(None, None), &Env::default())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("empty first line"), "{msg}");
+    }
+
+    #[test]
+    fn env_overrides_beat_the_file_and_cli_beats_env() {
+        let text = "[profiles.a]\nbase_url = \"https://file.example\"\nusername = \"filekey\"\npassword = \"filepw\"\nsandbox = true\n";
+        let env = Env::from_pairs([
+            (ENV_BASE_URL, "https://env.example"),
+            (ENV_USERNAME, "envkey"),
+            (ENV_PASSWORD, "envpw"),
+        ]);
+        let r = resolve_with(text, &sel(None, None), &env).unwrap();
+        assert_eq!(r.profile.base_url, "https://env.example");
+        assert_eq!(r.profile.username, "envkey");
+        assert_eq!(r.profile.password.expose(), "envpw");
+        assert!(
+            !r.profile.is_sandbox,
+            "an overridden URL is never the sandbox"
+        );
+        let r = resolve_with(text, &sel(None, Some("https://cli.example/")), &env).unwrap();
+        assert_eq!(r.profile.base_url, "https://cli.example");
+        let r = resolve_with(text, &sel(None, None), &Env::default()).unwrap();
+        assert_eq!(r.profile.base_url, "https://file.example");
+        assert!(r.profile.is_sandbox);
+    }
+
+    #[test]
+    fn no_config_file_is_distinguishable_and_env_alone_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert!(Config::load_from(&path).unwrap().is_none());
+        let e = resolve(None, &path, &sel(None, None), &Env::default(), fetch()).unwrap_err();
+        assert!(matches!(e, ConfigError::NoConfig { .. }));
+        assert!(e.to_string().contains(&path.display().to_string()));
+        let env = Env::from_pairs([
+            (ENV_BASE_URL, "http://127.0.0.1:9"),
+            (ENV_USERNAME, "k"),
+            (ENV_PASSWORD, "p"),
+        ]);
+        let r = resolve(None, &path, &sel(None, None), &env, fetch()).unwrap();
+        assert_eq!(r.profile.base_url, "http://127.0.0.1:9");
+        let e = resolve(None, &path, &sel(Some("x"), None), &env, fetch()).unwrap_err();
+        assert!(e.to_string().contains("no config file"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn plain_password_warns_only_when_others_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\n\npassword = \"plainpw\"\n",
+        )
+        .unwrap();
+        let go = || {
+            let c = Config::load_from(&path).unwrap().unwrap();
+            resolve(Some(&c), &path, &sel(None, None), &Env::default(), fetch()).unwrap()
+        };
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let r = go();
+        assert_eq!(r.profile.password.expose(), "plainpw");
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains(":5:") && r.warnings[0].contains("chmod 600"));
+        assert!(!r.warnings[0].contains("plainpw"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(go().warnings.is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_name_line_profile_and_field() {
+        let e = parse("[profiles.prod]\nbase_url = \"https://h\"\npasword_env = \"X\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":3:") && e.contains("pasword_env"), "{e}");
+
+        let e = parse("[profiles.prod]\n\nbase_url = \"ftp://h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(":3:") && e.contains("profile 'prod'") && e.contains("base_url"),
+            "{e}"
+        );
+
+        let e = parse("[profiles.prod]\ntimeout_secs = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":2:") && e.contains("timeout_secs"), "{e}");
+
+        let e = parse("[profiles.prod]\npassword_env = \"A\"\npassword = \"b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("set only one of"), "{e}");
+
+        let e = parse("[profiles.prod]\nusername = \"a:b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("username") && e.contains("':'"), "{e}");
+
+        let e = parse("default_profile = \"nope\"\n[profiles.prod]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'nope'") && e.contains("prod"), "{e}");
+
+        let c = parse("[profiles.a]\n[profiles.b]\n").unwrap();
+        let e = resolve(
+            Some(&c),
+            c.path(),
+            &sel(None, None),
+            &Env::default(),
+            fetch(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("--profile") && e.contains("a, b"), "{e}");
+
+        let e = resolve(
+            Some(&c),
+            c.path(),
+            &sel(Some("a"), None),
+            &Env::default(),
+            fetch(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("profile 'a'") && e.contains("base_url"), "{e}");
+        assert!(e.starts_with("/cfg/config.toml:1: "), "{e}");
+    }
+}

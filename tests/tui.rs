@@ -667,7 +667,7 @@ fn help_lists_every_key_and_f5_without_a_profile_says_how_to_pick_one() {
         h.press(KeyCode::PageDown);
         screen.push_str(&h.screen());
     }
-    for b in rcs_composer::tui::keymap::BINDINGS {
+    for b in rcs_composer::tui::keymap::bindings() {
         if !b.label.is_empty() {
             assert!(screen.contains(b.help), "help is missing {:?}", b.help);
         }

@@ -16,6 +16,7 @@
 //! may change `scroll` for explicit scrolling.
 
 mod canvas;
+mod carousel;
 mod choice;
 mod fallback;
 mod rcs;
@@ -87,8 +88,8 @@ impl StatefulWidget for Preview<'_> {
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
         let (first_card, card_height) = if is_carousel {
             (
-                rcs::carousel_first(&ctx, area.width, state.first_card),
-                rcs::carousel_card_height(&ctx, area.width),
+                carousel::carousel_first(&ctx, area.width, state.first_card),
+                carousel::carousel_card_height(&ctx, area.width),
             )
         } else {
             (state.first_card, 0)

@@ -2,7 +2,7 @@
 
 use crate::text::{one_line, visible};
 use crate::tui::app::App;
-use crate::tui::keymap::{self, BINDINGS, Binding, When};
+use crate::tui::keymap::{self, Binding, When, bindings};
 use crate::tui::measure::{TextWidth, fit_ellipsis};
 use crate::tui::strings as s;
 use crate::tui::theme;
@@ -107,10 +107,9 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     let shown = |b: &&Binding| b.footer && !b.label.is_empty() && places.contains(&b.when);
     let general = |w: When| matches!(w, When::Always | When::Composer);
     // The keys of what has focus first, then the ones that apply everywhere.
-    let ordered = BINDINGS
-        .iter()
+    let ordered = bindings()
         .filter(|b| shown(b) && !general(b.when))
-        .chain(BINDINGS.iter().filter(|b| shown(b) && general(b.when)));
+        .chain(bindings().filter(|b| shown(b) && general(b.when)));
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;

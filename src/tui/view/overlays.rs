@@ -2,7 +2,7 @@
 
 use crate::text::visible;
 use crate::tui::app::{App, BrowseMode, Overlay, ViewState};
-use crate::tui::keymap::{BINDINGS, When};
+use crate::tui::keymap::{When, bindings};
 use crate::tui::measure::{TextWidth, fit_ellipsis};
 use crate::tui::strings as s;
 use crate::tui::theme;
@@ -58,10 +58,7 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, view: &mut ViewState, area
             s::when_label(w).to_string(),
             theme::title(),
         )));
-        for b in BINDINGS
-            .iter()
-            .filter(|b| b.when == w && !b.label.is_empty())
-        {
+        for b in bindings().filter(|b| b.when == w && !b.label.is_empty()) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<18}", b.label), theme::key_hint()),
                 Span::raw(b.help),

@@ -1,0 +1,167 @@
+//! RCS_CAROUSEL: cards side by side, as wide as the pane lets two of them show, all as tall
+//! as the tallest, scrolled to the card being edited.
+
+use super::canvas::Canvas;
+use super::rcs::{CardOpts, card, frame_style, hidden_problems};
+use super::strings;
+use super::{Ctx, Shown, marked, parts};
+use crate::message::validate::type_name;
+use crate::message::{FieldPath, Severity};
+use crate::tui::theme;
+use ratatui::style::Style;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// A carousel card's width in a pane `width` wide: [`strings::CAROUSEL_CARD_WIDTH`], narrowed
+/// (down to [`strings::CAROUSEL_CARD_MIN_WIDTH`]) when that lets two cards show side by side,
+/// as a phone shows them; in a pane too narrow even for that, the pane's width.
+pub(crate) fn carousel_card_width(width: u16) -> u16 {
+    let gap = strings::CAROUSEL_GAP;
+    let full = strings::CAROUSEL_CARD_WIDTH;
+    if width >= 2 * full + gap {
+        full
+    } else if width >= 2 * strings::CAROUSEL_CARD_MIN_WIDTH + gap {
+        (width - gap) / 2
+    } else {
+        full.min(width)
+    }
+}
+
+/// How many carousel cards fit side by side, at least one.
+fn cards_in_view(width: u16) -> usize {
+    let cw = carousel_card_width(width).max(1);
+    (usize::from(width) + usize::from(strings::CAROUSEL_GAP))
+        / (usize::from(cw) + usize::from(strings::CAROUSEL_GAP))
+}
+
+/// The first carousel card to show at `width`: `previous`, moved just enough to bring the
+/// focused card into view, and back when the area grew (no empty room at the right).
+pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usize {
+    let n = match ctx.doc.get("cards") {
+        Some(Value::Array(a)) => a.len().min(strings::MAX_CARDS),
+        _ => return 0,
+    };
+    if n == 0 || ctx.doc.get("messageType").and_then(Value::as_str) != Some("RCS_CAROUSEL") {
+        return 0;
+    }
+    let vis = cards_in_view(width).max(1);
+    let mut first = previous.min(n - 1);
+    if let Some(f) = ctx.focused_card() {
+        let f = f.min(n - 1);
+        if f < first {
+            first = f;
+        } else if f >= first + vis {
+            first = f + 1 - vis;
+        }
+    }
+    first.min(n.saturating_sub(vis))
+}
+
+/// The height of the tallest carousel card at `width`: every card is drawn that tall, as
+/// phones draw them. Measured once a frame, not once a pass.
+pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
+    let Some(Value::Array(list)) = ctx.doc.get("cards") else {
+        return 0;
+    };
+    let cw = carousel_card_width(width);
+    let path = FieldPath::root().key("cards");
+    let opts = CardOpts {
+        width: cw,
+        carousel: true,
+        min_height: 0,
+        frame: Style::new(),
+    };
+    let mut tallest = 0;
+    for (i, v) in list.iter().enumerate().take(strings::MAX_CARDS) {
+        let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
+        tallest = tallest.max(card(ctx, &mut m, 0, 0, v, &path.index(i), &opts));
+    }
+    tallest
+}
+
+/// RCS_CAROUSEL: a position row, then the cards side by side from `first`, each `tallest`
+/// rows.
+pub(crate) fn carousel(
+    ctx: &Ctx<'_>,
+    c: &mut Canvas<'_>,
+    y: i32,
+    obj: &Map<String, Value>,
+    first: usize,
+    tallest: i32,
+) -> i32 {
+    let root = FieldPath::root();
+    let path = root.key("cards");
+    let w = usize::from(c.width());
+    let list = match obj.get("cards") {
+        Some(Value::Array(a)) if !a.is_empty() => a,
+        other => {
+            let text: Cow<'_, str> = match other {
+                Some(Value::Array(_)) => strings::NO_CARDS.into(),
+                None | Some(Value::Null) => strings::missing("cards").into(),
+                Some(v) => strings::wrong_type("cards", type_name(v)).into(),
+            };
+            let s = marked(text, Some(Severity::Error), Style::new(), true);
+            parts(c, 0, y, w, &[s]);
+            return hidden_problems(ctx, c, 0, y + 1, w, &path, &[], true);
+        }
+    };
+    let n = list.len().min(strings::MAX_CARDS);
+    let first = first.min(n - 1);
+    let vis = cards_in_view(c.width()).max(1);
+    let focus = ctx.focused_card().filter(|f| *f < n);
+
+    // Where we are: hidden to the left, the card's position, hidden to the right.
+    let mut pos: Vec<Shown<'_>> = Vec::with_capacity(5);
+    if first > 0 {
+        pos.push(Shown::plain(strings::hidden_left(first), theme::key_hint()));
+        pos.push(Shown::plain("  ", Style::new()));
+    }
+    let current = focus.unwrap_or(first) + 1;
+    pos.push(Shown::plain(strings::position(current, n), theme::title()));
+    let right = n.saturating_sub(first + vis);
+    if right > 0 {
+        pos.push(Shown::plain("  ", Style::new()));
+        pos.push(Shown::plain(
+            strings::hidden_right(right),
+            theme::key_hint(),
+        ));
+    }
+    parts(c, 0, y, w, &pos);
+    let mut y = y + 1;
+    y = hidden_problems(ctx, c, 0, y, w, &path, &[], true);
+
+    let cw = carousel_card_width(c.width());
+    let step = i32::from(cw) + i32::from(strings::CAROUSEL_GAP);
+    for (i, v) in list.iter().enumerate().take(n).skip(first) {
+        let x = (i - first) as i32 * step;
+        if x >= i32::from(c.width()) {
+            break;
+        }
+        let p = path.index(i);
+        let focused = focus == Some(i);
+        if c.is_measuring() && !focused {
+            // Its height is known; only the focused card's inside matters to the scroll.
+            c.reserve(y + tallest - 1);
+            continue;
+        }
+        let opts = CardOpts {
+            width: cw,
+            carousel: true,
+            min_height: tallest,
+            frame: frame_style(ctx.severity_under(&p), focused),
+        };
+        card(ctx, c, x, y, v, &p, &opts);
+        if focused {
+            // A focused button inside marks itself, smaller, and wins.
+            c.mark_focus(y, y + tallest);
+        }
+    }
+    y += tallest;
+    if list.len() > strings::MAX_CARDS {
+        let text = strings::more_cards(list.len() - strings::MAX_CARDS);
+        let s = marked(text.into(), Some(Severity::Error), Style::new(), false);
+        parts(c, 0, y, w, &[s]);
+        y += 1;
+    }
+    y
+}

@@ -312,26 +312,88 @@ fn a_file_that_is_not_json_is_refused_with_line_and_column_and_left_alone() {
     );
 }
 
-/// Context switches of every thread of `pid`, voluntary and not.
+/// The process whose parent is `pid` (the composer under its shell).
 #[cfg(target_os = "linux")]
-fn switches(pid: u32) -> u64 {
-    let mut total = 0;
-    for t in fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
-        let status = fs::read_to_string(t.unwrap().path().join("status")).unwrap_or_default();
-        for line in status.lines() {
-            if line.contains("ctxt_switches:") {
-                total += line
-                    .split_whitespace()
-                    .last()
-                    .and_then(|n| n.parse::<u64>().ok())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    total
+fn child_of(pid: u32) -> Option<u32> {
+    fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|p| {
+            fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|st| {
+                    st.rsplit(')')
+                        .next()?
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<u32>()
+                        .ok()
+                })
+                == Some(pid)
+        })
 }
 
+/// Context switches of one thread (`tid`) of `pid`, voluntary and not.
 #[cfg(target_os = "linux")]
+fn switches(pid: u32, tid: u32) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/task/{tid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .filter(|l| l.contains("ctxt_switches:"))
+        .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Whether thread `tid` of `pid` is blocked with no timeout: in `futex` wait with a null
+/// timeout, or in `epoll_wait` with -1. Such a thread wakes only for an event (a key, a
+/// message in its channel), never on its own: the state proves there is no polling, where
+/// counting wake-ups would need a stretch of time.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn blocked_for_good(pid: u32, tid: u32) -> Result<(), String> {
+    const FUTEX: &str = "202";
+    const EPOLL_WAIT: &str = "232";
+    let line = fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))
+        .map_err(|e| format!("/proc/{pid}/task/{tid}/syscall: {e}"))?;
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let ok = match f.first().copied() {
+        Some(FUTEX) => f.get(4) == Some(&"0x0"),
+        Some(EPOLL_WAIT) => f.get(4) == Some(&"0xffffffff"),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("thread {tid}: {line}"))
+    }
+}
+
+/// Waits (up to 20 s) until every thread of `pid` for which `which` holds is blocked for
+/// good, and panics with what they were doing otherwise.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn wait_until_blocked(pid: u32, which: impl Fn(u32) -> bool) {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < Duration::from_secs(20) {
+        let tids: Vec<u32> = fs::read_dir(format!("/proc/{pid}/task"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .filter(|t| which(*t))
+            .collect();
+        let waits: Vec<String> = tids
+            .iter()
+            .filter_map(|t| blocked_for_good(pid, *t).err())
+            .collect();
+        if waits.is_empty() {
+            return;
+        }
+        last = waits.join("; ");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("a thread keeps a timed wait (polling): {last}");
+}
+
+/// Idle means every thread waits for an event with no timeout: no tick, no poll, no redraw.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 #[test]
 fn idle_means_no_redraw_and_no_wakeups() {
     let dir = tempfile::tempdir().unwrap();
@@ -346,12 +408,12 @@ fn idle_means_no_redraw_and_no_wakeups() {
     s.wait_screen("unsaved");
     // the autosave lands, then nothing is left to do
     s.wait_screen(" saved");
-    std::thread::sleep(Duration::from_millis(300));
     let pid = s.child.process_id().unwrap();
-    let (bytes, ctx) = (s.raw.lock().unwrap().len(), switches(pid));
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(s.raw.lock().unwrap().len(), bytes, "it drew while idle");
-    assert_eq!(switches(pid), ctx, "a thread woke up while idle");
+    wait_until_blocked(pid, |_| true);
+    let drawn = s.raw.lock().unwrap().len();
+    // Still blocked after reading every thread: nothing happened in between.
+    wait_until_blocked(pid, |_| true);
+    assert_eq!(s.raw.lock().unwrap().len(), drawn, "it drew while idle");
     s.send(CTRL_Q);
     let _ = s.child.wait();
 }
@@ -427,6 +489,11 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
     let cmd = in_shell(dir.path(), &file);
     let mut s = Session::start(cmd, 40, 140);
     s.wait_screen("sandbox — nothing is delivered");
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    let sent_at = {
+        let app = child_of(s.child.process_id().unwrap());
+        app.map(|a| (a, switches(a, a)))
+    };
     s.send(b"\x1b[15~"); // F5
     s.wait_screen("200 OK");
     let history = dir.path().join("data/rcs-composer/history.jsonl");
@@ -435,33 +502,19 @@ fn first_run_sends_to_the_built_in_sandbox_and_shows_the_guid() {
     let entry: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     let guid = entry["message_guids"][0].as_str().unwrap().to_string();
     s.wait_screen(&guid);
-    // The delivery updates arrive (one a second), then the app is idle again.
+    // The delivery updates arrive (one a second), then the app is idle again. The UI
+    // thread wakes for each message (the answer, the updates, the sandbox's log lines),
+    // not on a timer: the count from F5 to the last update is bounded by them, and it
+    // ends blocked with no timeout.
     s.send(b"\x1b[18~"); // F7
     s.wait_screen("queued → sent → delivered");
-    std::thread::sleep(Duration::from_millis(400));
-    let pid = s.child.process_id().unwrap();
-    let pids = fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|st| {
-                    st.rsplit(')')
-                        .next()?
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse::<u32>()
-                        .ok()
-                })
-                == Some(pid)
-        })
-        .collect::<Vec<_>>();
-    let app = *pids.first().expect("the composer runs under the shell");
-    let (bytes, ctx) = (s.raw.lock().unwrap().len(), switches(app));
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(s.raw.lock().unwrap().len(), bytes, "it drew while idle");
-    assert_eq!(switches(app), ctx, "a thread woke up while idle");
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    {
+        let (app, before) = sent_at.expect("the composer's pid");
+        let woke = switches(app, app) - before;
+        assert!(woke <= 40, "the UI thread woke {woke} times in the send");
+        wait_until_blocked(app, |t| t == app);
+    }
     s.send(CTRL_Q);
     s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
     let _ = s.child.wait();
@@ -603,15 +656,15 @@ fn a_panic_on_a_worker_thread_leaves_the_app_running_in_its_terminal() {
     let mut s = Session::start(cmd, 24, 80);
     s.wait_screen("Message Type");
     s.send(b"\x1b[23~"); // F11: a worker thread panics (debug builds, with the variable set)
-    std::thread::sleep(Duration::from_millis(300));
-    // Still in the alternate screen, in raw mode: a key edits the field at once.
+    // The keys after it are handled after it: once they show, the panic has happened.
+    s.send(DOWN);
+    s.send(b"W");
+    s.wait_screen("unsaved");
+    // Still in the alternate screen, in raw mode: the key edited the field at once.
     assert!(
         !s.raw().contains("\x1b[?1049l"),
         "the terminal was restored under the app"
     );
-    s.send(DOWN);
-    s.send(b"W");
-    s.wait_screen("unsaved");
     s.send(CTRL_Q);
     s.wait_for("the shell to finish", |s| s.raw().contains("ALLDONE"));
     let _ = s.child.wait();

@@ -94,7 +94,8 @@ impl Fixture {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
-                } else {
+                } else if p.is_file() {
+                    // (not a FIFO a test made: reading it would wait for a writer)
                     let bytes = fs::read(&p).unwrap();
                     assert!(
                         !String::from_utf8_lossy(&bytes).contains(SECRET),
@@ -437,13 +438,16 @@ fn local_errors_block_the_send_until_overridden() {
 fn esc_cancels_a_stalled_send_and_its_answer_never_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let mut f = Fixture::new(tmp.path(), CAROUSEL);
-    // A server that takes the connection and never answers.
+    // A server that reads the request and never answers, until the test lets it go: then
+    // it closes the connection, which a send still waiting would report at once.
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
+    let (got, request_read) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for c in l.incoming() {
-            held.push(c);
+        if let Some(Ok(mut c)) = l.incoming().next() {
+            let _ = got.send(read_request(&mut c));
+            let _ = released.recv();
         }
     });
     let mut p = remote_profile("stall", &url);
@@ -451,25 +455,36 @@ fn esc_cancels_a_stalled_send_and_its_answer_never_counts() {
     f.h.app.session.profiles = Profiles::single(p);
     f.press(KeyCode::F(5));
     assert!(f.h.app.session.send.in_flight().is_some());
-    std::thread::sleep(Duration::from_millis(300));
-    f.h.wait_until(Duration::from_millis(100), |_| false);
-    assert!(
-        f.h.app.session.send.in_flight().is_some(),
-        "the stalled server answered?"
-    );
+    request_read
+        .recv_timeout(WAIT)
+        .expect("the request reached the server");
     // The UI still answers keys while the send is in flight.
     f.press(KeyCode::Down);
+    assert!(f.h.app.session.send.in_flight().is_some());
     f.press(KeyCode::Esc);
     assert!(f.h.app.session.send.in_flight().is_none());
     let screen = f.look();
     assert!(screen.contains("Cancelled after"), "{screen}");
-    // Nothing arrives later for the cancelled send.
-    f.h.wait_until(Duration::from_millis(500), |_| false);
-    assert!(matches!(f.h.app.session.send, SendState::Failed { .. }));
+    // The connection goes; a send that were still waiting would now fail. Another send,
+    // answered, then ends the session: the cancelled one left only its own line.
+    let _ = release.send(());
+    let (ok_url, _requests) = answering_server(
+        "200 OK",
+        json!({"status": "success", "message": "Message successfully queued",
+               "data": {"results": [{"messageGUID": "0f5c2a9e-7d1b-4c3e-9a8f-2b6d4e1f0a7c",
+                                     "destination": "15559876543", "status": "success"}]}})
+        .to_string(),
+    );
+    let mut p = remote_profile("ok", &ok_url);
+    p.is_sandbox = true;
+    f.h.app.session.profiles = Profiles::single(p);
+    f.press(KeyCode::F(5));
+    f.wait_answer();
+    assert!(f.look().contains("200 OK"), "{}", f.look());
     f.h.settle();
     let log = history::read_from(&f.h.app.session.history_path).unwrap();
-    assert_eq!(log.entries.len(), 1);
-    assert_eq!(log.entries[0].outcome, "cancelled");
+    let outcomes: Vec<&str> = log.entries.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["accepted", "cancelled"]);
     f.secret_nowhere();
 }
 
@@ -554,6 +569,7 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
     f.secret_nowhere();
 }
 
+#[cfg(unix)]
 #[test]
 fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     use rcs_composer::store::config::Target;
@@ -563,10 +579,20 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
     let mut f = Fixture::new(tmp.path(), CAROUSEL);
     let sandbox = f.h.app.session.profiles.entries[0].shown.clone().unwrap();
     let base = sandbox.url.trim_end_matches("/v5/messages").to_string();
-    // A profile whose secret comes from a slow command (a password manager, say).
+    // A profile whose secret comes from a command that waits (a password manager asking,
+    // say): it reads the secret from a FIFO the test writes only when it chooses.
+    let fifo = tmp.path().join("secret.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let text = format!(
-        "[profiles.slow]\nbase_url = \"{base}\"\nusername = \"{}\"\npassword_command = \"sleep 1; echo {SECRET}\"\nsandbox = true\n",
-        sandbox.user
+        "[profiles.slow]\nbase_url = \"{base}\"\nusername = \"{}\"\npassword_command = \"cat '{}'\"\nsandbox = true\n",
+        sandbox.user,
+        fifo.display()
     );
     let path = tmp.path().join("config/config.toml");
     let config = Config::parse(&text, &path).unwrap();
@@ -578,13 +604,15 @@ fn a_password_command_runs_off_the_ui_thread_and_a_stale_answer_is_dropped() {
         None,
     );
     assert_eq!(f.h.app.session.profiles.active().unwrap().name, "slow");
-    let t0 = std::time::Instant::now();
     f.press(KeyCode::F(5));
-    // The keys still work while the command runs.
+    // The keys still work while the command waits: it cannot end before the secret is
+    // written, so these keys were handled while it ran.
+    let focus = f.h.app.form.focus;
     f.press(KeyCode::Down);
     f.press(KeyCode::Down);
-    assert!(t0.elapsed() < Duration::from_millis(800), "the UI waited");
+    assert_eq!(f.h.app.form.focus, focus + 2);
     assert!(f.h.app.session.send.in_flight().is_some());
+    fs::write(&fifo, format!("{SECRET}\n")).unwrap();
     f.wait_answer();
     let guid = guid_of(&f.h);
     assert!(f.look().contains("200 OK"));

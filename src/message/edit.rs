@@ -149,8 +149,12 @@ pub fn list_insert(
     Ok(at)
 }
 
-/// Removes the item at `index` of the list at `list`.
-pub fn list_remove(doc: &mut Value, list: &FieldPath, index: usize) -> Result<Value, EditError> {
+/// The list at `list`, which must hold an item at `index`.
+fn list_with<'a>(
+    doc: &'a mut Value,
+    list: &FieldPath,
+    index: usize,
+) -> Result<&'a mut Vec<Value>, EditError> {
     let a = list_mut(doc, list)?;
     if index >= a.len() {
         return Err(EditError::OutOfRange {
@@ -159,19 +163,18 @@ pub fn list_remove(doc: &mut Value, list: &FieldPath, index: usize) -> Result<Va
             len: a.len(),
         });
     }
-    Ok(a.remove(index))
+    Ok(a)
+}
+
+/// Removes the item at `index` of the list at `list`.
+pub fn list_remove(doc: &mut Value, list: &FieldPath, index: usize) -> Result<Value, EditError> {
+    Ok(list_with(doc, list, index)?.remove(index))
 }
 
 /// Puts a copy of item `index` right after it. Returns the copy's position.
 pub fn list_duplicate(doc: &mut Value, list: &FieldPath, index: usize) -> Result<usize, EditError> {
-    let a = list_mut(doc, list)?;
-    let Some(item) = a.get(index).cloned() else {
-        return Err(EditError::OutOfRange {
-            path: list.clone(),
-            index,
-            len: a.len(),
-        });
-    };
+    let a = list_with(doc, list, index)?;
+    let item = a[index].clone();
     a.insert(index + 1, item);
     Ok(index + 1)
 }
@@ -184,14 +187,7 @@ pub fn list_move(
     index: usize,
     delta: isize,
 ) -> Result<Option<usize>, EditError> {
-    let a = list_mut(doc, list)?;
-    if index >= a.len() {
-        return Err(EditError::OutOfRange {
-            path: list.clone(),
-            index,
-            len: a.len(),
-        });
-    }
+    let a = list_with(doc, list, index)?;
     let to = index as isize + delta;
     if to < 0 || to as usize >= a.len() {
         return Ok(None);

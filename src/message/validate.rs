@@ -212,12 +212,7 @@ impl<'a> Walker<'a> {
                 };
                 if s.is_empty() {
                     if !allow_empty {
-                        let msg = if required {
-                            Self::required_message(f, ctx)
-                        } else {
-                            format!("'{}' is not allowed to be empty", f.key)
-                        };
-                        self.error(f, msg);
+                        self.error(f, Self::empty_message(f, ctx, required));
                     }
                     return;
                 }
@@ -231,12 +226,7 @@ impl<'a> Walker<'a> {
                     return;
                 };
                 if s.is_empty() {
-                    let msg = if required {
-                        Self::required_message(f, ctx)
-                    } else {
-                        format!("'{}' is not allowed to be empty", f.key)
-                    };
-                    self.error(f, msg);
+                    self.error(f, Self::empty_message(f, ctx, required));
                     return;
                 }
                 if let Some(max) = max
@@ -402,6 +392,15 @@ impl<'a> Walker<'a> {
                 self.failover(fo, fk);
                 self.path.pop();
             }
+        }
+    }
+
+    /// What an empty string at a field that may not be empty is told.
+    fn empty_message(f: &Field, ctx: Ctx, required: bool) -> String {
+        if required {
+            Self::required_message(f, ctx)
+        } else {
+            format!("'{}' is not allowed to be empty", f.key)
         }
     }
 

@@ -67,31 +67,27 @@ pub fn plan(doc: &Value) -> Vec<Step> {
         .and_then(|f| f.get("enabled"))
         .and_then(Value::as_bool)
         == Some(true);
+    let failed = |then: String| {
+        step(
+            "failed",
+            "RCS",
+            Some(format!(
+                "RCS delivery failed: the destination cannot receive RCS (sandbox: \
+                 destinations ending in 0){then}"
+            )),
+        )
+    };
     if enabled {
         vec![
             step("queued", "RCS", None),
-            step(
-                "failed",
-                "RCS",
-                Some(format!(
-                    "RCS delivery failed: the destination cannot receive RCS (sandbox: \
-                     destinations ending in 0); failing over to {channel} ({key})"
-                )),
-            ),
+            failed(format!("; failing over to {channel} ({key})")),
             step("sent", channel, None),
             step("delivered", channel, None),
         ]
     } else {
         vec![
             step("queued", "RCS", None),
-            step(
-                "failed",
-                "RCS",
-                Some(format!(
-                    "RCS delivery failed: the destination cannot receive RCS (sandbox: \
-                     destinations ending in 0), and no {key} is enabled"
-                )),
-            ),
+            failed(format!(", and no {key} is enabled")),
         ]
     }
 }

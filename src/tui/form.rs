@@ -246,14 +246,7 @@ fn field_rows(
             let items = match value {
                 None | Some(Value::Null) => &[][..],
                 Some(Value::Array(a)) => a.as_slice(),
-                Some(_) => {
-                    rows.push(Row {
-                        path,
-                        kind: RowKind::Raw(f),
-                        depth,
-                    });
-                    return;
-                }
+                Some(_) => return rows.push(raw_row(path, f, depth)),
             };
             rows.push(Row {
                 path: path.clone(),
@@ -298,16 +291,8 @@ fn field_rows(
             });
         }
         Kind::Failover(fk) => {
-            match value {
-                None | Some(Value::Object(_)) => {}
-                Some(_) => {
-                    rows.push(Row {
-                        path,
-                        kind: RowKind::Raw(f),
-                        depth,
-                    });
-                    return;
-                }
+            if value.is_some_and(|v| !v.is_object()) {
+                return rows.push(raw_row(path, f, depth));
             }
             rows.push(Row {
                 path: path.key("enabled"),
@@ -332,6 +317,15 @@ fn field_rows(
             kind: RowKind::Value(f),
             depth,
         }),
+    }
+}
+
+/// The row of a schema field whose value has the wrong JSON shape to be shown as a form.
+fn raw_row(path: FieldPath, f: &'static Field, depth: u16) -> Row {
+    Row {
+        path,
+        kind: RowKind::Raw(f),
+        depth,
     }
 }
 

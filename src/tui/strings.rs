@@ -346,6 +346,7 @@ pub fn when_label(w: crate::tui::keymap::When) -> &'static str {
         | When::NotText
         | When::DraftsRename
         | When::DraftsConfirm
-        | When::PaneGuard => "",
+        | When::PaneGuard
+        | When::List => "",
     }
 }

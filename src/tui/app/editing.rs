@@ -5,7 +5,7 @@ use super::form_state::{EDIT_LIMIT_BYTES, UNDO_DEPTH};
 use super::{App, BrowseMode, Overlay, PickFor, Picker};
 use crate::message::FieldPath;
 use crate::message::edit;
-use crate::message::schema::{ChoiceType, Kind, MessageType, Switch};
+use crate::message::schema::{ChoiceType, Field, Kind, MessageType, Switch};
 use crate::store::{self, drafts};
 use crate::tui::action::{Effect, TextEdit};
 use crate::tui::form::{self, Row, RowKey, RowKind, RowTag};
@@ -177,22 +177,28 @@ impl App {
             self.push_undo();
         }
         self.view.follow_focus = true;
-        self.form.last_edit = Some(row.path.clone());
-        match form::typed_value(f, &text) {
-            Some(v) => {
-                if edit::set(&mut self.doc, &row.path, v).is_err() {
-                    return;
-                }
-            }
-            None => {
-                edit::remove(&mut self.doc, &row.path);
-            }
+        if !self.put_text(&row.path, f, &text) {
+            return;
         }
         self.changed(None);
         if text.len() > EDIT_LIMIT_BYTES {
             // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
             self.form.input = None;
             self.say(s::too_long_to_edit(f.label, text.chars().count()));
+        }
+    }
+
+    /// Stores what typing `text` into field `f` at `path` means (a number once it is one,
+    /// the key removed when an optional field is emptied), as the field's one edit. False
+    /// when the document has no place for it.
+    pub(super) fn put_text(&mut self, path: &FieldPath, f: &Field, text: &str) -> bool {
+        self.form.last_edit = Some(path.clone());
+        match form::typed_value(f, text) {
+            Some(v) => edit::set(&mut self.doc, path, v).is_ok(),
+            None => {
+                edit::remove(&mut self.doc, path);
+                true
+            }
         }
     }
 
@@ -211,16 +217,8 @@ impl App {
         match e {
             TextEdit::Backspace | TextEdit::Delete | TextEdit::DeleteWord => {
                 self.push_undo();
-                self.form.last_edit = Some(row.path.clone());
-                match form::typed_value(f, "") {
-                    Some(v) => {
-                        if edit::set(&mut self.doc, &row.path, v).is_err() {
-                            return;
-                        }
-                    }
-                    None => {
-                        edit::remove(&mut self.doc, &row.path);
-                    }
+                if !self.put_text(&row.path, f, "") {
+                    return;
                 }
                 self.changed(None);
                 self.say(s::cleared_huge(f.label, len));

@@ -69,6 +69,8 @@ pub enum When {
     DraftsConfirm,
     /// In an open list of values.
     PickerOpen,
+    /// In any of the overlays' lists: moving in it.
+    List,
     Help,
     Confirm,
     /// In the send pane or the deliveries view (F6, F7).
@@ -90,14 +92,14 @@ pub fn places(ctx: Context) -> &'static [When] {
         Context::Toggle => &[Always, Composer, Form, Toggle, NotText],
         Context::Item => &[Always, Composer, Form, Item, NotText],
         Context::Other => &[Always, Composer, Form, NotText],
-        Context::PickerOpen => &[Always, PickerOpen],
-        Context::Drafts => &[Always, Drafts],
+        Context::PickerOpen => &[Always, List, PickerOpen],
+        Context::Drafts => &[Always, List, Drafts],
         Context::DraftsRename => &[Always, DraftsRename, Text],
         Context::DraftsConfirm => &[Always, DraftsConfirm],
-        Context::Help => &[Always, Help],
+        Context::Help => &[Always, List, Help],
         Context::Confirm => &[Always, Confirm],
-        Context::History => &[Always, History],
-        Context::Profiles => &[Always, Profiles],
+        Context::History => &[Always, List, History],
+        Context::Profiles => &[Always, List, Profiles],
         Context::Pane => &[Always, Pane, PaneGuard, Composer],
     }
 }

@@ -12,6 +12,21 @@ use When as W;
 
 /// The overlays' rows, in the order the help lists them.
 pub(super) const OVERLAYS: &[Binding] = &[
+    // Moving in any of the overlays' lists (and scrolling the help).
+    row(
+        W::List,
+        "",
+        "",
+        false,
+        &[
+            (key(Up), Act(&Action::MenuMove(-1))),
+            (ch('k'), Act(&Action::MenuMove(-1))),
+            (key(Down), Act(&Action::MenuMove(1))),
+            (ch('j'), Act(&Action::MenuMove(1))),
+            (key(PageUp), Act(&Action::MenuMove(-10))),
+            (key(PageDown), Act(&Action::MenuMove(10))),
+        ],
+    ),
     // --- an open list of values ---------------------------------------------------------
     row(
         W::PickerOpen,
@@ -19,13 +34,9 @@ pub(super) const OVERLAYS: &[Binding] = &[
         "choose",
         true,
         &[
-            (key(Up), Act(&Action::MenuMove(-1))),
             (key(BackTab), Act(&Action::MenuMove(-1))),
             (with(BackTab, SHIFT), Act(&Action::MenuMove(-1))),
-            (ch('k'), Act(&Action::MenuMove(-1))),
-            (key(Down), Act(&Action::MenuMove(1))),
             (key(Tab), Act(&Action::MenuMove(1))),
-            (ch('j'), Act(&Action::MenuMove(1))),
             (key(Home), Act(&Action::MenuMove(-100))),
             (key(End), Act(&Action::MenuMove(100))),
             (key(Enter), Act(&Action::Activate)),
@@ -47,18 +58,7 @@ pub(super) const OVERLAYS: &[Binding] = &[
         &[(key(Esc), Act(&Action::Back))],
     ),
     // --- the drafts browser -------------------------------------------------------------
-    row(
-        W::Drafts,
-        "↑ ↓",
-        "select a draft",
-        false,
-        &[
-            (key(Up), Act(&Action::MenuMove(-1))),
-            (ch('k'), Act(&Action::MenuMove(-1))),
-            (key(Down), Act(&Action::MenuMove(1))),
-            (ch('j'), Act(&Action::MenuMove(1))),
-        ],
-    ),
+    row(W::Drafts, "↑ ↓", "select a draft", false, &[]),
     row(
         W::Drafts,
         "Enter",
@@ -175,20 +175,7 @@ pub(super) const OVERLAYS: &[Binding] = &[
         ],
     ),
     // --- history and profiles -----------------------------------------------------------
-    row(
-        W::History,
-        "↑ ↓",
-        "select a send",
-        false,
-        &[
-            (key(Up), Act(&Action::MenuMove(-1))),
-            (ch('k'), Act(&Action::MenuMove(-1))),
-            (key(Down), Act(&Action::MenuMove(1))),
-            (ch('j'), Act(&Action::MenuMove(1))),
-            (key(PageUp), Act(&Action::MenuMove(-10))),
-            (key(PageDown), Act(&Action::MenuMove(10))),
-        ],
-    ),
+    row(W::History, "↑ ↓", "select a send", false, &[]),
     row(
         W::History,
         "Enter",
@@ -220,10 +207,6 @@ pub(super) const OVERLAYS: &[Binding] = &[
         "use a profile",
         true,
         &[
-            (key(Up), Act(&Action::MenuMove(-1))),
-            (ch('k'), Act(&Action::MenuMove(-1))),
-            (key(Down), Act(&Action::MenuMove(1))),
-            (ch('j'), Act(&Action::MenuMove(1))),
             (key(Enter), Act(&Action::Activate)),
             (ch(' '), Act(&Action::Activate)),
         ],
@@ -239,20 +222,7 @@ pub(super) const OVERLAYS: &[Binding] = &[
         ],
     ),
     // --- the help and a confirmation ------------------------------------------------------
-    row(
-        W::Help,
-        "↑ ↓",
-        "scroll",
-        true,
-        &[
-            (key(Up), Act(&Action::MenuMove(-1))),
-            (ch('k'), Act(&Action::MenuMove(-1))),
-            (key(Down), Act(&Action::MenuMove(1))),
-            (ch('j'), Act(&Action::MenuMove(1))),
-            (key(PageUp), Act(&Action::MenuMove(-10))),
-            (key(PageDown), Act(&Action::MenuMove(10))),
-        ],
-    ),
+    row(W::Help, "↑ ↓", "scroll", true, &[]),
     row(
         W::Help,
         "Esc",

@@ -156,7 +156,14 @@ async fn download(
     }
     // One byte past the cap tells a file that is too big from one that fits exactly.
     let cap = usize::try_from(MAX_IMAGE_BYTES).unwrap_or(usize::MAX);
-    let bytes = probe::first_bytes(reply.response, cap + 1).await;
+    let host = net::host_port(&reply.url);
+    let (bytes, error) = probe::first_bytes(reply.response, cap + 1).await;
+    if let Some(e) = error {
+        return Err(match net::classify(&e, settings.timeout) {
+            NetFailure::Timeout(_) => ImageFailure::Timeout,
+            f => ImageFailure::Unreachable(describe(&host, &f)),
+        });
+    }
     if bytes.len() > cap {
         return Err(ImageFailure::TooBig(format!(
             "more than {MAX_IMAGE_BYTES} bytes; the preview downloads at most that"

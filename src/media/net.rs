@@ -122,8 +122,10 @@ impl Clients {
                 // Redirects are followed by hand: each hop is checked against the private
                 // hosts, stripped of credentials, counted, and a loop is named.
                 .redirect(reqwest::redirect::Policy::none())
+                // The check's own timeout (one for all the requests of a URL) is the one
+                // that fires; this is a net under it.
                 .connect_timeout(settings.timeout)
-                .timeout(settings.timeout);
+                .timeout(settings.timeout + Duration::from_secs(1));
             for c in &certs {
                 b = b.add_root_certificate(c.clone());
             }

@@ -272,10 +272,15 @@ async fn check(clients: &Clients, settings: &MediaSettings, start: Url) -> Probe
             };
         }
     };
-    let status = reply.response.status();
+    let mut status = reply.response.status();
     let headers = reply.response.headers().clone();
+    // An empty file cannot satisfy `bytes=0-65535`: a 416 saying `bytes */0` is an empty
+    // file, not an error status.
+    if status == StatusCode::RANGE_NOT_SATISFIABLE && range_total(&headers) == Some(0) {
+        status = StatusCode::OK;
+    }
     let head_headers = head.as_ref().map(|h| h.response.headers());
-    let size = if status == StatusCode::PARTIAL_CONTENT {
+    let size = if headers.contains_key(CONTENT_RANGE) {
         range_total(&headers)
     } else if status.is_success() {
         content_length(&headers)
@@ -289,8 +294,16 @@ async fn check(clients: &Clients, settings: &MediaSettings, start: Url) -> Probe
         content_type(&headers)
     };
     let (url, redirects) = (reply.url.to_string(), reply.redirects);
+    let host = net::host_port(&reply.url);
     let bytes = if status.is_success() {
-        first_bytes(reply.response, SNIFF_BYTES).await
+        let (bytes, error) = first_bytes(reply.response, SNIFF_BYTES).await;
+        // A body cut short still tells its type; one that stalls is a timeout.
+        if let Some(e) = error
+            && let failure @ NetFailure::Timeout(_) = net::classify(&e, settings.timeout)
+        {
+            return Probe::Unreachable { host, failure };
+        }
+        bytes
     } else {
         Vec::new()
     };
@@ -307,8 +320,12 @@ async fn check(clients: &Clients, settings: &MediaSettings, start: Url) -> Probe
 }
 
 /// Reads at most `max` bytes of the body, then drops the connection (a server that ignores
-/// Range would otherwise send the whole file). A body cut by the network keeps what came.
-pub(super) async fn first_bytes(mut response: reqwest::Response, max: usize) -> Vec<u8> {
+/// Range would otherwise send the whole file). A transport error ends the read: the bytes
+/// that came, and the error.
+pub(super) async fn first_bytes(
+    mut response: reqwest::Response,
+    max: usize,
+) -> (Vec<u8>, Option<reqwest::Error>) {
     let mut buf = Vec::new();
     while buf.len() < max {
         match response.chunk().await {
@@ -316,10 +333,11 @@ pub(super) async fn first_bytes(mut response: reqwest::Response, max: usize) -> 
                 let room = max - buf.len();
                 buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
             }
-            Ok(None) | Err(_) => break,
+            Ok(None) => break,
+            Err(e) => return (buf, Some(e)),
         }
     }
-    buf
+    (buf, None)
 }
 
 fn content_type(h: &HeaderMap) -> Option<String> {

@@ -303,6 +303,39 @@ async fn a_closed_port_is_refused_by_name() {
     assert_eq!(img.reason(), "unreachable");
 }
 
+#[tokio::test]
+async fn https_to_a_server_that_does_not_speak_tls_is_a_tls_failure() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for conn in listener.incoming().take(1) {
+            let _ = conn.unwrap().write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+        }
+    });
+    let client = MediaClient::new(&settings(5)).unwrap();
+    let p = client.probe(&format!("https://{addr}/x.png")).await;
+    let Probe::Unreachable {
+        host,
+        failure: NetFailure::Tls(why),
+    } = &p
+    else {
+        panic!("{p:?}")
+    };
+    assert_eq!(host, &addr.to_string());
+    assert!(!why.is_empty());
+    let doc = json!({"messageType": "RCS_MEDIA", "mediaUrl": format!("https://{addr}/x.png")});
+    let probes = [(format!("https://{addr}/x.png"), p.clone())]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        shown(&media::findings(&doc, &probes)),
+        [format!(
+            "mediaUrl: not reachable: TLS failed with {addr} ({why})"
+        )]
+    );
+}
+
 #[test]
 fn a_bad_ca_file_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -178,6 +178,7 @@ pub fn classify(e: &reqwest::Error, timeout: Duration) -> NetFailure {
     if chain.contains("certificate")
         || chain.contains("tls")
         || chain.contains("handshake")
+        || chain.contains("invalidcontenttype")
         || chain.contains("peer is incompatible")
     {
         return NetFailure::Tls(last_cause(e));

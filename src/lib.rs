@@ -7,6 +7,8 @@
 //!   (no terminal, network or async; no other module).
 //! - [`text`]: text made safe for a terminal (no other module).
 //! - [`profile`]: profiles and secrets, plain data (may use `message`, `text`).
+//! - [`media`]: media pre-flight (reachability, type, size, crop) and images for the
+//!   preview (may use `message`, `text`).
 //! - [`store`]: drafts, history, config and profiles on disk; atomic writes (may use
 //!   `message`, `text`, `profile`).
 //! - [`client`]: sending to the API (may also use `store`).
@@ -18,6 +20,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod media;
 pub mod message;
 pub mod profile;
 pub mod sandbox;

@@ -64,6 +64,12 @@ const LAYERS: &[Layer] = &[
         only_crates: None,
     },
     Layer {
+        module: "media",
+        may_import: &["message", "text", "profile", "client"],
+        banned: &["ratatui", "ratatui_textarea", "crossterm", "axum"],
+        only_crates: None,
+    },
+    Layer {
         module: "sandbox",
         may_import: &["message", "text", "profile", "client"],
         banned: &["ratatui", "ratatui_textarea", "crossterm"],
@@ -71,14 +77,16 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         module: "tui",
-        may_import: &["message", "text", "profile", "store", "client", "sandbox"],
+        may_import: &[
+            "message", "text", "profile", "store", "client", "media", "sandbox",
+        ],
         banned: &[],
         only_crates: None,
     },
     Layer {
         module: "cli",
         may_import: &[
-            "message", "text", "profile", "store", "client", "sandbox", "tui",
+            "message", "text", "profile", "store", "client", "media", "sandbox", "tui",
         ],
         banned: &[],
         only_crates: None,

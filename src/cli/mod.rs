@@ -75,6 +75,12 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Also fetch every media URL (HEAD and the first 64 KiB) and report what RBM would
+    /// stumble on: unreachable, not 2xx, a missing or wrong Content-Type, too big, cropped
+    /// hard by the card's height. Findings are warnings; without this, nothing is fetched.
+    #[arg(long)]
+    pub check_media: bool,
+
     /// Files to check; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,

@@ -1,7 +1,8 @@
-//! `rcs-composer validate [--format human|json] FILE...`
+//! `rcs-composer validate [--format human|json] [--check-media] FILE...`
 //!
 //! Exit 0 when every input is valid (warnings allowed), 1 when any is invalid, 2 when any
-//! input could not be read or is not JSON.
+//! input could not be read or is not JSON. `--check-media` adds the media check's findings
+//! as warnings; they never change the exit status.
 
 use super::{Format, ValidateArgs};
 use crate::message::{Issue, Report, validate};
@@ -95,9 +96,24 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut valid, mut invalid, mut failed, mut errors, mut warnings) = (0, 0, 0, 0, 0);
+    // The media check probes the URLs of all files at once, so it reads them all first;
+    // without it, one file at a time is held.
+    let preloaded: Option<Vec<Result<Value, String>>> = args
+        .check_media
+        .then(|| args.files.iter().map(|n| load(n)).collect());
+    let media = preloaded.as_deref().map(check_media).unwrap_or_default();
+    let mut preloaded = preloaded.map(Vec::into_iter);
     for name in &args.files {
-        let outcome = match load(name) {
-            Ok(doc) => Outcome::Checked(validate(&doc)),
+        let doc = match preloaded.as_mut().and_then(Iterator::next) {
+            Some(doc) => doc,
+            None => load(name),
+        };
+        let outcome = match doc {
+            Ok(doc) => {
+                let mut report = validate(&doc);
+                report.warnings.extend(media.findings(&doc));
+                Outcome::Checked(report)
+            }
             Err(e) => Outcome::Failed(e),
         };
         let line = match (&outcome, args.format) {
@@ -186,6 +202,37 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Probes the media URLs of every loaded file at once, on a small runtime of its own.
+fn check_media(docs: &[Result<Value, String>]) -> crate::media::MediaCache {
+    use crate::media::{MediaCache, MediaClient, MediaSettings, media_urls};
+    let mut cache = MediaCache::new();
+    let client = match MediaClient::new(&MediaSettings::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("the media check did not run: {e}");
+            return cache;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("the media check did not run: {e}");
+            return cache;
+        }
+    };
+    let urls: Vec<String> = docs
+        .iter()
+        .flatten()
+        .flat_map(media_urls)
+        .map(|(_, url)| url)
+        .collect();
+    runtime.block_on(cache.check_urls(urls, &client));
+    cache
 }
 
 fn plural(n: usize, word: &str) -> String {

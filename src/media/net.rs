@@ -1,0 +1,316 @@
+//! The network helpers the media check needs, written here rather than taken from `client`
+//! (which is being restructured): loopback and private-host tests, credential stripping,
+//! the HTTP clients, and transport errors sorted into what a person can act on.
+//!
+//! `is_loopback_host` duplicates `client::is_loopback_host`; the two can become one.
+
+use super::{MediaSettings, ProxyChoice};
+use std::error::Error as StdError;
+use std::time::Duration;
+use url::{Host, Url};
+
+/// Sent with every request, so a server's log says who asked.
+pub const USER_AGENT: &str = concat!("rcs-composer/", env!("CARGO_PKG_VERSION"), " (media check)");
+
+/// Why no HTTP answer came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetFailure {
+    /// The name did not resolve.
+    Dns,
+    /// Nothing listens there.
+    Refused,
+    /// The whole check took longer than this.
+    Timeout(Duration),
+    /// The TLS handshake or the certificate failed; the innermost cause.
+    Tls(String),
+    /// The connection closed before a complete answer; the innermost cause.
+    Closed(String),
+    /// A redirect to something that cannot be followed (another scheme, a bad Location).
+    BadRedirect(String),
+    /// Anything else, in the transport's words.
+    Other(String),
+}
+
+/// True for hosts that name this machine: `localhost` (and `*.localhost`), 127.0.0.0/8
+/// and ::1 (also as an IPv4-mapped address). A proxy cannot reach them.
+pub fn is_loopback_host(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// True when `url`'s host is one of `private` (case-insensitive, a trailing dot ignored)
+/// or below one (`cdn.intranet.example` is under `intranet.example`). IPv6 entries may be
+/// written with or without brackets.
+pub fn is_private(url: &Url, private: &[String]) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let norm = |s: &str| {
+        s.trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end_matches('.')
+            .to_ascii_lowercase()
+    };
+    let host = norm(host);
+    private.iter().map(|p| norm(p)).any(|p| {
+        !p.is_empty()
+            && (host == p
+                || host
+                    .strip_suffix(p.as_str())
+                    .is_some_and(|rest| rest.ends_with('.')))
+    })
+}
+
+/// `url` without user name and password: the check never sends credentials, and reqwest
+/// would turn URL credentials into an Authorization header.
+pub fn without_credentials(mut url: Url) -> Url {
+    if !url.username().is_empty() || url.password().is_some() {
+        // Only fails for URLs that cannot have credentials, which have none.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    url
+}
+
+/// `host:port` for messages, the port only when the URL names one.
+pub fn host_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
+/// The two clients: one through the configured proxy, one direct for this machine.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    proxied: reqwest::Client,
+    direct: reqwest::Client,
+}
+
+impl Clients {
+    pub fn new(settings: &MediaSettings) -> Result<Self, String> {
+        let mut certs = Vec::new();
+        for path in &settings.extra_root_certs {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+            let found = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                format!(
+                    "the CA file {} is not PEM certificates: {e}",
+                    path.display()
+                )
+            })?;
+            if found.is_empty() {
+                return Err(format!(
+                    "the CA file {} holds no certificate",
+                    path.display()
+                ));
+            }
+            certs.extend(found);
+        }
+        let build = |proxy: Option<&ProxyChoice>| -> Result<reqwest::Client, String> {
+            let mut b = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                // Redirects are followed by hand: each hop is checked against the private
+                // hosts, stripped of credentials, counted, and a loop is named.
+                .redirect(reqwest::redirect::Policy::none())
+                // The check's own timeout (one for all the requests of a URL) is the one
+                // that fires; this is a net under it.
+                .connect_timeout(settings.timeout)
+                .timeout(settings.timeout + Duration::from_secs(1));
+            for c in &certs {
+                b = b.add_root_certificate(c.clone());
+            }
+            b = match proxy {
+                None | Some(ProxyChoice::Direct) => b.no_proxy(),
+                // reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY by default.
+                Some(ProxyChoice::FromEnvironment) => b,
+                Some(ProxyChoice::Url(u)) => b.proxy(
+                    reqwest::Proxy::all(u.as_str())
+                        .map_err(|e| format!("the proxy URL {u} is not usable: {e}"))?,
+                ),
+            };
+            b.build()
+                .map_err(|e| format!("could not set up the HTTP client: {e}"))
+        };
+        Ok(Self {
+            proxied: build(Some(&settings.proxy))?,
+            direct: build(None)?,
+        })
+    }
+
+    /// The client for `url`: direct for this machine, else through the proxy settings.
+    pub fn for_url(&self, url: &Url) -> &reqwest::Client {
+        if url.host().is_some_and(|h| is_loopback_host(&h)) {
+            &self.direct
+        } else {
+            &self.proxied
+        }
+    }
+}
+
+/// Sorts a transport error into what a person can act on.
+pub fn classify(e: &reqwest::Error, timeout: Duration) -> NetFailure {
+    let chain = chain_text(e).to_ascii_lowercase();
+    let kind = io_kind(e);
+    if e.is_timeout() || kind == Some(std::io::ErrorKind::TimedOut) {
+        return NetFailure::Timeout(timeout);
+    }
+    if chain.contains("dns error")
+        || chain.contains("failed to lookup address")
+        || chain.contains("name or service not known")
+        || chain.contains("no address associated")
+        || chain.contains("nodename nor servname")
+    {
+        return NetFailure::Dns;
+    }
+    if kind == Some(std::io::ErrorKind::ConnectionRefused) || chain.contains("connection refused") {
+        return NetFailure::Refused;
+    }
+    if chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("invalidcontenttype")
+        || chain.contains("peer is incompatible")
+    {
+        return NetFailure::Tls(last_cause(e));
+    }
+    if chain.contains("connection closed before message completed")
+        || chain.contains("incomplete")
+        || matches!(
+            kind,
+            Some(
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::BrokenPipe
+            )
+        )
+    {
+        return NetFailure::Closed(last_cause(e));
+    }
+    NetFailure::Other(visible(&chain_text(e)))
+}
+
+fn chain_text(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur: Option<&dyn StdError> = e.source();
+    while let Some(c) = cur {
+        parts.push(c.to_string());
+        cur = c.source();
+    }
+    parts.join(": ")
+}
+
+/// The innermost cause, which usually names the problem.
+fn last_cause(e: &reqwest::Error) -> String {
+    let mut last: &dyn StdError = e;
+    while let Some(c) = last.source() {
+        last = c;
+    }
+    visible(&last.to_string())
+}
+
+fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
+    let mut cur: Option<&dyn StdError> = Some(e);
+    while let Some(c) = cur {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = c.source();
+    }
+    None
+}
+
+/// `s` with control characters shown as `?` and cut to 200 characters: server-controlled
+/// text ends up on a terminal.
+pub fn visible(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if s.chars().nth(200).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "a.localhost",
+            "127.0.0.1",
+            "127.9.9.9",
+            "[::1]",
+        ] {
+            let url = u(&format!("http://{h}/"));
+            assert!(is_loopback_host(&url.host().unwrap()), "{h}");
+        }
+        for h in ["example.com", "10.0.0.1", "localhost.example", "[::2]"] {
+            let url = u(&format!("http://{h}/"));
+            assert!(!is_loopback_host(&url.host().unwrap()), "{h}");
+        }
+    }
+
+    #[test]
+    fn private_hosts_match_the_host_and_below_it() {
+        let private = vec![
+            "Intranet.Example.".to_string(),
+            "10.1.2.3".into(),
+            "[::5]".into(),
+        ];
+        for yes in [
+            "https://intranet.example/a.png",
+            "https://cdn.intranet.example/a.png",
+            "http://10.1.2.3:8080/x",
+            "http://[::5]/x",
+        ] {
+            assert!(is_private(&u(yes), &private), "{yes}");
+        }
+        for no in [
+            "https://notintranet.example/a.png",
+            "https://intranet.example.com/",
+            "http://10.1.2.30/",
+        ] {
+            assert!(!is_private(&u(no), &private), "{no}");
+        }
+        assert!(!is_private(&u("https://x.example/"), &[String::new()]));
+    }
+
+    #[test]
+    fn credentials_are_dropped() {
+        let url = without_credentials(u("https://user:secret@cdn.example/a.png?x=1"));
+        assert_eq!(url.as_str(), "https://cdn.example/a.png?x=1");
+        assert_eq!(host_port(&u("http://127.0.0.1:8080/")), "127.0.0.1:8080");
+        assert_eq!(host_port(&u("https://cdn.example/")), "cdn.example");
+    }
+
+    #[test]
+    fn the_user_agent_names_the_check() {
+        assert!(USER_AGENT.starts_with("rcs-composer/"));
+        assert!(USER_AGENT.ends_with(" (media check)"));
+    }
+
+    #[test]
+    fn visible_hides_controls_and_cuts() {
+        assert_eq!(visible("a\x1b[2Jb"), "a?[2Jb");
+        assert_eq!(visible(&"x".repeat(300)).chars().count(), 201);
+    }
+}

@@ -1,0 +1,232 @@
+//! Which fields of a draft hold media, found with the schema tables: the URLs to check and
+//! what each one is for (a card's media, its thumbnail, the MMS failover's file).
+
+use crate::message::schema::{FailoverKind, Field, Kind, MessageType};
+use crate::message::{FieldPath, uri};
+use serde_json::{Map, Value};
+
+/// The keys of media URL fields.
+const MEDIA_KEYS: &[&str] = &["mediaUrl", "thumbnailUrl"];
+
+/// What a media field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// `mediaUrl` of an RCS_MEDIA message.
+    Media,
+    /// `mediaUrl` of a card: shown in the card's media area, cropped to its height.
+    CardMedia {
+        width_dp: u32,
+        height_dp: Option<u32>,
+    },
+    /// `thumbnailUrl` of an RCS_MEDIA message or a card.
+    Thumbnail,
+    /// `mmsFailover.mediaUrl`: RBM's rules do not apply to it.
+    MmsMedia,
+}
+
+/// A media URL of a draft, with what it is for.
+#[derive(Debug, Clone)]
+pub(super) struct MediaField {
+    pub path: FieldPath,
+    pub url: String,
+    pub role: Role,
+    /// For a thumbnail, the path of its media (same object's `mediaUrl`).
+    pub media_of_thumbnail: Option<FieldPath>,
+}
+
+/// Every media URL of a draft with its API path, in schema order: the top-level `mediaUrl`
+/// and `thumbnailUrl`, each card's, and the MMS failover's when it is enabled. Only http
+/// and https URLs that the validator accepts are listed: one it rejects already has an
+/// error, and there is nothing to fetch.
+pub fn media_urls(doc: &Value) -> Vec<(FieldPath, String)> {
+    media_fields(doc)
+        .into_iter()
+        .map(|f| (f.path, f.url))
+        .collect()
+}
+
+pub(super) fn media_fields(doc: &Value) -> Vec<MediaField> {
+    let mut out = Vec::new();
+    let Some(obj) = doc.as_object() else {
+        return out;
+    };
+    let Some(mt) = obj
+        .get("messageType")
+        .and_then(Value::as_str)
+        .and_then(MessageType::parse)
+    else {
+        return out;
+    };
+    let root = FieldPath::root();
+    let top_media = if mt == MessageType::Card {
+        Role::CardMedia {
+            width_dp: super::geometry::STANDALONE_CARD_WIDTH_DP,
+            height_dp: card_height(obj),
+        }
+    } else {
+        Role::Media
+    };
+    collect(obj, mt.own_fields(), &root, top_media, &mut out);
+    for f in mt.own_fields() {
+        if let (Kind::Cards { .. }, Some(Value::Array(cards))) = (f.kind, obj.get(f.key)) {
+            for (i, card) in cards.iter().enumerate() {
+                if let Value::Object(c) = card {
+                    let role = Role::CardMedia {
+                        width_dp: super::geometry::CAROUSEL_CARD_WIDTH_DP,
+                        height_dp: card_height(c),
+                    };
+                    let base = root.key(f.key).index(i);
+                    collect(
+                        c,
+                        crate::message::schema::CARD_FIELDS,
+                        &base,
+                        role,
+                        &mut out,
+                    );
+                }
+            }
+        }
+    }
+    let fk = mt.failover();
+    if fk == FailoverKind::Mms
+        && let Some(Value::Object(fo)) = obj.get(fk.key())
+        && fo.get("enabled") == Some(&Value::Bool(true))
+    {
+        collect(
+            fo,
+            fk.fields(),
+            &root.key(fk.key()),
+            Role::MmsMedia,
+            &mut out,
+        );
+    }
+    out
+}
+
+fn card_height(card: &Map<String, Value>) -> Option<u32> {
+    card.get("height")
+        .and_then(Value::as_str)
+        .and_then(super::geometry::height_dp)
+}
+
+/// The media URL fields of `obj` described by `fields`.
+fn collect(
+    obj: &Map<String, Value>,
+    fields: &[Field],
+    base: &FieldPath,
+    media_role: Role,
+    out: &mut Vec<MediaField>,
+) {
+    let has_media = fields.iter().any(|f| f.key == "mediaUrl");
+    for f in fields {
+        if !MEDIA_KEYS.contains(&f.key)
+            || !matches!(
+                f.kind,
+                Kind::Url {
+                    any_scheme: false,
+                    ..
+                }
+            )
+        {
+            continue;
+        }
+        let Some(Value::String(s)) = obj.get(f.key) else {
+            continue;
+        };
+        if !is_checkable(s) {
+            continue;
+        }
+        let thumbnail = f.key == "thumbnailUrl";
+        out.push(MediaField {
+            path: base.key(f.key),
+            url: s.clone(),
+            role: if thumbnail {
+                Role::Thumbnail
+            } else {
+                media_role
+            },
+            media_of_thumbnail: (thumbnail && has_media).then(|| base.key("mediaUrl")),
+        });
+    }
+}
+
+/// An http or https URL with a host, valid by the validator's rules and parseable by the
+/// HTTP client.
+fn is_checkable(s: &str) -> bool {
+    uri::parse_absolute(s).is_ok_and(|u| u.is_web()) && url::Url::parse(s).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(doc: &Value) -> Vec<String> {
+        media_urls(doc)
+            .into_iter()
+            .map(|(p, u)| format!("{p}={u}"))
+            .collect()
+    }
+
+    #[test]
+    fn every_media_field_of_every_type() {
+        let media = json!({"messageType": "RCS_MEDIA", "mediaUrl": "https://a.example/v.mp4",
+            "thumbnailUrl": "https://a.example/t.jpg",
+            "mmsFailover": {"enabled": true, "mediaUrl": "https://a.example/m.jpg"}});
+        assert_eq!(
+            paths(&media),
+            [
+                "mediaUrl=https://a.example/v.mp4",
+                "thumbnailUrl=https://a.example/t.jpg",
+                "mmsFailover.mediaUrl=https://a.example/m.jpg"
+            ]
+        );
+        let carousel = json!({"messageType": "RCS_CAROUSEL", "cards": [
+            {"mediaUrl": "https://a.example/0.png"},
+            "not a card",
+            {"mediaUrl": "https://a.example/2.png", "thumbnailUrl": "http://b.example/2t.png"}
+        ]});
+        assert_eq!(
+            paths(&carousel),
+            [
+                "cards.0.mediaUrl=https://a.example/0.png",
+                "cards.2.mediaUrl=https://a.example/2.png",
+                "cards.2.thumbnailUrl=http://b.example/2t.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_the_validator_rejects_or_the_api_ignores_is_left_out() {
+        let doc = json!({"messageType": "RCS_CARD",
+            "mediaUrl": "https://a.example/has space.png",
+            "thumbnailUrl": "ftp://a.example/t.png",
+            "mmsFailover": {"enabled": false, "mediaUrl": "https://a.example/m.jpg"}});
+        assert!(paths(&doc).is_empty());
+        let text = json!({"messageType": "RCS_TEXT", "mediaUrl": "https://a.example/x.png",
+            "mmsFailover": {"enabled": true, "mediaUrl": "https://a.example/m.jpg"}});
+        assert!(paths(&text).is_empty(), "not fields of RCS_TEXT");
+        assert!(paths(&json!({"mediaUrl": "https://a.example/x.png"})).is_empty());
+        assert!(paths(&json!([1])).is_empty());
+        assert!(paths(&json!({"messageType": "RCS_CARD", "mediaUrl": 5})).is_empty());
+    }
+
+    #[test]
+    fn roles_carry_the_card_geometry() {
+        let doc = json!({"messageType": "RCS_CARD", "height": "SHORT",
+            "mediaUrl": "https://a.example/x.png", "thumbnailUrl": "https://a.example/t.png"});
+        let f = media_fields(&doc);
+        assert_eq!(
+            f[0].role,
+            Role::CardMedia {
+                width_dp: 320,
+                height_dp: Some(112)
+            }
+        );
+        assert_eq!(f[1].role, Role::Thumbnail);
+        assert_eq!(
+            f[1].media_of_thumbnail.as_ref().map(|p| p.to_string()),
+            Some("mediaUrl".into())
+        );
+    }
+}

@@ -9,8 +9,8 @@
 //!
 //! [`image`] downloads and decodes pictures for the preview, within limits.
 //!
-//! This layer imports `crate::message` only (and std, serde_json, url, reqwest, tokio,
-//! image): no terminal, no store, no `client` (its few helpers are in `net`).
+//! This layer uses `message`, `text` and `client` (loopback hosts, transport failures, the
+//! resolver): no terminal, no store.
 
 mod cache;
 mod findings;

@@ -1,13 +1,10 @@
-//! The network helpers the media check needs, written here rather than taken from `client`
-//! (which is being restructured): loopback and private-host tests, credential stripping,
-//! the HTTP clients, and transport errors sorted into what a person can act on.
-//!
-//! `is_loopback_host` duplicates `client::is_loopback_host`; the two can become one.
+//! The network side of the media check: private-host tests, credential stripping, the HTTP
+//! clients, and transport errors (sorted by `client`) put in the words of a media finding.
 
 use super::{MediaSettings, ProxyChoice};
-use std::error::Error as StdError;
+use crate::client::{SystemResolver, TransportFailure, causes, is_loopback_host};
 use std::time::Duration;
-use url::{Host, Url};
+use url::Url;
 
 /// Sent with every request, so a server's log says who asked.
 pub const USER_AGENT: &str = concat!("rcs-composer/", env!("CARGO_PKG_VERSION"), " (media check)");
@@ -29,21 +26,6 @@ pub enum NetFailure {
     BadRedirect(String),
     /// Anything else, in the transport's words.
     Other(String),
-}
-
-/// True for hosts that name this machine: `localhost` (and `*.localhost`), 127.0.0.0/8
-/// and ::1 (also as an IPv4-mapped address). A proxy cannot reach them.
-pub fn is_loopback_host(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(d) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        Host::Ipv4(ip) => ip.is_loopback(),
-        Host::Ipv6(ip) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-    }
 }
 
 /// True when `url`'s host is one of `private` (case-insensitive, a trailing dot ignored)
@@ -119,6 +101,8 @@ impl Clients {
         let build = |proxy: Option<&ProxyChoice>| -> Result<reqwest::Client, String> {
             let mut b = reqwest::Client::builder()
                 .user_agent(USER_AGENT)
+                // The system's resolver, marking its failures so they read as DNS ones.
+                .dns_resolver(std::sync::Arc::new(SystemResolver))
                 // Redirects are followed by hand: each hop is checked against the private
                 // hosts, stripped of credentials, counted, and a loop is named.
                 .redirect(reqwest::redirect::Policy::none())
@@ -159,88 +143,31 @@ impl Clients {
 
 /// Sorts a transport error into what a person can act on.
 pub fn classify(e: &reqwest::Error, timeout: Duration) -> NetFailure {
-    let chain = chain_text(e).to_ascii_lowercase();
-    let kind = io_kind(e);
-    if e.is_timeout() || kind == Some(std::io::ErrorKind::TimedOut) {
-        return NetFailure::Timeout(timeout);
+    match crate::client::transport_failure(e) {
+        TransportFailure::TimedOut => NetFailure::Timeout(timeout),
+        TransportFailure::NameNotResolved => NetFailure::Dns,
+        TransportFailure::Refused => NetFailure::Refused,
+        TransportFailure::Tls => NetFailure::Tls(last_cause(e)),
+        TransportFailure::Closed => NetFailure::Closed(last_cause(e)),
+        TransportFailure::NotHttp => NetFailure::Other("the answer is not HTTP".into()),
+        TransportFailure::Unreachable | TransportFailure::Other => NetFailure::Other(visible(
+            &causes(e)
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(": "),
+        )),
     }
-    if chain.contains("dns error")
-        || chain.contains("failed to lookup address")
-        || chain.contains("name or service not known")
-        || chain.contains("no address associated")
-        || chain.contains("nodename nor servname")
-    {
-        return NetFailure::Dns;
-    }
-    if kind == Some(std::io::ErrorKind::ConnectionRefused) || chain.contains("connection refused") {
-        return NetFailure::Refused;
-    }
-    if chain.contains("certificate")
-        || chain.contains("tls")
-        || chain.contains("handshake")
-        || chain.contains("invalidcontenttype")
-        || chain.contains("peer is incompatible")
-    {
-        return NetFailure::Tls(last_cause(e));
-    }
-    if chain.contains("connection closed before message completed")
-        || chain.contains("incomplete")
-        || matches!(
-            kind,
-            Some(
-                std::io::ErrorKind::UnexpectedEof
-                    | std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::BrokenPipe
-            )
-        )
-    {
-        return NetFailure::Closed(last_cause(e));
-    }
-    NetFailure::Other(visible(&chain_text(e)))
-}
-
-fn chain_text(e: &reqwest::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur: Option<&dyn StdError> = e.source();
-    while let Some(c) = cur {
-        parts.push(c.to_string());
-        cur = c.source();
-    }
-    parts.join(": ")
 }
 
 /// The innermost cause, which usually names the problem.
 fn last_cause(e: &reqwest::Error) -> String {
-    let mut last: &dyn StdError = e;
-    while let Some(c) = last.source() {
-        last = c;
-    }
-    visible(&last.to_string())
+    visible(&causes(e).last().map(|c| c.to_string()).unwrap_or_default())
 }
 
-fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
-    let mut cur: Option<&dyn StdError> = Some(e);
-    while let Some(c) = cur {
-        if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        cur = c.source();
-    }
-    None
-}
-
-/// `s` with control characters shown as `?` and cut to 200 characters: server-controlled
-/// text ends up on a terminal.
+/// `s` made safe for a terminal and cut to 200 characters: server-controlled text ends up
+/// on one.
 pub fn visible(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if s.chars().nth(200).is_some() {
-        out.push('…');
-    }
-    out
+    crate::text::log_line(s, 201)
 }
 
 #[cfg(test)]
@@ -249,24 +176,6 @@ mod tests {
 
     fn u(s: &str) -> Url {
         Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        for h in [
-            "localhost",
-            "a.localhost",
-            "127.0.0.1",
-            "127.9.9.9",
-            "[::1]",
-        ] {
-            let url = u(&format!("http://{h}/"));
-            assert!(is_loopback_host(&url.host().unwrap()), "{h}");
-        }
-        for h in ["example.com", "10.0.0.1", "localhost.example", "[::2]"] {
-            let url = u(&format!("http://{h}/"));
-            assert!(!is_loopback_host(&url.host().unwrap()), "{h}");
-        }
     }
 
     #[test]
@@ -310,7 +219,7 @@ mod tests {
 
     #[test]
     fn visible_hides_controls_and_cuts() {
-        assert_eq!(visible("a\x1b[2Jb"), "a?[2Jb");
+        assert_eq!(visible("a\x1b[2Jb"), "a␛[2Jb");
         assert_eq!(visible(&"x".repeat(300)).chars().count(), 201);
     }
 }

@@ -42,7 +42,7 @@ pub fn fields_of(
     let segs = parent.segments();
     // A list item: the list's field says what its items are.
     if let Some(crate::message::path::Segment::Index(_)) = segs.last() {
-        let list_path = crate::message::FieldPath::from_segments(segs[..segs.len() - 1].to_vec());
+        let list_path = parent.prefix(segs.len() - 1);
         return match field_at(doc, &list_path).map(|f| f.kind) {
             Some(Kind::Cards { .. }) => CARD_FIELDS.iter().collect(),
             Some(Kind::Choices { .. }) => match parent

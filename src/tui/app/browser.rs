@@ -14,8 +14,7 @@ use std::path::PathBuf;
 impl App {
     /// Hands a job on the drafts folder to the writer thread.
     pub(super) fn draft_job(&mut self, job: DraftJob) {
-        self.save.jobs_in_flight += 1;
-        self.effects.push(Effect::Drafts(job));
+        self.file_job(Effect::Drafts(job));
     }
 
     pub(super) fn open_browser(&mut self) {

@@ -338,8 +338,7 @@ impl App {
 
     pub(super) fn keep_recovery(&mut self, text: &str, why: &str) {
         let rec = drafts::recovery_path(&self.path);
-        self.save.jobs_in_flight += 1;
-        self.effects.push(Effect::Write {
+        self.file_job(Effect::Write {
             path: rec.clone(),
             generation: None,
             bytes: text.as_bytes().to_vec(),

@@ -35,7 +35,7 @@ impl App {
         let Segment::Index(i) = segs[pos] else {
             return None;
         };
-        let list = FieldPath::from_segments(segs[..pos].to_vec());
+        let list = row.path.prefix(pos);
         let kind = match crate::message::schema::field_at(&self.doc, &list)?.kind {
             Kind::Cards { .. } => ListKind::Cards,
             Kind::Choices { .. } => ListKind::Choices,

@@ -109,9 +109,7 @@ impl App {
         let segs = path.segments();
         for n in 1..=segs.len() {
             if matches!(segs[n - 1], Segment::Index(_)) {
-                self.form
-                    .folded
-                    .remove(&FieldPath::from_segments(segs[..n].to_vec()));
+                self.form.folded.remove(&path.prefix(n));
             }
         }
     }

@@ -52,12 +52,18 @@ impl App {
         }
         self.save.autosave_due = None;
         self.save.queued_generation = self.save.generation;
-        self.save.jobs_in_flight += 1;
-        self.effects.push(Effect::Write {
+        self.file_job(Effect::Write {
             path: self.path.clone(),
             generation: Some(self.save.generation),
             bytes: store::to_draft_json(&self.doc).into_bytes(),
         });
+    }
+
+    /// Hands file work (a write, a history line, a job on the drafts folder) to the writer
+    /// thread; it is in flight until its answer comes.
+    pub(super) fn file_job(&mut self, effect: Effect) {
+        self.save.jobs_in_flight += 1;
+        self.effects.push(effect);
     }
 
     /// Replaces the whole draft (opening another one).

@@ -251,8 +251,7 @@ impl App {
 
     /// Appends to the history file (by the writer thread) and to the list in memory.
     fn record(&mut self, entry: HistoryEntry) {
-        self.save.jobs_in_flight += 1;
-        self.effects.push(Effect::AppendHistory {
+        self.file_job(Effect::AppendHistory {
             path: self.session.history_path.clone(),
             entry: Box::new(entry.clone()),
         });
@@ -409,8 +408,7 @@ impl App {
             selected: 0,
             detail: None,
         });
-        self.save.jobs_in_flight += 1;
-        self.effects.push(Effect::ReadHistory {
+        self.file_job(Effect::ReadHistory {
             path: self.session.history_path.clone(),
         });
     }

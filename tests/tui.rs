@@ -322,7 +322,7 @@ fn card_editor_add_duplicate_move_delete_and_limit() {
     // add a card after the focused one: it starts empty, and its fields are flagged
     go_to_kind(&mut h, "cards.0", true);
     h.press(KeyCode::Char('a'));
-    assert_eq!(h.app.doc["cards"][1], json!({}));
+    assert_eq!(h.app.doc["cards"][1], json!({"height": "MEDIUM"}));
     assert_eq!(focused_path(&h), "cards.1.title");
     assert!(problem_paths(&h).contains(&"cards.1.title".to_string()));
 }

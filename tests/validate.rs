@@ -1365,3 +1365,92 @@ fn schema_field_at_follows_the_document() {
     assert_eq!(f("cards.1"), None);
     assert_eq!(f("messageText"), None, "not a field of RCS_CAROUSEL");
 }
+
+fn warning_messages(doc: &Value) -> Vec<String> {
+    report(doc)
+        .warnings
+        .iter()
+        .map(|i| format!("{}: {}", i.path, i.message))
+        .collect()
+}
+
+#[test]
+fn an_open_url_without_a_host_says_so_and_http_or_https_alone_is_never_blamed() {
+    let with = |url: &str| {
+        set(
+            set(text(), "choices", json!([open_url()])),
+            "choices.0.url",
+            json!(url),
+        )
+    };
+    assert!(warning_messages(&with("https://shop.example/x")).is_empty());
+    assert!(warning_messages(&with("http://shop.example/x")).is_empty());
+    assert_eq!(
+        warning_messages(&with("https://")),
+        ["choices.0.url: 'url' has no host; RCS clients cannot open it"]
+    );
+    let mail = warning_messages(&with("mailto:hi@example.com"));
+    assert_eq!(
+        mail,
+        ["choices.0.url: 'url' uses the scheme 'mailto'; RCS clients open http and https links"]
+    );
+    assert_valid(&with("https://"));
+}
+
+#[test]
+fn a_required_text_of_only_spaces_warns_and_a_free_label_does_not() {
+    let doc = set(text(), "messageText", json!("   "));
+    assert_valid(&doc);
+    assert_eq!(
+        warning_messages(&doc),
+        ["messageText: 'messageText' holds only spaces; it reads as empty"]
+    );
+    let loc = set(
+        set(text(), "choices", json!([location()])),
+        "choices.0.label",
+        json!("  "),
+    );
+    assert!(
+        warning_messages(&loc).is_empty(),
+        "{:?}",
+        warning_messages(&loc)
+    );
+}
+
+#[test]
+fn a_number_written_almost_right_says_how_to_write_it() {
+    let with = |v: &str| {
+        let doc = set(
+            set(text(), "choices", json!([location()])),
+            "choices.0.latitude",
+            json!(v),
+        );
+        error_messages(&doc).join("; ")
+    };
+    assert!(
+        with("45,5").ends_with("(use a decimal point: 45.5)"),
+        "{}",
+        with("45,5")
+    );
+    assert!(
+        with("+45").ends_with("(write it without the plus sign: 45)"),
+        "{}",
+        with("+45")
+    );
+    assert!(
+        with(".5").ends_with("(write a 0 before the point: 0.5)"),
+        "{}",
+        with(".5")
+    );
+    assert!(
+        with("-.5").ends_with("(write a 0 before the point: -0.5)"),
+        "{}",
+        with("-.5")
+    );
+    assert!(
+        with("45.").ends_with("(end it with a digit: 45)"),
+        "{}",
+        with("45.")
+    );
+    assert_eq!(with("north"), "'latitude' must be a number, not a string");
+}

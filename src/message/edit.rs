@@ -7,7 +7,9 @@
 //! changes nothing.
 
 use super::path::{FieldPath, Segment};
-use super::schema::{self, CARD_FIELDS, ChoiceType, FailoverKind, MessageType, fields_of};
+use super::schema::{
+    self, CARD_FIELDS, ChoiceType, FailoverKind, MAX_CARD_CHOICES, MessageType, fields_of,
+};
 use serde_json::{Map, Value};
 
 /// Why an edit could not be made.
@@ -196,19 +198,48 @@ pub fn list_move(
     Ok(Some(to as usize))
 }
 
-/// A new, empty choice of type `t`: its type, an empty title and postback data. The fields
-/// its type requires are left missing, so the form flags them and they can be jumped to.
+/// The height a new card starts with: RBM's usual one.
+pub const DEFAULT_HEIGHT: &str = "MEDIUM";
+
+/// What a new OPEN_URL choice starts with: the API requires both, even for BROWSER.
+const OPEN_URL_DEFAULTS: [(&str, &str); 2] =
+    [("application", "BROWSER"), ("webviewViewMode", "FULL")];
+
+fn card_keys() -> Vec<&'static str> {
+    CARD_FIELDS.iter().map(|f| f.key).collect()
+}
+
+/// A new choice of type `t`: its type, an empty title and postback data, and for OPEN_URL the
+/// usual application and view mode. The fields a person must write (a URL, a phone number,
+/// times) are left missing, so the form flags them and F8 goes to each.
 pub fn new_choice(t: ChoiceType) -> Value {
     let mut m = Map::new();
     m.insert("type".into(), Value::String(t.as_str().into()));
     m.insert("title".into(), Value::String(String::new()));
     m.insert("postbackData".into(), Value::String(String::new()));
-    Value::Object(m)
+    let mut v = Value::Object(m);
+    choice_defaults(&mut v, t);
+    v
 }
 
-/// A new, empty carousel card.
+/// Gives an OPEN_URL choice the application and view mode it lacks.
+fn choice_defaults(choice: &mut Value, t: ChoiceType) {
+    let Value::Object(m) = choice else { return };
+    if t == ChoiceType::OpenUrl {
+        let order: Vec<&str> = t.fields().map(|f| f.key).collect();
+        for (k, v) in OPEN_URL_DEFAULTS {
+            if !m.contains_key(k) {
+                insert_ordered(m, &order, k, Value::String(v.into()));
+            }
+        }
+    }
+}
+
+/// A new carousel card: nothing written yet but its height.
 pub fn new_card() -> Value {
-    Value::Object(Map::new())
+    let mut m = Map::new();
+    m.insert("height".into(), Value::String(DEFAULT_HEIGHT.into()));
+    Value::Object(m)
 }
 
 /// A new draft of `t` with its required text fields empty.
@@ -219,6 +250,9 @@ pub fn new_message(t: MessageType) -> Value {
     m.insert("destination".into(), Value::String(String::new()));
     if t == MessageType::Text {
         m.insert("messageText".into(), Value::String(String::new()));
+    }
+    if t == MessageType::Card {
+        m.insert("height".into(), Value::String(DEFAULT_HEIGHT.into()));
     }
     if t == MessageType::Carousel {
         m.insert("cards".into(), Value::Array(vec![new_card()]));
@@ -245,6 +279,7 @@ pub fn switch_choice_type(choice: &mut Value, to: ChoiceType) -> Vec<String> {
         }
     }
     insert_ordered(m, &keep, "type", Value::String(to.as_str().into()));
+    choice_defaults(choice, to);
     dropped
 }
 
@@ -305,6 +340,49 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
             card_fields.insert(k, v);
             continue;
         }
+        // A text's or a media message's choices go to the card (the first one of a
+        // carousel), as many as a card takes.
+        if k == "choices"
+            && matches!(to, MessageType::Card | MessageType::Carousel)
+            && matches!(from, Some(MessageType::Text | MessageType::Media))
+        {
+            if let Value::Array(mut list) = v {
+                for i in MAX_CARD_CHOICES..list.len() {
+                    report.dropped.push(format!("choices.{i}"));
+                }
+                list.truncate(MAX_CARD_CHOICES);
+                if to == MessageType::Carousel {
+                    if !list.is_empty() {
+                        report.moved.push("cards.0.choices".into());
+                    }
+                    card_fields.insert(k, Value::Array(list));
+                } else {
+                    m.insert(k, Value::Array(list));
+                }
+            } else if to == MessageType::Carousel {
+                report.dropped.push(k);
+            } else {
+                m.insert(k, v);
+            }
+            continue;
+        }
+        // And back: the first card's choices become the message's.
+        if k == "cards"
+            && from == Some(MessageType::Carousel)
+            && matches!(to, MessageType::Text | MessageType::Media)
+        {
+            let first = v.get(0).and_then(|c| c.get("choices")).cloned();
+            if let Some(choices @ Value::Array(_)) = first
+                && !m.contains_key("choices")
+            {
+                report.moved.push("choices".into());
+                m.insert("choices".into(), choices);
+            }
+            if holds_something(&v) {
+                report.dropped.push(k);
+            }
+            continue;
+        }
         if from == Some(MessageType::Carousel) && to == MessageType::Card && k == "cards" {
             match v {
                 Value::Array(mut cards) if !cards.is_empty() => {
@@ -344,13 +422,24 @@ pub fn switch_message_type(doc: &mut Value, to: MessageType) -> SwitchReport {
         }
     }
     if to == MessageType::Carousel && !m.contains_key("cards") {
-        if !card_fields.is_empty() {
+        if from == Some(MessageType::Card) && !card_fields.is_empty() {
             report
                 .moved
                 .extend(card_fields.keys().map(|k| k.to_string()));
         }
+        if !card_fields.contains_key("height") && from != Some(MessageType::Card) {
+            insert_ordered(
+                &mut card_fields,
+                &card_keys(),
+                "height",
+                Value::String(DEFAULT_HEIGHT.into()),
+            );
+        }
         let card = Value::Object(card_fields);
         insert_ordered(m, &new_keys, "cards", Value::Array(vec![card]));
+    }
+    if to == MessageType::Card && from != Some(MessageType::Carousel) && !m.contains_key("height") {
+        insert_ordered(m, &new_keys, "height", Value::String(DEFAULT_HEIGHT.into()));
     }
     if to == MessageType::Text && !m.contains_key("messageText") {
         insert_ordered(m, &new_keys, "messageText", Value::String(String::new()));
@@ -526,5 +615,73 @@ mod tests {
         assert_eq!(r.dropped, ["cards.1"]);
         assert_eq!(doc2["title"], "T");
         assert!(doc2.get("cards").is_none());
+    }
+
+    fn replies(n: usize) -> Value {
+        Value::Array(
+            (0..n)
+                .map(|i| json!({"type": "REPLY", "title": format!("r{i}"), "postbackData": "p"}))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_texts_choices_go_to_the_card_up_to_four_and_back() {
+        let mut doc = json!({"messageType": "RCS_TEXT", "source": "S", "messageText": "",
+            "choices": replies(6)});
+        let r = switch_message_type(&mut doc, MessageType::Card);
+        assert_eq!(doc["choices"], replies(4));
+        assert_eq!(r.dropped, ["choices.4", "choices.5"]);
+        assert_eq!(doc["height"], DEFAULT_HEIGHT);
+
+        let mut doc = json!({"messageType": "RCS_TEXT", "source": "S", "messageText": "hi",
+            "choices": replies(5)});
+        let r = switch_message_type(&mut doc, MessageType::Carousel);
+        assert_eq!(
+            doc,
+            json!({"messageType": "RCS_CAROUSEL", "source": "S",
+                   "cards": [{"height": "MEDIUM", "choices": replies(4)}]})
+        );
+        assert_eq!(r.moved, ["cards.0.choices"]);
+        assert_eq!(r.dropped, ["messageText", "choices.4"]);
+
+        // back: the first card's choices are the message's again
+        list_insert(
+            &mut doc,
+            &p("cards"),
+            1,
+            json!({"title": "2", "choices": replies(1)}),
+        )
+        .unwrap();
+        let r = switch_message_type(&mut doc, MessageType::Text);
+        assert_eq!(doc["choices"], replies(4));
+        assert_eq!(r.moved, ["choices"]);
+        assert_eq!(r.dropped, ["cards"]);
+        assert!(doc.get("cards").is_none());
+    }
+
+    #[test]
+    fn new_items_start_with_the_usual_values() {
+        assert_eq!(new_card(), json!({"height": "MEDIUM"}));
+        assert_eq!(
+            new_choice(ChoiceType::OpenUrl),
+            json!({"type": "OPEN_URL", "title": "", "postbackData": "",
+                   "application": "BROWSER", "webviewViewMode": "FULL"})
+        );
+        let mut c = json!({"type": "REPLY", "title": "t", "postbackData": "p"});
+        switch_choice_type(&mut c, ChoiceType::OpenUrl);
+        assert_eq!(c["application"], "BROWSER");
+        let keys: Vec<_> = c.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "type",
+                "title",
+                "postbackData",
+                "application",
+                "webviewViewMode"
+            ]
+        );
+        assert_eq!(new_message(MessageType::Card)["height"], "MEDIUM");
     }
 }

@@ -219,6 +219,12 @@ impl<'a> Walker<'a> {
                 if let Some(max) = max {
                     self.max_length(f, s, max);
                 }
+                if !allow_empty && s.trim().is_empty() {
+                    self.warn(
+                        f,
+                        format!("'{}' holds only spaces; it reads as empty", f.key),
+                    );
+                }
                 self.check_text(f, s);
             }
             Kind::Url { max, any_scheme } => {
@@ -266,9 +272,14 @@ impl<'a> Walker<'a> {
             }
             Kind::Number { min, max, decimals } => {
                 let Some(n) = value.as_f64() else {
+                    let hint = value.as_str().and_then(number_hint).unwrap_or_default();
                     self.error(
                         f,
-                        format!("'{}' must be a number, not {}", f.key, type_name(value)),
+                        format!(
+                            "'{}' must be a number, not {}{hint}",
+                            f.key,
+                            type_name(value)
+                        ),
                     );
                     return;
                 };
@@ -506,7 +517,14 @@ impl<'a> Walker<'a> {
                 self.error(f, format!("'{}' must be {what}: {why}", f.key));
             }
             Ok(u) if any_scheme => {
-                if !u.is_web() {
+                let web =
+                    u.scheme.eq_ignore_ascii_case("http") || u.scheme.eq_ignore_ascii_case("https");
+                if web && u.host.is_none_or(str::is_empty) {
+                    self.warn(
+                        f,
+                        format!("'{}' has no host; RCS clients cannot open it", f.key),
+                    );
+                } else if !web {
                     self.warn(
                         f,
                         format!(
@@ -664,4 +682,39 @@ impl<'a> Walker<'a> {
         }
         self.unknown_keys(obj, &[fields], &|| fk.key().to_string());
     }
+}
+
+/// How to write text that is almost a JSON number (`45,5`, `+45`, `.5`, `45.`), as the end
+/// of a message; `None` when it is not almost one.
+fn number_hint(s: &str) -> Option<String> {
+    let t = s.trim();
+    let is_number = |x: &str| serde_json::from_str::<serde_json::Number>(x).is_ok();
+    if t.is_empty() || is_number(t) {
+        return None;
+    }
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mut fixed = body.replace(',', ".");
+    if fixed.starts_with('.') {
+        fixed.insert(0, '0');
+    }
+    if fixed.ends_with('.') {
+        fixed.pop();
+    }
+    let fixed = format!("{sign}{fixed}");
+    if !is_number(&fixed) {
+        return None;
+    }
+    let how = if body.contains(',') {
+        "use a decimal point"
+    } else if t.starts_with('+') {
+        "write it without the plus sign"
+    } else if body.starts_with('.') {
+        "write a 0 before the point"
+    } else {
+        "end it with a digit"
+    };
+    Some(format!(" ({how}: {fixed})"))
 }

@@ -274,10 +274,13 @@ fn choice_editor_add_retype_duplicate_move_delete() {
     h.press(KeyCode::Char('d'));
     assert_eq!(h.app.doc["choices"].as_array().unwrap().len(), n0 + 2);
     assert_eq!(h.app.doc["choices"][n0], h.app.doc["choices"][n0 + 1]);
-    // move the copy up (Alt-Up)
+    // the focus is on the copy's first field
+    assert_eq!(focused_path(&h), format!("choices.{}.type", n0 + 1));
+    // move the copy up (Alt-Up), from that field
     h.key(KeyCode::Up, KeyModifiers::ALT);
     assert_eq!(h.app.doc["choices"][n0]["title"], "Where");
-    assert_eq!(focused_path(&h), format!("choices.{n0}"));
+    assert_eq!(focused_path(&h), format!("choices.{n0}.type"));
+    go_to_kind(&mut h, &format!("choices.{n0}"), true);
     if full {
         h.press(KeyCode::Char('a'));
         assert!(h.app.overlay.is_none());
@@ -308,12 +311,15 @@ fn card_editor_add_duplicate_move_delete_and_limit() {
     h.key(KeyCode::Left, KeyModifiers::ALT);
     assert_eq!(h.app.doc["cards"][0]["title"], "Card 2");
     assert_eq!(focused_path(&h), "cards.0.title");
-    go_to_kind(&mut h, "cards.0", true);
-    for _ in 0..8 {
+    for i in 0..8 {
+        go_to_kind(&mut h, "cards.0", true);
         h.press(KeyCode::Char('d'));
+        // the copy's first field has the focus, ready for typing
+        assert_eq!(focused_path(&h), "cards.1.title", "copy {i}");
     }
     assert_eq!(h.app.doc["cards"].as_array().unwrap().len(), 10);
     assert!(h.app.form.rows.iter().any(|r| r.label() == "Cards (10/10)"));
+    go_to_kind(&mut h, "cards.0", true);
     h.press(KeyCode::Char('d'));
     assert_eq!(h.app.doc["cards"].as_array().unwrap().len(), 10);
     assert!(h.app.status.clone().unwrap().text.contains("limit is 10"));
@@ -505,9 +511,32 @@ fn editor_round_trip_and_recovery() {
     assert!(status.text.contains("line 2, column"), "{}", status.text);
     let rec = dir.path().join("text.recovery.json");
     assert_eq!(fs::read_to_string(&rec).unwrap(), "{\n  \"source\": ,\n}");
+    // the message names the recovery file whole, however long the line is
+    assert!(status.text.contains(&rec.display().to_string()));
+    assert!(h.screen().contains("recovery.json"), "{}", h.screen());
+    // the next Ctrl-E offers to continue from it; r does, and the editor gets that text
+    h.rt.editor = Some(write_script(
+        dir.path(),
+        "ed-fix.sh",
+        "sed -i 's/\"source\": ,/\"source\": \"FIXED\", \"destination\": \"15559876543\", \"messageType\": \"RCS_TEXT\", \"messageText\": \"x\"/' \"$1\"",
+    ));
+    h.ctrl('e');
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Recovery(_))),
+        "{}",
+        h.screen()
+    );
+    assert!(h.screen().contains("r continues from it"), "{}", h.screen());
+    h.press(KeyCode::Char('r'));
+    h.settle();
+    assert_eq!(h.app.doc["source"], "FIXED", "{:?}", h.app.status);
+    // once an edit was good, Ctrl-E goes straight to the editor again
+    h.ctrl('z');
+    assert_eq!(h.app.doc, before);
     // an editor that fails to run
     h.rt.editor = Some("/nonexistent/editor".into());
     h.ctrl('e');
+    assert!(h.app.overlay.is_none());
     assert!(
         h.app
             .status
@@ -610,9 +639,15 @@ fn drafts_browser_open_new_duplicate_rename_delete() {
     h.press(KeyCode::Char('x'));
     h.press(KeyCode::Char('y'));
     assert!(!dir.path().join("gamma.json").exists());
-    // a new draft
+    // a new draft: its type first (the open one's is selected), then the open draft's
+    // sender and recipient carried over
     h.press(KeyCode::Char('n'));
-    assert_eq!(h.app.doc["messageType"], "RCS_TEXT");
+    assert!(matches!(h.app.overlay, Some(Overlay::Picker(_))));
+    h.press(KeyCode::Char('m'));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.doc["messageType"], "RCS_MEDIA");
+    assert_eq!(h.app.doc["source"], "CONVEY");
+    assert_eq!(h.app.doc["destination"], "15559876543");
     assert!(!h.app.save.on_disk);
     assert!(fs::read_to_string(&a).unwrap() == TEXT, "alpha untouched");
 }
@@ -848,11 +883,20 @@ fn the_line_f8_shows_goes_once_the_problem_is_fixed() {
         "{:?}",
         h.app.status.as_ref().map(|s| &s.text)
     );
-    // A line about something else stays.
+    // Any line goes with the next key that changes the draft: it was about the last action.
     h.ctrl('s');
-    let after_save = h.app.status.clone().map(|s| s.text);
+    assert!(h.app.status.is_some());
+    h.press(KeyCode::Right);
+    assert!(
+        h.app.status.is_some(),
+        "a key that changes nothing keeps it"
+    );
     h.type_str("i");
-    assert_eq!(h.app.status.clone().map(|s| s.text), after_save);
+    assert!(h.app.status.is_none());
+    // Esc clears it too.
+    h.ctrl('s');
+    h.press(KeyCode::Esc);
+    assert!(h.app.status.is_none());
 }
 
 // ----- hostile input -----

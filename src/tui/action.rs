@@ -21,6 +21,10 @@ pub enum TextEdit {
     Newline,
     Backspace,
     DeleteWord,
+    /// Alt-D: the word after the cursor.
+    DeleteWordForward,
+    /// Ctrl-K: from the cursor to the end of the line.
+    KillToEnd,
     Delete,
     Left,
     Right,
@@ -52,6 +56,20 @@ pub enum Action {
     PaneScroll(isize),
     ToggleFallback,
     Undo,
+    Redo,
+    /// Ctrl-U: empty the focused field.
+    ClearField,
+    /// Alt-C: add a choice where the focus is (after its choice, or to its card's).
+    AddChoiceHere,
+    /// Alt-N: add a card after the one the focus is in.
+    AddCardHere,
+    /// Go to the next (1) or previous (-1) card, or choice.
+    JumpCard(isize),
+    JumpChoice(isize),
+    /// Ctrl-G: a list of every field to go to.
+    OpenGoTo,
+    /// Ctrl-N: a new draft (its type picked first).
+    NewDraft,
     NextProblem,
     PrevProblem,
     NextField,
@@ -162,6 +180,8 @@ pub enum Effect {
         generation: u64,
         draft: PathBuf,
         text: String,
+        /// Start from this file's text instead (an earlier edit kept as a recovery file).
+        from: Option<PathBuf>,
     },
     /// Resolve the profile (off the UI thread) and post `body`; answer with
     /// `Message::SendFinished` or `Message::SendFailed` carrying `id`.

@@ -13,6 +13,7 @@ pub const DRAFTS_TITLE: &str = "Drafts";
 pub const PICK_MESSAGE_TYPE: &str = "Message type";
 pub const PICK_CHOICE_TYPE: &str = "Choice type";
 pub const PICK_VALUE: &str = "Pick a value";
+pub const PICK_NEW_DRAFT_TYPE: &str = "New draft: message type";
 
 pub const SAVED: &str = "saved";
 pub const UNSAVED: &str = "unsaved";
@@ -81,7 +82,7 @@ pub fn more_problems(n: usize) -> String {
     format!("… {n} more: F8 goes to each, the wheel scrolls")
 }
 
-pub fn switched_type(to: &str, dropped: &[String], moved: &[String]) -> String {
+pub fn switched_type(to: &str, dropped: &[String], moved: &[String], kept: &[String]) -> String {
     let mut s = format!("Now {to}.");
     if !moved.is_empty() {
         s.push_str(&format!(" Moved: {}.", moved.join(", ")));
@@ -94,17 +95,31 @@ pub fn switched_type(to: &str, dropped: &[String], moved: &[String]) -> String {
             dropped.join(", ")
         ));
     }
+    s.push_str(&kept_as_is(kept));
     s
 }
 
-pub fn switched_choice_type(to: &str, dropped: &[String]) -> String {
-    if dropped.is_empty() {
-        format!("Choice is now {to}; title and postback data kept.")
-    } else {
-        format!(
-            "Choice is now {to}; title and postback data kept. Dropped: {} (Ctrl-Z brings them back).",
+pub fn switched_choice_type(to: &str, dropped: &[String], kept: &[String]) -> String {
+    let mut s = format!("Choice is now {to}; title and postback data kept.");
+    if !dropped.is_empty() {
+        s.push_str(&format!(
+            " Dropped: {} (Ctrl-Z brings them back).",
             dropped.join(", ")
-        )
+        ));
+    }
+    s.push_str(&kept_as_is(kept));
+    s
+}
+
+/// Fields a switch left that the new type does not use, offered for removal.
+fn kept_as_is(kept: &[String]) -> String {
+    match kept {
+        [] => String::new(),
+        [one] => format!(" Kept as it is: {one} (x on its row removes it)."),
+        more => format!(
+            " Kept as they are: {} (x on a row removes it).",
+            more.join(", ")
+        ),
     }
 }
 
@@ -295,7 +310,41 @@ pub const NOT_A_TERMINAL: &str = "the composer needs a terminal, and standard ou
      In scripts, use `rcs-composer validate FILE` or `rcs-composer send FILE`.";
 
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
-pub const UNDONE: &str = "Undone.";
+pub const UNDONE: &str = "Undone (Ctrl-Y redoes).";
+pub const NOTHING_TO_REDO: &str = "Nothing to redo.";
+pub const REDONE: &str = "Redone.";
+pub const NOTHING_TO_CLEAR: &str = "Ctrl-U clears a field; this row has no value of its own.";
+pub const ADD_CHOICE_WHERE: &str =
+    "Alt-C adds a choice to the card the focus is in: move into a card first.";
+pub const ADD_CARD_WHERE: &str = "Alt-N adds a card to a carousel; this message has no cards.";
+
+pub const FOOTER_HELP: &str = "help";
+pub const FOOTER_NEXT_PROBLEM: &str = "next problem";
+pub const GOTO_TITLE: &str = "Go to (type to narrow, Enter goes, Esc closes)";
+pub const GOTO_NOTHING: &str = "Nothing matches; Backspace widens the search.";
+pub const RECOVERY_TITLE: &str = "An earlier edit was not valid JSON";
+
+pub fn recovery_question(path: &str) -> String {
+    format!(
+        "It is kept in {path}. r continues from it; Enter edits the draft as it is; Esc cancels."
+    )
+}
+
+pub fn recovery_unreadable(path: &str, err: &str) -> String {
+    format!("Could not read the kept edit {path}: {err}. Ctrl-E then Enter edits the draft.")
+}
+
+pub fn removed_key(path: &str) -> String {
+    format!("Removed {path} (Ctrl-Z brings it back).")
+}
+
+pub fn no_more_items(what: &str, forward: bool) -> String {
+    if forward {
+        format!("No {what} after this one.")
+    } else {
+        format!("No {what} before this one.")
+    }
+}
 pub const NO_PROBLEM_TO_JUMP: &str = "No problems to jump to.";
 pub const NOT_IN_A_LIST: &str = "Move to a card or a choice first.";
 pub const ALREADY_AT_END: &str = "It is already at that end.";
@@ -335,18 +384,18 @@ pub fn when_label(w: crate::tui::keymap::When) -> &'static str {
         When::Picker => "picker field",
         When::Toggle => "toggle",
         When::Item => "card/choice",
+        When::InItem => "moving between cards and choices",
+        When::AddRow => "an add row",
+        When::GoTo => "go to (Ctrl-G)",
+        When::Recovery => "an edit kept from $EDITOR",
         When::Drafts => "drafts",
+        When::DraftsRename => "renaming a draft",
         When::PickerOpen => "list of values",
         When::Pane => "send pane / deliveries",
         When::History => "history",
         When::Profiles => "profiles",
         When::Help => "help",
         When::Confirm => "a question",
-        When::TextFirst
-        | When::NotText
-        | When::DraftsRename
-        | When::DraftsConfirm
-        | When::PaneGuard
-        | When::List => "",
+        When::TextFirst | When::NotText | When::DraftsConfirm | When::PaneGuard | When::List => "",
     }
 }

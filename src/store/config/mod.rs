@@ -56,6 +56,9 @@ password_command = "pass show aerialink/api-secret"
 # Seconds to wait for the connection, and for the whole request.
 connect_timeout_secs = 10
 timeout_secs = 30
+# What a new draft (Ctrl-N) starts with, instead of the last draft's.
+default_source = "CONVEY"
+default_destination = "15559876543"
 
 [profiles.local]
 # `rcs-composer sandbox` on this machine; nothing is delivered.
@@ -213,6 +216,9 @@ pub struct ProfileConfig {
     pub timeout: Duration,
     /// The profile points at the local sandbox: nothing is delivered, no confirmation.
     pub sandbox: bool,
+    /// What a new draft's `source` and `destination` start as (Ctrl-N in the composer).
+    pub default_source: Option<String>,
+    pub default_destination: Option<String>,
     /// The line of the `[profiles.NAME]` header.
     pub line: usize,
     field_lines: HashMap<&'static str, usize>,
@@ -255,6 +261,8 @@ struct RawProfile {
     connect_timeout_secs: Option<Spanned<f64>>,
     timeout_secs: Option<Spanned<f64>>,
     sandbox: Option<Spanned<bool>>,
+    default_source: Option<Spanned<String>>,
+    default_destination: Option<Spanned<String>>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -518,6 +526,14 @@ fn check_profile(
         at("sandbox", s.span());
         s.into_inner()
     });
+    let default_source = raw.default_source.map(|s| {
+        at("default_source", s.span());
+        s.into_inner()
+    });
+    let default_destination = raw.default_destination.map(|s| {
+        at("default_destination", s.span());
+        s.into_inner()
+    });
     Ok(ProfileConfig {
         name,
         base_url,
@@ -527,6 +543,8 @@ fn check_profile(
         connect_timeout,
         timeout,
         sandbox: sandbox.unwrap_or(false),
+        default_source,
+        default_destination,
         line,
         field_lines,
     })

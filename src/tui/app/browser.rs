@@ -54,6 +54,38 @@ impl App {
         });
     }
 
+    /// A new draft of type `t` in the drafts folder, starting with the active profile's
+    /// `default_source`/`default_destination`, else the draft open now's source and
+    /// destination.
+    pub(super) fn start_new_draft(&mut self, t: MessageType) {
+        let mut doc = edit::new_message(t);
+        let defaults = self
+            .session
+            .profiles
+            .active()
+            .map(|p| p.new_draft.clone())
+            .unwrap_or_default();
+        for (key, default) in [
+            ("source", defaults.source),
+            ("destination", defaults.destination),
+        ] {
+            let carried = default.or_else(|| {
+                self.doc
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            });
+            if let Some(v) = carried {
+                let _ = edit::set(
+                    &mut doc,
+                    &crate::message::FieldPath::root().key(key),
+                    serde_json::Value::String(v),
+                );
+            }
+        }
+        self.new_draft(doc, drafts::new_name(), NewDraft::Blank);
+    }
+
     pub(super) fn drafts_answer(&mut self, answer: DraftAnswer) {
         self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
         match answer {
@@ -199,11 +231,7 @@ impl App {
             return;
         }
         match c {
-            'n' => {
-                self.overlay = None;
-                let doc = edit::new_message(MessageType::Text);
-                self.new_draft(doc, drafts::new_name(), NewDraft::Blank);
-            }
+            'n' => self.ask_new_draft_type(),
             'd' => {
                 if let Some(item) = selected {
                     // The open draft is copied as it is on screen, not as an older file.

@@ -2,30 +2,47 @@
 //! undo, and the `$EDITOR` round trip.
 
 use super::form_state::{EDIT_LIMIT_BYTES, UNDO_DEPTH};
-use super::{App, BrowseMode, Overlay, PickFor, Picker};
+use super::{App, BrowseMode, Overlay};
 use crate::message::FieldPath;
 use crate::message::edit;
-use crate::message::schema::{ChoiceType, Field, Kind, MessageType, Switch};
+use crate::message::schema::Field;
 use crate::store::{self, drafts};
 use crate::tui::action::{Effect, TextEdit};
-use crate::tui::form::{self, Row, RowKey, RowKind, RowTag};
+use crate::tui::form::{self, Row, RowKind};
 use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
 use std::path::Path;
 
 impl App {
-    pub(super) fn push_undo(&mut self) {
+    /// Before a change of the document: the document as it is becomes one undo step, and
+    /// what was undone can no longer be redone. Every change goes through here, so an undo
+    /// takes back one action (a run of typing in one field is one).
+    pub(super) fn checkpoint(&mut self) {
+        let doc = self.doc.clone();
+        self.checkpoint_from(doc);
+    }
+
+    /// [`App::checkpoint`] with the document as it was before a change already made.
+    pub(super) fn checkpoint_from(&mut self, before: Value) {
         if self.form.undo.len() == UNDO_DEPTH {
             self.form.undo.remove(0);
         }
-        self.form.undo.push(self.doc.clone());
+        self.form.undo.push(before);
+        self.form.redo.clear();
     }
 
+    /// Takes back a checkpoint whose change did not happen.
+    pub(super) fn drop_checkpoint(&mut self) {
+        self.form.undo.pop();
+    }
+
+    /// Ctrl-Z: the document before the last action; Ctrl-Y brings it back.
     pub(super) fn undo(&mut self) {
         match self.form.undo.pop() {
             Some(doc) => {
-                self.doc = doc;
+                let now = std::mem::replace(&mut self.doc, doc);
+                self.form.redo.push(now);
                 self.form.input = None;
                 self.changed(None);
                 self.say(s::UNDONE);
@@ -34,112 +51,56 @@ impl App {
         }
     }
 
-    pub(super) fn open_picker(&mut self, row: &Row) {
-        let RowKind::Value(f) = row.kind else { return };
-        let Kind::Enum(options) = f.kind else { return };
-        let cur = row.path.get(&self.doc).and_then(Value::as_str);
-        let selected = cur
-            .and_then(|c| options.iter().position(|o| *o == c))
-            .unwrap_or(0);
-        let (title, purpose) = match f.switch {
-            Some(Switch::MessageType) => (s::PICK_MESSAGE_TYPE, PickFor::MessageType),
-            Some(Switch::ChoiceType) => (
-                s::PICK_CHOICE_TYPE,
-                PickFor::ChoiceType(row.path.parent().unwrap_or_default()),
-            ),
-            None => (s::PICK_VALUE, PickFor::Value(row.path.clone())),
-        };
-        self.overlay = Some(Overlay::Picker(Picker {
-            title,
-            options,
-            selected,
-            purpose,
-        }));
-    }
-
-    pub(super) fn toggle(&mut self) {
-        let Some(row) = self.focused().cloned() else {
-            return;
-        };
-        match row.kind {
-            RowKind::Failover(_) => {
-                let on = row.path.get(&self.doc).and_then(Value::as_bool) == Some(true);
-                if edit::set(&mut self.doc, &row.path, Value::Bool(!on)).is_ok() {
-                    self.form.last_edit = Some(row.path.clone());
-                    self.changed(None);
-                }
+    /// Ctrl-Y (or Ctrl-Shift-Z): the action the last undo took back, again.
+    pub(super) fn redo(&mut self) {
+        match self.form.redo.pop() {
+            Some(doc) => {
+                let now = std::mem::replace(&mut self.doc, doc);
+                self.form.undo.push(now);
+                self.form.input = None;
+                self.changed(None);
+                self.say(s::REDONE);
             }
-            RowKind::Item { folded, .. } => {
-                if folded {
-                    self.form.folded.remove(&row.path);
-                } else {
-                    self.form.folded.insert(row.path.clone());
-                }
-                self.rebuild(None);
-            }
-            RowKind::ListHeader { len, .. } => {
-                let items: Vec<FieldPath> = (0..len).map(|i| row.path.index(i)).collect();
-                let any_open = items.iter().any(|p| !self.form.folded.contains(p));
-                for p in items {
-                    if any_open {
-                        self.form.folded.insert(p);
-                    } else {
-                        self.form.folded.remove(&p);
-                    }
-                }
-                self.rebuild(None);
-            }
-            RowKind::Value(f) if matches!(f.kind, Kind::Enum(_)) => self.open_picker(&row),
-            _ => {}
+            None => self.say(s::NOTHING_TO_REDO),
         }
     }
 
-    pub(super) fn set_fold(&mut self, fold: bool) {
+    /// Ctrl-U: the focused field emptied (a picker's value removed), as one undo step.
+    pub(super) fn clear_field(&mut self) {
         let Some(row) = self.focused().cloned() else {
             return;
         };
-        if let RowKind::Item { folded, .. } = row.kind
-            && folded != fold
-        {
-            self.toggle();
-        }
-    }
-
-    pub(super) fn cycle_value(&mut self, d: isize) {
-        let Some(row) = self.focused().cloned() else {
+        let RowKind::Value(f) = row.kind else {
+            self.say(s::NOTHING_TO_CLEAR);
             return;
         };
-        let RowKind::Value(f) = row.kind else { return };
-        let Kind::Enum(options) = f.kind else { return };
-        if f.switch.is_some() {
-            // A type change may drop fields: always through the list, never by a stray arrow.
-            self.open_picker(&row);
+        let Some(value) = row.path.get(&self.doc) else {
+            return;
+        };
+        if value.as_str() == Some("") {
             return;
         }
-        let cur = row
-            .path
-            .get(&self.doc)
-            .and_then(Value::as_str)
-            .and_then(|c| options.iter().position(|o| *o == c));
-        let n = options.len() as isize;
-        let next = match cur {
-            Some(i) => (i as isize + d).rem_euclid(n) as usize,
-            None if d > 0 => 0,
-            None => options.len() - 1,
-        };
-        if edit::set(
-            &mut self.doc,
-            &row.path,
-            Value::String(options[next].into()),
-        )
-        .is_ok()
-        {
+        self.checkpoint();
+        if row.is_text() {
+            if !self.put_text(&row.path, f, "") {
+                self.drop_checkpoint();
+                return;
+            }
+        } else {
             self.form.last_edit = Some(row.path.clone());
-            self.changed(None);
+            edit::remove(&mut self.doc, &row.path);
         }
+        // A fresh input on the emptied field; typing now is a new step.
+        self.form.input = None;
+        self.changed(None);
     }
 
     pub(super) fn edit_text(&mut self, e: TextEdit) {
+        if let Some(Overlay::GoTo(g)) = &mut self.overlay {
+            apply_edit(&mut g.query, &e, false);
+            self.goto_typed();
+            return;
+        }
         if let Some(Overlay::Drafts(b)) = &mut self.overlay {
             if let BrowseMode::Rename(area) = &mut b.mode {
                 let _ = apply_edit(area, &e, false);
@@ -174,7 +135,7 @@ impl App {
         let first_change = !input.undo_taken;
         input.undo_taken = true;
         if first_change {
-            self.push_undo();
+            self.checkpoint();
         }
         self.view.follow_focus = true;
         if !self.put_text(&row.path, f, &text) {
@@ -215,8 +176,12 @@ impl App {
             other => form::edit_text(other).chars().count(),
         };
         match e {
-            TextEdit::Backspace | TextEdit::Delete | TextEdit::DeleteWord => {
-                self.push_undo();
+            TextEdit::Backspace
+            | TextEdit::Delete
+            | TextEdit::DeleteWord
+            | TextEdit::DeleteWordForward
+            | TextEdit::KillToEnd => {
+                self.checkpoint();
                 if !self.put_text(&row.path, f, "") {
                     return;
                 }
@@ -224,71 +189,6 @@ impl App {
                 self.say(s::cleared_huge(f.label, len));
             }
             _ => self.say(s::too_long_to_edit(f.label, len)),
-        }
-    }
-
-    pub(super) fn pick(&mut self, purpose: PickFor, value: &'static str) {
-        match purpose {
-            PickFor::Value(path) => {
-                if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
-                    self.form.last_edit = Some(path.clone());
-                    self.changed(None);
-                }
-            }
-            PickFor::MessageType => {
-                let Some(t) = MessageType::parse(value) else {
-                    return;
-                };
-                let cur = self.doc.get("messageType").and_then(Value::as_str);
-                if cur == Some(value) {
-                    return;
-                }
-                self.push_undo();
-                let r = edit::switch_message_type(&mut self.doc, t);
-                self.form.folded.clear();
-                self.changed(None);
-                self.say(s::switched_type(value, &r.dropped, &r.moved));
-            }
-            PickFor::ChoiceType(choice) => {
-                let Some(t) = ChoiceType::parse(value) else {
-                    return;
-                };
-                let Some(c) = choice.get_mut(&mut self.doc) else {
-                    return;
-                };
-                if c.get("type").and_then(Value::as_str) == Some(value) {
-                    return;
-                }
-                let before = self.doc.clone();
-                let Some(c) = choice.get_mut(&mut self.doc) else {
-                    return;
-                };
-                let dropped = edit::switch_choice_type(c, t);
-                self.form.undo.push(before);
-                self.changed(None);
-                self.say(s::switched_choice_type(value, &dropped));
-            }
-            PickFor::AddChoice { list, at } => {
-                let Some(t) = ChoiceType::parse(value) else {
-                    return;
-                };
-                self.push_undo();
-                match edit::list_insert(&mut self.doc, &list, at, edit::new_choice(t)) {
-                    Ok(i) => {
-                        self.shift_folded(&list, |j| if j >= i { Some(j + 1) } else { Some(j) });
-                        // Focus the new choice's title, ready for typing.
-                        let target = RowKey {
-                            path: list.index(i).key("title"),
-                            tag: RowTag::Value,
-                        };
-                        self.changed(Some(target));
-                    }
-                    Err(e) => {
-                        self.form.undo.pop();
-                        self.warn(e.to_string());
-                    }
-                }
-            }
         }
     }
 
@@ -318,7 +218,8 @@ impl App {
         }
         match drafts::parse(Path::new("edit"), &text) {
             Ok(doc) => {
-                self.push_undo();
+                self.checkpoint();
+                self.form.recovery = None;
                 self.doc = doc;
                 self.form.input = None;
                 self.changed(None);
@@ -336,8 +237,21 @@ impl App {
         }
     }
 
+    /// `$VISUAL`/`$EDITOR` on the draft as JSON, or on the edit kept in `from` (a
+    /// recovery file).
+    pub(super) fn run_editor(&mut self, from: Option<std::path::PathBuf>) {
+        self.overlay = None;
+        self.effects.push(Effect::RunEditor {
+            generation: self.save.generation,
+            draft: self.path.clone(),
+            text: store::to_draft_json(&self.doc),
+            from,
+        });
+    }
+
     pub(super) fn keep_recovery(&mut self, text: &str, why: &str) {
         let rec = drafts::recovery_path(&self.path);
+        self.form.recovery = Some(rec.clone());
         self.file_job(Effect::Write {
             path: rec.clone(),
             generation: None,
@@ -368,6 +282,12 @@ pub(super) fn apply_edit(area: &mut TextArea<'static>, e: &TextEdit, multiline: 
         }
         TextEdit::DeleteWord => {
             area.delete_word();
+        }
+        TextEdit::DeleteWordForward => {
+            area.delete_next_word();
+        }
+        TextEdit::KillToEnd => {
+            area.delete_line_by_end();
         }
         TextEdit::Delete => {
             area.delete_next_char();

@@ -25,6 +25,14 @@ pub struct FormState {
     pub input: Option<Input>,
     /// Earlier documents, newest last.
     pub(super) undo: Vec<Value>,
+    /// Documents an undo took back, newest last; a new change forgets them.
+    pub(super) redo: Vec<Value>,
+    /// Lists the form created with their first item (they were not in the draft): deleting
+    /// their last item removes them again.
+    pub(super) created_lists: HashSet<FieldPath>,
+    /// Where the last `$EDITOR` result that was not valid JSON is kept: the next Ctrl-E
+    /// offers to continue from it.
+    pub recovery: Option<std::path::PathBuf>,
     /// The field a one-field edit changed, so `changed` drops only its server issues.
     pub(super) last_edit: Option<FieldPath>,
 }

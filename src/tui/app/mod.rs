@@ -21,7 +21,7 @@ use super::problems::Problems;
 use super::send::PendingSend;
 use super::strings as s;
 use crate::message::{FieldPath, Report, validate};
-use crate::store::{self, drafts};
+use crate::store::drafts;
 use ratatui_textarea::TextArea;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -30,14 +30,17 @@ use std::time::Instant;
 mod browser;
 mod editing;
 mod form_state;
+mod goto;
 mod items;
 mod navigation;
 mod save;
 mod sending;
+mod switching;
 mod view_state;
 
 pub use editing::clean_paste;
 pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
+pub use goto::{GoTo, GoToItem};
 pub use save::{AUTOSAVE_DELAY, SaveState};
 pub use sending::SendSession;
 pub use view_state::{Geometry, Side, ViewState};
@@ -55,6 +58,8 @@ pub enum PickFor {
         list: FieldPath,
         at: usize,
     },
+    /// Start a new draft of the picked type.
+    NewDraft,
 }
 
 pub struct Picker {
@@ -80,6 +85,11 @@ pub struct Browser {
 }
 
 pub enum Overlay {
+    /// Ctrl-G: every field, narrowed by what is typed.
+    GoTo(GoTo),
+    /// Ctrl-E while an edit that was not valid JSON is kept: continue from it, or start from
+    /// the draft.
+    Recovery(std::path::PathBuf),
     Help {
         scroll: u16,
     },
@@ -121,6 +131,9 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The message line.
     pub status: Option<Status>,
+    /// Counts the messages said, so that a key that changes the draft without saying
+    /// anything clears the one an earlier action left.
+    status_seq: u64,
     /// Where the drafts browser looks.
     pub drafts_dir: PathBuf,
     pub quit: bool,
@@ -143,6 +156,7 @@ impl App {
             view: ViewState::default(),
             overlay: None,
             status: None,
+            status_seq: 0,
             drafts_dir,
             quit: false,
             dirty: true,
@@ -163,6 +177,7 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
+        self.status_seq += 1;
         self.status = Some(Status {
             text: text.into(),
             is_error: false,
@@ -171,6 +186,7 @@ impl App {
     }
 
     pub fn warn(&mut self, text: impl Into<String>) {
+        self.status_seq += 1;
         self.status = Some(Status {
             text: text.into(),
             is_error: true,
@@ -188,21 +204,15 @@ impl App {
     pub fn update(&mut self, msg: Message) {
         self.dirty = true;
         match msg {
-            Message::Terminal(ev) => match keymap::split_escape(self, &ev) {
-                Some(key) => {
-                    // Esc, then the key it was read together with: each in the context
-                    // the one before leaves.
-                    self.act(Action::Back);
-                    if let Some(a) = keymap::map_key(self, &key) {
-                        self.act(a);
-                    }
+            Message::Terminal(ev) => {
+                let (generation, said) = (self.save.generation, self.status_seq);
+                self.key_event(&ev);
+                // A message belongs to the action that said it: the next key that changes
+                // the draft (and says nothing of its own) takes it away.
+                if self.save.generation != generation && self.status_seq == said {
+                    self.status = None;
                 }
-                None => {
-                    if let Some(a) = keymap::map_event(self, &ev) {
-                        self.act(a);
-                    }
-                }
-            },
+            }
             Message::Do(a) => self.act(a),
             Message::InputClosed(_) => self.act(Action::Quit),
             Message::Written {
@@ -262,6 +272,25 @@ impl App {
         }
     }
 
+    /// A terminal event through the keymap.
+    fn key_event(&mut self, ev: &ratatui::crossterm::event::Event) {
+        match keymap::split_escape(self, ev) {
+            Some(key) => {
+                // Esc, then the key it was read together with: each in the context the one
+                // before leaves.
+                self.act(Action::Back);
+                if let Some(a) = keymap::map_key(self, &key) {
+                    self.act(a);
+                }
+            }
+            None => {
+                if let Some(a) = keymap::map_event(self, ev) {
+                    self.act(a);
+                }
+            }
+        }
+    }
+
     pub(super) fn act(&mut self, a: Action) {
         match a {
             Action::Quit => {
@@ -275,13 +304,10 @@ impl App {
                 self.say(s::saved_to(&self.path.display().to_string()));
             }
             Action::OpenDrafts => self.open_browser(),
-            Action::EditAsJson => {
-                self.effects.push(Effect::RunEditor {
-                    generation: self.save.generation,
-                    draft: self.path.clone(),
-                    text: store::to_draft_json(&self.doc),
-                });
-            }
+            Action::EditAsJson => match self.form.recovery.clone() {
+                Some(rec) => self.overlay = Some(Overlay::Recovery(rec)),
+                None => self.run_editor(None),
+            },
             Action::Help => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Help { .. }) => None,
@@ -300,6 +326,14 @@ impl App {
                 self.view.preview.scroll = 0;
             }
             Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::ClearField => self.clear_field(),
+            Action::AddChoiceHere => self.add_choice_here(),
+            Action::AddCardHere => self.add_card_here(),
+            Action::JumpCard(d) => self.jump_item(form::ListKind::Cards, d),
+            Action::JumpChoice(d) => self.jump_item(form::ListKind::Choices, d),
+            Action::OpenGoTo => self.open_goto(),
+            Action::NewDraft => self.ask_new_draft_type(),
             Action::NextProblem => self.jump(true),
             Action::PrevProblem => self.jump(false),
             Action::NextField => self.move_focus(1),

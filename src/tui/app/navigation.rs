@@ -123,7 +123,10 @@ impl App {
         }
     }
 
+    /// Esc: closes what is open (the message line too), cancels a send in flight, or gives
+    /// the keys back to the form.
     pub(super) fn back(&mut self) {
+        self.status = None;
         match &mut self.overlay {
             Some(Overlay::Drafts(b)) if !matches!(b.mode, BrowseMode::List) => {
                 b.mode = BrowseMode::List;
@@ -139,7 +142,7 @@ impl App {
             Some(_) => self.overlay = None,
             None if self.session.send.in_flight().is_some() => self.cancel_send(),
             None if self.view.side_focus => self.view.side_focus = false,
-            None => self.status = None,
+            None => {}
         }
     }
 
@@ -176,12 +179,23 @@ impl App {
                 self.reopen_history(*selected);
             }
             Some(Overlay::Drafts(_)) => self.browser_key(c),
+            Some(Overlay::Recovery(rec)) if c == 'r' => {
+                let rec = rec.clone();
+                self.overlay = None;
+                self.run_editor(Some(rec));
+            }
             _ => {}
         }
     }
 
     pub(super) fn menu_move(&mut self, d: isize) {
         match &mut self.overlay {
+            Some(Overlay::GoTo(g)) => {
+                let n = g.matches().len() as isize;
+                if n > 0 {
+                    g.selected = (g.selected as isize + d).clamp(0, n - 1) as usize;
+                }
+            }
             Some(Overlay::Picker(p)) => {
                 p.selected =
                     (p.selected as isize + d).clamp(0, p.options.len() as isize - 1) as usize
@@ -232,6 +246,9 @@ impl App {
                 });
             }
             Some(Overlay::Profiles { selected }) => self.choose_profile(selected),
+            Some(Overlay::GoTo(g)) => self.goto_chosen(g),
+            // Enter: edit the draft as it is; the kept edit stays for later.
+            Some(Overlay::Recovery(_)) => self.run_editor(None),
             Some(Overlay::Help { .. }) | None => {}
         }
     }

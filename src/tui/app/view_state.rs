@@ -49,6 +49,8 @@ pub struct ViewState {
     /// How many rows the pane's text wraps to (kept between redraws).
     pub pane_rows: PaneRows,
     pub preview: PreviewState,
+    /// Rows (first, last) a fold just opened: the next draw scrolls to show them.
+    pub show_rows: Option<(usize, usize)>,
 }
 
 impl Default for ViewState {
@@ -63,6 +65,7 @@ impl Default for ViewState {
             side_scroll: 0,
             pane_rows: PaneRows::default(),
             preview: PreviewState::default(),
+            show_rows: None,
         }
     }
 }

@@ -81,7 +81,7 @@ pub(super) const COMPOSER: &[Binding] = &[
         W::Composer,
         "F8",
         "next problem",
-        true,
+        false,
         &[
             (with(F(8), SHIFT), Act(&Action::PrevProblem)),
             (key(F(8)), Act(&Action::NextProblem)),
@@ -97,10 +97,41 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Composer,
+        "Ctrl-U",
+        "clear the field",
+        false,
+        &[(ctrl('u'), Act(&Action::ClearField))],
+    ),
+    row(
+        W::Composer,
         "Ctrl-Z",
-        "undo one step: a field's typing, a list edit, a type switch",
+        "undo one step: a field's typing, an add, a delete, a move, a switch, a pick",
         false,
         &[(ctrl('z'), Act(&Action::Undo))],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-Y",
+        "redo what Ctrl-Z took back (Ctrl-Shift-Z too)",
+        false,
+        &[
+            (ctrl('y'), Act(&Action::Redo)),
+            (with(Char('z'), CTRL.union(SHIFT)), Act(&Action::Redo)),
+        ],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-G",
+        "go to a field by its name or path",
+        false,
+        &[(ctrl('g'), Act(&Action::OpenGoTo))],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-N",
+        "new draft (pick its type)",
+        false,
+        &[(ctrl('n'), Act(&Action::NewDraft))],
     ),
     row(
         W::Composer,
@@ -134,7 +165,7 @@ pub(super) const COMPOSER: &[Binding] = &[
         W::Composer,
         "? F1",
         "this help (? on a non-text field)",
-        true,
+        false,
         &[(key(F(1)), Act(&Action::Help))],
     ),
     row(
@@ -274,9 +305,43 @@ pub(super) const COMPOSER: &[Binding] = &[
         ],
     ),
     row(
+        W::Form,
+        "Alt-C",
+        "add a choice here (after this one, or to this card)",
+        false,
+        &[(with(Char('c'), ALT), Act(&Action::AddChoiceHere))],
+    ),
+    row(
+        W::Form,
+        "Alt-N",
+        "add a card after this one",
+        false,
+        &[(with(Char('n'), ALT), Act(&Action::AddCardHere))],
+    ),
+    row(
+        W::InItem,
+        "C-PgDn C-PgUp",
+        "next / previous card",
+        true,
+        &[
+            (with(PageDown, CTRL), Act(&Action::JumpCard(1))),
+            (with(PageUp, CTRL), Act(&Action::JumpCard(-1))),
+        ],
+    ),
+    row(
+        W::InItem,
+        "A-PgDn A-PgUp",
+        "next / previous choice",
+        true,
+        &[
+            (with(PageDown, ALT), Act(&Action::JumpChoice(1))),
+            (with(PageUp, ALT), Act(&Action::JumpChoice(-1))),
+        ],
+    ),
+    row(
         W::Text,
         "← → Home End",
-        "move in the text (Ctrl-← → by word)",
+        "move in the text (Ctrl-A start; End the end, as Ctrl-E edits the JSON)",
         false,
         &[
             (key(Left), Act(&EDIT_LEFT)),
@@ -288,16 +353,46 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Text,
+        "Ctrl-← → Alt-B F",
+        "move by word",
+        false,
+        &[
+            (with(Char('b'), ALT), Act(&WORD_LEFT)),
+            (with(Char('f'), ALT), Act(&WORD_RIGHT)),
+        ],
+    ),
+    row(
+        W::Text,
         "Backspace Del",
-        "delete a character (Ctrl-W a word)",
+        "delete a character",
+        false,
+        &[
+            (key(Backspace), Act(&BACKSPACE)),
+            (key(Delete), Act(&DELETE)),
+        ],
+    ),
+    row(
+        W::Text,
+        "Ctrl-W Alt-Bksp",
+        "delete the word before the cursor (Alt-D the word after)",
         false,
         &[
             (with(Backspace, CTRL), Act(&DELETE_WORD)),
             (with(Backspace, ALT), Act(&DELETE_WORD)),
             (ctrl('w'), Act(&DELETE_WORD)),
-            (key(Backspace), Act(&BACKSPACE)),
-            (key(Delete), Act(&DELETE)),
+            (ctrl('h'), Act(&DELETE_WORD)),
+            (
+                with(Char('d'), ALT),
+                Act(&Action::Edit(TextEdit::DeleteWordForward)),
+            ),
         ],
+    ),
+    row(
+        W::Text,
+        "Ctrl-K",
+        "delete to the end of the line",
+        false,
+        &[(ctrl('k'), Act(&Action::Edit(TextEdit::KillToEnd)))],
     ),
     row(
         W::Text,
@@ -333,6 +428,13 @@ pub(super) const COMPOSER: &[Binding] = &[
         "turn on or off",
         true,
         &[(key(Enter), Act(&Action::Activate))],
+    ),
+    row(
+        W::AddRow,
+        "Enter",
+        "add",
+        true,
+        &[(key(Enter), Act(&Action::AddItem))],
     ),
     row(
         W::Item,

@@ -27,6 +27,12 @@ pub enum Context {
     Toggle,
     Item,
     Other,
+    /// On a `+ add …` row.
+    AddRow,
+    /// Typing in the go-to list (Ctrl-G).
+    GoTo,
+    /// Ctrl-E with an earlier edit kept: continue from it or not.
+    Recovery,
     PickerOpen,
     Drafts,
     /// Typing a draft's new name.
@@ -61,6 +67,14 @@ pub enum When {
     Toggle,
     /// On a card or a choice header, a list, an add row.
     Item,
+    /// On an add row, before the item keys.
+    AddRow,
+    /// Anywhere in the form; the footer shows these inside a card or a choice.
+    InItem,
+    /// In the go-to list.
+    GoTo,
+    /// The question of Ctrl-E with an edit kept.
+    Recovery,
     /// On any row that is not a text field.
     NotText,
     /// In the drafts browser.
@@ -87,11 +101,14 @@ pub enum When {
 pub fn places(ctx: Context) -> &'static [When] {
     use When::*;
     match ctx {
-        Context::Text => &[Always, TextFirst, Composer, Form, Text],
-        Context::Picker => &[Always, Composer, Form, Picker, NotText],
-        Context::Toggle => &[Always, Composer, Form, Toggle, NotText],
-        Context::Item => &[Always, Composer, Form, Item, NotText],
-        Context::Other => &[Always, Composer, Form, NotText],
+        Context::Text => &[Always, TextFirst, Composer, Form, InItem, Text],
+        Context::Picker => &[Always, Composer, Form, InItem, Picker, NotText],
+        Context::Toggle => &[Always, Composer, Form, InItem, Toggle, NotText],
+        Context::Item => &[Always, Composer, Form, InItem, Item, NotText],
+        Context::AddRow => &[Always, Composer, Form, InItem, AddRow, Item, NotText],
+        Context::Other => &[Always, Composer, Form, InItem, NotText],
+        Context::GoTo => &[Always, GoTo, Text],
+        Context::Recovery => &[Always, Recovery],
         Context::PickerOpen => &[Always, List, PickerOpen],
         Context::Drafts => &[Always, List, Drafts],
         Context::DraftsRename => &[Always, DraftsRename, Text],
@@ -155,6 +172,8 @@ pub fn context(app: &App) -> Context {
             };
         }
         Some(Overlay::Confirm(_)) => return Context::Confirm,
+        Some(Overlay::GoTo(_)) => return Context::GoTo,
+        Some(Overlay::Recovery(_)) => return Context::Recovery,
         Some(Overlay::History { .. }) => return Context::History,
         Some(Overlay::Profiles { .. }) => return Context::Profiles,
         None => {}
@@ -167,9 +186,8 @@ pub fn context(app: &App) -> Context {
         Some(r) if r.is_picker() => Context::Picker,
         Some(r) => match r.kind {
             RowKind::Failover(_) => Context::Toggle,
-            RowKind::Item { .. } | RowKind::ListHeader { .. } | RowKind::AddItem { .. } => {
-                Context::Item
-            }
+            RowKind::AddItem { .. } => Context::AddRow,
+            RowKind::Item { .. } | RowKind::ListHeader { .. } => Context::Item,
             _ => Context::Other,
         },
         None => Context::Other,
@@ -202,6 +220,17 @@ pub fn map_event(app: &App, ev: &Event) -> Option<Action> {
     }
 }
 
+/// A key code bound as `bound`, typed as `typed`: a letter bound as such answers to either
+/// case (Y as y).
+fn same_code(bound: KeyCode, typed: KeyCode) -> bool {
+    match (bound, typed) {
+        (KeyCode::Char(a), KeyCode::Char(b)) => {
+            a == b || (a.is_ascii_lowercase() && a == b.to_ascii_lowercase())
+        }
+        (a, b) => a == b,
+    }
+}
+
 /// Whether `k` answers to `key`.
 fn matches(key: &Key, k: &KeyEvent) -> bool {
     let typed = !k.modifiers.intersects(CTRL | ALT);
@@ -210,27 +239,27 @@ fn matches(key: &Key, k: &KeyEvent) -> bool {
         Key::Printable => typed && matches!(k.code, KeyCode::Char(c) if !c.is_control()),
         Key::Alnum => typed && matches!(k.code, KeyCode::Char(c) if c.is_alphanumeric()),
         Key::Press(code, mods) => {
-            let same_code = match (code, k.code) {
-                // A letter bound as such answers to either case (Y as y).
-                (KeyCode::Char(a), KeyCode::Char(b)) => {
-                    a == b || (a.is_ascii_lowercase() && a == b.to_ascii_lowercase())
-                }
-                (a, b) => a == b,
-            };
             let extra = k.modifiers - SHIFT;
-            same_code
+            same_code(code, k.code)
                 && (k.modifiers == mods
                     || (extra == mods && (mods == NONE || matches!(code, KeyCode::Char(_)))))
         }
     }
 }
 
-/// The binding and action `k` has in `ctx`, if any.
+/// The binding and action `k` has in `ctx`, if any. A row naming the key with exactly its
+/// modifiers wins (Ctrl-Shift-Z over Ctrl-Z); then, place by place, a row it answers to
+/// with Shift ignored, or a pattern (any character, any key).
 pub fn lookup(ctx: Context, k: &KeyEvent) -> Option<(&'static Binding, Action)> {
-    for place in places(ctx) {
-        for b in bindings().filter(|b| b.when == *place) {
-            for (key, does) in b.keys {
-                if matches(key, k) {
+    let exact = |key: &Key| matches!(*key, Key::Press(code, mods) if mods == k.modifiers && same_code(code, k.code));
+    for pass in [true, false] {
+        for place in places(ctx) {
+            for b in bindings().filter(|b| b.when == *place) {
+                for (key, does) in b.keys {
+                    let hit = if pass { exact(key) } else { matches(key, k) };
+                    if !hit {
+                        continue;
+                    }
                     let action = match does {
                         Does::Act(a) => (*a).clone(),
                         Does::Char(f) => match k.code {
@@ -275,7 +304,10 @@ mod tests {
     use super::*;
     use ratatui::crossterm::event::KeyCode::*;
 
-    const CONTEXTS: [Context; 14] = [
+    const CONTEXTS: [Context; 17] = [
+        Context::AddRow,
+        Context::GoTo,
+        Context::Recovery,
         Context::Text,
         Context::Picker,
         Context::Toggle,

@@ -109,13 +109,17 @@ pub(super) const OVERLAYS: &[Binding] = &[
     ),
     row(
         W::DraftsRename,
-        "",
-        "",
-        false,
-        &[
-            (key(Esc), Act(&Action::Back)),
-            (key(Enter), Act(&Action::Activate)),
-        ],
+        "Enter",
+        "rename",
+        true,
+        &[(key(Enter), Act(&Action::Activate))],
+    ),
+    row(
+        W::DraftsRename,
+        "Esc",
+        "keep the name",
+        true,
+        &[(key(Esc), Act(&Action::Back))],
     ),
     row(
         W::DraftsConfirm,
@@ -244,5 +248,47 @@ pub(super) const OVERLAYS: &[Binding] = &[
             (ch('y'), Act(&Action::MenuKey('y'))),
             (Key::Any, Act(&Action::MenuKey('N'))),
         ],
+    ),
+    // --- go to, and an edit kept from $EDITOR ------------------------------------------
+    row(
+        W::GoTo,
+        "↑ ↓ Enter",
+        "go to the selected field",
+        true,
+        &[
+            (key(Up), Act(&Action::MenuMove(-1))),
+            (key(Down), Act(&Action::MenuMove(1))),
+            (key(PageUp), Act(&Action::MenuMove(-10))),
+            (key(PageDown), Act(&Action::MenuMove(10))),
+            (key(Enter), Act(&Action::Activate)),
+        ],
+    ),
+    row(
+        W::GoTo,
+        "Esc",
+        "stay where you are",
+        true,
+        &[(key(Esc), Act(&Action::Back))],
+    ),
+    row(
+        W::Recovery,
+        "r",
+        "continue from the kept edit",
+        true,
+        &[(ch('r'), Act(&Action::MenuKey('r')))],
+    ),
+    row(
+        W::Recovery,
+        "Enter",
+        "edit the draft as it is",
+        true,
+        &[(key(Enter), Act(&Action::Activate))],
+    ),
+    row(
+        W::Recovery,
+        "Esc",
+        "cancel",
+        true,
+        &[(key(Esc), Act(&Action::Back))],
     ),
 ];

@@ -87,7 +87,23 @@ impl Runtime {
                     generation,
                     draft,
                     text,
+                    from,
                 } => {
+                    let text = match from.map(|p| std::fs::read_to_string(&p).map_err(|e| (p, e))) {
+                        None => text,
+                        Some(Ok(kept)) => kept,
+                        Some(Err((p, e))) => {
+                            let _ = self.tx.send(Message::EditorDone {
+                                generation,
+                                command: String::new(),
+                                result: Err(crate::tui::strings::recovery_unreadable(
+                                    &p.display().to_string(),
+                                    &e.to_string(),
+                                )),
+                            });
+                            continue;
+                        }
+                    };
                     let command = self.editor.clone().unwrap_or_else(files::editor_from_env);
                     // The editor owns the terminal: its keys must not reach us.
                     let reading = self.pause_input();

@@ -4,7 +4,7 @@
 
 mod profiles;
 
-pub use profiles::{Endpoint, ProfileEntry, ProfileSource, Profiles};
+pub use profiles::{Endpoint, NewDraftDefaults, ProfileEntry, ProfileSource, Profiles};
 
 use crate::client::SendOutcome;
 use crate::message::schema::MessageType;

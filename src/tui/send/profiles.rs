@@ -82,6 +82,16 @@ pub struct ProfileEntry {
     /// Where it posts and as whom, or why the profile cannot be used.
     pub shown: Result<Endpoint, String>,
     pub source: ProfileSource,
+    /// What a new draft starts with while this profile is active (`default_source`,
+    /// `default_destination` in config.toml).
+    pub new_draft: NewDraftDefaults,
+}
+
+/// A profile's `default_source` and `default_destination`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewDraftDefaults {
+    pub source: Option<String>,
+    pub destination: Option<String>,
 }
 
 /// The profiles to send with, and which one is active.
@@ -112,6 +122,7 @@ impl Profiles {
             built_in,
             shown: Ok(Endpoint::of(&profile)),
             source: ProfileSource::Ready(profile),
+            new_draft: NewDraftDefaults::default(),
         });
     }
 
@@ -171,6 +182,13 @@ impl Profiles {
                         .map(|r| Endpoint::of(&r.profile))
                         .map_err(|e| e.to_string()),
                     source: source(Some(name.clone())),
+                    new_draft: c
+                        .profile(&name)
+                        .map(|p| NewDraftDefaults {
+                            source: p.default_source.clone(),
+                            destination: p.default_destination.clone(),
+                        })
+                        .unwrap_or_default(),
                     name,
                 });
             }
@@ -203,6 +221,7 @@ impl Profiles {
                         .map(|r| Endpoint::of(&r.profile))
                         .map_err(|e| e.to_string()),
                     source: source(None),
+                    new_draft: NewDraftDefaults::default(),
                 });
                 out.active = Some(out.entries.len() - 1);
             }

@@ -1,9 +1,10 @@
 //! The top bar (draft, type, saved state, profile), the message line and the footer of keys.
 
+use crate::message::Segment;
 use crate::text::{one_line, visible};
 use crate::tui::app::App;
 use crate::tui::keymap::{self, Binding, When, bindings};
-use crate::tui::measure::{TextWidth, fit_ellipsis};
+use crate::tui::measure::{TextWidth, fit_ellipsis, wrap_lines};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
@@ -87,39 +88,76 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(right).style(style), r);
 }
 
-pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
-    if let Some(st) = &app.status {
-        let style = if st.is_error {
-            theme::error()
-        } else {
-            Style::default()
-        };
-        frame.render_widget(
-            Paragraph::new(fit_ellipsis(&one_line(&st.text), area.width as usize)).style(style),
-            area,
-        );
+/// The message line's text, wrapped to `width` (at most three lines, the last cut).
+pub(super) fn status_lines(app: &App, width: usize) -> Vec<String> {
+    let Some(st) = &app.status else {
+        return Vec::new();
+    };
+    let mut lines = wrap_lines(&one_line(&st.text), width);
+    if lines.len() > 3 {
+        lines.truncate(3);
+        lines[2] = fit_ellipsis(&format!("{}…", lines[2]), width);
     }
+    lines
+}
+
+pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect, lines: Vec<String>) {
+    let Some(st) = &app.status else {
+        return;
+    };
+    let style = if st.is_error {
+        theme::error()
+    } else {
+        Style::default()
+    };
+    let lines: Vec<Line> = lines.into_iter().map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(lines).style(style), area);
 }
 
 pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     let ctx = keymap::context(app);
     let places = keymap::places(ctx);
-    let shown = |b: &&Binding| b.footer && !b.label.is_empty() && places.contains(&b.when);
+    let in_composer = places.contains(&When::Composer);
+    // Inside a card or a choice, the keys that move between them.
+    let in_item = app.focused().is_some_and(|r| {
+        r.path
+            .segments()
+            .iter()
+            .any(|s| matches!(s, Segment::Index(_)))
+    });
+    let shown = |b: &&Binding| {
+        b.footer
+            && !b.label.is_empty()
+            && places.contains(&b.when)
+            && (b.when != When::InItem || in_item)
+    };
     let general = |w: When| matches!(w, When::Always | When::Composer);
-    // The keys of what has focus first, then the ones that apply everywhere.
-    let ordered = bindings()
-        .filter(|b| shown(b) && !general(b.when))
-        .chain(bindings().filter(|b| shown(b) && general(b.when)));
+    let mut items: Vec<(&str, &str)> = Vec::new();
+    // Help first, and the way to the problems when there are any: these must never be
+    // pushed out by a narrow terminal.
+    if in_composer {
+        items.push(("F1", s::FOOTER_HELP));
+        if !app.problems.is_empty() {
+            items.push(("F8", s::FOOTER_NEXT_PROBLEM));
+        }
+    }
+    // Then the keys of what has focus, then the ones that apply everywhere.
+    items.extend(
+        bindings()
+            .filter(|b| shown(b) && !general(b.when))
+            .chain(bindings().filter(|b| shown(b) && general(b.when)))
+            .map(|b| (b.label, b.help)),
+    );
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
-    for b in ordered {
-        let w = b.label.width() + 1 + b.help.width() + 2;
+    for (label, help) in items {
+        let w = label.width() + 1 + help.width() + 2;
         if used + w > width {
             break;
         }
-        spans.push(Span::styled(b.label, theme::key_hint()));
-        spans.push(Span::raw(format!(" {}  ", b.help)));
+        spans.push(Span::styled(label, theme::key_hint()));
+        spans.push(Span::raw(format!(" {help}  ")));
         used += w;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

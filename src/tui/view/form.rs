@@ -95,6 +95,17 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             view.form_scroll = end.saturating_sub(view_h).min(start);
         }
     }
+    // A fold just opened: scroll so that what it holds shows, its own row kept in view.
+    if let Some((first, last)) = view.show_rows.take()
+        && last < heights.len()
+        && first <= last
+    {
+        let start: usize = heights[..first].iter().sum();
+        let end: usize = heights[..=last].iter().sum();
+        if end > view.form_scroll + view_h {
+            view.form_scroll = end.saturating_sub(view_h).min(start);
+        }
+    }
     view.form_scroll = view.form_scroll.min(total.saturating_sub(view_h));
 
     let mut form_lines = vec![None; view_h];

@@ -48,11 +48,17 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     let (x, w) = (area.x, area.width);
     let top = Rect::new(x, area.y, w, 1);
     let footer = Rect::new(x, area.bottom() - 1, w, 1);
-    let status = Rect::new(x, area.bottom() - 2, w, 1);
-    let main = Rect::new(x, area.y + 1, w, area.height - 3);
-    let problem_lines = app.problems.len().max(1) as u16 + 2;
-    let max_problems = (main.height / 3).max(3);
-    let ph = problem_lines.min(max_problems);
+    // The message line wraps (up to three lines) so that a path in it shows whole.
+    let status_lines = chrome::status_lines(app, w as usize);
+    let sh = status_lines.len().clamp(1, 3) as u16;
+    let status = Rect::new(x, area.bottom() - 1 - sh, w, sh);
+    let main = Rect::new(x, area.y + 1, w, area.height - 2 - sh);
+    // No problems: one line says so; else a bordered list, at most a third of the screen.
+    let ph = if app.problems.is_empty() {
+        1
+    } else {
+        (app.problems.len() as u16 + 2).min((main.height / 3).max(3))
+    };
     let body = Rect::new(x, main.y, w, main.height - ph);
     let problems = Rect::new(x, main.y + body.height, w, ph);
     let share = if body.width < 120 { 60 } else { 55 };
@@ -68,12 +74,17 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
         Side::Deliveries => send::draw_deliveries(frame, app, view, preview_area),
     }
     panes::draw_problems(frame, app, view, problems);
-    chrome::draw_status(frame, app, status);
+    chrome::draw_status(frame, app, status, status_lines);
     chrome::draw_footer(frame, app, footer);
+    // Overlays leave the message line and the footer in view: what just happened, and
+    // the overlay's own keys.
+    let area = Rect::new(x, area.y, w, status.y - area.y);
     match &app.overlay {
         Some(Overlay::Help { .. }) => overlays::draw_help(frame, app, view, area),
         Some(Overlay::Picker(_)) => overlays::draw_picker(frame, app, view, area),
         Some(Overlay::Drafts(_)) => overlays::draw_drafts(frame, app, view, area),
+        Some(Overlay::GoTo(_)) => overlays::draw_goto(frame, app, view, area),
+        Some(Overlay::Recovery(path)) => overlays::draw_recovery(frame, path, area),
         Some(Overlay::Confirm(_)) => send::draw_confirm(frame, app, area),
         Some(Overlay::History { .. }) => send::draw_history(frame, app, view, area),
         Some(Overlay::Profiles { .. }) => send::draw_profiles(frame, app, area),

@@ -47,9 +47,14 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, view: &mut ViewState, area
         When::Item,
         When::PickerOpen,
         When::Drafts,
+        When::DraftsRename,
         When::Pane,
         When::History,
         When::Profiles,
+        When::InItem,
+        When::AddRow,
+        When::GoTo,
+        When::Recovery,
         When::Confirm,
         When::Help,
     ];
@@ -189,4 +194,75 @@ pub(super) fn draw_drafts(frame: &mut Frame, app: &App, view: &mut ViewState, ar
             }
         }
     }
+}
+
+/// Ctrl-G: the query being typed, then the matching fields (label and path), the selected
+/// one marked.
+pub(super) fn draw_goto(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    let Some(Overlay::GoTo(g)) = &app.overlay else {
+        return;
+    };
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(s::GOTO_TITLE, theme::title()));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    if inner.height < 2 {
+        return;
+    }
+    let [query, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(Paragraph::new("› "), query);
+    if query.width > 2 {
+        let q = Rect::new(query.x + 2, query.y, query.width - 2, 1);
+        frame.render_widget(g.query.as_ref(), q);
+    }
+    let matches = g.matches();
+    let h = list.height as usize;
+    let selected = g.selected.min(matches.len().saturating_sub(1));
+    let first = selected.saturating_sub(h.saturating_sub(1));
+    let width = list.width as usize;
+    let mut lines = Vec::new();
+    if matches.is_empty() {
+        lines.push(Line::from(Span::styled(s::GOTO_NOTHING, theme::muted())));
+    }
+    for (i, it) in matches.iter().enumerate().skip(first).take(h) {
+        let path = visible(&it.path.to_string());
+        let label_w = width.saturating_sub(path.width() + 4).max(8);
+        let mut l = Line::from(vec![
+            Span::raw(format!(
+                "{:<label_w$}  ",
+                fit_ellipsis(&visible(&it.label), label_w)
+            )),
+            Span::styled(path, theme::muted()),
+        ]);
+        if i == selected {
+            l = l.patch_style(theme::focus());
+        }
+        lines.push(l);
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    view.geometry.overlay_list = list;
+    view.geometry.overlay_first = first;
+}
+
+/// Ctrl-E with an earlier edit kept: where it is, and the choice.
+pub(super) fn draw_recovery(frame: &mut Frame, path: &std::path::Path, area: Rect) {
+    let text = s::recovery_question(&visible(&path.display().to_string()));
+    let w = area.width.saturating_sub(4).min(80);
+    let lines = crate::tui::measure::wrap_lines(&text, w.saturating_sub(2) as usize);
+    let r = centered(area, w, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(s::RECOVERY_TITLE, theme::title()));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let lines: Vec<Line> = lines.into_iter().map(Line::raw).collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -38,6 +38,16 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
 }
 
 pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    view.geometry.problem_lines.clear();
+    if app.problems.is_empty() {
+        // One line, no frame: nothing to list.
+        view.geometry.problems = area;
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" ✓ {}", s::NO_PROBLEMS), theme::ok())),
+            area,
+        );
+        return;
+    }
     let (e, w, sv) = app.problems.counts();
     let title_style = if e > 0 {
         theme::error()
@@ -52,14 +62,6 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     view.geometry.problems = inner;
-    view.geometry.problem_lines.clear();
-    if app.problems.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled(s::NO_PROBLEMS, theme::ok())),
-            inner,
-        );
-        return;
-    }
     let n = app.problems.len();
     let h = inner.height as usize;
     view.problems_scroll = view.problems_scroll.min(n.saturating_sub(h));

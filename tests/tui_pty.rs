@@ -674,3 +674,143 @@ fn a_panic_on_a_worker_thread_leaves_the_app_running_in_its_terminal() {
         original.replace("\"CONVEY\"", "\"CONVEYW\"")
     );
 }
+
+/// The composer's own job, done as a new user would, in the real binary: from no file at
+/// all, with keys alone (F1 and the footer name every one used), a 3-card carousel with two
+/// choices a card and one of every choice type, saved. The keys that are not typed text
+/// (letters that pick from a list count as keys) stay within a budget of 45.
+#[test]
+fn a_carousel_built_from_nothing_with_keys_alone() {
+    const F8: &[u8] = b"\x1b[19~";
+    const LEFT: &[u8] = b"\x1b[D";
+    const ALT_C: &[u8] = b"\x1bc";
+    const ALT_N: &[u8] = b"\x1bn";
+    const ENTER: &[u8] = b"\r";
+    enum Step {
+        Key(&'static [u8]),
+        Text(&'static str),
+    }
+    use Step::{Key as K, Text as T};
+    let choice = |letter: &'static [u8]| [K(ALT_C), K(letter), K(ENTER)];
+    let mut steps = vec![
+        K(LEFT), // RCS_TEXT → RCS_CAROUSEL
+        K(F8),
+        T("ACME"),
+        K(F8),
+        T("15559876543"),
+        K(F8), // the carousel-of-one warning
+        K(F8),
+        T("Card one"),
+        K(F8),
+        T("The first card"),
+        K(F8),
+        T("https://example.com/1.png"),
+        K(ALT_C),
+        K(ENTER), // REPLY
+        T("Yes"),
+        K(F8),
+        T("yes"),
+    ];
+    steps.extend(choice(b"o"));
+    steps.extend([
+        T("Open"),
+        K(F8),
+        T("open"),
+        K(F8),
+        T("https://example.com/shop"),
+        K(ALT_N),
+        T("Card two"),
+        K(F8),
+        T("The second card"),
+        K(F8),
+        T("https://example.com/2.png"),
+    ]);
+    steps.extend(choice(b"d"));
+    steps.extend([T("Call"), K(F8), T("call"), K(F8), T("+15551234567")]);
+    steps.extend(choice(b"s"));
+    steps.extend([
+        T("Map"),
+        K(F8),
+        T("map"),
+        K(F8),
+        T("37.4"),
+        K(F8),
+        T("-122.1"),
+        K(ALT_N),
+        T("Card three"),
+        K(F8),
+        T("The third card"),
+        K(F8),
+        T("https://example.com/3.png"),
+    ]);
+    steps.extend(choice(b"r"));
+    steps.extend([T("Where"), K(F8), T("where")]);
+    steps.extend(choice(b"c"));
+    steps.extend([
+        T("Meet"),
+        K(F8),
+        T("meet"),
+        K(F8),
+        T("2030-03-03T15:00:00Z"),
+        K(F8),
+        T("2030-03-03T16:00:00Z"),
+        K(F8),
+        T("Meeting"),
+        K(CTRL_S),
+    ]);
+    let keys = steps.iter().filter(|s| matches!(s, K(_))).count();
+    assert!(keys <= 45, "{keys} keys that are not text");
+
+    let dir = tempfile::tempdir().unwrap();
+    // No file, no config: the app opens a new RCS_TEXT draft in the data dir.
+    let mut s = Session::start(command(dir.path(), BIN), 40, 120);
+    s.wait_screen("Message Type");
+    for step in &steps {
+        match step {
+            K(bytes) => s.send(bytes),
+            T(text) => s.send(text.as_bytes()),
+        }
+    }
+    s.wait_screen("No problems: this message can be sent.");
+    s.wait_screen(" saved ");
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+    let drafts = dir.path().join("data/rcs-composer/drafts");
+    let file = fs::read_dir(&drafts)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("the draft was saved");
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    let card = |n: &str, what: &str, img: &str, choices: serde_json::Value| {
+        serde_json::json!({"title": n, "description": what, "height": "MEDIUM",
+                           "mediaUrl": format!("https://example.com/{img}"), "choices": choices})
+    };
+    let expected = serde_json::json!({
+        "messageType": "RCS_CAROUSEL", "source": "ACME", "destination": "15559876543",
+        "cards": [
+            card("Card one", "The first card", "1.png", serde_json::json!([
+                {"type": "REPLY", "title": "Yes", "postbackData": "yes"},
+                {"type": "OPEN_URL", "title": "Open", "postbackData": "open",
+                 "url": "https://example.com/shop", "application": "BROWSER",
+                 "webviewViewMode": "FULL"}])),
+            card("Card two", "The second card", "2.png", serde_json::json!([
+                {"type": "DIAL_PHONE", "title": "Call", "postbackData": "call",
+                 "phoneNumber": "+15551234567"},
+                {"type": "SHOW_LOCATION", "title": "Map", "postbackData": "map",
+                 "latitude": 37.4, "longitude": -122.1}])),
+            card("Card three", "The third card", "3.png", serde_json::json!([
+                {"type": "REQUEST_LOCATION", "title": "Where", "postbackData": "where"},
+                {"type": "CREATE_CALENDAR_EVENT", "title": "Meet", "postbackData": "meet",
+                 "startTime": "2030-03-03T15:00:00Z", "endTime": "2030-03-03T16:00:00Z",
+                 "eventTitle": "Meeting"}])),
+        ]
+    });
+    assert_eq!(saved, expected);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        rcs_composer::store::to_draft_json(&expected),
+        "keys in the vendor's order, pretty-printed"
+    );
+}

@@ -39,6 +39,10 @@ impl App {
 
     /// Ctrl-Z: the document before the last action; Ctrl-Y brings it back.
     pub(super) fn undo(&mut self) {
+        // A step that left the document as it was (two like cards swapped) is no step.
+        while self.form.undo.last() == Some(&self.doc) {
+            self.form.undo.pop();
+        }
         match self.form.undo.pop() {
             Some(doc) => {
                 let now = std::mem::replace(&mut self.doc, doc);
@@ -53,6 +57,9 @@ impl App {
 
     /// Ctrl-Y (or Ctrl-Shift-Z): the action the last undo took back, again.
     pub(super) fn redo(&mut self) {
+        while self.form.redo.last() == Some(&self.doc) {
+            self.form.redo.pop();
+        }
         match self.form.redo.pop() {
             Some(doc) => {
                 let now = std::mem::replace(&mut self.doc, doc);

@@ -141,13 +141,19 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             items.push(("F8", s::FOOTER_NEXT_PROBLEM));
         }
     }
-    // Then the keys of what has focus, then the ones that apply everywhere.
-    items.extend(
-        bindings()
-            .filter(|b| shown(b) && !general(b.when))
-            .chain(bindings().filter(|b| shown(b) && general(b.when)))
-            .map(|b| (b.label, b.help)),
-    );
+    // Then the keys of what has focus (its own place first), moving between cards and
+    // choices, and the ones that apply everywhere.
+    let own = places
+        .iter()
+        .filter(|w| !general(**w) && !matches!(w, When::InItem | When::Form));
+    let order = own.chain([When::Form, When::InItem, When::Always, When::Composer].iter());
+    for w in order {
+        items.extend(
+            bindings()
+                .filter(|b| b.when == *w && shown(b))
+                .map(|b| (b.label, b.help)),
+        );
+    }
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;

@@ -611,3 +611,73 @@ mod undo_redo {
         }
     }
 }
+
+/// The other three types, from an empty start with keys alone (F8 to each field that needs
+/// something, Alt-C for a choice): each ends valid, with no $EDITOR.
+#[test]
+fn a_text_a_media_and_a_card_built_from_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f8 = |h: &mut Harness| h.press(KeyCode::F(8));
+    // RCS_TEXT with a REPLY
+    let mut h = fresh(dir.path(), MessageType::Text, 100, 40);
+    for text in ["ACME", "15559876543", "Hello there"] {
+        f8(&mut h);
+        h.type_str(text);
+    }
+    h.key(KeyCode::Char('c'), ALT);
+    h.press(KeyCode::Enter);
+    h.type_str("Yes");
+    f8(&mut h);
+    h.type_str("yes");
+    assert!(h.app.report.errors.is_empty(), "{:?}", h.app.report.errors);
+    // RCS_MEDIA with a DIAL_PHONE
+    let mut h = fresh(dir.path(), MessageType::Text, 100, 40);
+    focus(&mut h, "messageType", value_row);
+    h.press(KeyCode::Right);
+    for text in [
+        "ACME",
+        "15559876543",
+        "https://example.com/v.mp4",
+        "https://example.com/v.jpg",
+        "v.mp4",
+    ] {
+        f8(&mut h);
+        h.type_str(text);
+    }
+    h.key(KeyCode::Char('c'), ALT);
+    h.press(KeyCode::Char('d'));
+    h.press(KeyCode::Enter);
+    h.type_str("Call");
+    for text in ["call", "+15551234567"] {
+        f8(&mut h);
+        h.type_str(text);
+    }
+    assert_eq!(h.app.doc["messageType"], "RCS_MEDIA");
+    assert!(h.app.report.errors.is_empty(), "{:?}", h.app.report.errors);
+    // RCS_CARD with a SHOW_LOCATION
+    let mut h = fresh(dir.path(), MessageType::Text, 100, 40);
+    focus(&mut h, "messageType", value_row);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Right);
+    for text in [
+        "ACME",
+        "15559876543",
+        "A card",
+        "About it",
+        "https://example.com/c.png",
+    ] {
+        f8(&mut h);
+        h.type_str(text);
+    }
+    h.key(KeyCode::Char('c'), ALT);
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Enter);
+    h.type_str("Map");
+    for text in ["map", "37.4", "-122.1"] {
+        f8(&mut h);
+        h.type_str(text);
+    }
+    assert_eq!(h.app.doc["messageType"], "RCS_CARD");
+    assert!(h.app.report.errors.is_empty(), "{:?}", h.app.report.errors);
+    assert!(h.screen().contains("No problems"), "{}", h.screen());
+}

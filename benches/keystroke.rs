@@ -296,6 +296,86 @@ fn giant_field_report() {
     }
 }
 
+/// Where a keystroke's time goes: each phase timed on its own, on the same app, in the same
+/// run (medians of many calls), so the next person sees what to work on.
+fn phase_report() {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    use ratatui::widgets::StatefulWidget;
+    use rcs_composer::tui::action::Message;
+    use rcs_composer::tui::keymap;
+    use rcs_composer::tui::preview::{Preview, PreviewState};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(dir.path());
+    let mut n = 0u64;
+    for _ in 0..200 {
+        keystroke(&mut h, &mut n);
+    }
+    let median = |v: Vec<Duration>| percentile(v, 0.5);
+    let ev = |i: u64| {
+        Event::Key(KeyEvent::new(
+            if i.is_multiple_of(2) {
+                KeyCode::Char('x')
+            } else {
+                KeyCode::Backspace
+            },
+            KeyModifiers::NONE,
+        ))
+    };
+    let map = median(time_each(3000, || {
+        black_box(keymap::map_event(&h.app, &ev(0)));
+    }));
+    let mut i = 0u64;
+    let update = median(time_each(2000, || {
+        h.app.update(Message::Terminal(ev(i)));
+        i += 1;
+    }));
+    if i % 2 == 1 {
+        h.app.update(Message::Terminal(ev(i)));
+    }
+    let doc = h.app.doc.clone();
+    let validate = median(time_each(2000, || {
+        black_box(rcs_composer::message::validate(&doc));
+    }));
+    let folded = h.app.form.folded.clone();
+    let rows = median(time_each(2000, || {
+        black_box(rcs_composer::tui::form::build(&doc, &folded));
+    }));
+    let report = rcs_composer::message::validate(&doc);
+    let focus = h.app.focused().map(|r| r.path.clone());
+    let mut buf = ratatui::buffer::Buffer::empty(h.app.view.geometry.preview);
+    let mut state = PreviewState::default();
+    let preview = median(time_each(2000, || {
+        let area = buf.area;
+        Preview::new(&doc, &report, focus.as_ref()).render(area, &mut buf, &mut state);
+    }));
+    let frame = median(time_each(2000, || {
+        h.app.dirty = true;
+        h.draw();
+    }));
+    // The bytes a real terminal gets for one keystroke's frame.
+    let mut out = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::sink()))
+        .expect("terminal");
+    let _ = out.resize(ratatui::layout::Rect::new(0, 0, 200, 60));
+    let mut j = 0u64;
+    let write = median(time_each(2000, || {
+        h.app.update(Message::Terminal(ev(j)));
+        j += 1;
+        let _ = rcs_composer::tui::runtime::draw_on(&mut out, &mut h.app);
+    }));
+    println!("phases of a keystroke in the largest carousel at 200x60 (medians):");
+    for (what, t) in [
+        ("map key", map),
+        ("update (with validate and form rows)", update),
+        ("  validate", validate),
+        ("  form rows", rows),
+        ("draw the frame (with preview, ratatui diff)", frame),
+        ("  preview", preview),
+        ("key + frame + diff + bytes for a terminal", write),
+    ] {
+        println!("  {what:<46} {t:>10.1?}");
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
@@ -320,6 +400,7 @@ criterion_group! {
 }
 
 fn main() {
+    phase_report();
     startup_report();
     report();
     send_pane_report();

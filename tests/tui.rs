@@ -833,8 +833,9 @@ mod random_keys {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-        /// Whatever is pressed: no panic, the form matches the document, every problem has
-        /// a row to jump to, and what is saved is what is shown.
+        /// Whatever is pressed: no panic, the form matches the document, the problems are a
+        /// full validation's, every problem has a row to jump to, and what is saved is what
+        /// is shown.
         #[test]
         fn any_keys_keep_the_app_consistent(
             start in prop_oneof![Just(CAROUSEL), Just(TEXT), Just(CARD)],
@@ -849,6 +850,9 @@ mod random_keys {
             h.app.overlay = None;
             let rebuilt = rcs_composer::tui::form::build(&h.app.doc, &h.app.form.folded);
             prop_assert_eq!(&rebuilt, &h.app.form.rows);
+            // what the app knows of the draft's problems (checked field by field as keys
+            // change values) is what a full validation finds
+            prop_assert_eq!(&h.app.report, &rcs_composer::message::validate(&h.app.doc));
             let all = rcs_composer::tui::form::build(&h.app.doc, &Default::default());
             for p in h.app.problems.all() {
                 prop_assert!(

@@ -99,7 +99,8 @@ impl App {
         }
         // A fresh input on the emptied field; typing now is a new step.
         self.form.input = None;
-        self.changed(None);
+        self.changed_value(&row.path);
+        self.sync_input();
     }
 
     pub(super) fn edit_text(&mut self, e: TextEdit) {
@@ -148,7 +149,7 @@ impl App {
         if !self.put_text(&row.path, f, &text) {
             return;
         }
-        self.changed(None);
+        self.changed_value(&row.path);
         if text.len() > EDIT_LIMIT_BYTES {
             // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
             self.form.input = None;
@@ -192,7 +193,9 @@ impl App {
                 if !self.put_text(&row.path, f, "") {
                     return;
                 }
-                self.changed(None);
+                self.changed_value(&row.path);
+                // Short now: the text area edits it again.
+                self.sync_input();
                 self.say(s::cleared_huge(f.label, len));
             }
             _ => self.say(s::too_long_to_edit(f.label, len)),

@@ -20,7 +20,7 @@ use super::keymap;
 use super::problems::Problems;
 use super::send::PendingSend;
 use super::strings as s;
-use crate::message::{FieldPath, Report, validate};
+use crate::message::{FieldPath, Report, revalidate_field, validate};
 use crate::store::drafts;
 use ratatui_textarea::TextArea;
 use serde_json::Value;
@@ -373,6 +373,11 @@ impl App {
 
     pub(super) fn revalidate(&mut self) {
         self.report = validate(&self.doc);
+        self.report_changed();
+    }
+
+    /// The problems follow the report; the line about a problem goes once it is fixed.
+    fn report_changed(&mut self) {
         self.problems.set_local(&self.report);
         if let Some(Status {
             about: Some(path), ..
@@ -403,6 +408,27 @@ impl App {
             .or_else(|| self.form.rows.iter().position(|r| r.path == k.path))
     }
 
+    /// After a change of one field's value (typing, a pick, a clear): that field alone is
+    /// checked again where the validator can do it alone, and the rows stay as they are
+    /// (they come from the schema and the document's shape, which a value does not change).
+    pub(super) fn changed_value(&mut self, path: &FieldPath) {
+        self.save.generation += 1;
+        self.form.last_edit = None;
+        self.edited_for_server(Some(path.clone()));
+        if revalidate_field(&self.doc, &mut self.report, path, jiff::Timestamp::now()) {
+            self.report_changed();
+        } else {
+            self.revalidate();
+        }
+        self.schedule_autosave();
+    }
+
+    fn schedule_autosave(&mut self) {
+        if self.save.autosave_due.is_none() {
+            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
+        }
+    }
+
     /// After any change of the document: bump the generation, validate, rebuild the rows,
     /// schedule the autosave.
     pub(super) fn changed(&mut self, target: Option<RowKey>) {
@@ -411,8 +437,6 @@ impl App {
         self.edited_for_server(edited);
         self.revalidate();
         self.rebuild(target);
-        if self.save.autosave_due.is_none() {
-            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
-        }
+        self.schedule_autosave();
     }
 }

@@ -159,8 +159,7 @@ impl App {
                 }
                 self.checkpoint();
                 if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
-                    self.form.last_edit = Some(path.clone());
-                    self.changed(None);
+                    self.changed_value(&path);
                 } else {
                     self.drop_checkpoint();
                 }

@@ -168,7 +168,7 @@ pub enum Effect {
     Write {
         path: PathBuf,
         generation: Option<u64>,
-        bytes: Vec<u8>,
+        contents: Contents,
     },
     /// Work on the drafts folder (listing, opening, creating, copying, renaming, deleting),
     /// in order with the writes before it; answered with `Message::Drafts`.
@@ -277,4 +277,22 @@ pub enum DraftAnswer {
         path: PathBuf,
         result: Result<(), String>,
     },
+}
+
+/// What a write puts in its file.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A draft, serialized by the writer thread: a big draft never costs a key its
+    /// serialization (the copy taken here is a plain clone).
+    Draft(Box<Value>),
+}
+
+impl Contents {
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Contents::Bytes(b) => b,
+            Contents::Draft(doc) => crate::store::to_draft_json(&doc).into_bytes(),
+        }
+    }
 }

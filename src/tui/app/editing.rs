@@ -7,7 +7,7 @@ use crate::message::FieldPath;
 use crate::message::edit;
 use crate::message::schema::Field;
 use crate::store::{self, drafts};
-use crate::tui::action::{Effect, TextEdit};
+use crate::tui::action::{Contents, Effect, TextEdit};
 use crate::tui::form::{self, Row, RowKind};
 use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -265,7 +265,7 @@ impl App {
         self.file_job(Effect::Write {
             path: rec.clone(),
             generation: None,
-            bytes: text.as_bytes().to_vec(),
+            contents: Contents::Bytes(text.as_bytes().to_vec()),
         });
         self.warn(s::editor_invalid(why, &rec.display().to_string()));
     }

@@ -20,7 +20,7 @@ use super::keymap;
 use super::problems::Problems;
 use super::send::PendingSend;
 use super::strings as s;
-use crate::message::{FieldPath, Report, revalidate_field, validate};
+use crate::message::{FieldPath, Report, Segment, revalidate_field, validate};
 use crate::store::drafts;
 use ratatui_textarea::TextArea;
 use serde_json::Value;
@@ -415,6 +415,12 @@ impl App {
         self.save.generation += 1;
         self.form.last_edit = None;
         self.edited_for_server(Some(path.clone()));
+        match path.segments() {
+            [Segment::Key(k), Segment::Index(i), ..] if k == "cards" => {
+                self.view.preview.forget_card(*i)
+            }
+            _ => {}
+        }
         if revalidate_field(&self.doc, &mut self.report, path, jiff::Timestamp::now()) {
             self.report_changed();
         } else {
@@ -433,6 +439,7 @@ impl App {
     /// schedule the autosave.
     pub(super) fn changed(&mut self, target: Option<RowKey>) {
         self.save.generation += 1;
+        self.view.preview.forget_cards();
         let edited = self.form.last_edit.take();
         self.edited_for_server(edited);
         self.revalidate();

@@ -1,8 +1,7 @@
 //! Writing the draft: generations, what is on disk, file jobs in flight, the autosave.
 
 use super::App;
-use crate::store;
-use crate::tui::action::Effect;
+use crate::tui::action::{Contents, Effect};
 use crate::tui::preview::PreviewState;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -55,7 +54,7 @@ impl App {
         self.file_job(Effect::Write {
             path: self.path.clone(),
             generation: Some(self.save.generation),
-            bytes: store::to_draft_json(&self.doc).into_bytes(),
+            contents: Contents::Draft(Box::new(self.doc.clone())),
         });
     }
 

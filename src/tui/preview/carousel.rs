@@ -58,8 +58,13 @@ pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usiz
 }
 
 /// The height of the tallest carousel card at `width`: every card is drawn that tall, as
-/// phones draw them. Measured once a frame, not once a pass.
-pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
+/// phones draw them. A card's height is measured when it changed (the app says which, see
+/// `PreviewState::forget_card`) or the width did, and kept otherwise.
+pub(crate) fn carousel_card_height(
+    ctx: &Ctx<'_>,
+    width: u16,
+    heights: &mut Vec<Option<(u16, i32)>>,
+) -> i32 {
     let Some(Value::Array(list)) = ctx.doc.get("cards") else {
         return 0;
     };
@@ -71,10 +76,20 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
         min_height: 0,
         frame: Style::new(),
     };
+    let n = list.len().min(strings::MAX_CARDS);
+    heights.resize(n, None);
     let mut tallest = 0;
-    for (i, v) in list.iter().enumerate().take(strings::MAX_CARDS) {
-        let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
-        tallest = tallest.max(card(ctx, &mut m, 0, 0, v, &path.index(i), &opts));
+    for (i, v) in list.iter().enumerate().take(n) {
+        let h = match heights[i] {
+            Some((w, h)) if w == cw => h,
+            _ => {
+                let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
+                let h = card(ctx, &mut m, 0, 0, v, &path.index(i), &opts);
+                heights[i] = Some((cw, h));
+                h
+            }
+        };
+        tallest = tallest.max(h);
     }
     tallest
 }

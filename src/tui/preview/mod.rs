@@ -47,6 +47,22 @@ pub struct PreviewState {
     /// The first carousel card shown, for horizontal scrolling. Moved on every render just
     /// enough to bring the focused card into view.
     pub first_card: usize,
+    /// Each carousel card's height at a card width, until the card changes.
+    card_heights: Vec<Option<(u16, i32)>>,
+}
+
+impl PreviewState {
+    /// Card `i` of a carousel changed: measure it again.
+    pub fn forget_card(&mut self, i: usize) {
+        if let Some(h) = self.card_heights.get_mut(i) {
+            *h = None;
+        }
+    }
+
+    /// The cards changed (added, removed, moved, the draft replaced): measure them all again.
+    pub fn forget_cards(&mut self) {
+        self.card_heights.clear();
+    }
 }
 
 /// The preview of `doc`. `focus` is the field being edited: a carousel scrolls so that its
@@ -89,7 +105,7 @@ impl StatefulWidget for Preview<'_> {
         let (first_card, card_height) = if is_carousel {
             (
                 carousel::carousel_first(&ctx, area.width, state.first_card),
-                carousel::carousel_card_height(&ctx, area.width),
+                carousel::carousel_card_height(&ctx, area.width, &mut state.card_heights),
             )
         } else {
             (state.first_card, 0)

@@ -4,7 +4,7 @@
 
 use crate::store::history::{self, HistoryEntry};
 use crate::store::{atomic, drafts};
-use crate::tui::action::{DraftAnswer, DraftJob, Message};
+use crate::tui::action::{Contents, DraftAnswer, DraftJob, Message};
 use crate::tui::strings as s;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ pub(super) enum FileJob {
     Write {
         path: PathBuf,
         generation: Option<u64>,
-        bytes: Vec<u8>,
+        contents: Contents,
     },
     Drafts(DraftJob),
     ReadHistory {
@@ -32,8 +32,9 @@ impl FileJob {
             FileJob::Write {
                 path,
                 generation,
-                bytes,
+                contents,
             } => {
+                let bytes = contents.into_bytes();
                 let result = atomic::write_atomic(&path, &bytes).map_err(|e| e.to_string());
                 Message::Written {
                     path,

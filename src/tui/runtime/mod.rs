@@ -75,11 +75,11 @@ impl Runtime {
                 Effect::Write {
                     path,
                     generation,
-                    bytes,
+                    contents,
                 } => self.file_job(FileJob::Write {
                     path,
                     generation,
-                    bytes,
+                    contents,
                 }),
                 Effect::Drafts(job) => self.file_job(FileJob::Drafts(job)),
                 Effect::ReadHistory { path } => self.file_job(FileJob::ReadHistory { path }),

@@ -1527,6 +1527,7 @@ proptest! {
             let mut fields = Vec::new();
             schema_fields(&doc, FieldPath::root(), &mut fields);
             let path = pick.get(&fields).clone();
+            let old_len = path.get(&doc).map(rcs_composer::message::validate::json_len);
             match value {
                 Some(v) => {
                     if edit::set(&mut doc, &path, v).is_err() {
@@ -1538,7 +1539,7 @@ proptest! {
                 }
             }
             let full = report_of(&doc);
-            if revalidate_field(&doc, &mut report, &path, now()) {
+            if revalidate_field(&doc, &mut report, &path, old_len, now()) {
                 prop_assert_eq!(&report, &full, "after an edit at {}", path);
             } else {
                 report = full;

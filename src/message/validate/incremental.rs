@@ -18,12 +18,14 @@ use serde_json::Value;
 use std::cmp::Ordering;
 
 /// Brings `report` (a full validation of the document before the change) up to date after
-/// the value at `path` changed in `doc`. False, leaving `report` as it was, when the change
-/// may reach beyond the field: validate the whole document then.
+/// the value at `path` changed in `doc`; `old_len` is what the value was before, as compact
+/// JSON (`json_len`), `None` when the key was absent. False, leaving `report` as it was, when
+/// the change may reach beyond the field: validate the whole document then.
 pub fn revalidate_field(
     doc: &Value,
     report: &mut Report,
     path: &FieldPath,
+    old_len: Option<usize>,
     now: jiff::Timestamp,
 ) -> bool {
     let (Some(parent), Some(_)) = (path.parent(), path.last_key()) else {
@@ -60,8 +62,28 @@ pub fn revalidate_field(
     w.field(obj, f, ctx);
     splice(&mut report.errors, path, w.report.errors, doc);
     splice(&mut report.warnings, path, w.report.warnings, doc);
-    body_size(doc, report);
+    let key = path.last_key().unwrap_or_default();
+    report.body_len = resized(report.body_len, obj, key, old_len);
+    body_size(report);
     true
+}
+
+/// The body's size after the member `key` of `obj` went from `old_len` (its value's size,
+/// `None`: absent) to what it is now: only that member and the commas between members
+/// changed.
+fn resized(
+    body: usize,
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    old_len: Option<usize>,
+) -> usize {
+    let member = |value_len: usize| json_len(&Value::String(key.to_string())) + 1 + value_len;
+    let now = obj.get(key).map(json_len);
+    let n_now = obj.len();
+    let n_before = n_now + usize::from(old_len.is_some()) - usize::from(now.is_some());
+    let commas = |n: usize| n.saturating_sub(1);
+    (body + now.map_or(0, member) + commas(n_now))
+        .saturating_sub(old_len.map_or(0, member) + commas(n_before))
 }
 
 /// How the walker sees the object at `parent`; `None` where one field's problems depend on
@@ -124,10 +146,10 @@ fn splice(list: &mut Vec<Issue>, path: &FieldPath, new: Vec<Issue>, doc: &Value)
 }
 
 /// RBM's limit on the whole body, checked again (the body changed size).
-fn body_size(doc: &Value, report: &mut Report) {
+fn body_size(report: &mut Report) {
     let root = FieldPath::root();
     report.warnings.retain(|i| i.path != root);
-    let size = json_len(doc);
+    let size = report.body_len;
     if size > schema::RBM_MAX_BODY_BYTES {
         report.warnings.push(Issue {
             path: root,

@@ -174,6 +174,7 @@ impl<'a> Walker<'a> {
             }
         }
         let size = json_len(doc);
+        self.report.body_len = size;
         if size > schema::RBM_MAX_BODY_BYTES {
             self.push(
                 Severity::Warning,

@@ -88,6 +88,7 @@ impl App {
             return;
         }
         self.checkpoint();
+        let old = self.value_len(&row.path);
         if row.is_text() {
             if !self.put_text(&row.path, f, "") {
                 self.drop_checkpoint();
@@ -99,7 +100,7 @@ impl App {
         }
         // A fresh input on the emptied field; typing now is a new step.
         self.form.input = None;
-        self.changed_value(&row.path);
+        self.changed_value(&row.path, old);
         self.sync_input();
     }
 
@@ -146,10 +147,11 @@ impl App {
             self.checkpoint();
         }
         self.view.follow_focus = true;
+        let old = self.value_len(&row.path);
         if !self.put_text(&row.path, f, &text) {
             return;
         }
-        self.changed_value(&row.path);
+        self.changed_value(&row.path, old);
         if text.len() > EDIT_LIMIT_BYTES {
             // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
             self.form.input = None;
@@ -190,10 +192,11 @@ impl App {
             | TextEdit::DeleteWordForward
             | TextEdit::KillToEnd => {
                 self.checkpoint();
+                let old = self.value_len(&row.path);
                 if !self.put_text(&row.path, f, "") {
                     return;
                 }
-                self.changed_value(&row.path);
+                self.changed_value(&row.path, old);
                 // Short now: the text area edits it again.
                 self.sync_input();
                 self.say(s::cleared_huge(f.label, len));

@@ -411,7 +411,9 @@ impl App {
     /// After a change of one field's value (typing, a pick, a clear): that field alone is
     /// checked again where the validator can do it alone, and the rows stay as they are
     /// (they come from the schema and the document's shape, which a value does not change).
-    pub(super) fn changed_value(&mut self, path: &FieldPath) {
+    /// `old_len`: the value's size as compact JSON before the change (see
+    /// [`App::value_len`]), so the body's size follows without measuring the whole draft.
+    pub(super) fn changed_value(&mut self, path: &FieldPath, old_len: Option<usize>) {
         self.save.generation += 1;
         self.form.last_edit = None;
         self.edited_for_server(Some(path.clone()));
@@ -421,12 +423,19 @@ impl App {
             }
             _ => {}
         }
-        if revalidate_field(&self.doc, &mut self.report, path, jiff::Timestamp::now()) {
+        let now = jiff::Timestamp::now();
+        if revalidate_field(&self.doc, &mut self.report, path, old_len, now) {
             self.report_changed();
         } else {
             self.revalidate();
         }
         self.schedule_autosave();
+    }
+
+    /// The size of the value at `path` as compact JSON, `None` when absent: taken before a
+    /// one-value change, for [`App::changed_value`].
+    pub(super) fn value_len(&self, path: &FieldPath) -> Option<usize> {
+        path.get(&self.doc).map(crate::message::validate::json_len)
     }
 
     fn schedule_autosave(&mut self) {

@@ -158,8 +158,9 @@ impl App {
                     return;
                 }
                 self.checkpoint();
+                let old = self.value_len(&path);
                 if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
-                    self.changed_value(&path);
+                    self.changed_value(&path, old);
                 } else {
                     self.drop_checkpoint();
                 }

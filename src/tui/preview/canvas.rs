@@ -141,6 +141,39 @@ impl<'b> Canvas<'b> {
         used + self.text(x + used as i32, y, ELLIPSIS, 1, style)
     }
 
+    /// Copies `src` (drawn on its own) with its top left at (`x`, content row `y`), clipped
+    /// like any drawing: a wide character that would straddle the right edge is left out.
+    pub fn blit(&mut self, x: i32, y: i32, src: &Buffer) {
+        let h = i32::from(src.area.height);
+        if h > 0 {
+            self.touch(y + h - 1);
+        }
+        let right = i32::from(self.area.width);
+        let area_x = self.area.x;
+        for dy in 0..src.area.height {
+            let Some(row) = self.row(y + i32::from(dy)) else {
+                continue;
+            };
+            let Some(buf) = self.buf.as_deref_mut() else {
+                return;
+            };
+            for dx in 0..src.area.width {
+                let col = x + i32::from(dx);
+                if col < 0 || col >= right {
+                    continue;
+                }
+                let cell = &src[(src.area.x + dx, src.area.y + dy)];
+                let w = crate::tui::measure::width(cell.symbol()).max(1) as i32;
+                let target = &mut buf[(area_x + col as u16, row)];
+                if col + w > right {
+                    target.reset();
+                } else {
+                    *target = cell.clone();
+                }
+            }
+        }
+    }
+
     /// Repeats the one-cell `symbol` over `n` cells.
     pub fn fill(&mut self, x: i32, y: i32, n: usize, symbol: &str, style: Style) {
         self.touch(y);

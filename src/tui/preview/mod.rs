@@ -47,21 +47,39 @@ pub struct PreviewState {
     /// The first carousel card shown, for horizontal scrolling. Moved on every render just
     /// enough to bring the focused card into view.
     pub first_card: usize,
-    /// Each carousel card's height at a card width, until the card changes.
-    card_heights: Vec<Option<(u16, i32)>>,
+    /// What is kept of each carousel card until it changes: its height, and the card as
+    /// drawn.
+    cards: Vec<CardCache>,
+}
+
+/// A carousel card's height at a width, and the card as drawn (for a width, a height, the
+/// focus inside it and its frame), kept until the app says it changed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CardCache {
+    pub height: Option<(u16, i32)>,
+    pub drawn: Option<(DrawnKey, Buffer)>,
+}
+
+/// What a card drawn before must have had in common with the one to draw now.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DrawnKey {
+    pub width: u16,
+    pub height: i32,
+    pub focus: Option<FieldPath>,
+    pub frame: Style,
 }
 
 impl PreviewState {
     /// Card `i` of a carousel changed: measure it again.
     pub fn forget_card(&mut self, i: usize) {
-        if let Some(h) = self.card_heights.get_mut(i) {
-            *h = None;
+        if let Some(c) = self.cards.get_mut(i) {
+            *c = CardCache::default();
         }
     }
 
     /// The cards changed (added, removed, moved, the draft replaced): measure them all again.
     pub fn forget_cards(&mut self) {
-        self.card_heights.clear();
+        self.cards.clear();
     }
 }
 
@@ -95,17 +113,19 @@ impl StatefulWidget for Preview<'_> {
                 }
             }
         }
+        let cards = std::cell::RefCell::new(std::mem::take(&mut state.cards));
         let ctx = Ctx {
             doc: self.doc,
             report: self.report,
             focus: self.focus,
+            cards: &cards,
         };
         let is_carousel = !state.show_fallback
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
         let (first_card, card_height) = if is_carousel {
             (
                 carousel::carousel_first(&ctx, area.width, state.first_card),
-                carousel::carousel_card_height(&ctx, area.width, &mut state.card_heights),
+                carousel::carousel_card_height(&ctx, area.width),
             )
         } else {
             (state.first_card, 0)
@@ -139,6 +159,7 @@ impl StatefulWidget for Preview<'_> {
             draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
             c.height
         };
+        state.cards = cards.into_inner();
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {
@@ -195,6 +216,8 @@ pub(crate) struct Ctx<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
+    /// What is kept of the carousel's cards between frames (see [`CardCache`]).
+    pub cards: &'a std::cell::RefCell<Vec<CardCache>>,
 }
 
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the

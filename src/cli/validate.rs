@@ -92,12 +92,32 @@ fn shown_path(i: &Issue) -> String {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
+    let mut files = args.files.clone();
+    if files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            eprintln!(
+                "rcs-composer validate: give FILE..., or pipe a body into it \
+                 (`rcs-composer validate < draft.json`)"
+            );
+            return ExitCode::from(2);
+        }
+        files.push("-".to_string());
+    }
+    let args = &ValidateArgs {
+        format: args.format,
+        check_media: args.check_media,
+        set: args.set.clone(),
+        files,
+    };
     let paint = Paint::detect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut valid, mut invalid, mut failed, mut errors, mut warnings) = (0, 0, 0, 0, 0);
     // The media check probes the URLs of all files at once, so it reads them all first;
     // without it, one file at a time is held.
+    let load = |name: &str| {
+        load(name).and_then(|mut doc| super::set::apply(&mut doc, &args.set).map(|()| doc))
+    };
     let preloaded: Option<Vec<Result<Value, String>>> = args
         .check_media
         .then(|| args.files.iter().map(|n| load(n)).collect());

@@ -202,12 +202,31 @@ fn the_media_check_trusts_what_sending_trusts() {
         untrusted.contains("TLS") || untrusted.contains("certificate"),
         "{untrusted}"
     );
+    assert!(untrusted.contains("does not trust"), "{untrusted}");
     let (_, trusted, _) = home.run_env(
         &["validate", "--check-media", &d],
         &[("SSL_CERT_FILE", &ca)],
     );
+    assert!(!trusted.contains("TLS"), "{trusted}");
+    let (_, trusted, _) = home.run(&["validate", "--check-media", "--cacert", &ca, &d]);
     assert!(
         !trusted.contains("TLS") && !trusted.contains("certificate"),
         "{trusted}"
+    );
+}
+
+/// Prints what reading the system's trust store costs (the first client of a process pays
+/// it; later ones reuse it). Run with `--ignored --nocapture` to see it.
+#[test]
+#[ignore]
+fn measure_the_system_trust_store() {
+    let t = std::time::Instant::now();
+    let n = rcs_composer::client::system_roots().len();
+    let first = t.elapsed();
+    let t = std::time::Instant::now();
+    let _ = rcs_composer::client::system_roots().len();
+    println!(
+        "system trust store: {n} certificates, first read {first:?}, then {:?}",
+        t.elapsed()
     );
 }

@@ -58,10 +58,17 @@ fn the_profile_the_sandbox_command_prints_works_as_printed_and_warns_of_nothing(
             export = Some(rest.to_string());
             break;
         }
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
         if inside {
             snippet.push_str(&line);
             snippet.push('\n');
         }
+    }
+    if export.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
     }
     let (var, value) = export
         .expect("no export line")

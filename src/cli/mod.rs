@@ -135,6 +135,11 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub check_media: bool,
 
+    /// With --check-media: a PEM file of certificate authorities to trust (beside the
+    /// system's and the built-in ones).
+    #[arg(long, value_name = "FILE", requires = "check_media")]
+    pub cacert: Option<PathBuf>,
+
     /// Change a field before checking: PATH=VALUE (`destination=14155550100`,
     /// `cards.1.title=Sale`); VALUE is JSON when it parses as JSON, else text. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]

@@ -27,6 +27,9 @@ pub struct Transport {
     /// PEM files of certificate authorities to trust beside the built-in and system ones.
     pub ca_files: Vec<PathBuf>,
     pub proxy: ProxyChoice,
+    /// The client will only speak plain http: the system's trust store is not read (it
+    /// costs a few milliseconds, the first time in a process).
+    pub plain_http_only: bool,
 }
 
 /// A client builder with the trust, proxy, resolver and redirect settings every client of
@@ -41,8 +44,10 @@ pub fn client_builder(t: &Transport, direct: bool) -> Result<reqwest::ClientBuil
         // follows them by hand, hop by hop.
         .redirect(reqwest::redirect::Policy::none())
         .tls_built_in_root_certs(true);
-    for c in system_roots() {
-        b = b.add_root_certificate(c.clone());
+    if !t.plain_http_only {
+        for c in system_roots() {
+            b = b.add_root_certificate(c.clone());
+        }
     }
     for path in &t.ca_files {
         for c in read_ca_file(path)? {

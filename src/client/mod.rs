@@ -243,6 +243,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
     let transport = Transport {
         ca_files: profile.ca_file.iter().cloned().collect(),
         proxy: ProxyChoice::FromEnvironment,
+        plain_http_only: prepared.url.starts_with("http://"),
     };
     let client = match client_builder(&transport, prepared.direct).and_then(|b| {
         b.connect_timeout(profile.connect_timeout)

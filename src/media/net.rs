@@ -85,6 +85,7 @@ impl Clients {
         let transport = Transport {
             ca_files: settings.extra_root_certs.clone(),
             proxy: settings.proxy.clone(),
+            plain_http_only: false,
         };
         let build = |direct: bool| -> Result<reqwest::Client, String> {
             client_builder(&transport, direct)?
@@ -118,7 +119,9 @@ pub fn classify(e: &reqwest::Error, timeout: Duration) -> NetFailure {
         TransportFailure::TimedOut => NetFailure::Timeout(timeout),
         TransportFailure::NameNotResolved => NetFailure::Dns,
         TransportFailure::Refused => NetFailure::Refused,
-        TransportFailure::Tls => NetFailure::Tls(last_cause(e)),
+        TransportFailure::Tls => {
+            NetFailure::Tls(crate::client::tls_reason(e).unwrap_or_else(|| last_cause(e)))
+        }
         TransportFailure::Closed => NetFailure::Closed(last_cause(e)),
         TransportFailure::NotHttp => NetFailure::Other("the answer is not HTTP".into()),
         TransportFailure::Unreachable | TransportFailure::Other => NetFailure::Other(visible(

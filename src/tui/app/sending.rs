@@ -189,8 +189,10 @@ impl App {
         );
         self.session.next_send += 1;
         let id = self.session.next_send;
-        // The server's issues of an earlier answer no longer describe this request.
+        // The server's issues of an earlier answer no longer describe this request, and
+        // what was copied gives way to the answer.
         self.set_server_issues(&[]);
+        self.session.copied = None;
         let request = RequestLine {
             method: "POST",
             url,

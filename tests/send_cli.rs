@@ -443,3 +443,20 @@ fn dry_run_with_curl_is_a_usage_error() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+#[test]
+fn resend_of_a_send_made_from_the_environment_goes_where_it_went() {
+    let server = api_server();
+    let home = Home::new("");
+    let who = [
+        ("RCS_COMPOSER_USERNAME", USER),
+        ("RCS_COMPOSER_PASSWORD", SECRET),
+    ];
+    let base = server.base_url();
+    let mut first = who.to_vec();
+    first.push(("RCS_COMPOSER_BASE_URL", &base));
+    assert_eq!(home.run_env(&["send", TEXT], &first).0, 0);
+    let (code, out, err) = home.run_env(&["history", "resend", "1", "--yes"], &who);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(server.seen().len(), 2);
+}

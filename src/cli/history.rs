@@ -181,20 +181,26 @@ fn resend(
     let built_in =
         e.callback_added || e.profile == BUILT_IN_NAME || e.profile == BUILT_IN_NAME_TAKEN;
     let sandbox = t.profile.is_none() && t.base_url.is_none() && built_in;
+    // Where it went before, unless the command line says otherwise: the profile by name,
+    // or the URL itself for a send made from --base-url or the environment.
     let mut options_owned;
-    let options =
-        if t.profile.is_none() && t.base_url.is_none() && !sandbox && !e.profile.starts_with('(') {
-            options_owned = super::SendOptions {
-                target: t.clone(),
-                force: options.force,
-                format: options.format,
-                verbose: options.verbose,
-            };
-            options_owned.target.profile = Some(e.profile.clone());
-            &options_owned
-        } else {
-            options
+    let options = if t.profile.is_none() && t.base_url.is_none() && !sandbox {
+        options_owned = super::SendOptions {
+            target: t.clone(),
+            force: options.force,
+            format: options.format,
+            verbose: options.verbose,
         };
+        if e.profile.starts_with('(') {
+            options_owned.target.base_url =
+                Some(e.url.trim_end_matches("/v5/messages").to_string());
+        } else {
+            options_owned.target.profile = Some(e.profile.clone());
+        }
+        &options_owned
+    } else {
+        options
+    };
     if !yes && let Some(prev) = log.last_accepted(&body) {
         let age = prev
             .timestamp()

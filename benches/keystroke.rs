@@ -222,6 +222,7 @@ fn send_pane_report() {
             method: "POST",
             url: "http://127.0.0.1:1/v5/messages".into(),
             user: "u".into(),
+            origin: String::new(),
             profile: "p".into(),
             callback_added: None,
             overridden: false,
@@ -235,6 +236,8 @@ fn send_pane_report() {
             },
             response_body: body,
             truncated: true,
+            response_headers: Vec::new(),
+            version: String::new(),
         }),
     };
     h.app.view.side = Side::Send;

@@ -92,16 +92,44 @@ fn shown_path(i: &Issue) -> String {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
+    let mut files = args.files.clone();
+    if files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            eprintln!(
+                "rcs-composer validate: give FILE..., or pipe a body into it \
+                 (`rcs-composer validate < draft.json`)"
+            );
+            return ExitCode::from(2);
+        }
+        files.push("-".to_string());
+    }
+    let args = &ValidateArgs {
+        format: args.format,
+        check_media: args.check_media,
+        cacert: args.cacert.clone(),
+        set: args.set.clone(),
+        files,
+    };
     let paint = Paint::detect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let (mut valid, mut invalid, mut failed, mut errors, mut warnings) = (0, 0, 0, 0, 0);
     // The media check probes the URLs of all files at once, so it reads them all first;
     // without it, one file at a time is held.
+    let load = |name: &str| {
+        load(name).and_then(|mut doc| super::set::apply(&mut doc, &args.set).map(|()| doc))
+    };
     let preloaded: Option<Vec<Result<Value, String>>> = args
         .check_media
         .then(|| args.files.iter().map(|n| load(n)).collect());
-    let media = preloaded.as_deref().map(check_media).unwrap_or_default();
+    let settings = crate::media::MediaSettings {
+        extra_root_certs: args.cacert.iter().cloned().collect(),
+        ..Default::default()
+    };
+    let media = preloaded
+        .as_deref()
+        .map(|docs| check_media(docs, &settings))
+        .unwrap_or_default();
     let mut preloaded = preloaded.map(Vec::into_iter);
     for name in &args.files {
         let doc = match preloaded.as_mut().and_then(Iterator::next) {
@@ -205,10 +233,13 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
 }
 
 /// Probes the media URLs of every loaded file at once, on a small runtime of its own.
-fn check_media(docs: &[Result<Value, String>]) -> crate::media::MediaCache {
-    use crate::media::{MediaCache, MediaClient, MediaSettings, media_urls};
+fn check_media(
+    docs: &[Result<Value, String>],
+    settings: &crate::media::MediaSettings,
+) -> crate::media::MediaCache {
+    use crate::media::{MediaCache, MediaClient, media_urls};
     let mut cache = MediaCache::new();
-    let client = match MediaClient::new(&MediaSettings::default()) {
+    let client = match MediaClient::new(settings) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("the media check did not run: {e}");

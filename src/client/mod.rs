@@ -10,16 +10,26 @@
 
 mod classify;
 mod history;
+mod http;
+mod partial;
 mod request;
 mod transport;
 
-pub use history::history_entry;
-pub use request::{PreparedRequest, check_transport, is_loopback_host};
-pub use transport::{SystemResolver, TransportFailure, causes, transport_failure};
+pub use history::{history_entry, latency_ms};
+pub use http::{ProxyChoice, Transport, client_builder, read_ca_file, system_roots};
+pub use request::{
+    CurlSecret, PreparedRequest, check_transport, is_loopback_host, is_loopback_url,
+};
+pub use transport::{
+    SystemResolver, TRUST_HINT, TransportFailure, causes, tls_reason, transport_failure,
+};
 
 use crate::message::FieldPath;
 use crate::profile::Profile;
 use std::time::{Duration, Instant};
+
+/// Sent with every request, so a server's log says who asked.
+pub const USER_AGENT: &str = concat!("rcs-composer/", env!("CARGO_PKG_VERSION"));
 
 /// Response bodies are read up to this many bytes; the rest is dropped and
 /// [`SendOutcome::truncated`] says so.
@@ -82,25 +92,39 @@ impl SendResult {
         }
     }
 
-    /// The outcome in one line, for a history list.
+    /// The outcome in one line, for a history list and the message line. An answer that
+    /// is not the API's keeps the start of its body (`… It begins: <html>…`).
     pub fn summary(&self) -> String {
         let s = match self {
             SendResult::Accepted { message, results } => {
-                format!("accepted: {} message(s). {message}", results.len())
+                let n = results.len();
+                format!(
+                    "accepted: {n} {}. {message}",
+                    if n == 1 { "message" } else { "messages" }
+                )
             }
             SendResult::Rejected { message, issues } => {
-                format!("rejected: {message} ({} problem(s))", issues.len())
+                let n = issues.len();
+                format!(
+                    "rejected: {message} ({n} {})",
+                    if n == 1 { "problem" } else { "problems" }
+                )
             }
             SendResult::AuthFailed { hint } => hint.clone(),
             SendResult::RateLimited { retry_after } => match retry_after {
-                Some(r) => format!("rate limited; retry after {r}"),
-                None => "rate limited".into(),
+                Some(r) => format!("rate limited: {}", retry_after_text(r)),
+                None => "rate limited, with no Retry-After: wait before sending again".into(),
             },
             SendResult::Unexpected { summary } => summary.clone(),
             SendResult::Network { reason } => reason.clone(),
             SendResult::Refused { reason } => reason.clone(),
         };
-        s.lines().next().unwrap_or("").trim().to_string()
+        let mut lines = s.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or("").to_string();
+        match lines.next() {
+            Some(next) if first.ends_with(':') => format!("{first} {next}"),
+            _ => first,
+        }
     }
 
     /// One result of each kind, empty, for tests that must cover them all.
@@ -144,6 +168,10 @@ pub struct SendOutcome {
     /// [`crate::text::visible`] before it reaches a terminal.
     pub response_body: String,
     pub truncated: bool,
+    /// The answer's headers as received (`-v` prints them; a request ID is in there).
+    pub response_headers: Vec<(String, String)>,
+    /// The HTTP version of the answer, `HTTP/1.1`.
+    pub version: String,
 }
 
 impl SendOutcome {
@@ -170,7 +198,29 @@ impl SendOutcome {
             result,
             response_body: String::new(),
             truncated: false,
+            response_headers: Vec::new(),
+            version: String::new(),
         }
+    }
+}
+
+/// A `Retry-After` value as a person reads it: `retry after 30 s`, or `retry after Tue,
+/// 01 Dec 2026 16:00:00 GMT (in 42 s)`.
+pub fn retry_after_text(value: &str) -> String {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return format!("retry after {secs} s");
+    }
+    match jiff::fmt::rfc2822::parse(v) {
+        Ok(when) => {
+            let left = when.timestamp().as_second() - jiff::Timestamp::now().as_second();
+            if left > 0 {
+                format!("retry after {v} (in {left} s)")
+            } else {
+                format!("retry after {v} (now)")
+            }
+        }
+        Err(_) => format!("retry after {v}"),
     }
 }
 
@@ -190,26 +240,30 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
     };
     let url = prepared.url.clone();
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(profile.connect_timeout)
-        .timeout(profile.timeout)
-        // A redirect would resend the credentials somewhere the profile does not name.
-        .redirect(reqwest::redirect::Policy::none())
-        // The system's resolver, its failures marked so they are told apart by type.
-        .dns_resolver(std::sync::Arc::new(SystemResolver))
-        .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
-    if prepared.direct {
-        builder = builder.no_proxy();
-    }
-    let client = match builder.build() {
+    let transport = Transport {
+        ca_files: profile.ca_file.iter().cloned().collect(),
+        proxy: ProxyChoice::FromEnvironment,
+        plain_http_only: prepared.url.starts_with("http://"),
+    };
+    let client = match client_builder(&transport, prepared.direct).and_then(|b| {
+        b.connect_timeout(profile.connect_timeout)
+            .timeout(profile.timeout)
+            .user_agent(USER_AGENT)
+            .build()
+            .map_err(|e| format!("could not set up the HTTP client: {e}"))
+    }) {
         Ok(c) => c,
-        Err(e) => {
+        Err(reason) => {
+            let reason = match &profile.ca_file {
+                Some(_) if reason.contains("CA file") => {
+                    format!("{reason} ({})", profile.origin.at(&profile.name, "ca_file"))
+                }
+                _ => reason,
+            };
             return SendOutcome::without_answer(
                 url,
                 Duration::ZERO,
-                SendResult::Refused {
-                    reason: format!("could not set up the HTTP client: {e}"),
-                },
+                SendResult::Refused { reason },
             );
         }
     };
@@ -240,6 +294,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         };
         let status = response.status();
         let headers = response.headers().clone();
+        let version = format!("{:?}", response.version());
         let mut buf: Vec<u8> = Vec::new();
         let mut truncated = false;
         let mut failure = None;
@@ -275,6 +330,16 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
             result,
             response_body: text,
             truncated,
+            response_headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        crate::text::visible(&String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect(),
+            version,
         }
     };
     match tokio::time::timeout(limit, exchange).await {

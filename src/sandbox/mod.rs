@@ -156,6 +156,8 @@ impl RunningSandbox {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             is_sandbox: true,
+            ca_file: None,
+            origin: crate::profile::Origin::built_in(),
         }
     }
 

@@ -29,7 +29,8 @@ pub struct HistoryEntry {
     /// The HTTP status; none when no answer came.
     #[serde(default)]
     pub status: Option<u16>,
-    pub latency_ms: u64,
+    /// Milliseconds, to a tenth (older lines hold whole numbers).
+    pub latency_ms: f64,
     /// What became of the send.
     pub outcome: Outcome,
     /// The outcome in one line of words.
@@ -235,7 +236,7 @@ mod tests {
             draft: None,
             request: request.clone(),
             status: Some(200),
-            latency_ms: 42,
+            latency_ms: 42.0,
             outcome: Outcome::Accepted,
             summary: "accepted: 1 message(s). queued".into(),
             message_guids: vec![format!("guid-{n}")],
@@ -266,7 +267,7 @@ mod tests {
         let e = &log.entries[0];
         assert_eq!(
             (e.status, e.latency_ms, e.outcome.as_str()),
-            (Some(200), 42, "accepted")
+            (Some(200), 42.0, "accepted")
         );
         assert_eq!(e.request, req);
         assert_eq!(e.draft.as_deref(), Some("a.json"));

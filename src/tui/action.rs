@@ -109,6 +109,10 @@ pub enum Action {
     },
     /// The terminal changed size: redraw.
     Redraw,
+    /// Copy the curl command of the send F5 would make to the clipboard (OSC 52).
+    CopyCurl,
+    /// Copy the JSON body F5 would send to the clipboard (OSC 52).
+    CopyBody,
 }
 
 /// A fact the app reacts to. Every source of work answers through this one type.
@@ -159,6 +163,12 @@ pub enum Message {
     HistoryWritten {
         result: Result<(), String>,
     },
+    /// Another second of the send `id` in flight (the message line counts them).
+    SendTick {
+        id: u64,
+    },
+    /// config.toml was read again (Ctrl-P).
+    ConfigRead(Result<Option<crate::store::config::Config>, crate::store::config::ConfigError>),
 }
 
 /// Work the runtime does for the app.
@@ -199,6 +209,10 @@ pub enum Effect {
         path: PathBuf,
         entry: Box<HistoryEntry>,
     },
+    /// Read config.toml again; answered with `Message::ConfigRead`.
+    ReadConfig { path: PathBuf },
+    /// Put `text` on the clipboard through the terminal (OSC 52).
+    CopyToClipboard { text: String },
 }
 
 /// Why a new draft is made.

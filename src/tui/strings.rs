@@ -179,7 +179,38 @@ pub const PANE_DELIVERIES: &str = "Deliveries";
 pub const HISTORY_TITLE: &str = "History: sends, newest first";
 pub const PROFILES_TITLE: &str = "Profiles (Enter uses one)";
 pub const CONFIRM_TITLE: &str = "Send?";
-pub const SENDING: &str = "Sending… Esc cancels.";
+/// How the message line about a send in flight begins.
+pub const SENDING_PREFIX: &str = "Sending…";
+
+/// The message line while a send is in flight, counting the seconds.
+pub fn sending(secs: u64) -> String {
+    if secs == 0 {
+        format!("{SENDING_PREFIX} Esc cancels.")
+    } else {
+        format!("{SENDING_PREFIX} {secs} s. Esc cancels.")
+    }
+}
+
+pub const COPIED_CURL: &str = "the curl command";
+pub const COPIED_BODY: &str = "the JSON body";
+
+pub fn copied(what: &str, osc52: bool) -> String {
+    if osc52 {
+        format!(
+            "Copied {what} to the clipboard through the terminal (OSC 52). If nothing was \
+             copied, the send pane (F6) shows it to select."
+        )
+    } else {
+        format!(
+            "This terminal cannot take the clipboard (OSC 52): the send pane (F6) shows {what} \
+             to select."
+        )
+    }
+}
+
+pub fn cannot_copy_curl(err: &str) -> String {
+    format!("No curl command: {err}")
+}
 pub const SENDING_SHORT: &str = "sending… (Esc cancels)";
 pub const SEND_IN_FLIGHT: &str = "A send is already in flight; Esc cancels it.";
 pub const SEND_NOT_CONFIRMED: &str = "Not sent.";
@@ -204,7 +235,10 @@ pub fn no_profile(error: Option<&str>) -> String {
 }
 
 pub fn profile_unusable(name: &str, err: &str) -> String {
-    format!("Profile '{name}' cannot send: {err}. Ctrl-P picks another.")
+    format!(
+        "Profile '{name}' cannot send: {}. Ctrl-P picks another.",
+        err.trim_end_matches('.')
+    )
 }
 
 pub fn profile_chosen(name: &str, url: &str, sandbox: bool) -> String {

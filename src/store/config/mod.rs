@@ -15,9 +15,13 @@
 
 pub mod password;
 pub mod resolve;
+mod words;
+
+use words::field_error;
+pub use words::{PROFILE_KEYS, closest};
 
 pub use password::{PASSWORD_COMMAND_TIMEOUT, PasswordCommands, fetch_secret};
-pub use resolve::{Env, Resolved, SecretMode, Selection, Target, resolve};
+pub use resolve::{Env, Resolved, SecretMode, Target, resolve};
 
 use crate::profile::Secret;
 use serde::Deserialize;
@@ -140,12 +144,31 @@ pub enum ConfigError {
     /// No config file, and nothing in the environment or on the command line says where to
     /// send.
     #[error(
-        "no config file at {} and no --base-url or {ENV_BASE_URL}: nothing says where to send. \
-         Create the file with a profile (see the README), or set {ENV_BASE_URL}, \
-         {ENV_USERNAME} and {ENV_PASSWORD}",
+        "nothing says where to send: there is no config file at {}, and neither --base-url \
+         nor {ENV_BASE_URL} is set. To try it without an account, use --sandbox (a local \
+         sandbox; nothing is delivered). To send for real, write a profile in that file (see \
+         the README), or set {ENV_BASE_URL}, {ENV_USERNAME} and {ENV_PASSWORD}",
         path.display()
     )]
     NoConfig { path: PathBuf },
+
+    /// The config file exists but defines no profile, and nothing else says where to send.
+    #[error(
+        "{} defines no profile, and neither --base-url nor {ENV_BASE_URL} is set: add a \
+         [profiles.NAME] table with base_url, username and password_env (see the README), \
+         or use --sandbox to try a local sandbox",
+        path.display()
+    )]
+    NoProfiles { path: PathBuf },
+
+    /// A profile made from the environment lacks a value.
+    #[error("{from} says where to send (no profile is used), but {missing} is not set: {hint}")]
+    EnvIncomplete {
+        /// `RCS_COMPOSER_BASE_URL` or `--base-url`.
+        from: String,
+        missing: &'static str,
+        hint: String,
+    },
 }
 
 fn unknown_profile_text(
@@ -219,6 +242,8 @@ pub struct ProfileConfig {
     /// What a new draft's `source` and `destination` start as (Ctrl-N in the composer).
     pub default_source: Option<String>,
     pub default_destination: Option<String>,
+    /// Extra certificate authorities to trust (a path relative to the config file's folder).
+    pub ca_file: Option<PathBuf>,
     /// The line of the `[profiles.NAME]` header.
     pub line: usize,
     field_lines: HashMap<&'static str, usize>,
@@ -228,6 +253,17 @@ impl ProfileConfig {
     /// The line `field` is written on, or the profile's own line.
     pub fn line_of(&self, field: &str) -> usize {
         self.field_lines.get(field).copied().unwrap_or(self.line)
+    }
+
+    /// Each key written in the profile and its line.
+    pub fn lines(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<_> = self
+            .field_lines
+            .iter()
+            .map(|(k, l)| (k.to_string(), *l))
+            .collect();
+        v.sort();
+        v
     }
 }
 
@@ -263,6 +299,7 @@ struct RawProfile {
     sandbox: Option<Spanned<bool>>,
     default_source: Option<Spanned<String>>,
     default_destination: Option<Spanned<String>>,
+    ca_file: Option<Spanned<String>>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -331,12 +368,23 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ConfigError::Syntax {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
+            let message = e.message().trim().to_string();
+            field_error(text, path, line, &message).unwrap_or_else(|| {
+                let message = match message.strip_prefix("unknown field `") {
+                    Some(rest) => format!(
+                        "unknown key {}: the top level holds default_profile and \
+                         [profiles.NAME] tables",
+                        rest.split('`').next().unwrap_or(rest)
+                    ),
+                    None => message,
+                };
+                ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                }
+            })
         })?;
         let mut profiles = BTreeMap::new();
         for (name, spanned) in raw.profiles {
@@ -534,6 +582,21 @@ fn check_profile(
         at("default_destination", s.span());
         s.into_inner()
     });
+    let ca_file = match raw.ca_file {
+        None => None,
+        Some(s) => {
+            let l = at("ca_file", s.span());
+            let v = s.into_inner();
+            if v.trim().is_empty() {
+                return Err(field_err("ca_file", l, "the path is empty".into()));
+            }
+            let p = PathBuf::from(v.trim());
+            Some(match path.parent() {
+                Some(dir) if p.is_relative() => dir.join(p),
+                _ => p,
+            })
+        }
+    };
     Ok(ProfileConfig {
         name,
         base_url,
@@ -545,40 +608,13 @@ fn check_profile(
         sandbox: sandbox.unwrap_or(false),
         default_source,
         default_destination,
+        ca_file,
         line,
         field_lines,
     })
 }
 
-/// A base URL must be an absolute http(s) URL with a host and nothing after the path.
-pub fn check_base_url(v: &str) -> Result<(), String> {
-    let v = v.trim();
-    let url = url::Url::parse(v)
-        .map_err(|e| format!("{v:?} is not a URL ({e}); write it like https://api.example.com"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "{v:?} uses {}://; write it like https://api.example.com",
-            url.scheme()
-        ));
-    }
-    if url.host().is_none() {
-        return Err(format!("{v:?} names no host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "{v:?} has a ?query or #fragment; give only the API root (the request goes to \
-             {{base_url}}/v5/messages)"
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(
-            "credentials do not belong in base_url; use username and password_env or \
-             password_command"
-                .into(),
-        );
-    }
-    Ok(())
-}
+pub use crate::profile::check_base_url;
 
 /// A Basic-auth user may not contain `:` or control characters.
 fn check_username(v: &str) -> Result<(), String> {

@@ -258,6 +258,8 @@ impl App {
                 warnings,
             } => self.send_finished(id, &profile, body, *outcome, warnings),
             Message::SendFailed { id, reason } => self.send_failed(id, reason),
+            Message::SendTick { id } => self.send_tick(id),
+            Message::ConfigRead(loaded) => self.config_read(loaded),
             Message::Delivery(u) => self.delivery(u),
             Message::SandboxLog(line) => self.sandbox_line(line),
             Message::HistoryWritten { result } => {
@@ -368,6 +370,8 @@ impl App {
             Action::Click { column, row } => self.click(column, row),
             Action::Scroll { column, row, down } => self.scroll(column, row, down),
             Action::Redraw => {}
+            Action::CopyCurl => self.copy_curl(),
+            Action::CopyBody => self.copy_body(),
         }
     }
 

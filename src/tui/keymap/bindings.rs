@@ -223,6 +223,20 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Composer,
+        "Ctrl-T",
+        "copy the curl command (F6 shows it too)",
+        false,
+        &[(ctrl('t'), Act(&Action::CopyCurl))],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-B",
+        "copy the JSON body as sent (F6 shows it too)",
+        false,
+        &[(ctrl('b'), Act(&Action::CopyBody))],
+    ),
+    row(
+        W::Composer,
         "Esc",
         "close, cancel, clear the message line",
         false,

@@ -142,6 +142,9 @@ pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: Sandbo
         started.sandbox,
     );
     app.session.callback_url = started.callback_url;
+    app.session.target = target.clone();
+    app.session.config_path = paths::config_file();
+    app.session.osc52 = super::clipboard::osc52_likely();
     match history::read_from(&app.session.history_path) {
         Ok(log) => app.session.history = log,
         Err(e) => app.warn(s::history_unreadable(
@@ -154,7 +157,7 @@ pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: Sandbo
     }
     if let Some(e) = app.session.profiles.error.clone() {
         app.warn(s::config_problem(&e));
-    } else if let Some(w) = app.session.profiles.warnings.first().cloned() {
+    } else if let Some(w) = app.session.profiles.active_warnings().first().cloned() {
         app.warn(w);
     } else if let Some(p) = started.problems.first() {
         app.warn(p.clone());

@@ -24,6 +24,9 @@ pub(super) enum FileJob {
         path: PathBuf,
         entry: Box<HistoryEntry>,
     },
+    ReadConfig {
+        path: PathBuf,
+    },
 }
 
 impl FileJob {
@@ -49,6 +52,9 @@ impl FileJob {
             FileJob::History { path, entry } => Message::HistoryWritten {
                 result: history::append_to(&path, &entry).map_err(|e| e.to_string()),
             },
+            FileJob::ReadConfig { path } => {
+                Message::ConfigRead(crate::store::config::Config::load_from(&path))
+            }
         }
     }
 }

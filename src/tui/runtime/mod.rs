@@ -11,11 +11,13 @@
 //! - [`app_loop`]: starting the app, the loop itself, and leaving.
 
 mod app_loop;
+mod clipboard;
 mod files;
 mod net;
 mod terminal;
 
 pub use app_loop::{connect, draw_on, run};
+pub use clipboard::osc52_likely;
 pub use net::{Net, NetStarted};
 pub use terminal::{NoTerminal, Suspend};
 
@@ -129,6 +131,8 @@ impl Runtime {
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })
                 }
+                Effect::ReadConfig { path } => self.file_job(FileJob::ReadConfig { path }),
+                Effect::CopyToClipboard { text } => term.write_raw(&clipboard::osc52(&text)),
             }
         }
     }

@@ -149,6 +149,19 @@ impl Runtime {
             };
             let _ = tx.send(msg);
         });
+        // The message line counts the seconds while the send is in flight; this stops
+        // with the send (answered, failed or cancelled).
+        let (handle, tick) = (task.abort_handle(), self.tx.clone());
+        rt.spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if handle.is_finished() || tick.send(Message::SendTick { id }).is_err() {
+                    return;
+                }
+            }
+        });
         net.sends.insert(id, task.abort_handle());
     }
 

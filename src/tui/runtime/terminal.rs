@@ -76,6 +76,9 @@ pub(super) fn open_screen() -> io::Result<Terminal<Screen>> {
 pub trait Suspend {
     fn suspend(&mut self);
     fn resume(&mut self);
+    /// Writes bytes straight to the terminal (an OSC 52 clipboard sequence); nothing
+    /// without one.
+    fn write_raw(&mut self, _bytes: &[u8]) {}
 }
 
 /// For the harness: there is no terminal to hand over.
@@ -95,5 +98,11 @@ impl Suspend for RealTerminal<'_> {
     fn resume(&mut self) {
         let _ = enter_terminal();
         let _ = self.0.clear();
+    }
+    fn write_raw(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(bytes);
+        let _ = out.flush();
     }
 }

@@ -9,6 +9,7 @@ use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts::DraftInfo;
 use crate::store::history::{HistoryEntry, HistoryLog};
+use crate::store::stamp::Stamp;
 use ratatui::crossterm::event::Event;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -141,6 +142,60 @@ pub enum Message {
     HistoryWritten {
         result: Result<(), String>,
     },
+    /// A draft write finished ([`Effect::SaveDraft`]).
+    DraftWritten {
+        path: PathBuf,
+        generation: u64,
+        answer: SaveAnswer,
+    },
+    /// Someone else wrote the open draft's file since we last read or wrote it (found by a
+    /// check, [`Effect::CheckDraft`]): its content now.
+    DraftChanged {
+        path: PathBuf,
+        theirs: Result<Value, String>,
+        stamp: Stamp,
+    },
+    /// The draft's lock was taken ([`Effect::LockDraft`]); `holder` is the pid of another
+    /// live instance that has it open.
+    DraftLocked {
+        path: PathBuf,
+        holder: Option<u32>,
+    },
+}
+
+/// What became of a draft write.
+#[derive(Debug)]
+pub enum SaveAnswer {
+    Saved,
+    /// Someone else wrote the file since we last read or wrote it, and it was not written
+    /// over. `theirs` is its content now; `ours` is where our version was written instead
+    /// (`None` when there was nothing unsaved to keep).
+    Conflict {
+        theirs: Result<Value, String>,
+        stamp: Stamp,
+        ours: Option<Result<PathBuf, String>>,
+    },
+    Failed(String),
+}
+
+/// How a draft write treats a file someone else wrote since we last read or wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveCheck {
+    /// Not over it: our version goes beside it (when `unsaved`), and the app decides.
+    Checked { unsaved: bool },
+    /// Over it, deliberately ("keep mine"), or a file that is ours alone (a conflict copy).
+    Overwrite,
+}
+
+/// What the writer takes as the draft file's content last read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// Read the file now.
+    Now,
+    /// These bytes (their stamp).
+    Stamp(Stamp),
+    /// No file: a new draft.
+    Absent,
 }
 
 /// Work the runtime does for the app.
@@ -179,6 +234,24 @@ pub enum Effect {
         path: PathBuf,
         entry: Box<HistoryEntry>,
     },
+    /// Write the draft, checking first that nobody else wrote its file since we last read or
+    /// wrote it; answered with `Message::DraftWritten`.
+    SaveDraft {
+        path: PathBuf,
+        generation: u64,
+        bytes: Vec<u8>,
+        check: SaveCheck,
+    },
+    /// See whether someone else wrote the draft's file; answered with
+    /// `Message::DraftChanged` only if so (not counted as a job in flight).
+    CheckDraft { path: PathBuf },
+    /// What the draft's file holds as far as this app knows (not answered).
+    KnowDraft { path: PathBuf, known: Known },
+    /// Take the draft's lock (releasing the previous one); answered with
+    /// `Message::DraftLocked`.
+    LockDraft { path: PathBuf },
+    /// Remove the temp files killed processes left in these folders (not answered).
+    Tidy { dirs: Vec<PathBuf> },
 }
 
 /// Why a new draft is made.

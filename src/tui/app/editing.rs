@@ -229,6 +229,7 @@ impl App {
 
     pub(super) fn pick(&mut self, purpose: PickFor, value: &'static str) {
         match purpose {
+            PickFor::DiskConflict => self.resolve_conflict(value),
             PickFor::Value(path) => {
                 if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
                     self.form.last_edit = Some(path.clone());

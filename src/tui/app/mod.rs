@@ -38,7 +38,7 @@ mod view_state;
 
 pub use editing::clean_paste;
 pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
-pub use save::{AUTOSAVE_DELAY, SaveState};
+pub use save::{AUTOSAVE_DELAY, Conflict, SaveState};
 pub use sending::SendSession;
 pub use view_state::{Geometry, Side, ViewState};
 
@@ -55,6 +55,8 @@ pub enum PickFor {
         list: FieldPath,
         at: usize,
     },
+    /// What to do now that someone else wrote the draft's file under our changes.
+    DiskConflict,
 }
 
 pub struct Picker {
@@ -188,21 +190,10 @@ impl App {
     pub fn update(&mut self, msg: Message) {
         self.dirty = true;
         match msg {
-            Message::Terminal(ev) => match keymap::split_escape(self, &ev) {
-                Some(key) => {
-                    // Esc, then the key it was read together with: each in the context
-                    // the one before leaves.
-                    self.act(Action::Back);
-                    if let Some(a) = keymap::map_key(self, &key) {
-                        self.act(a);
-                    }
-                }
-                None => {
-                    if let Some(a) = keymap::map_event(self, &ev) {
-                        self.act(a);
-                    }
-                }
-            },
+            Message::Terminal(ev) => {
+                self.check_disk_after_idle();
+                self.terminal_event(&ev);
+            }
             Message::Do(a) => self.act(a),
             Message::InputClosed(_) => self.act(Action::Quit),
             Message::Written {
@@ -211,24 +202,25 @@ impl App {
                 result,
             } => {
                 self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
-                match result {
-                    Ok(()) => {
-                        if let Some(g) = generation
-                            && path == self.path
-                        {
-                            self.save.on_disk = true;
-                            self.save.saved_generation = self.save.saved_generation.max(g);
-                        }
+                if let Err(e) = result {
+                    if generation.is_some() && path == self.path {
+                        // Let the next change or Ctrl-S try again.
+                        self.save.queued_generation = self.save.saved_generation;
                     }
-                    Err(e) => {
-                        if generation.is_some() && path == self.path {
-                            // Let the next change or Ctrl-S try again.
-                            self.save.queued_generation = self.save.saved_generation;
-                        }
-                        self.warn(s::save_failed(&path.display().to_string(), &e));
-                    }
+                    self.warn(s::save_failed(&path.display().to_string(), &e));
                 }
             }
+            Message::DraftWritten {
+                path,
+                generation,
+                answer,
+            } => self.draft_written(&path, generation, answer),
+            Message::DraftChanged {
+                path,
+                theirs,
+                stamp,
+            } => self.draft_changed(&path, theirs, stamp),
+            Message::DraftLocked { path, holder } => self.draft_locked(&path, holder),
             Message::Drafts(answer) => self.drafts_answer(answer),
             Message::HistoryRead(result) => self.history_read(result),
             Message::EditorDone {
@@ -262,6 +254,24 @@ impl App {
         }
     }
 
+    fn terminal_event(&mut self, ev: &ratatui::crossterm::event::Event) {
+        match keymap::split_escape(self, ev) {
+            Some(key) => {
+                // Esc, then the key it was read together with: each in the context
+                // the one before leaves.
+                self.act(Action::Back);
+                if let Some(a) = keymap::map_key(self, &key) {
+                    self.act(a);
+                }
+            }
+            None => {
+                if let Some(a) = keymap::map_event(self, ev) {
+                    self.act(a);
+                }
+            }
+        }
+    }
+
     pub(super) fn act(&mut self, a: Action) {
         match a {
             Action::Quit => {
@@ -272,10 +282,19 @@ impl App {
             }
             Action::Save => {
                 self.write_draft(true);
-                self.say(s::saved_to(&self.path.display().to_string()));
+                match &self.save.conflict {
+                    Some(c) => {
+                        let copy = c.ours.display().to_string();
+                        self.say(s::conflict_later(&copy));
+                        self.offer_conflict_choices();
+                    }
+                    None => self.say(s::saved_to(&self.path.display().to_string())),
+                }
             }
             Action::OpenDrafts => self.open_browser(),
             Action::EditAsJson => {
+                // Saved first: what was typed is on disk before the editor starts.
+                self.write_draft(false);
                 self.effects.push(Effect::RunEditor {
                     generation: self.save.generation,
                     draft: self.path.clone(),

@@ -4,7 +4,8 @@
 //! everything queued behind it, then draws once: no tick, no polling, no CPU while idle.
 //!
 //! - [`files`]: the writer thread (drafts, recovery files, renames, history lines, in
-//!   order) and `$EDITOR`.
+//!   order), which checks a draft's file before writing it and holds its lock; and
+//!   `$EDITOR`.
 //! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
 //!   the sends, the signal watcher and the terminal's input.
 //! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
@@ -21,9 +22,10 @@ pub use terminal::{NoTerminal, Suspend};
 
 use super::action::{Effect, Message};
 use super::app::App;
-use files::FileJob;
+use files::{FileJob, Writer};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// The channel and the workers, shared by the real loop and the test harness.
 pub struct Runtime {
@@ -31,6 +33,8 @@ pub struct Runtime {
     pub rx: Receiver<Message>,
     files: Option<Sender<FileJob>>,
     writer: Option<JoinHandle<()>>,
+    /// Runs file jobs here should the writer thread not have started.
+    fallback: Writer,
     /// The editor command; `None` reads `$VISUAL`, then `$EDITOR`, then `vi`.
     pub editor: Option<String>,
     /// The network, once started.
@@ -51,8 +55,11 @@ impl Runtime {
         let writer = std::thread::Builder::new()
             .name("rcs-composer-files".into())
             .spawn(move || {
+                let mut w = Writer::new();
                 for job in frx {
-                    if answer.send(job.run()).is_err() {
+                    if let Some(m) = w.run(job)
+                        && answer.send(m).is_err()
+                    {
                         break;
                     }
                 }
@@ -63,6 +70,7 @@ impl Runtime {
             rx,
             files: writer.as_ref().map(|_| ftx),
             writer,
+            fallback: Writer::new(),
             editor: None,
             net: None,
         }
@@ -89,6 +97,8 @@ impl Runtime {
                     text,
                 } => {
                     let command = self.editor.clone().unwrap_or_else(files::editor_from_env);
+                    // What was typed is on disk before the editor starts.
+                    self.flush();
                     // The editor owns the terminal: its keys must not reach us.
                     let reading = self.pause_input();
                     term.suspend();
@@ -113,8 +123,30 @@ impl Runtime {
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })
                 }
+                Effect::SaveDraft {
+                    path,
+                    generation,
+                    bytes,
+                    check,
+                } => self.file_job(FileJob::SaveDraft {
+                    path,
+                    generation,
+                    bytes,
+                    check,
+                }),
+                Effect::CheckDraft { path } => self.file_job(FileJob::CheckDraft { path }),
+                Effect::KnowDraft { path, known } => self.file_job(FileJob::Know { path, known }),
+                Effect::LockDraft { path } => self.file_job(FileJob::Lock { path }),
+                Effect::Tidy { dirs } => self.file_job(FileJob::Tidy { dirs }),
             }
         }
+    }
+
+    /// Waits (at most 2 s) until every file job queued so far is done.
+    pub(crate) fn flush(&mut self) {
+        let (tx, rx) = mpsc::channel();
+        self.file_job(FileJob::Flush(tx));
+        let _ = rx.recv_timeout(Duration::from_secs(2));
     }
 
     fn file_job(&mut self, job: FileJob) {
@@ -123,8 +155,10 @@ impl Runtime {
             None => Some(job),
         };
         // No writer thread: write here rather than lose the draft.
-        if let Some(job) = failed {
-            let _ = self.tx.send(job.run());
+        if let Some(job) = failed
+            && let Some(m) = self.fallback.run(job)
+        {
+            let _ = self.tx.send(m);
         }
     }
 

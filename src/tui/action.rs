@@ -92,6 +92,9 @@ pub enum Action {
     },
     /// The terminal changed size: redraw.
     Redraw,
+    /// Give the terminal back to the shell and stop, as Ctrl-Z does elsewhere (Ctrl-Z is
+    /// undo here); `fg` comes back. SIGTSTP from outside does the same.
+    Suspend,
 }
 
 /// A fact the app reacts to. Every source of work answers through this one type.
@@ -161,6 +164,8 @@ pub enum Message {
         path: PathBuf,
         holder: Option<u32>,
     },
+    /// The terminal was handed back after a suspend or a SIGCONT: draw everything again.
+    Resumed,
 }
 
 /// What became of a draft write.
@@ -252,6 +257,12 @@ pub enum Effect {
     LockDraft { path: PathBuf },
     /// Remove the temp files killed processes left in these folders (not answered).
     Tidy { dirs: Vec<PathBuf> },
+    /// Save, then give the terminal back and stop until `fg` (answered with
+    /// `Message::Resumed`).
+    Suspend,
+    /// Take the terminal again (raw mode, the alternate screen) and draw it all: after a
+    /// suspend, or a SIGCONT after someone else stopped the app.
+    Reenter,
 }
 
 /// Why a new draft is made.

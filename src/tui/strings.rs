@@ -192,8 +192,13 @@ pub fn editor_failed(cmd: &str, err: &str) -> String {
     format!("Could not run the editor '{cmd}': {err}. Set $VISUAL or $EDITOR.")
 }
 
-pub fn editor_exit(cmd: &str, status: &str) -> String {
-    format!("The editor '{cmd}' failed ({status}); the draft is unchanged.")
+pub fn editor_exit(cmd: &str, status: &str, kept: Option<&str>) -> String {
+    match kept {
+        Some(p) => format!(
+            "The editor '{cmd}' ended without finishing ({status}); the draft is unchanged and what it had saved is kept in {p}."
+        ),
+        None => format!("The editor '{cmd}' failed ({status}); the draft is unchanged."),
+    }
 }
 
 pub fn editor_removed(cmd: &str, path: &str) -> String {

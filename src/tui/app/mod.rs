@@ -221,6 +221,7 @@ impl App {
                 stamp,
             } => self.draft_changed(&path, theirs, stamp),
             Message::DraftLocked { path, holder } => self.draft_locked(&path, holder),
+            Message::Resumed => self.effects.push(Effect::Reenter),
             Message::Drafts(answer) => self.drafts_answer(answer),
             Message::HistoryRead(result) => self.history_read(result),
             Message::EditorDone {
@@ -291,9 +292,14 @@ impl App {
                     None => self.say(s::saved_to(&self.path.display().to_string())),
                 }
             }
+            Action::Suspend => {
+                self.write_draft(false);
+                self.effects.push(Effect::Suspend);
+            }
             Action::OpenDrafts => self.open_browser(),
             Action::EditAsJson => {
-                // Saved first: what was typed is on disk before the editor starts.
+                // Saved first: should the app be told to quit while the editor runs, the
+                // editor is stopped and nothing typed before it is lost.
                 self.write_draft(false);
                 self.effects.push(Effect::RunEditor {
                     generation: self.save.generation,

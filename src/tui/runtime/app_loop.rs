@@ -81,6 +81,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
     // The lock and the history now, not at the first key.
     rt.execute(&mut app, &mut NoTerminal);
     rt.watch_signals();
+    rt.watch_hangup();
     terminal::install_panic_hook();
     let mut screen = match terminal::enter_terminal().and_then(|_| terminal::open_screen()) {
         Ok(t) => t,

@@ -1,6 +1,5 @@
 //! File work off the UI thread: one writer thread runs [`FileJob`]s in order (a rename
-//! queued after a write happens after it) and answers each with a [`Message`]; and
-//! `$VISUAL`/`$EDITOR` on a temp copy of the draft.
+//! queued after a write happens after it) and answers each with a [`Message`].
 //!
 //! The writer remembers what each draft file held when this app last read or wrote it (its
 //! [`Stamp`]), and checks the file against it before writing: what another instance or
@@ -12,10 +11,8 @@ use crate::store::lock::{self, DraftLock, Locked};
 use crate::store::stamp::{self, OnDisk, Stamp};
 use crate::store::{atomic, drafts};
 use crate::tui::action::{DraftAnswer, DraftJob, Known, Message, SaveAnswer, SaveCheck};
-use crate::tui::strings as s;
 use std::collections::HashMap;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 
 /// A file job for the writer thread.
@@ -286,63 +283,4 @@ fn compare(path: &std::path::Path, known: Option<Stamp>) -> std::io::Result<OnDi
             Err(e) => Err(e),
         },
     }
-}
-
-/// The editor command: `$VISUAL`, then `$EDITOR`, then `vi`.
-pub(super) fn editor_from_env() -> String {
-    ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into())
-}
-
-/// Writes `text` to a temp file beside the draft, runs the editor on it, reads it back.
-pub(super) fn run_editor(command: &str, draft: &Path, text: &str) -> Result<String, String> {
-    let dir = match draft.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let stem = draft
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "draft".into());
-    let tmp = dir.join(format!(".{stem}.edit.json"));
-    atomic::write_atomic(&tmp, text.as_bytes())
-        .map_err(|e| s::editor_failed(command, &format!("{}: {e}", tmp.display())))?;
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{command} \"$1\""))
-        .arg("rcs-composer-editor")
-        .arg(&tmp)
-        .status();
-    let result = match status {
-        Ok(st) if st.success() => match std::fs::read(&tmp) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Ok(text),
-                Err(e) => {
-                    // Not text we can parse; keep the bytes rather than lose the edit.
-                    let at = e.utf8_error().valid_up_to();
-                    let rec = drafts::recovery_path(draft);
-                    let kept = atomic::write_atomic(&rec, e.as_bytes()).is_ok();
-                    Err(s::editor_not_utf8(
-                        at,
-                        kept.then(|| rec.display().to_string()).as_deref(),
-                    ))
-                }
-            },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Err(s::editor_removed(command, &tmp.display().to_string()))
-            }
-            Err(e) => Err(format!("{}: {e}", tmp.display())),
-        },
-        // sh says 127 when it cannot find the command, 126 when it cannot run it.
-        Ok(st) if matches!(st.code(), Some(126 | 127)) => Err(s::editor_failed(
-            command,
-            "the command was not found or cannot be run",
-        )),
-        Ok(st) => Err(s::editor_exit(command, &st.to_string())),
-        Err(e) => Err(s::editor_failed(command, &e.to_string())),
-    };
-    let _ = std::fs::remove_file(&tmp);
-    result
 }

@@ -4,14 +4,16 @@
 //! everything queued behind it, then draws once: no tick, no polling, no CPU while idle.
 //!
 //! - [`files`]: the writer thread (drafts, recovery files, renames, history lines, in
-//!   order), which checks a draft's file before writing it and holds its lock; and
-//!   `$EDITOR`.
+//!   order), which checks a draft's file before writing it and holds its lock.
+//! - [`editor`]: `$EDITOR` in a process group of its own that holds the terminal.
 //! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
 //!   the sends, the signal watcher and the terminal's input.
 //! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
 //! - [`app_loop`]: starting the app, the loop itself, and leaving.
 
 mod app_loop;
+mod editor;
+mod escape;
 mod files;
 mod net;
 mod terminal;
@@ -22,6 +24,7 @@ pub use terminal::{NoTerminal, Suspend};
 
 use super::action::{Effect, Message};
 use super::app::App;
+use editor::EditorSlot;
 use files::{FileJob, Writer};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
@@ -37,6 +40,8 @@ pub struct Runtime {
     fallback: Writer,
     /// The editor command; `None` reads `$VISUAL`, then `$EDITOR`, then `vi`.
     pub editor: Option<String>,
+    /// The editor running, for the signal watcher to stop.
+    editor_slot: EditorSlot,
     /// The network, once started.
     pub net: Option<Net>,
 }
@@ -72,6 +77,7 @@ impl Runtime {
             writer,
             fallback: Writer::new(),
             editor: None,
+            editor_slot: EditorSlot::default(),
             net: None,
         }
     }
@@ -96,13 +102,16 @@ impl Runtime {
                     draft,
                     text,
                 } => {
-                    let command = self.editor.clone().unwrap_or_else(files::editor_from_env);
-                    // What was typed is on disk before the editor starts.
+                    let command = self.editor.clone().unwrap_or_else(editor::editor_from_env);
+                    // What was typed is on disk before the editor starts: should the app be
+                    // told to quit while the editor runs, nothing is waiting to be saved.
                     self.flush();
                     // The editor owns the terminal: its keys must not reach us.
                     let reading = self.pause_input();
                     term.suspend();
-                    let result = files::run_editor(&command, &draft, &text);
+                    let slot = &self.editor_slot;
+                    let result =
+                        editor::run_editor(&command, &draft, &text, slot, term.is_terminal());
                     term.resume();
                     if reading {
                         self.start_input();
@@ -138,8 +147,26 @@ impl Runtime {
                 Effect::KnowDraft { path, known } => self.file_job(FileJob::Know { path, known }),
                 Effect::LockDraft { path } => self.file_job(FileJob::Lock { path }),
                 Effect::Tidy { dirs } => self.file_job(FileJob::Tidy { dirs }),
+                Effect::Suspend => self.suspend(term),
+                Effect::Reenter => term.resume(),
             }
         }
+    }
+
+    /// Saves, gives the terminal back to the shell and stops the app's process group (as the
+    /// terminal's Ctrl-Z would, had it not been undo). When `fg` continues it, the input is
+    /// read again and `Message::Resumed` brings the screen back.
+    fn suspend(&mut self, term: &mut dyn Suspend) {
+        self.flush();
+        let reading = self.pause_input();
+        term.suspend();
+        if term.is_terminal() {
+            let _ = rustix::process::kill_current_process_group(rustix::process::Signal::STOP);
+        }
+        if reading {
+            self.start_input();
+        }
+        let _ = self.tx.send(Message::Resumed);
     }
 
     /// Waits (at most 2 s) until every file job queued so far is done.

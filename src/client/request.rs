@@ -25,6 +25,10 @@ pub struct PreparedRequest {
     /// Connect directly, ignoring HTTP_PROXY and friends: for this machine (a proxy cannot
     /// reach it) and for plain http (a proxy would carry the credentials in clear).
     pub direct: bool,
+    /// Plain http to a host given by name (`localhost`, `*.localhost`): sent only if every
+    /// address the name resolves to is this machine's (see `client::resolve`), as a name
+    /// can point anywhere.
+    pub loopback_only: bool,
 }
 
 impl PreparedRequest {
@@ -33,6 +37,9 @@ impl PreparedRequest {
     pub fn new(profile: &Profile, body: &serde_json::Value) -> Result<Self, String> {
         let url = check_transport(profile)?;
         let direct = url.scheme() == "http" || url.host().is_some_and(|h| is_loopback_host(&h));
+        let loopback_only = url.scheme() == "http"
+            && !profile.allow_insecure
+            && matches!(url.host(), Some(Host::Domain(_)));
         // Escaping the characters a terminal could obey keeps the value and lets the body be
         // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
@@ -50,6 +57,7 @@ impl PreparedRequest {
             connect_timeout_secs: profile.connect_timeout.as_secs_f64(),
             timeout_secs: profile.timeout.as_secs_f64(),
             direct,
+            loopback_only,
         })
     }
 
@@ -131,7 +139,8 @@ fn double_quoted_inner(s: &str) -> String {
 /// The URL to post to, or why the request must not go out: a base URL that is not an
 /// absolute http(s) URL, or Basic auth over plain `http://` to a host that is not this
 /// machine (127.0.0.0/8, ::1, localhost) without `allow_insecure`. Checked before any
-/// connection is made.
+/// connection is made; a name (`localhost`, `*.localhost`) is checked again on its
+/// addresses when the request is sent ([`PreparedRequest::loopback_only`]).
 pub fn check_transport(profile: &Profile) -> Result<Url, String> {
     let base = profile.base_url.trim();
     let url = Url::parse(&profile.messages_url()).map_err(|e| {
@@ -166,8 +175,18 @@ pub fn check_transport(profile: &Profile) -> Result<Url, String> {
     }
 }
 
+/// Why a request to a name that resolved elsewhere was not sent.
+pub(super) fn not_this_machine(url: &str, n: &super::NotLoopback, profile: &str) -> String {
+    format!(
+        "refused to send to {url}: plain http would carry the API key and secret unencrypted, \
+         and {n}. Nothing was sent. Use an https:// base_url, or set allow_insecure = true in \
+         profile '{profile}' if this network is trusted."
+    )
+}
+
 /// True for hosts that name this machine: `localhost` (and `*.localhost`), 127.0.0.0/8
-/// and ::1 (also as an IPv4-mapped address).
+/// and ::1 (also as an IPv4-mapped address). A name only says so; where it matters
+/// (credentials in clear, callbacks) its addresses decide (`client::resolve`).
 pub fn is_loopback_host(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => {

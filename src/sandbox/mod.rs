@@ -20,6 +20,7 @@ pub mod log;
 
 pub use log::{CallbackLog, LogSink, RequestLog, SandboxEvent};
 
+use crate::client::Resolver;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -44,6 +45,8 @@ pub struct SandboxConfig {
     pub allow_remote_callbacks: bool,
     /// Time between simulated delivery steps (queued → sent → delivered).
     pub delivery_step: Duration,
+    /// Where callback hosts are looked up (a test's table in tests).
+    pub resolver: Resolver,
 }
 
 impl SandboxConfig {
@@ -57,6 +60,7 @@ impl SandboxConfig {
             latency: Duration::ZERO,
             allow_remote_callbacks: false,
             delivery_step: DEFAULT_DELIVERY_STEP,
+            resolver: Resolver::from_env(),
         }
     }
 }

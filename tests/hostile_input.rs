@@ -1,7 +1,8 @@
 //! Headless commands and the app's start on hostile input: a FIFO where a file should be,
-//! escape codes in keys and file names, a history that is a pipe or locked elsewhere. Real
-//! files, the real binary.
+//! escape codes in keys and file names, a history that is a pipe or locked elsewhere,
+//! delivery updates for messages nobody here sent. Real files, the real binary.
 
+use rcs_composer::tui::action::Message;
 use rcs_composer::tui::harness::Harness;
 use serde_json::Value;
 use std::fs;
@@ -173,4 +174,43 @@ fn a_history_that_is_a_fifo_does_not_hold_the_start() {
         screen.contains("a pipe (FIFO), not a regular file"),
         "{screen}"
     );
+}
+
+/// Failed before: every update for an id nobody here sent was kept (31,000 of them took
+/// 31 MB).
+#[test]
+fn updates_for_messages_nobody_here_sent_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("d.json");
+    fs::write(&draft, TEXT).unwrap();
+    let doc: Value = serde_json::from_str(TEXT).unwrap();
+    let mut h = Harness::new(draft, doc, true, 140, 30);
+    for i in 0..3_000 {
+        let u = rcs_composer::sandbox::DeliveryUpdate {
+            message_guid: format!("stranger-{}", i % 300),
+            destination: "15550000000".into(),
+            status: "sent".into(),
+            channel: "RCS".into(),
+            timestamp: "2026-01-01T00:00:00Z".into(),
+            error: None,
+        };
+        h.app.update(Message::Delivery(u));
+    }
+    for i in 0..500 {
+        let u = rcs_composer::sandbox::DeliveryUpdate {
+            message_guid: "one".into(),
+            destination: "1".into(),
+            status: format!("s{i}"),
+            channel: "RCS".into(),
+            timestamp: String::new(),
+            error: None,
+        };
+        h.app.update(Message::Delivery(u));
+    }
+    let d = &h.app.session.deliveries;
+    assert!(d.len() <= 50, "{} messages tracked", d.len());
+    assert!(d.iter().all(|t| t.updates.len() <= 50));
+    // The newest are kept.
+    assert_eq!(d[0].guid, "one");
+    assert_eq!(d[0].updates.last().unwrap().update.status, "s499");
 }

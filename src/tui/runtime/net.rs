@@ -341,7 +341,12 @@ impl Runtime {
                     match poll(&mut fds, None) {
                         Ok(_) => {
                             let r = fds[0].revents();
-                            if r.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                            if r.contains(PollFlags::NVAL) {
+                                // This descriptor cannot be polled (macOS's /dev/tty): the
+                                // hang-up goes unwatched, as before.
+                                return;
+                            }
+                            if r.intersects(PollFlags::HUP | PollFlags::ERR) {
                                 let _ = tx.send(Message::InputClosed(Some(
                                     "the terminal was closed".into(),
                                 )));

@@ -1,5 +1,6 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in its own file.
 
+pub mod body;
 mod docs;
 mod history;
 mod output;

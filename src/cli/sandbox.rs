@@ -100,7 +100,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
         password,
         latency: Duration::from_millis(args.latency),
         allow_remote_callbacks: args.allow_remote_callbacks,
-        delivery_step: sandbox::DEFAULT_DELIVERY_STEP,
+        ..SandboxConfig::with_fresh_credentials()
     };
     // Watch for Ctrl-C before saying we are ready, so a Ctrl-C right after the banner is ours.
     let mut stop = match StopSignal::new() {

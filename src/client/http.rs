@@ -5,7 +5,7 @@
 //! process; `SSL_CERT_FILE` and `SSL_CERT_DIR` replace the system's locations, as for
 //! OpenSSL and curl), and any extra CA files (`ca_file` in a profile, `--cacert`).
 
-use super::SystemResolver;
+use super::Resolver;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -38,8 +38,9 @@ pub struct Transport {
 /// Fails when a CA file cannot be read or holds no certificate, or the proxy URL is unusable.
 pub fn client_builder(t: &Transport, direct: bool) -> Result<reqwest::ClientBuilder, String> {
     let mut b = reqwest::Client::builder()
-        // The system's resolver, its failures marked so they are told apart by type.
-        .dns_resolver(std::sync::Arc::new(SystemResolver))
+        // The system's resolver, its failures marked so they are told apart by type (in debug
+        // builds, a test's table: see `Resolver::from_env`).
+        .dns_resolver(std::sync::Arc::new(Resolver::from_env()))
         // A redirect would resend the credentials somewhere nobody named; the media check
         // follows them by hand, hop by hop.
         .redirect(reqwest::redirect::Policy::none())

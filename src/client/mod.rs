@@ -13,6 +13,8 @@ mod history;
 mod http;
 mod partial;
 mod request;
+mod resolve;
+mod scrub;
 mod transport;
 
 pub use history::{history_entry, latency_ms};
@@ -20,6 +22,8 @@ pub use http::{ProxyChoice, Transport, client_builder, read_ca_file, system_root
 pub use request::{
     CurlSecret, PreparedRequest, check_transport, is_loopback_host, is_loopback_url,
 };
+pub use resolve::{LoopbackOnly, NotLoopback, Resolver, is_loopback_ip, not_loopback};
+pub use scrub::Scrubber;
 pub use transport::{
     SystemResolver, TRUST_HINT, TransportFailure, causes, tls_reason, transport_failure,
 };
@@ -190,6 +194,54 @@ impl SendOutcome {
         }
     }
 
+    /// The outcome with every form of the secret hidden in everything that came from the
+    /// server: the body, the messages and issues read from it, the headers' values, the
+    /// transport's error text.
+    pub fn scrubbed(mut self, s: &Scrubber) -> Self {
+        if s.is_empty() {
+            return self;
+        }
+        let f = |t: &mut String| *t = s.scrub(t);
+        f(&mut self.url);
+        f(&mut self.response_body);
+        for (name, value) in &mut self.response_headers {
+            f(name);
+            f(value);
+        }
+        match &mut self.result {
+            SendResult::Accepted { message, results } => {
+                f(message);
+                for r in results {
+                    f(&mut r.message_guid);
+                    f(&mut r.destination);
+                    f(&mut r.status);
+                }
+            }
+            SendResult::Rejected { message, issues } => {
+                f(message);
+                for i in issues {
+                    f(&mut i.description);
+                    f(&mut i.message);
+                    let path = i.path.to_string();
+                    let hidden = s.scrub(&path);
+                    if hidden != path {
+                        i.path = FieldPath::parse(&hidden);
+                    }
+                }
+            }
+            SendResult::AuthFailed { hint: t }
+            | SendResult::Unexpected { summary: t }
+            | SendResult::Network { reason: t }
+            | SendResult::Refused { reason: t } => f(t),
+            SendResult::RateLimited { retry_after } => {
+                if let Some(t) = retry_after {
+                    f(t)
+                }
+            }
+        }
+        self
+    }
+
     fn without_answer(url: String, latency: Duration, result: SendResult) -> Self {
         Self {
             url,
@@ -228,6 +280,15 @@ pub fn retry_after_text(value: &str) -> String {
 /// profile's connect and whole-request timeouts, and no retry (a POST may have been
 /// delivered even when the answer was lost).
 pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
+    send_with(profile, body, &Resolver::from_env()).await
+}
+
+/// As [`send`], looking names up with `resolver` (a test's table).
+pub async fn send_with(
+    profile: &Profile,
+    body: &serde_json::Value,
+    resolver: &Resolver,
+) -> SendOutcome {
     let started = Instant::now();
     let prepared = match PreparedRequest::new(profile, body) {
         Ok(p) => p,
@@ -246,6 +307,13 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         plain_http_only: prepared.url.starts_with("http://"),
     };
     let client = match client_builder(&transport, prepared.direct).and_then(|b| {
+        // Names resolved with `resolver`; for credentials in clear, only to this machine's
+        // addresses.
+        let b = if prepared.loopback_only {
+            b.dns_resolver(std::sync::Arc::new(LoopbackOnly(resolver.clone())))
+        } else {
+            b.dns_resolver(std::sync::Arc::new(resolver.clone()))
+        };
         b.connect_timeout(profile.connect_timeout)
             .timeout(profile.timeout)
             .user_agent(USER_AGENT)
@@ -283,6 +351,15 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => {
+                if let Some(n) = not_loopback(&e) {
+                    return SendOutcome::without_answer(
+                        url.clone(),
+                        started.elapsed(),
+                        SendResult::Refused {
+                            reason: request::not_this_machine(&url, &n, &profile.name),
+                        },
+                    );
+                }
                 return SendOutcome::without_answer(
                     url.clone(),
                     started.elapsed(),
@@ -318,7 +395,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
         drop(response);
         let latency = started.elapsed();
-        let text = scrub(classify::body_text(&buf), profile);
+        let text = classify::body_text(&buf);
         let result = match failure {
             Some(reason) => SendResult::Network { reason },
             None => ctx.classify(status, &headers, &text, truncated),
@@ -342,7 +419,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
             version,
         }
     };
-    match tokio::time::timeout(limit, exchange).await {
+    let outcome = match tokio::time::timeout(limit, exchange).await {
         Ok(outcome) => outcome,
         Err(_) => SendOutcome::without_answer(
             prepared.url.clone(),
@@ -355,28 +432,9 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
                 ),
             },
         ),
-    }
-}
-
-/// `text` with the secret (and the Basic credentials carrying it) replaced by `***`, in case
-/// a server echoes the request's Authorization back: the answer is shown and kept in the
-/// history, the secret must not be. Secrets shorter than 4 characters are not searched for,
-/// as they would match ordinary text.
-fn scrub(text: String, profile: &Profile) -> String {
-    use base64::Engine as _;
-    let secret = profile.password.expose();
-    if secret.len() < 4 {
-        return text;
-    }
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", profile.username, secret));
-    let mut text = text;
-    for needle in [basic.as_str(), secret] {
-        if text.contains(needle) {
-            text = text.replace(needle, "***");
-        }
-    }
-    text
+    };
+    // Whatever the server sent back, decoded or not, the secret is hidden in it.
+    outcome.scrubbed(&Scrubber::new(&profile.username, profile.password.expose()))
 }
 
 #[cfg(test)]

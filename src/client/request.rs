@@ -40,6 +40,10 @@ pub struct PreparedRequest {
     pub secret: CurlSecret,
     /// Extra certificate authorities to trust (`--cacert` for curl).
     pub ca_file: Option<PathBuf>,
+    /// Plain http to a host given by name (`localhost`, `*.localhost`): sent only if every
+    /// address the name resolves to is this machine's (see `client::resolve`), as a name
+    /// can point anywhere.
+    pub loopback_only: bool,
 }
 
 impl PreparedRequest {
@@ -48,6 +52,9 @@ impl PreparedRequest {
     pub fn new(profile: &Profile, body: &serde_json::Value) -> Result<Self, String> {
         let url = check_transport(profile)?;
         let direct = url.scheme() == "http" || is_loopback_url(&url);
+        let loopback_only = url.scheme() == "http"
+            && !profile.allow_insecure
+            && matches!(url.host(), Some(Host::Domain(_)));
         // Escaping the characters a terminal could obey keeps the value and lets the body be
         // printed as it is sent (`--dry-run`, `--curl`).
         let body = serde_json::to_string(body)
@@ -73,6 +80,7 @@ impl PreparedRequest {
                 }
             },
             ca_file: profile.ca_file.clone(),
+            loopback_only,
         })
     }
 
@@ -198,7 +206,9 @@ fn double_quoted_inner(s: &str) -> String {
 /// The URL to post to, or why the request must not go out: a base URL that is not an
 /// absolute http(s) URL or that includes the endpoint, a profile marked `sandbox = true`
 /// whose URL is not this machine, or Basic auth over plain `http://` to a host that is not
-/// this machine without `allow_insecure`. Checked before any connection is made.
+/// this machine (127.0.0.0/8, ::1, localhost) without `allow_insecure`. Checked before any
+/// connection is made; a name (`localhost`, `*.localhost`) is checked again on its
+/// addresses when the request is sent ([`PreparedRequest::loopback_only`]).
 pub fn check_transport(profile: &Profile) -> Result<Url, String> {
     let o = &profile.origin;
     let where_url = match &o.base_url {
@@ -245,8 +255,18 @@ pub fn is_loopback_url(url: &Url) -> bool {
     url.host().is_some_and(|h| is_loopback_host(&h))
 }
 
+/// Why a request to a name that resolved elsewhere was not sent.
+pub(super) fn not_this_machine(url: &str, n: &super::NotLoopback, profile: &str) -> String {
+    format!(
+        "refused to send to {url}: plain http would carry the API key and secret unencrypted, \
+         and {n}. Nothing was sent. Use an https:// base_url, or set allow_insecure = true in \
+         profile '{profile}' if this network is trusted."
+    )
+}
+
 /// True for hosts that name this machine: `localhost` (and `*.localhost`), 127.0.0.0/8
-/// and ::1 (also as an IPv4-mapped address).
+/// and ::1 (also as an IPv4-mapped address). A name only says so; where it matters
+/// (credentials in clear, callbacks) its addresses decide (`client::resolve`).
 pub fn is_loopback_host(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => {

@@ -103,6 +103,12 @@ impl std::fmt::Display for NameNotResolved {
 
 impl StdError for NameNotResolved {}
 
+impl From<io::Error> for NameNotResolved {
+    fn from(e: io::Error) -> Self {
+        NameNotResolved(e)
+    }
+}
+
 /// The system's resolver, as reqwest uses it by default (`getaddrinfo` off the async
 /// threads), with its failures marked as [`NameNotResolved`].
 #[derive(Debug, Clone, Copy, Default)]

@@ -133,6 +133,68 @@ pub fn save_failed(path: &str, err: &str) -> String {
     )
 }
 
+// ----- the draft's file and other writers -----
+
+pub const CONFLICT_TITLE: &str = "The draft was changed by someone else";
+
+fn who(held_by: Option<u32>) -> String {
+    match held_by {
+        Some(pid) => format!("the rcs-composer with pid {pid}"),
+        None => "another program".into(),
+    }
+}
+
+pub fn conflict(path: &str, copy: &str, held_by: Option<u32>) -> String {
+    format!(
+        "{path} was changed on disk by {} since it was opened here; it stays as they wrote it, and your version is saved in {copy}. Pick: reload theirs or overwrite (Ctrl-S shows the choices again).",
+        who(held_by)
+    )
+}
+
+pub fn conflict_not_kept(path: &str, err: &str) -> String {
+    format!(
+        "{path} was changed on disk by another program; it was not written over, but your version could not be saved beside it ({err}). Your changes are in memory: Ctrl-S tries again."
+    )
+}
+
+pub fn conflict_on_exit(path: &str, copy: &str) -> String {
+    format!(
+        "{path} was changed by another program while it was open; it was left as they wrote it, and your version is in {copy}"
+    )
+}
+
+pub fn reloaded_from_disk(path: &str) -> String {
+    format!(
+        "{path} was changed on disk by another program; reloaded it (Ctrl-Z brings back what was here)."
+    )
+}
+
+pub fn changed_not_a_draft(path: &str, err: &str) -> String {
+    format!(
+        "{path} was changed on disk and is not a draft now ({err}); it was not reloaded. A change here is saved beside it."
+    )
+}
+
+pub fn reloaded_theirs(path: &str, copy: &str) -> String {
+    format!("Reloaded {path} as it is on disk; your version stays in {copy} (Ctrl-O opens it).")
+}
+
+pub fn overwrote(path: &str, copy: &str) -> String {
+    format!(
+        "Wrote this version over {path}; {copy} holds your version too and can be deleted (Ctrl-O)."
+    )
+}
+
+pub fn conflict_later(copy: &str) -> String {
+    format!("Your version keeps being saved in {copy}; Ctrl-S shows the choices again.")
+}
+
+pub fn open_elsewhere(path: &str, pid: u32) -> String {
+    format!(
+        "{path} is open in another rcs-composer (pid {pid}). Both can edit it: the file is checked before every save, and a change made there is never written over."
+    )
+}
+
 pub fn opened(path: &str) -> String {
     format!("Opened {path}.")
 }
@@ -145,8 +207,13 @@ pub fn editor_failed(cmd: &str, err: &str) -> String {
     format!("Could not run the editor '{cmd}': {err}. Set $VISUAL or $EDITOR.")
 }
 
-pub fn editor_exit(cmd: &str, status: &str) -> String {
-    format!("The editor '{cmd}' failed ({status}); the draft is unchanged.")
+pub fn editor_exit(cmd: &str, status: &str, kept: Option<&str>) -> String {
+    match kept {
+        Some(p) => format!(
+            "The editor '{cmd}' ended without finishing ({status}); the draft is unchanged and what it had saved is kept in {p}."
+        ),
+        None => format!("The editor '{cmd}' failed ({status}); the draft is unchanged."),
+    }
 }
 
 pub fn editor_removed(cmd: &str, path: &str) -> String {

@@ -275,6 +275,9 @@ pub struct Config {
     profiles: BTreeMap<String, ProfileConfig>,
     /// The file can be read by its group or by everyone.
     readable_by_others: bool,
+    /// Who else can change the file (its group, everyone, or anyone who can write its
+    /// folder), when someone can: a `password_command` in it is then not run.
+    writable_by_others: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -361,6 +364,7 @@ impl Config {
         })?;
         let mut config = Self::parse(&text, path)?;
         config.readable_by_others = readable_by_others(path);
+        config.writable_by_others = writable_by_others(path);
         Ok(Some(config))
     }
 
@@ -414,6 +418,7 @@ impl Config {
             default_profile,
             profiles,
             readable_by_others: false,
+            writable_by_others: None,
         })
     }
 
@@ -450,6 +455,44 @@ impl Config {
     pub fn readable_by_others(&self) -> bool {
         self.readable_by_others
     }
+
+    /// Who else can change the file, in words (`its group`, `everyone`, `everyone who can
+    /// write /etc/x`), when someone can (Unix).
+    pub fn writable_by_others(&self) -> Option<&str> {
+        self.writable_by_others.as_deref()
+    }
+}
+
+/// Who besides its owner can change the file at `path`: its group or everyone by its mode,
+/// or whoever can write its folder (and so replace it) when the folder is group- or
+/// world-writable without the sticky bit.
+#[cfg(unix)]
+fn writable_by_others(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    if mode & 0o002 != 0 {
+        return Some("everyone".into());
+    }
+    if mode & 0o020 != 0 {
+        return Some("its group".into());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let dmode = std::fs::metadata(dir).ok()?.permissions().mode();
+    let sticky = dmode & 0o1000 != 0;
+    if !sticky && dmode & 0o022 != 0 {
+        let who = if dmode & 0o002 != 0 {
+            "everyone"
+        } else {
+            "the group"
+        };
+        return Some(format!("{who} (its folder {} is writable)", dir.display()));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn writable_by_others(_path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(unix)]

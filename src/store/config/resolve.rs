@@ -334,6 +334,31 @@ pub fn resolve(
                 (Secret::default(), SecretSource::Unknown)
             }
             Some(source) => {
+                // A command anyone else can change is anyone's command: it is not run.
+                let writable = config.and_then(Config::writable_by_others);
+                if let (PasswordSource::Command(_), Some(who)) = (source, writable) {
+                    let fix = format!("chmod go-w {}", path.display());
+                    warnings.push(format!(
+                        "{}:{}: profile '{}' runs its password_command from a file {who} can \
+                         change, so it is not run; run {fix}, or use password_env",
+                        path.display(),
+                        p.line_of("password_command"),
+                        p.name,
+                    ));
+                    if matches!(mode, SecretMode::Fetch(_)) {
+                        return Err(ConfigError::Secret {
+                            path: path.clone(),
+                            line: p.line_of("password_command"),
+                            profile: p.name.clone(),
+                            field: "password_command".into(),
+                            message: format!(
+                                "not run: {} can be changed by {who}, who could make it run \
+                                 anything; run {fix}",
+                                path.display()
+                            ),
+                        });
+                    }
+                }
                 if let PasswordSource::Plain(_) = source
                     && config.is_some_and(Config::readable_by_others)
                 {
@@ -558,6 +583,74 @@ mod tests {
         assert!(!r.warnings[0].contains("plainpw"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(go().warnings.is_empty());
+    }
+
+    /// Failed before: a group- or world-writable config's password_command was run (anyone
+    /// who could write the file could make the app run anything), without a word.
+    #[cfg(unix)]
+    #[test]
+    fn a_password_command_in_a_file_others_can_change_is_not_run() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let conf_dir = dir.path().join("conf");
+        std::fs::create_dir(&conf_dir).unwrap();
+        let path = conf_dir.join("config.toml");
+        let ran = dir.path().join("ran");
+        std::fs::write(
+            &path,
+            format!(
+                "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\npassword_command = \"touch '{}'; echo s3cret\"\n",
+                ran.display()
+            ),
+        )
+        .unwrap();
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let load = || Config::load_from(&path).unwrap().unwrap();
+        set(&conf_dir, 0o700);
+        for (file, dirm, who) in [
+            (0o664, 0o700, "its group"),
+            (0o606, 0o700, "everyone"),
+            (0o644, 0o777, "its folder"),
+        ] {
+            set(&path, file);
+            set(&conf_dir, dirm);
+            let c = load();
+            let e = resolve(Some(&c), &path, &sel(None, None), &Env::default(), fetch())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(":4:") && e.contains("password_command"), "{e}");
+            assert!(e.contains("not run") && e.contains(who), "{e}");
+            assert!(e.contains(&format!("chmod go-w {}", path.display())), "{e}");
+            assert!(!ran.exists(), "the command ran from a {file:o} file");
+            // Without fetching (the app's profile list), the warning says it.
+            let r = resolve(
+                Some(&c),
+                &path,
+                &sel(None, None),
+                &Env::default(),
+                SecretMode::Skip,
+            )
+            .unwrap();
+            assert!(
+                r.warnings.iter().any(|w| w.contains("is not run")),
+                "{:?}",
+                r.warnings
+            );
+        }
+        set(&conf_dir, 0o700);
+        set(&path, 0o644);
+        let r = resolve(
+            Some(&load()),
+            &path,
+            &sel(None, None),
+            &Env::default(),
+            fetch(),
+        )
+        .unwrap();
+        assert_eq!(r.profile.password.expose(), "s3cret");
+        assert!(ran.exists());
     }
 
     #[test]

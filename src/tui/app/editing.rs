@@ -254,6 +254,9 @@ impl App {
     /// recovery file).
     pub(super) fn run_editor(&mut self, from: Option<std::path::PathBuf>) {
         self.overlay = None;
+        // Saved first: should the app be told to quit while the editor runs, the editor is
+        // stopped and nothing typed before it is lost.
+        self.write_draft(false);
         self.effects.push(Effect::RunEditor {
             generation: self.save.generation,
             draft: self.path.clone(),

@@ -41,7 +41,7 @@ mod view_state;
 pub use editing::clean_paste;
 pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
 pub use goto::{GoTo, GoToItem};
-pub use save::{AUTOSAVE_DELAY, SaveState};
+pub use save::{AUTOSAVE_DELAY, Conflict, SaveState};
 pub use sending::SendSession;
 pub use view_state::{Geometry, Side, ViewState};
 
@@ -60,6 +60,8 @@ pub enum PickFor {
     },
     /// Start a new draft of the picked type.
     NewDraft,
+    /// What to do now that someone else wrote the draft's file under our changes.
+    DiskConflict,
 }
 
 pub struct Picker {
@@ -205,6 +207,7 @@ impl App {
         self.dirty = true;
         match msg {
             Message::Terminal(ev) => {
+                self.check_disk_after_idle();
                 let (generation, said) = (self.save.generation, self.status_seq);
                 self.key_event(&ev);
                 // A message belongs to the action that said it: the next key that changes
@@ -221,24 +224,26 @@ impl App {
                 result,
             } => {
                 self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
-                match result {
-                    Ok(()) => {
-                        if let Some(g) = generation
-                            && path == self.path
-                        {
-                            self.save.on_disk = true;
-                            self.save.saved_generation = self.save.saved_generation.max(g);
-                        }
+                if let Err(e) = result {
+                    if generation.is_some() && path == self.path {
+                        // Let the next change or Ctrl-S try again.
+                        self.save.queued_generation = self.save.saved_generation;
                     }
-                    Err(e) => {
-                        if generation.is_some() && path == self.path {
-                            // Let the next change or Ctrl-S try again.
-                            self.save.queued_generation = self.save.saved_generation;
-                        }
-                        self.warn(s::save_failed(&path.display().to_string(), &e));
-                    }
+                    self.warn(s::save_failed(&path.display().to_string(), &e));
                 }
             }
+            Message::DraftWritten {
+                path,
+                generation,
+                answer,
+            } => self.draft_written(&path, generation, answer),
+            Message::DraftChanged {
+                path,
+                theirs,
+                stamp,
+            } => self.draft_changed(&path, theirs, stamp),
+            Message::DraftLocked { path, holder } => self.draft_locked(&path, holder),
+            Message::Resumed => self.effects.push(Effect::Reenter),
             Message::Drafts(answer) => self.drafts_answer(answer),
             Message::HistoryRead(result) => self.history_read(result),
             Message::EditorDone {
@@ -303,7 +308,18 @@ impl App {
             }
             Action::Save => {
                 self.write_draft(true);
-                self.say(s::saved_to(&self.path.display().to_string()));
+                match &self.save.conflict {
+                    Some(c) => {
+                        let copy = c.ours.display().to_string();
+                        self.say(s::conflict_later(&copy));
+                        self.offer_conflict_choices();
+                    }
+                    None => self.say(s::saved_to(&self.path.display().to_string())),
+                }
+            }
+            Action::Suspend => {
+                self.write_draft(false);
+                self.effects.push(Effect::Suspend);
             }
             Action::OpenDrafts => self.open_browser(),
             Action::EditAsJson => match self.form.recovery.clone() {

@@ -24,6 +24,13 @@ use std::time::Instant;
 /// How many sandbox log lines are kept.
 const LOG_LINES: usize = 500;
 
+/// How many messages this app did not send are tracked (anyone may post to the listener):
+/// the oldest goes when another comes.
+const UNKNOWN_KEPT: usize = 50;
+
+/// How many updates are kept for one message (a real one has four at most): the oldest go.
+const UPDATES_KEPT: usize = 50;
+
 /// Sending and what came of it: the profiles, the send in flight or its answer, the history
 /// of sends, the delivery updates, and the in-process sandbox's log.
 #[derive(Debug)]
@@ -400,15 +407,35 @@ impl App {
                     .entries
                     .iter()
                     .find(|e| e.message_guids.contains(&u.message_guid))
-                    .map(|e| Tracked::from_entry(e, &u.message_guid, &u.destination))
-                    .unwrap_or_else(|| Tracked::unknown(&u.message_guid, &u.destination));
+                    .map(|e| Tracked::from_entry(e, &u.message_guid, &u.destination));
+                let t = match t {
+                    Some(t) => t,
+                    None => {
+                        // Bounded: updates for ids nobody here sent could come forever.
+                        let unknown = |t: &Tracked| t.sent.is_empty() && t.profile == "?";
+                        if self
+                            .session
+                            .deliveries
+                            .iter()
+                            .filter(|t| unknown(t))
+                            .count()
+                            >= UNKNOWN_KEPT
+                            && let Some(oldest) = self.session.deliveries.iter().rposition(unknown)
+                        {
+                            self.session.deliveries.remove(oldest);
+                        }
+                        Tracked::unknown(&u.message_guid, &u.destination)
+                    }
+                };
                 self.session.deliveries.insert(0, t);
                 0
             }
         };
-        self.session.deliveries[i]
-            .updates
-            .push(Received { update: u, at: now });
+        let updates = &mut self.session.deliveries[i].updates;
+        if updates.len() >= UPDATES_KEPT {
+            updates.remove(0);
+        }
+        updates.push(Received { update: u, at: now });
     }
 
     pub fn sandbox_line(&mut self, line: String) {

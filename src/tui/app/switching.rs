@@ -153,6 +153,7 @@ impl App {
 
     pub(super) fn pick(&mut self, purpose: PickFor, value: &'static str) {
         match purpose {
+            PickFor::DiskConflict => self.resolve_conflict(value),
             PickFor::Value(path) => {
                 if path.get(&self.doc).and_then(Value::as_str) == Some(value) {
                     return;

@@ -135,6 +135,13 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Composer,
+        "Alt-Z",
+        "suspend to the shell; fg comes back (Ctrl-Z is undo here)",
+        false,
+        &[(with(Char('z'), ALT), Act(&Action::Suspend))],
+    ),
+    row(
+        W::Composer,
         "Ctrl-S",
         "save",
         true,

@@ -453,6 +453,19 @@ criterion_group! {
 }
 
 fn main() {
+    // `KEYSTROKE_PROFILE=N`: only N keystrokes, for a profiler (`perf record`).
+    if let Some(n) = std::env::var("KEYSTROKE_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = harness(dir.path());
+        let mut k = 0u64;
+        while k < n {
+            keystroke(&mut h, &mut k);
+        }
+        return;
+    }
     phase_report();
     startup_report();
     report();

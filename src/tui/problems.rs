@@ -4,7 +4,7 @@
 
 use crate::client::ServerIssue;
 use crate::message::{FieldPath, Report, Severity};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How a problem is marked: errors and warnings from the validator, and issues from the
 /// server, each with its own style and marker.
@@ -27,7 +27,8 @@ pub struct Problem {
 pub struct Problems {
     local: Vec<Problem>,
     server: Vec<Problem>,
-    /// Positions in `all()` order, by exact path.
+    /// Positions in `all()` order, by exact path. (Fx hashing: the form asks about every
+    /// row on every frame; the keys are our own paths.)
     at: HashMap<FieldPath, Vec<usize>>,
     /// The worst mark strictly inside each path (for folded cards and choices).
     inside: HashMap<FieldPath, Mark>,
@@ -123,8 +124,10 @@ impl Problems {
 
     /// Problems exactly at `path`.
     pub fn at<'a>(&'a self, path: &FieldPath) -> impl Iterator<Item = &'a Problem> + 'a {
-        self.at
-            .get(path)
+        // Most rows have none: no hashing then.
+        (!self.at.is_empty())
+            .then(|| self.at.get(path))
+            .flatten()
             .into_iter()
             .flatten()
             .filter_map(|&i| self.get(i))
@@ -137,6 +140,9 @@ impl Problems {
 
     /// The worst mark strictly inside `path`.
     pub fn mark_inside(&self, path: &FieldPath) -> Option<Mark> {
+        if self.inside.is_empty() {
+            return None;
+        }
         self.inside.get(path).copied()
     }
 

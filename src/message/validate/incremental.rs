@@ -4,8 +4,8 @@
 //!
 //! Only a field whose problems depend on nothing but its own value and the object it is in
 //! qualifies: a text, a URL, a number, a date-time or a value of a list, in the message, a
-//! card, a choice or a failover. Anything else (a type, a failover's `enabled`, a list, the
-//! fields of a calendar event, whose times are checked against each other) is refused, and
+//! card, a choice or a failover. Anything else (a type, a failover's `enabled`, a list, a
+//! calendar event's times, which are checked against each other) is refused, and
 //! the caller validates the whole document. The result is the report a full validation gives,
 //! issue for issue and in the same order: a property test holds it to that.
 
@@ -44,7 +44,8 @@ pub fn revalidate_field(
     let Some(Value::Object(obj)) = parent.get(doc) else {
         return false;
     };
-    let Some(ctx) = context(doc, &parent, obj) else {
+    let key = path.last_key().unwrap_or_default();
+    let Some(ctx) = context(doc, &parent, obj, key) else {
         return false;
     };
     let mut w = Walker {
@@ -62,7 +63,6 @@ pub fn revalidate_field(
     w.field(obj, f, ctx);
     splice(&mut report.errors, path, w.report.errors, doc);
     splice(&mut report.warnings, path, w.report.warnings, doc);
-    let key = path.last_key().unwrap_or_default();
     report.body_len = resized(report.body_len, obj, key, old_len);
     body_size(report);
     true
@@ -86,9 +86,15 @@ fn resized(
         .saturating_sub(old_len.map_or(0, member) + commas(n_before))
 }
 
-/// How the walker sees the object at `parent`; `None` where one field's problems depend on
-/// another's (a calendar event's times) or on a value that is not plain.
-fn context(doc: &Value, parent: &FieldPath, obj: &serde_json::Map<String, Value>) -> Option<Ctx> {
+/// How the walker sees the object at `parent` for a change of its member `key`; `None` where
+/// that member's problems depend on another's (a calendar event's times) or on a value that
+/// is not plain.
+fn context(
+    doc: &Value,
+    parent: &FieldPath,
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<Ctx> {
     let segs = parent.segments();
     let in_list = |name: &str| {
         segs.len() >= 2
@@ -110,7 +116,9 @@ fn context(doc: &Value, parent: &FieldPath, obj: &serde_json::Map<String, Value>
             .get("type")
             .and_then(Value::as_str)
             .and_then(ChoiceType::parse);
-        if ct == Some(ChoiceType::CreateCalendarEvent) {
+        // A calendar event checks its times against each other (and the start against
+        // now); its other fields stand alone.
+        if ct == Some(ChoiceType::CreateCalendarEvent) && matches!(key, "startTime" | "endTime") {
             return None;
         }
         return Some(Ctx {

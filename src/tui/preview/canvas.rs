@@ -150,6 +150,7 @@ impl<'b> Canvas<'b> {
         }
         let right = i32::from(self.area.width);
         let area_x = self.area.x;
+        let src_w = src.area.width as usize;
         for dy in 0..src.area.height {
             let Some(row) = self.row(y + i32::from(dy)) else {
                 continue;
@@ -157,18 +158,26 @@ impl<'b> Canvas<'b> {
             let Some(buf) = self.buf.as_deref_mut() else {
                 return;
             };
-            for dx in 0..src.area.width {
-                let col = x + i32::from(dx);
+            // Row by row, by index: this copies every card in view on every frame.
+            let from = dy as usize * src_w;
+            let to = buf.index_of(area_x, row);
+            for (dx, cell) in src.content[from..from + src_w].iter().enumerate() {
+                let col = x + dx as i32;
                 if col < 0 || col >= right {
                     continue;
                 }
-                let cell = &src[(src.area.x + dx, src.area.y + dy)];
-                let w = crate::tui::measure::width(cell.symbol()).max(1) as i32;
-                let target = &mut buf[(area_x + col as u16, row)];
+                let sym = cell.symbol();
+                // One byte is one cell; only a wider cluster can straddle the edge.
+                let w = if sym.len() == 1 {
+                    1
+                } else {
+                    crate::tui::measure::width(sym).max(1) as i32
+                };
+                let target = &mut buf.content[to + col as usize];
                 if col + w > right {
                     target.reset();
                 } else {
-                    *target = cell.clone();
+                    target.clone_from(cell);
                 }
             }
         }

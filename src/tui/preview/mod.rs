@@ -106,8 +106,8 @@ impl StatefulWidget for Preview<'_> {
             return;
         }
         for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                let cell = &mut buf[(x, y)];
+            let i = buf.index_of(area.x, y);
+            for cell in &mut buf.content[i..i + area.width as usize] {
                 if cell.symbol() != " " {
                     cell.set_symbol(" ");
                 }

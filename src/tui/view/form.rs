@@ -11,7 +11,7 @@ use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+
 use serde_json::Value;
 
 /// The indent of a row, capped so deep carousel fields keep room for their values.
@@ -20,11 +20,11 @@ fn indent(depth: u16) -> usize {
 }
 
 pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(s::PANE_FORM, theme::title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::pane_frame(
+        frame.buffer_mut(),
+        area,
+        Span::styled(s::PANE_FORM, theme::title()),
+    );
     let width = inner.width as usize;
     let label_w = (width / 3).clamp(8, 18);
 
@@ -52,13 +52,16 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         }
         let mut msgs = Vec::new();
         let avail = width.saturating_sub(indent(row.depth) + 4);
-        for p in app.problems.at(&row.path).chain(
-            row.path
-                .parent()
-                .filter(|_| matches!(row.kind, RowKind::Failover(_)))
-                .iter()
-                .flat_map(|pp| app.problems.at(pp)),
-        ) {
+        // A failover's row also shows the problems of the object it switches.
+        let parent = match row.kind {
+            RowKind::Failover(_) => row.path.parent(),
+            _ => None,
+        };
+        for p in app
+            .problems
+            .at(&row.path)
+            .chain(parent.iter().flat_map(|pp| app.problems.at(pp)))
+        {
             for (k, l) in wrap_lines(&visible(&p.message), avail)
                 .into_iter()
                 .enumerate()
@@ -298,7 +301,7 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             }
             let sy = inner.y + (ly - view.form_scroll) as u16;
             form_lines[ly - view.form_scroll] = Some(i);
-            frame.buffer_mut().set_line(inner.x, sy, &line, inner.width);
+            crate::tui::measure::set_line(frame.buffer_mut(), inner.x, sy, &line, inner.width);
         }
         // The text input sits where the value goes.
         if focused

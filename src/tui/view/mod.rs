@@ -22,6 +22,7 @@ use super::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub(super) use overlays::centered;
@@ -92,6 +93,32 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     }
 }
 
+/// A pane's frame: a plain border with `title` at its top left, drawn as
+/// `Block::default().borders(Borders::ALL).title(title)` draws it, and the area inside.
+/// Cheaper: a `Block` also restyles every cell it encloses, and the three panes are drawn on
+/// every keystroke.
+fn pane_frame(buf: &mut ratatui::buffer::Buffer, area: Rect, title: Span<'_>) -> Rect {
+    let area = area.intersection(buf.area);
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    let (l, r, t, b) = (area.left(), area.right() - 1, area.top(), area.bottom() - 1);
+    for x in l + 1..r {
+        buf[(x, t)].set_symbol("─");
+        buf[(x, b)].set_symbol("─");
+    }
+    for y in t + 1..b {
+        buf[(l, y)].set_symbol("│");
+        buf[(r, y)].set_symbol("│");
+    }
+    buf[(l, t)].set_symbol("┌");
+    buf[(r, t)].set_symbol("┐");
+    buf[(l, b)].set_symbol("└");
+    buf[(r, b)].set_symbol("┘");
+    crate::tui::measure::set_line(buf, l + 1, t, &Line::from(title), area.width - 2);
+    Rect::new(l + 1, t + 1, area.width - 2, area.height - 2)
+}
+
 fn mark_style(m: Mark) -> Style {
     match m {
         Mark::Error => theme::error(),
@@ -105,5 +132,33 @@ fn mark_symbol(m: Mark) -> &'static str {
         Mark::Error => theme::MARK_ERROR,
         Mark::Warning => theme::MARK_WARNING,
         Mark::Server => theme::MARK_SERVER,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::Color;
+    use ratatui::widgets::{Block, Borders, Widget};
+
+    /// The panes' frame is the one a bordered `Block` draws.
+    #[test]
+    fn pane_frame_draws_what_a_bordered_block_draws() {
+        for (area, title) in [
+            (Rect::new(0, 0, 30, 6), "Message"),
+            (Rect::new(3, 2, 12, 3), "Problems: 3 errors, 1 warning"),
+            (Rect::new(1, 1, 2, 2), "x"),
+            (Rect::new(0, 0, 20, 4), "Preview: RCS ✓ 漢字"),
+        ] {
+            let span = Span::styled(title, Style::new().fg(Color::Cyan).bold());
+            let mut ours = Buffer::empty(Rect::new(0, 0, 40, 8));
+            let mut theirs = ours.clone();
+            let inner = pane_frame(&mut ours, area, span.clone());
+            let block = Block::default().borders(Borders::ALL).title(span);
+            assert_eq!(inner, block.inner(area), "{title}");
+            block.render(area, &mut theirs);
+            assert_eq!(ours, theirs, "{title}");
+        }
     }
 }

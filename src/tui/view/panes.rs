@@ -10,7 +10,7 @@ use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     if area.width < 4 {
@@ -22,11 +22,11 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
     } else {
         s::PANE_PREVIEW_RCS
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme::title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::pane_frame(
+        frame.buffer_mut(),
+        area,
+        Span::styled(title, theme::title()),
+    );
     let focus = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
     let widget = Preview {
         doc: &app.doc,
@@ -56,11 +56,11 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     } else {
         theme::ok()
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(s::problems_title(e, w, sv), title_style));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::pane_frame(
+        frame.buffer_mut(),
+        area,
+        Span::styled(s::problems_title(e, w, sv), title_style),
+    );
     view.geometry.problems = inner;
     let n = app.problems.len();
     let h = inner.height as usize;
@@ -105,7 +105,7 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
             l = l.patch_style(theme::focus());
         }
         let r = Rect::new(inner.x, inner.y + line as u16, inner.width, 1);
-        frame.buffer_mut().set_line(r.x, r.y, &l, r.width);
+        crate::tui::measure::set_line(frame.buffer_mut(), r.x, r.y, &l, r.width);
         view.geometry.problem_lines.push(i);
     }
 }

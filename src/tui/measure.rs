@@ -56,7 +56,13 @@ pub fn set_line(
                 break;
             }
             let i = start + used as usize;
-            buf.content[i].set_symbol(sym).set_style(style);
+            let cell = &mut buf.content[i];
+            // Most cells already hold their symbol (a frame starts blank, padding is
+            // spaces): comparing is cheaper than storing it again.
+            if cell.symbol() != sym {
+                cell.set_symbol(sym);
+            }
+            cell.set_style(style);
             for k in 1..w as usize {
                 buf.content[i + k].reset();
             }

@@ -1,8 +1,13 @@
 //! A loopback HTTP server for the media tests, on raw TCP so it can misbehave: refuse or
 //! hang up on HEAD, ignore Range, stall mid-body, loop redirects. One request per
-//! connection (`Connection: close`); every request is logged.
+//! connection (`Connection: close`); every request is logged. Also the carousel that points
+//! at every case, and what the check finds in it, for the library's tests and the app's.
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
 
 use image::{ImageFormat, Rgb, RgbImage};
+use serde_json::{Value, json};
 use std::io::{Cursor, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
@@ -364,4 +369,63 @@ fn handle(
         }
         _ => respond(c, "404 Not Found", &[("Content-Length", "0".into())], &[]),
     }
+}
+
+pub fn card(base: &str, height: &str, media: &str, thumb: Option<&str>) -> Value {
+    let mut c = json!({
+        "title": "Sale",
+        "description": "Everything 20% off.",
+        "height": height,
+        "mediaUrl": format!("{base}{media}"),
+    });
+    if let Some(t) = thumb {
+        c["thumbnailUrl"] = json!(format!("{base}{t}"));
+    }
+    c
+}
+
+/// A valid carousel whose ten cards and MMS failover point at every case of the server.
+pub fn carousel(base: &str) -> Value {
+    json!({
+        "messageType": "RCS_CAROUSEL",
+        "source": "ACME",
+        "destination": "14155550100",
+        "cards": [
+            card(base, "MEDIUM", "/img.png", Some("/photo.jpg")),
+            card(base, "MEDIUM", "/mislabelled.png", Some("/heavy-thumb.jpg")),
+            card(base, "MEDIUM", "/page.html", Some("/missing.png")),
+            card(base, "MEDIUM", "/big.png", Some("/square.gif")),
+            card(base, "SHORT", "/tall.png", None),
+            card(base, "MEDIUM", "/loop/a", None),
+            card(base, "MEDIUM", "/nohead.png", Some("/nohead-drop.jpg")),
+            card(base, "MEDIUM", "/huge.png", None),
+            card(base, "MEDIUM", "/slow.png", None),
+            card(base, "MEDIUM", "/octet.gif", None),
+        ],
+        "mmsFailover": {
+            "enabled": true,
+            "failoverSource": "15551234567",
+            "fallbackText": "Our sale: everything 20% off.",
+            "mediaUrl": format!("{base}/notype.png"),
+            "subject": "Sale"
+        }
+    })
+}
+
+/// Every finding for `carousel`, `path: message`, in order.
+pub fn expected(base: &str, host: &str, timeout_secs: u64) -> Vec<String> {
+    vec![
+        "cards.1.mediaUrl: Content-Type image/jpeg, but the file is a PNG: serve it as image/png".into(),
+        "cards.1.thumbnailUrl: 154 kB: over the 100 kB recommended for thumbnails".into(),
+        "cards.2.mediaUrl: the server answered 200 OK with an HTML page, not media (Content-Type text/html; charset=utf-8): an error or login page?".into(),
+        "cards.2.thumbnailUrl: the server answered 404 Not Found".into(),
+        "cards.3.mediaUrl: 3.1 MB: over the 2 MB recommended for images".into(),
+        "cards.3.thumbnailUrl: this thumbnail is 100×100 (1.00:1) and its media 600×400 (1.50:1): not the same shape".into(),
+        "cards.4.mediaUrl: the top and bottom 32 % of this 600×800 image are cut at SHORT height (a 232×112 dp media area shows 600×290 of it)".into(),
+        format!("cards.5.mediaUrl: the redirects loop: {base}/loop/a → {base}/loop/b → {base}/loop/a"),
+        "cards.7.mediaUrl: 209.7 MB: past RBM's limit of 100 MiB for a media file".into(),
+        format!("cards.8.mediaUrl: not reachable: no complete answer from {host} within {timeout_secs} s (timeout)"),
+        "cards.9.mediaUrl: Content-Type application/octet-stream is not one RBM takes (images: image/jpeg, image/jpg, image/gif, image/png; video: video/h263, video/m4v, video/mp4, video/mpeg, video/mpeg4, video/webm) (the file is a GIF: image/gif)".into(),
+        "mmsFailover.mediaUrl: no Content-Type: MMS needs an accurate one (the file is a PNG: image/png)".into(),
+    ]
 }

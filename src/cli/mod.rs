@@ -26,6 +26,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub target: TargetArgs,
+
+    /// Check no media URL in the composer (config.toml: media_check = false).
+    #[arg(long)]
+    pub no_media_check: bool,
 }
 
 /// Which API to talk to.
@@ -148,6 +152,6 @@ pub fn run() -> ExitCode {
         Some(Command::Send(a)) => send::run(&a, &target),
         Some(Command::Sandbox(a)) => sandbox::run_sandbox(&a),
         Some(Command::Listen(a)) => sandbox::run_listen(&a),
-        None => crate::tui::run(cli.file, &target),
+        None => crate::tui::run(cli.file, &target, cli.no_media_check),
     }
 }

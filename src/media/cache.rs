@@ -31,6 +31,11 @@ impl MediaCache {
         self.probes.get(url)
     }
 
+    /// How many URLs are being probed.
+    pub fn pending(&self) -> usize {
+        self.in_flight.len()
+    }
+
     /// Every probe so far, for [`super::findings`].
     pub fn probes(&self) -> &HashMap<String, Probe> {
         &self.probes
@@ -39,9 +44,20 @@ impl MediaCache {
     /// The media URLs of `doc` that have no probe and are not being probed, each once, in
     /// schema order; they are marked as being probed.
     pub fn to_check(&mut self, doc: &Value) -> Vec<String> {
+        self.to_check_where(doc, |_| true)
+    }
+
+    /// As [`MediaCache::to_check`], only for the fields whose path `keep` accepts (the
+    /// composer leaves out the URL being typed).
+    pub fn to_check_where(
+        &mut self,
+        doc: &Value,
+        keep: impl Fn(&crate::message::FieldPath) -> bool,
+    ) -> Vec<String> {
         let mut out = Vec::new();
-        for (_, url) in media_urls(doc) {
-            if !self.probes.contains_key(&url) && self.in_flight.insert(url.clone()) {
+        for (path, url) in media_urls(doc) {
+            if keep(&path) && !self.probes.contains_key(&url) && self.in_flight.insert(url.clone())
+            {
                 out.push(url);
             }
         }

@@ -109,6 +109,10 @@ pub enum Action {
     },
     /// The terminal changed size: redraw.
     Redraw,
+    /// F9: check every media URL of the draft again, and download its pictures again.
+    RecheckMedia,
+    /// Alt-I: pictures in the preview on or off.
+    ToggleImages,
 }
 
 /// A fact the app reacts to. Every source of work answers through this one type.
@@ -159,6 +163,22 @@ pub enum Message {
     HistoryWritten {
         result: Result<(), String>,
     },
+    /// The media check of one URL finished.
+    MediaProbed {
+        url: String,
+        probe: crate::media::Probe,
+    },
+    /// A picture for the preview was downloaded and decoded (or could not be).
+    ImageLoaded {
+        url: String,
+        result: Result<std::sync::Arc<super::pictures::Picture>, crate::media::ImageFailure>,
+    },
+    /// A picture was encoded for the terminal at one size (`None`: the encoder failed).
+    ImageEncoded {
+        key: super::pictures::EncodeKey,
+        graphics: super::pictures::Graphics,
+        result: Option<super::pictures::Encoded>,
+    },
 }
 
 /// Work the runtime does for the app.
@@ -199,6 +219,9 @@ pub enum Effect {
         path: PathBuf,
         entry: Box<HistoryEntry>,
     },
+    /// Media work on the network runtime; answered with `Message::MediaProbed`,
+    /// `ImageLoaded` or `ImageEncoded`.
+    Media(super::app::MediaJob),
 }
 
 /// Why a new draft is made.

@@ -42,6 +42,10 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 pub const EXAMPLE: &str = r#"# ~/.config/rcs-composer/config.toml
 # The profile used when --profile is not given.
 default_profile = "production"
+# The composer checks every media URL in the background and draws the pictures in its
+# preview; false turns either off.
+media_check = true
+images = true
 
 [profiles.production]
 # The API root: requests go to {base_url}/v5/messages. The vendor publishes no v5 base
@@ -59,6 +63,8 @@ timeout_secs = 30
 # What a new draft (Ctrl-N) starts with, instead of the last draft's.
 default_source = "CONVEY"
 default_destination = "15559876543"
+# Hosts the media check and the preview never contact (nor the hosts below them).
+private_hosts = ["intranet.example"]
 
 [profiles.local]
 # `rcs-composer sandbox` on this machine; nothing is delivered.
@@ -219,6 +225,9 @@ pub struct ProfileConfig {
     /// What a new draft's `source` and `destination` start as (Ctrl-N in the composer).
     pub default_source: Option<String>,
     pub default_destination: Option<String>,
+    /// Hosts the composer's media check and image previews never contact (and the hosts
+    /// below them): an intranet's media server.
+    pub private_hosts: Vec<String>,
     /// The line of the `[profiles.NAME]` header.
     pub line: usize,
     field_lines: HashMap<&'static str, usize>,
@@ -239,6 +248,10 @@ pub struct Config {
     profiles: BTreeMap<String, ProfileConfig>,
     /// The file can be read by its group or by everyone.
     readable_by_others: bool,
+    /// `media_check = false`: the composer checks no media URL.
+    pub media_check: bool,
+    /// `images = false`: the composer's preview draws no pictures.
+    pub images: bool,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +260,8 @@ struct RawConfig {
     default_profile: Option<Spanned<String>>,
     #[serde(default)]
     profiles: BTreeMap<String, Spanned<RawProfile>>,
+    media_check: Option<bool>,
+    images: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -263,6 +278,7 @@ struct RawProfile {
     sandbox: Option<Spanned<bool>>,
     default_source: Option<Spanned<String>>,
     default_destination: Option<Spanned<String>>,
+    private_hosts: Option<Vec<String>>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -366,6 +382,8 @@ impl Config {
             default_profile,
             profiles,
             readable_by_others: false,
+            media_check: raw.media_check.unwrap_or(true),
+            images: raw.images.unwrap_or(true),
         })
     }
 
@@ -545,6 +563,7 @@ fn check_profile(
         sandbox: sandbox.unwrap_or(false),
         default_source,
         default_destination,
+        private_hosts: raw.private_hosts.unwrap_or_default(),
         line,
         field_lines,
     })
@@ -635,6 +654,16 @@ mod tests {
         assert_eq!(c.profile("a").unwrap().line, 3);
         assert_eq!(c.profile("a").unwrap().line_of("username"), 4);
         assert_eq!(c.profile("b").unwrap().line, 6);
+    }
+
+    #[test]
+    fn media_switches_and_private_hosts() {
+        let c = parse("media_check = false\nimages = false\n[profiles.a]\nprivate_hosts = [\"intranet.example\"]\n").unwrap();
+        assert!(!c.media_check && !c.images);
+        assert_eq!(c.profile("a").unwrap().private_hosts, ["intranet.example"]);
+        let c = parse("[profiles.a]\n").unwrap();
+        assert!(c.media_check && c.images);
+        assert!(c.profile("a").unwrap().private_hosts.is_empty());
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod canvas;
 mod carousel;
 mod choice;
 mod fallback;
+pub mod image;
 mod rcs;
 pub mod strings;
 mod urls;
@@ -47,6 +48,8 @@ pub struct PreviewState {
     /// The first carousel card shown, for horizontal scrolling. Moved on every render just
     /// enough to bring the focused card into view.
     pub first_card: usize,
+    /// The pictures the last render lacked (see [`image`]), for the app to fetch.
+    pub wanted: Vec<crate::tui::pictures::Want>,
 }
 
 /// The preview of `doc`. `focus` is the field being edited: a carousel scrolls so that its
@@ -55,11 +58,18 @@ pub struct Preview<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
+    /// Pictures in the media areas; `None` draws the hatched boxes.
+    pub pictures: Option<image::Pictures<'a>>,
 }
 
 impl<'a> Preview<'a> {
     pub fn new(doc: &'a Value, report: &'a Report, focus: Option<&'a FieldPath>) -> Self {
-        Preview { doc, report, focus }
+        Preview {
+            doc,
+            report,
+            focus,
+            pictures: None,
+        }
     }
 }
 
@@ -83,6 +93,8 @@ impl StatefulWidget for Preview<'_> {
             doc: self.doc,
             report: self.report,
             focus: self.focus,
+            pictures: self.pictures,
+            wanted: Default::default(),
         };
         let is_carousel = !state.show_fallback
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
@@ -123,6 +135,7 @@ impl StatefulWidget for Preview<'_> {
             draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
             c.height
         };
+        state.wanted = ctx.wanted.into_inner();
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {
@@ -179,6 +192,9 @@ pub(crate) struct Ctx<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
+    pub pictures: Option<image::Pictures<'a>>,
+    /// What the pictures drawn lacked.
+    pub wanted: std::cell::RefCell<Vec<crate::tui::pictures::Want>>,
 }
 
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the
@@ -212,6 +228,14 @@ pub(crate) enum Need {
 }
 
 impl<'a> Ctx<'a> {
+    /// Notes a download or an encoding a media area lacked.
+    pub fn want(&self, w: crate::tui::pictures::Want) {
+        let mut wanted = self.wanted.borrow_mut();
+        if !wanted.contains(&w) {
+            wanted.push(w);
+        }
+    }
+
     /// The worst problem reported exactly at `path`.
     pub fn severity(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| &i.path == path) {

@@ -43,7 +43,7 @@ fn open_start(file: Option<PathBuf>) -> Result<(App, Option<String>), String> {
     }
 }
 
-pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
+pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> ExitCode {
     let (mut app, note) = match open_start(file) {
         Ok(x) => x,
         Err(e) => {
@@ -70,6 +70,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         &mut rt,
         target,
         SandboxConfig::with_fresh_credentials(),
+        no_media_check,
     );
     rt.watch_signals();
     terminal::install_panic_hook();
@@ -81,6 +82,10 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Before anything reads the keyboard: the terminal's answers are read here.
+    if app.media.showing_images() {
+        app.media.pictures.set_graphics(super::graphics::detect());
+    }
     if !rt.start_input() {
         terminal::leave_terminal();
         eprintln!("rcs-composer: cannot read the terminal: the app's runtime did not start");
@@ -130,10 +135,22 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
 /// Gives the app its profiles, its listener and its history: reads `config.toml`, starts
 /// the network (the listener, and the built-in sandbox), and loads the history file. Every
 /// problem is shown in the app; none stops it.
-pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: SandboxConfig) {
+/// `no_media_check`: `--no-media-check`. The media check of the draft starts here.
+pub fn connect(
+    app: &mut App,
+    rt: &mut Runtime,
+    target: &Target,
+    sandbox: SandboxConfig,
+    no_media_check: bool,
+) {
     let started = rt.start_net(Some(sandbox));
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
+    app.configure_media(
+        loaded.as_ref().ok().and_then(Option::as_ref),
+        no_media_check,
+    );
+    rt.execute(app, &mut NoTerminal);
     app.session.profiles = Profiles::from_config(
         loaded,
         config_path,
@@ -218,6 +235,7 @@ fn next_message(rt: &Runtime, app: &App) -> Option<Message> {
 
 fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) -> io::Result<()> {
     draw_on(screen, app)?;
+    rt.execute(app, &mut RealTerminal(screen));
     while let Some(first) = next_message(rt, app) {
         // Handle what came and everything queued behind it, then draw once.
         let mut next = Some(first);
@@ -233,6 +251,8 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
         }
         if app.dirty {
             draw_on(screen, app)?;
+            // The pictures the frame lacked.
+            rt.execute(app, &mut RealTerminal(screen));
         }
     }
     Ok(())
@@ -244,6 +264,7 @@ pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<
     let mut state = std::mem::take(&mut app.view);
     let drawn = terminal.draw(|f| view::draw(f, app, &mut state));
     app.view = state;
+    app.pictures_wanted();
     drawn?;
     app.dirty = false;
     Ok(())

@@ -12,6 +12,8 @@
 
 mod app_loop;
 mod files;
+mod graphics;
+mod media;
 mod net;
 mod terminal;
 
@@ -35,6 +37,8 @@ pub struct Runtime {
     pub editor: Option<String>,
     /// The network, once started.
     pub net: Option<Net>,
+    /// The media check's and the pictures' client and limits.
+    media: media::MediaWorker,
 }
 
 impl Default for Runtime {
@@ -65,6 +69,7 @@ impl Runtime {
             writer,
             editor: None,
             net: None,
+            media: media::MediaWorker::default(),
         }
     }
 
@@ -129,6 +134,7 @@ impl Runtime {
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })
                 }
+                Effect::Media(job) => self.media_job(job),
             }
         }
     }

@@ -97,6 +97,7 @@ fn mark_style(m: Mark) -> Style {
         Mark::Error => theme::error(),
         Mark::Warning => theme::warning(),
         Mark::Server => theme::server(),
+        Mark::Media => theme::media(),
     }
 }
 
@@ -105,5 +106,6 @@ fn mark_symbol(m: Mark) -> &'static str {
         Mark::Error => theme::MARK_ERROR,
         Mark::Warning => theme::MARK_WARNING,
         Mark::Server => theme::MARK_SERVER,
+        Mark::Media => theme::MARK_MEDIA,
     }
 }

@@ -1,0 +1,226 @@
+//! The media check and the preview's pictures, as the app sees them: when to check, what
+//! the checks found (a third source of problems, beside the validator's and the server's),
+//! and which pictures to download and encode. The network work is the runtime's
+//! (`runtime/media.rs`); this room only decides and stores.
+//!
+//! When to check: never on a keystroke. A check point is when the focus moves to another
+//! row, or when the draft changed and the autosave's pause has passed (the loop's one
+//! deadline), or F9. The URL in the field being typed is left out until the focus leaves it
+//! (or F9), so a half-typed host is never asked for. Probes are kept per URL while the app
+//! runs; F9 forgets them.
+
+use super::App;
+use crate::media::{self, MediaCache, MediaSettings, Probe};
+use crate::store::config::Config;
+use crate::tui::action::Effect;
+use crate::tui::pictures::{EncodeKey, Encoded, Graphics, ImageStore, Picture, Want};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use std::sync::Arc;
+
+/// Work for the runtime's network side.
+#[derive(Debug, Clone)]
+pub enum MediaJob {
+    /// Check these URLs (a few at a time); each answers `Message::MediaProbed`.
+    Probe {
+        urls: Vec<String>,
+        settings: Arc<MediaSettings>,
+    },
+    /// Download and decode one picture; answers `Message::ImageLoaded`.
+    Load {
+        url: String,
+        settings: Arc<MediaSettings>,
+    },
+    /// Encode a picture for one media area; answers `Message::ImageEncoded`.
+    Encode {
+        key: EncodeKey,
+        picture: Arc<Picture>,
+        graphics: Graphics,
+    },
+}
+
+/// The media check's and the pictures' state.
+pub struct MediaState {
+    /// Check the draft's media URLs (`media_check` in config.toml, `--no-media-check`).
+    pub check: bool,
+    /// Draw pictures in the preview (`images` in config.toml, Alt-I), when colours are on.
+    pub images: bool,
+    /// How the network is reached: timeout, redirects, proxy, private hosts.
+    pub settings: Arc<MediaSettings>,
+    /// The probes, by URL.
+    pub cache: MediaCache,
+    pub pictures: ImageStore,
+    /// The focus and the draft's generation at the last check point.
+    last_focus: usize,
+    checked_generation: u64,
+}
+
+impl Default for MediaState {
+    /// Off: the real app turns the check and the pictures on from its config
+    /// ([`App::configure_media`]); tests and benchmarks choose.
+    fn default() -> Self {
+        MediaState {
+            check: false,
+            images: false,
+            settings: Arc::new(MediaSettings::default()),
+            cache: MediaCache::new(),
+            pictures: ImageStore::default(),
+            last_focus: usize::MAX,
+            checked_generation: u64::MAX,
+        }
+    }
+}
+
+impl MediaState {
+    /// True when the preview draws pictures.
+    pub fn showing_images(&self) -> bool {
+        self.images && theme::colors_on()
+    }
+}
+
+impl App {
+    /// Sets the media check and the pictures from config.toml and the command line: on
+    /// unless `media_check = false` / `images = false` / `--no-media-check`; a host any
+    /// profile marks private is never contacted.
+    pub fn configure_media(&mut self, config: Option<&Config>, no_media_check: bool) {
+        let private_hosts = config
+            .map(|c| {
+                c.profile_names()
+                    .iter()
+                    .filter_map(|n| c.profile(n))
+                    .flat_map(|p| p.private_hosts.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.media.check = !no_media_check && config.is_none_or(|c| c.media_check);
+        self.media.images = config.is_none_or(|c| c.images);
+        let settings = Arc::new(MediaSettings {
+            private_hosts,
+            ..MediaSettings::default()
+        });
+        if settings != self.media.settings {
+            // What was asked with other settings (a host now private) is asked again.
+            self.media.settings = settings;
+            self.media.cache = MediaCache::new();
+            self.media.pictures = ImageStore::default();
+        }
+        self.media.last_focus = usize::MAX;
+        self.media_after_update();
+    }
+
+    /// Called after every message: a check point when the focus moved, or when the draft
+    /// changed and the autosave's pause has passed. Costs two comparisons otherwise.
+    pub(super) fn media_after_update(&mut self) {
+        let idle = self.save.autosave_due.is_none()
+            && self.save.generation != self.media.checked_generation;
+        if self.form.focus == self.media.last_focus && !idle {
+            return;
+        }
+        self.media.last_focus = self.form.focus;
+        self.media.checked_generation = self.save.generation;
+        self.check_media(false);
+    }
+
+    /// Asks for the probes the draft lacks (all of them with `typed_too`, else all but the
+    /// URL being typed) and shows what the probes so far found.
+    fn check_media(&mut self, typed_too: bool) {
+        if self.media.check {
+            let typing = self.form.input.as_ref().map(|i| i.path.clone());
+            let urls = self
+                .media
+                .cache
+                .to_check_where(&self.doc, |p| typed_too || Some(p) != typing.as_ref());
+            if !urls.is_empty() {
+                self.effects.push(Effect::Media(MediaJob::Probe {
+                    urls,
+                    settings: self.media.settings.clone(),
+                }));
+            }
+        }
+        self.show_media_findings();
+    }
+
+    fn show_media_findings(&mut self) {
+        let found = if self.media.check {
+            self.media.cache.findings(&self.doc)
+        } else {
+            Vec::new()
+        };
+        self.problems.set_media(&found);
+    }
+
+    /// A probe came back.
+    pub(super) fn media_probed(&mut self, url: String, probe: Probe) {
+        self.media.cache.insert(url, probe);
+        self.show_media_findings();
+    }
+
+    /// F9: every media URL of the draft checked again (the one being typed too), and its
+    /// pictures downloaded again.
+    pub(super) fn recheck_media(&mut self) {
+        let urls = media::media_urls(&self.doc);
+        for (_, url) in &urls {
+            self.media.cache.recheck(url);
+            self.media.pictures.forget(url);
+        }
+        self.check_media(true);
+        if self.media.check {
+            self.say(s::media_rechecking(urls.len()));
+        } else {
+            self.say(s::MEDIA_CHECK_OFF);
+        }
+    }
+
+    /// Alt-I.
+    pub(super) fn toggle_images(&mut self) {
+        self.media.images = !self.media.images;
+        if !theme::colors_on() {
+            self.say(s::IMAGES_NEED_COLOR);
+        } else if self.media.images {
+            self.say(s::IMAGES_ON);
+        } else {
+            self.say(s::IMAGES_OFF);
+        }
+    }
+
+    pub(super) fn image_loaded(
+        &mut self,
+        url: String,
+        result: Result<Arc<Picture>, media::ImageFailure>,
+    ) {
+        self.media.pictures.loaded(url, result);
+    }
+
+    pub(super) fn image_encoded(&mut self, key: EncodeKey, graphics: Graphics, r: Option<Encoded>) {
+        self.media.pictures.encoded_done(key, graphics, r);
+    }
+
+    /// After a frame: the downloads and encodings it lacked become work for the runtime.
+    pub fn pictures_wanted(&mut self) {
+        let wanted = std::mem::take(&mut self.view.preview.wanted);
+        if !self.media.showing_images() {
+            return;
+        }
+        for w in wanted {
+            match w {
+                Want::Load(url) => {
+                    if self.media.pictures.start_load(&url) {
+                        self.effects.push(Effect::Media(MediaJob::Load {
+                            url,
+                            settings: self.media.settings.clone(),
+                        }));
+                    }
+                }
+                Want::Encode(key) => {
+                    if let Some(picture) = self.media.pictures.start_encode(&key) {
+                        self.effects.push(Effect::Media(MediaJob::Encode {
+                            key,
+                            picture,
+                            graphics: self.media.pictures.graphics,
+                        }));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! The media check and the pictures in the composer, over real HTTP on loopback: every
+//! finding at its field with its own glyph and colour, F8 reaching each, the URL being typed
+//! checked only once the focus leaves it, the switches, private hosts, a send that never
+//! waits for a check; pictures in the preview, cropped as the card's height crops it (insta
+//! snapshots of the half-blocks at two sizes), `loading…` and the one-word failures, a video,
+//! the MMS fallback, and Alt-I. Every wait is on the app's state, never on the clock.
+
+mod media_server;
+
+use media_server::{Fixtures, Server, card, carousel, expected};
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use rcs_composer::media::{MediaSettings, Probe, Skip};
+use rcs_composer::message::FieldPath;
+use rcs_composer::store::config::Config;
+use rcs_composer::tui::action::{Action, Message};
+use rcs_composer::tui::app::App;
+use rcs_composer::tui::harness::Harness;
+use rcs_composer::tui::send::{Profiles, SendState};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The media check's timeout in these tests: the slow body waits this long.
+const TIMEOUT: u64 = 2;
+const WAIT: Duration = Duration::from_secs(20);
+
+fn settings() -> Arc<MediaSettings> {
+    Arc::new(MediaSettings {
+        timeout: Duration::from_secs(TIMEOUT),
+        ..MediaSettings::default()
+    })
+}
+
+/// The app on `doc` with the network side running and the media check on.
+fn app(dir: &Path, doc: Value, w: u16, h: u16) -> Harness {
+    let mut h = Harness::new(dir.join("m.json"), doc, false, w, h);
+    h.start_net(None);
+    h.app.media.check = true;
+    h.app.media.settings = settings();
+    h
+}
+
+fn media_problems(app: &App) -> Vec<String> {
+    app.problems
+        .media()
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect()
+}
+
+fn checked(a: &App) -> bool {
+    a.media.cache.pending() == 0 && !a.media.cache.probes().is_empty()
+}
+
+/// The screen line the focused row is drawn on.
+fn focused_line(h: &Harness) -> u16 {
+    let g = &h.app.view.geometry;
+    let i = g
+        .form_lines
+        .iter()
+        .position(|l| *l == Some(h.app.form.focus))
+        .expect("the focused row is on screen");
+    g.form.y + i as u16
+}
+
+#[test]
+fn every_media_finding_at_its_field_and_f8_reaches_each() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(dir.path(), carousel(&base), 160, 50);
+    // Any message is a check point for a fresh app.
+    h.act(Action::Redraw);
+    assert!(h.wait_until(WAIT, checked), "{:?}", h.app.media.cache);
+    let want = expected(&base, &server.host(), TIMEOUT);
+    assert_eq!(media_problems(&h.app), want);
+    assert!(h.app.report.warnings.is_empty() && h.app.report.errors.is_empty());
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(
+            "0 errors, 0 warnings, {} from the media check",
+            want.len()
+        )),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("◈ cards.1.mediaUrl  Content-Type image/jpeg"),
+        "{screen}"
+    );
+
+    // F8 goes to each finding, in the form's order, and says what was found.
+    h.app.set_focus(0);
+    let mut seen = Vec::new();
+    for _ in 0..want.len() {
+        h.press(KeyCode::F(8));
+        let path = h.app.focused().unwrap().path.to_string();
+        let status = h.app.status.as_ref().unwrap().text.clone();
+        let finding = want
+            .iter()
+            .find(|w| w.starts_with(&format!("{path}: ")))
+            .unwrap_or_else(|| panic!("F8 stopped at {path}, which has no finding"));
+        let message = &finding[path.len() + 2..];
+        assert_eq!(status, format!("{path}  {message}"));
+        // The field's own mark: the media glyph in the media colour.
+        let y = focused_line(&h);
+        let b = h.buffer();
+        let x = (0..h.app.view.geometry.form.width)
+            .find(|&x| b[(x, y)].symbol() == "◈")
+            .unwrap_or_else(|| panic!("no ◈ on the line of {path}:\n{}", h.screen()));
+        assert_eq!(b[(x, y)].fg, Color::LightBlue, "{path}");
+        seen.push(path);
+    }
+    let mut paths: Vec<String> = want
+        .iter()
+        .map(|w| w.split(": ").next().unwrap().to_string())
+        .collect();
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    paths.sort();
+    assert_eq!(sorted, paths, "F8 reached every finding once");
+    h.press(KeyCode::F(8));
+    assert_eq!(
+        h.app.focused().unwrap().path.to_string(),
+        seen[0],
+        "and wraps"
+    );
+
+    // Cached: nothing is asked again; F9 asks again.
+    let asked = server.log().len();
+    h.press(KeyCode::Tab);
+    h.app.update(Message::AutosaveDue);
+    assert_eq!(h.app.media.cache.pending(), 0);
+    h.press(KeyCode::F(9));
+    assert!(h.app.media.cache.pending() > 0);
+    assert!(h.wait_until(WAIT, checked));
+    assert!(server.log().len() > asked);
+    assert_eq!(media_problems(&h.app), want);
+}
+
+#[test]
+fn the_url_being_typed_is_checked_when_the_focus_leaves_it() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({"messageType": "RCS_MEDIA", "source": "ACME",
+        "destination": "14155550100", "mediaUrl": ""});
+    let mut h = app(dir.path(), doc, 120, 40);
+    h.app.focus_problem(&FieldPath::parse("mediaUrl"));
+    h.act(Action::Redraw);
+    let url = format!("{}/mislabelled.png", server.base_url());
+    for (i, c) in url.char_indices() {
+        h.press(KeyCode::Char(c));
+        if i % 5 == 0 {
+            // The autosave's pause passes while typing: still nothing is asked.
+            h.send(Message::AutosaveDue);
+        }
+        assert_eq!(
+            h.app.media.cache.pending(),
+            0,
+            "asked after {:?}",
+            &url[..=i]
+        );
+    }
+    assert!(h.app.media.cache.probes().is_empty());
+    h.press(KeyCode::Tab);
+    assert_eq!(
+        h.app.media.cache.pending(),
+        1,
+        "leaving the field checks it"
+    );
+    assert!(h.wait_until(WAIT, checked));
+    assert_eq!(
+        media_problems(&h.app),
+        ["mediaUrl: Content-Type image/jpeg, but the file is a PNG: serve it as image/png"]
+    );
+    assert!(server.log().iter().all(|r| r.path == "/mislabelled.png"));
+}
+
+#[test]
+fn the_switches_and_private_hosts() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let parse = |t: &str| Config::parse(t, Path::new("/cfg/config.toml")).unwrap();
+
+    // `--no-media-check`, and `media_check = false`: nothing is asked; F9 says why.
+    for (config, flag) in [(None, true), (Some(parse("media_check = false\n")), false)] {
+        let mut h = app(dir.path(), carousel(&base), 120, 40);
+        h.app.configure_media(config.as_ref(), flag);
+        assert!(!h.app.media.check);
+        h.act(Action::Redraw);
+        h.press(KeyCode::F(9));
+        assert_eq!(h.app.media.cache.pending(), 0);
+        assert!(
+            h.app
+                .status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("media check is off")
+        );
+    }
+    // `images = false` (and the check on, by default).
+    let mut h = app(dir.path(), carousel(&base), 120, 40);
+    h.app
+        .configure_media(Some(&parse("images = false\n")), false);
+    assert!(h.app.media.check && !h.app.media.images);
+
+    // A host a profile marks private is never contacted, by the check or the preview.
+    let asked = server.log().len();
+    let mut h = app(dir.path(), carousel(&base), 120, 40);
+    let config = parse("[profiles.a]\nprivate_hosts = [\"127.0.0.1\"]\n");
+    h.app.configure_media(Some(&config), false);
+    h.app.media.images = true;
+    h.act(Action::Redraw);
+    assert!(h.wait_until(WAIT, |a| checked(a) && !a.media.pictures.busy()));
+    assert!(
+        h.app
+            .media
+            .cache
+            .probes()
+            .values()
+            .all(|p| matches!(p, Probe::Skipped(Skip::PrivateHost(_)))),
+        "{:?}",
+        h.app.media.cache.probes()
+    );
+    assert!(media_problems(&h.app).is_empty());
+    assert!(h.screen().contains("not fetched"), "{}", h.screen());
+    assert_eq!(server.log().len(), asked, "{:?}", server.log());
+}
+
+#[test]
+fn a_send_never_waits_for_the_check() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({"messageType": "RCS_MEDIA", "source": "ACME",
+        "destination": "14155550101", "mediaUrl": format!("{}/slow.png", server.base_url()),
+        "thumbnailUrl": format!("{}/slow.png?thumbnail", server.base_url()),
+        "filenameOverride": "sale.png"});
+    let mut h = Harness::new(dir.path().join("m.json"), doc, false, 160, 50);
+    h.app.session.history_path = dir.path().join("history.jsonl");
+    let started = h.start_net(Some(
+        rcs_composer::sandbox::SandboxConfig::with_fresh_credentials(),
+    ));
+    let mut profiles = Profiles::default();
+    profiles.push_ready(started.sandbox.expect("the sandbox started"), true);
+    profiles.active = Some(0);
+    h.app.session.profiles = profiles;
+    h.app.media.check = true;
+    // The slow body holds the check for a minute.
+    h.app.media.settings = Arc::new(MediaSettings {
+        timeout: Duration::from_secs(60),
+        ..MediaSettings::default()
+    });
+    h.act(Action::Redraw);
+    assert_eq!(h.app.media.cache.pending(), 2);
+    h.press(KeyCode::F(5));
+    let done = h.wait_until(WAIT, |a| matches!(a.session.send, SendState::Done { .. }));
+    assert!(done, "{:?}\n{}", h.app.session.send, h.screen());
+    assert_eq!(
+        h.app.media.cache.pending(),
+        1,
+        "the check is still under way"
+    );
+}
+
+/// Draws and handles answers until no picture is being fetched or encoded, and the last
+/// frame lacked none.
+fn settle_pictures(h: &mut Harness) {
+    let end = std::time::Instant::now() + WAIT;
+    loop {
+        h.draw();
+        if !h.app.media.pictures.busy() && h.app.view.preview.wanted.is_empty() {
+            h.draw();
+            return;
+        }
+        assert!(std::time::Instant::now() < end, "pictures never settled");
+        h.wait_until(WAIT, |a| !a.media.pictures.busy());
+    }
+}
+
+/// The preview pane (inside its frame) as a buffer of its own, styles and all.
+fn preview_of(h: &Harness) -> Buffer {
+    let r = h.app.view.geometry.preview;
+    let mut out = Buffer::empty(Rect::new(0, 0, r.width, r.height));
+    for y in 0..r.height {
+        for x in 0..r.width {
+            out[(x, y)] = h.buffer()[(r.x + x, r.y + y)].clone();
+        }
+    }
+    out
+}
+
+/// Cells of `b` coloured as a picture is (half-blocks carry RGB colours).
+fn picture_cells(b: &Buffer) -> usize {
+    b.content()
+        .iter()
+        .filter(|c| matches!(c.bg, Color::Rgb(..)) || matches!(c.fg, Color::Rgb(..)))
+        .count()
+}
+
+fn pictures_app(dir: &Path, doc: Value, w: u16, hgt: u16) -> Harness {
+    let mut h = Harness::new(dir.join("p.json"), doc, false, w, hgt);
+    h.start_net(None);
+    h.app.media.images = true;
+    h.app.media.settings = settings();
+    h
+}
+
+fn gallery(base: &str) -> Value {
+    json!({
+        "messageType": "RCS_CAROUSEL", "source": "ACME", "destination": "14155550100",
+        "cards": [
+            card(base, "MEDIUM", "/img.png", None),
+            card(base, "SHORT", "/tall.png", None),
+            card(base, "TALL", "/photo.jpg", None),
+        ]
+    })
+}
+
+#[test]
+fn pictures_in_a_carousel_as_half_blocks_at_two_sizes() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    for (w, hgt) in [(120u16, 40u16), (100, 30)] {
+        let mut h = pictures_app(dir.path(), gallery(&server.base_url()), w, hgt);
+        h.draw();
+        assert!(h.screen().contains("loading…"), "{}", h.screen());
+        settle_pictures(&mut h);
+        let shot = preview_of(&h);
+        assert!(picture_cells(&shot) > 100, "{}", h.screen());
+        assert!(!h.screen().contains("loading…"));
+        insta::assert_debug_snapshot!(format!("carousel_pictures_{w}x{hgt}"), shot);
+        // Alt-I: the hatched boxes again, with the files' names.
+        h.key(KeyCode::Char('i'), KeyModifiers::ALT);
+        assert_eq!(picture_cells(&preview_of(&h)), 0);
+        assert!(h.screen().contains("img.png"), "{}", h.screen());
+    }
+}
+
+#[test]
+fn what_a_media_box_says_without_a_picture_and_a_video() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut video = card(&base, "MEDIUM", "/clip.mp4", Some("/photo.jpg"));
+    video["title"] = json!("Video with a first frame");
+    let doc = json!({
+        "messageType": "RCS_CAROUSEL", "source": "ACME", "destination": "14155550100",
+        "cards": [
+            card(&base, "MEDIUM", "/missing.png", None),
+            card(&base, "MEDIUM", "/page.html", None),
+            card(&base, "MEDIUM", "/movie.mp4", None),
+            video,
+        ]
+    });
+    let mut h = pictures_app(dir.path(), doc, 160, 50);
+    settle_pictures(&mut h);
+    let screen = h.screen();
+    assert!(screen.contains(" 404 "), "{screen}");
+    assert!(screen.contains(" not an image "), "{screen}");
+    // Cards 3 and 4: a video without a thumbnail, and one with.
+    h.app.focus_problem(&FieldPath::parse("cards.3.title"));
+    settle_pictures(&mut h);
+    let screen = h.screen();
+    assert!(screen.contains(" ▶ "), "{screen}");
+    let shot = preview_of(&h);
+    assert!(picture_cells(&shot) > 50, "the thumbnail shows: {screen}");
+    assert!(
+        shot.content()
+            .iter()
+            .any(|c| c.symbol() == "▶" && c.bg == Color::Black)
+    );
+    // Neither video was downloaded.
+    assert!(
+        server.log().iter().all(|r| !r.path.ends_with(".mp4")),
+        "{:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn the_mms_fallback_shows_its_picture() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({
+        "messageType": "RCS_CARD", "source": "ACME", "destination": "14155550100",
+        "title": "Sale", "description": "20% off", "height": "MEDIUM",
+        "mediaUrl": format!("{base}/img.png"),
+        "mmsFailover": {"enabled": true, "failoverSource": "15551234567",
+            "fallbackText": "Sale", "mediaUrl": format!("{base}/square.gif"), "subject": "Sale"}
+    });
+    let mut h = pictures_app(dir.path(), doc, 120, 40);
+    settle_pictures(&mut h);
+    assert!(picture_cells(&preview_of(&h)) > 50, "{}", h.screen());
+    h.ctrl('f');
+    settle_pictures(&mut h);
+    assert!(h.screen().contains("MMS"), "{}", h.screen());
+    assert!(picture_cells(&preview_of(&h)) > 10, "{}", h.screen());
+    assert!(server.log().iter().any(|r| r.path == "/square.gif"));
+}

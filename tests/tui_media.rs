@@ -148,6 +148,7 @@ fn the_url_being_typed_is_checked_when_the_focus_leaves_it() {
     let doc = json!({"messageType": "RCS_MEDIA", "source": "ACME",
         "destination": "14155550100", "mediaUrl": ""});
     let mut h = app(dir.path(), doc, 120, 40);
+    h.app.media.images = true;
     h.app.focus_problem(&FieldPath::parse("mediaUrl"));
     h.act(Action::Redraw);
     let url = format!("{}/mislabelled.png", server.base_url());
@@ -157,11 +158,11 @@ fn the_url_being_typed_is_checked_when_the_focus_leaves_it() {
             // The autosave's pause passes while typing: still nothing is asked.
             h.send(Message::AutosaveDue);
         }
-        assert_eq!(
-            h.app.media.cache.pending(),
-            0,
-            "asked after {:?}",
-            &url[..=i]
+        let typed = &url[..=i];
+        assert_eq!(h.app.media.cache.pending(), 0, "checked after {typed:?}");
+        assert!(
+            h.app.media.pictures.load(typed).is_none(),
+            "downloaded {typed:?}"
         );
     }
     assert!(h.app.media.cache.probes().is_empty());
@@ -171,7 +172,11 @@ fn the_url_being_typed_is_checked_when_the_focus_leaves_it() {
         1,
         "leaving the field checks it"
     );
-    assert!(h.wait_until(WAIT, checked));
+    assert!(
+        h.app.media.pictures.load(&url).is_some(),
+        "and shows its picture"
+    );
+    assert!(h.wait_until(WAIT, |a| checked(a) && !a.media.pictures.busy()));
     assert_eq!(
         media_problems(&h.app),
         ["mediaUrl: Content-Type image/jpeg, but the file is a PNG: serve it as image/png"]

@@ -205,7 +205,7 @@ fn mms(ctx: &Ctx<'_>, c: &mut Canvas<'_>, f: &Map<String, Value>, base: &FieldPa
     let focused = ctx.focused(&path);
     let size = (usize::from(bw.saturating_sub(2)), strings::MEDIA_BOX_ROWS);
     let whole = crate::tui::pictures::Fit::Whole;
-    super::image::media(ctx, c, (1, y + 1), size, &lines, f, whole);
+    super::image::media(ctx, c, (1, y + 1), size, &lines, (f, base), whole);
     frame(c, 0, y, bw, h, frame_style(ctx.severity(&path), focused));
     if focused {
         c.mark_focus(y, y + h);

@@ -9,6 +9,7 @@ use super::rcs::media_area;
 use super::strings::{self, MediaKind};
 use super::{Ctx, Shown};
 use crate::media::{self, Probe};
+use crate::message::FieldPath;
 use crate::tui::pictures::{EncodeKey, Encoded, Fit, ImageStore, Load, Want};
 use crate::tui::theme;
 use ratatui::style::{Color, Style};
@@ -51,15 +52,17 @@ enum Show<'s> {
     Plain,
 }
 
-/// The media area `w`×`rows` at (`x`, `y`) for the media of `obj`: its picture when there is
-/// one, else the hatched box with `lines` (and what became of the picture).
+/// The media area `w`×`rows` at (`x`, `y`) for the media of `obj` (at `base`): its picture
+/// when there is one, else the hatched box with `lines` (and what became of the picture).
+/// The URL in the field being edited is not downloaded (it may be half typed) until the
+/// focus leaves it.
 pub(crate) fn media(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,
     (x, y): (i32, i32),
     (w, rows): (usize, u16),
     lines: &[Shown<'_>],
-    obj: &Map<String, Value>,
+    (obj, base): (&Map<String, Value>, &FieldPath),
     fit: Fit,
 ) {
     let pictures = match ctx.pictures {
@@ -78,6 +81,7 @@ pub(crate) fn media(
         obj.get(k)
             .and_then(Value::as_str)
             .filter(|u| media::is_checkable(u))
+            .filter(|u| ctx.focus != Some(&base.key(k)) || pictures.store.load(u).is_some())
     };
     let (file, thumb) = (web("mediaUrl"), web("thumbnailUrl"));
     let video = file.is_some_and(|u| is_video(pictures.probes, u, obj));

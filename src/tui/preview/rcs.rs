@@ -458,7 +458,7 @@ fn media_message(ctx: &Ctx<'_>, c: &mut Canvas<'_>, y: i32, obj: &Map<String, Va
     let focused = keys.iter().any(|k| ctx.focused(&root.key(k)));
     let sev = keys.iter().filter_map(|k| ctx.severity(&root.key(k))).min();
     let size = (usize::from(w.saturating_sub(2)), strings::MEDIA_BOX_ROWS);
-    super::image::media(ctx, c, (1, y + 1), size, &lines, obj, Fit::Whole);
+    super::image::media(ctx, c, (1, y + 1), size, &lines, (obj, &root), Fit::Whole);
     frame(c, 0, y, w, h, frame_style(sev, focused));
     if focused {
         c.mark_focus(y, y + h);
@@ -519,7 +519,7 @@ pub(crate) fn card(
     }
     let rows = media_rows(height);
     let fit = super::image::card_fit(opts.carousel, height);
-    super::image::media(ctx, c, (ix, row), (inner, rows), &lines, obj, fit);
+    super::image::media(ctx, c, (ix, row), (inner, rows), &lines, (obj, path), fit);
     let media_keys = ["mediaUrl", "thumbnailUrl", "filenameOverride", "height"];
     if media_keys.iter().any(|k| ctx.focused(&path.key(k))) {
         c.mark_focus(row, row + i32::from(rows));

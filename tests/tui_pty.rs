@@ -820,3 +820,42 @@ fn a_carousel_built_from_nothing_with_keys_alone() {
         "keys in the vendor's order, pretty-printed"
     );
 }
+
+mod media_server;
+
+/// A terminal that answers the start-up question as kitty does gets its pictures in kitty's
+/// graphics protocol; the question comes before the first frame, and the keys typed right
+/// after it all arrive.
+#[test]
+fn a_terminal_that_answers_as_kitty_gets_kitty_pictures() {
+    let server = media_server::Server::start(media_server::Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("card.json");
+    let doc = serde_json::json!({"messageType": "RCS_CARD", "source": "ACME",
+        "destination": "14155550100", "title": "Sale", "description": "20% off",
+        "height": "MEDIUM", "mediaUrl": format!("{}/img.png", server.base_url())});
+    fs::write(&file, doc.to_string()).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_GRAPHICS", "ask");
+    let mut s = Session::start(cmd, 40, 120);
+    s.wait_for("the first question", |s| {
+        s.raw().contains("\x1b[16t\x1b[5n")
+    });
+    assert!(
+        !s.raw().contains("Message Type"),
+        "asked before the first frame"
+    );
+    s.send(b"\x1b[?62;4;22c\x1b[6;20;10t\x1b[0n");
+    s.wait_for("the kitty question", |s| s.raw().contains("\x1b_Gi=31,s=1"));
+    s.send(b"\x1b_Gi=31;OK\x1b\\\x1b[0n");
+    s.wait_screen("Message Type");
+    s.send(DOWN);
+    s.send(b"X");
+    s.wait_screen("ACMEX");
+    s.wait_for("the picture, sent the kitty way", |s| {
+        s.raw().contains("\x1b_Gq=2,i=")
+    });
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}

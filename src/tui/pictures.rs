@@ -173,6 +173,11 @@ impl ImageStore {
         })
     }
 
+    /// True when encoding `key` failed (the picture is there, but could not be drawn).
+    pub fn encode_failed(&self, key: &EncodeKey) -> bool {
+        matches!(self.encoded.get(key), Some((_, EncodeState::Failed)))
+    }
+
     /// Marks `url` as being downloaded; false when it already is, or is done.
     pub fn start_load(&mut self, url: &str) -> bool {
         if self.loads.contains_key(url) {

@@ -8,7 +8,7 @@ use super::canvas::Canvas;
 use super::rcs::media_area;
 use super::strings::{self, MediaKind};
 use super::{Ctx, Shown};
-use crate::media::{self, Probe};
+use crate::media::{self, ImageFailure, Probe};
 use crate::message::FieldPath;
 use crate::tui::pictures::{EncodeKey, Encoded, Fit, ImageStore, Load, Want};
 use crate::tui::theme;
@@ -99,6 +99,9 @@ pub(crate) fn media(
     let ready = |u: &str| pictures.store.encoded(&key(u)).flatten();
     let failed = |u: &str| match pictures.store.load(u) {
         Some(Load::Failed(e)) => Some(Cow::Owned(e.reason())),
+        Some(Load::Ready(_)) if pictures.store.encode_failed(&key(u)) => {
+            Some(Cow::Owned(ImageFailure::Broken(String::new()).reason()))
+        }
         _ => None,
     };
     let show = match (image, thumb) {

@@ -82,7 +82,9 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
             return ExitCode::from(2);
         }
     };
-    // Before anything reads the keyboard: the terminal's answers are read here.
+    // Pictures need colours: NO_COLOR (above), or a terminal without any. Then, before
+    // anything reads the keyboard, the terminal is asked how it draws them.
+    app.media.images &= super::graphics::has_colours(&|k| std::env::var(k).ok());
     if app.media.showing_images() {
         app.media.pictures.set_graphics(super::graphics::detect());
     }

@@ -18,6 +18,11 @@ const ROUND_TIMEOUT: Duration = Duration::from_millis(100);
 
 const ESC: &str = "\x1b";
 
+/// False for a terminal without colours (`TERM` unset or `dumb`): pictures need them.
+pub(super) fn has_colours(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    env("TERM").is_some_and(|t| !t.is_empty() && t != "dumb")
+}
+
 /// True when the environment says the terminal may draw pictures itself.
 pub(super) fn worth_asking(env: &dyn Fn(&str) -> Option<String>) -> bool {
     let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
@@ -253,5 +258,8 @@ mod tests {
             ("RCS_COMPOSER_GRAPHICS", "halfblocks")
         ])));
         assert!(worth_asking(&env(&[("RCS_COMPOSER_GRAPHICS", "ask")])));
+        assert!(has_colours(&env(&[("TERM", "xterm")])));
+        assert!(!has_colours(&env(&[("TERM", "dumb")])));
+        assert!(!has_colours(&env(&[])));
     }
 }

@@ -137,7 +137,7 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
 /// Gives the app its profiles, its listener and its history: reads `config.toml`, starts
 /// the network (the listener, and the built-in sandbox), and loads the history file. Every
 /// problem is shown in the app; none stops it.
-/// `no_media_check`: `--no-media-check`. The media check of the draft starts here.
+/// `no_media_check`: `--no-media-check`.
 pub fn connect(
     app: &mut App,
     rt: &mut Runtime,
@@ -148,11 +148,11 @@ pub fn connect(
     let started = rt.start_net(Some(sandbox));
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
+    // The probes it asks for start after the first frame (the loop carries them out).
     app.configure_media(
         loaded.as_ref().ok().and_then(Option::as_ref),
         no_media_check,
     );
-    rt.execute(app, &mut NoTerminal);
     app.session.profiles = Profiles::from_config(
         loaded,
         config_path,

@@ -7,7 +7,10 @@
 
 mod media_server;
 
-use media_server::{Fixtures, Server, card, carousel, expected};
+use media_server::{
+    Fixtures, Server, card, carousel, expected, more_cards, more_cards_expected, tall_card,
+    tall_card_expected,
+};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Rect;
@@ -66,46 +69,79 @@ fn focused_line(h: &Harness) -> u16 {
     g.form.y + i as u16
 }
 
-#[test]
-fn every_media_finding_at_its_field_and_f8_reaches_each() {
-    let server = Server::start(Fixtures::shared());
-    let base = server.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = app(dir.path(), carousel(&base), 160, 50);
-    // Any message is a check point for a fresh app.
-    h.act(Action::Redraw);
+/// The problems pane, scrolled with the wheel from its top to its end: every line that
+/// names a media finding, as drawn, with the colour of its mark.
+fn media_lines_in_the_pane(h: &mut Harness) -> Vec<(String, Color)> {
+    let mut seen: Vec<(String, Color)> = Vec::new();
+    for _ in 0..40 {
+        let g = h.app.view.geometry.problems;
+        let b = h.buffer().clone();
+        for y in g.y..g.y + g.height {
+            let line: String = (g.x..g.x + g.width).map(|x| b[(x, y)].symbol()).collect();
+            let line = line.trim_end().to_string();
+            if line.starts_with("◈ ") && !seen.iter().any(|(l, _)| *l == line) {
+                seen.push((line, b[(g.x, y)].fg));
+            }
+        }
+        let last = h.app.view.geometry.problem_lines.last().copied();
+        if last == Some(h.app.problems.len() - 1) {
+            break;
+        }
+        let (column, row) = (g.x + 2, g.y);
+        h.act(Action::Scroll {
+            column,
+            row,
+            down: true,
+        });
+        h.draw();
+    }
+    h.app.view.problems_scroll = 0;
+    h.draw();
+    seen
+}
+
+/// The media check found `want` (`path: message`, in order) in the app on its own: listed
+/// in the problems pane with what was found, each at its field with the media glyph in the
+/// media colour, F8 reaching every one and saying what was found.
+fn assert_found_listed_and_reached(h: &mut Harness, want: &[String]) {
     assert!(h.wait_until(WAIT, checked), "{:?}", h.app.media.cache);
-    let want = expected(&base, &server.host(), TIMEOUT);
     assert_eq!(media_problems(&h.app), want);
-    assert!(h.app.report.warnings.is_empty() && h.app.report.errors.is_empty());
+    h.draw();
     let screen = h.screen();
     assert!(
-        screen.contains(&format!(
-            "0 errors, 0 warnings, {} from the media check",
-            want.len()
-        )),
+        screen.contains(&format!("{} from the media check", want.len())),
         "{screen}"
     );
-    assert!(
-        screen.contains("◈ cards.1.mediaUrl  Content-Type image/jpeg"),
-        "{screen}"
-    );
+
+    // The problems pane lists each: `◈ path  message` (cut with … where it is too long).
+    let listed = media_lines_in_the_pane(h);
+    assert_eq!(listed.len(), want.len(), "{listed:#?}");
+    for ((line, colour), w) in listed.iter().zip(want) {
+        let (path, message) = w.split_once(": ").unwrap();
+        let full = format!("◈ {path}  {message}");
+        let shown = line.trim_end_matches('…');
+        assert!(
+            full.starts_with(shown) && shown.len() > path.len() + 12,
+            "{line} for {w}"
+        );
+        assert_eq!(*colour, Color::LightBlue, "{line}");
+    }
 
     // F8 goes to each finding, in the form's order, and says what was found.
     h.app.set_focus(0);
     let mut seen = Vec::new();
-    for _ in 0..want.len() {
+    for _ in 0..h.app.problems.len() {
         h.press(KeyCode::F(8));
         let path = h.app.focused().unwrap().path.to_string();
         let status = h.app.status.as_ref().unwrap().text.clone();
-        let finding = want
-            .iter()
-            .find(|w| w.starts_with(&format!("{path}: ")))
-            .unwrap_or_else(|| panic!("F8 stopped at {path}, which has no finding"));
+        let Some(finding) = want.iter().find(|w| w.starts_with(&format!("{path}: "))) else {
+            // A validator's problem (none in these drafts).
+            panic!("F8 stopped at {path}, which has no finding: {status}");
+        };
         let message = &finding[path.len() + 2..];
         assert_eq!(status, format!("{path}  {message}"));
         // The field's own mark: the media glyph in the media colour.
-        let y = focused_line(&h);
+        let y = focused_line(h);
         let b = h.buffer();
         let x = (0..h.app.view.geometry.form.width)
             .find(|&x| b[(x, y)].symbol() == "◈")
@@ -121,13 +157,27 @@ fn every_media_finding_at_its_field_and_f8_reaches_each() {
     sorted.sort();
     sorted.dedup();
     paths.sort();
-    assert_eq!(sorted, paths, "F8 reached every finding once");
+    paths.dedup();
+    assert_eq!(sorted, paths, "F8 reached every finding");
     h.press(KeyCode::F(8));
     assert_eq!(
         h.app.focused().unwrap().path.to_string(),
         seen[0],
         "and wraps"
     );
+}
+
+#[test]
+fn every_media_finding_at_its_field_and_f8_reaches_each() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(dir.path(), carousel(&base), 160, 50);
+    // Any message is a check point for a fresh app.
+    h.act(Action::Redraw);
+    let want = expected(&base, &server.host(), TIMEOUT);
+    assert_found_listed_and_reached(&mut h, &want);
+    assert!(h.app.report.warnings.is_empty() && h.app.report.errors.is_empty());
 
     // Cached: nothing is asked again; F9 asks again.
     let asked = server.log().len();
@@ -139,6 +189,52 @@ fn every_media_finding_at_its_field_and_f8_reaches_each() {
     assert!(h.wait_until(WAIT, checked));
     assert!(server.log().len() > asked);
     assert_eq!(media_problems(&h.app), want);
+}
+
+/// The findings the ten-card carousel has no room for: a hard crop at MEDIUM and at TALL
+/// height, a heavy video, a video type RBM does not take, a card's thumbnail without a
+/// Content-Type, a refused connection, and a standalone card's own `mediaUrl` and
+/// `thumbnailUrl`. A video found by the check is not downloaded: its thumbnail is its first
+/// frame, under a play glyph.
+#[test]
+fn the_other_findings_at_their_fields_and_a_video_shows_its_first_frame() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let port = media_server::closed_port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(dir.path(), more_cards(&base, port), 160, 50);
+    h.app.media.images = true;
+    h.act(Action::Redraw);
+    assert_found_listed_and_reached(&mut h, &more_cards_expected(port));
+    h.app.focus_problem(&FieldPath::parse("cards.1.title"));
+    settle_pictures(&mut h);
+    let shot = preview_of(&h);
+    assert!(
+        shot.content()
+            .iter()
+            .any(|c| c.symbol() == "▶" && c.bg == Color::Black),
+        "{}",
+        h.screen()
+    );
+    assert!(picture_cells(&shot) > 50, "{}", h.screen());
+    let downloads: Vec<_> = server
+        .log()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.header("range").is_none())
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        downloads.contains(&"/photo.jpg".to_string()),
+        "{downloads:?}"
+    );
+    assert!(
+        !downloads.iter().any(|p| p.starts_with("/clip")),
+        "a video is never downloaded: {downloads:?}"
+    );
+
+    let mut h = app(dir.path(), tall_card(&base), 160, 50);
+    h.act(Action::Redraw);
+    assert_found_listed_and_reached(&mut h, &tall_card_expected());
 }
 
 #[test]
@@ -360,6 +456,8 @@ fn what_a_media_box_says_without_a_picture_and_a_video() {
             card(&base, "MEDIUM", "/page.html", None),
             card(&base, "MEDIUM", "/movie.mp4", None),
             video,
+            card(&base, "MEDIUM", "/giant-header.png", None),
+            card(&base, "MEDIUM", "/huge.png", None),
         ]
     });
     let mut h = pictures_app(dir.path(), doc, 160, 50);
@@ -379,6 +477,12 @@ fn what_a_media_box_says_without_a_picture_and_a_video() {
             .iter()
             .any(|c| c.symbol() == "▶" && c.bg == Color::Black)
     );
+    // Cards 5 and 6: a 30,000×30,000 PNG header (the decoder's limits) and 200 MiB (the
+    // download's 10 MB): both too big.
+    h.app.focus_problem(&FieldPath::parse("cards.5.title"));
+    settle_pictures(&mut h);
+    let screen = h.screen();
+    assert_eq!(screen.matches(" too big ").count(), 2, "{screen}");
     // Neither video was downloaded.
     assert!(
         server.log().iter().all(|r| !r.path.ends_with(".mp4")),

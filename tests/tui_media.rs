@@ -280,6 +280,33 @@ fn the_url_being_typed_is_checked_when_the_focus_leaves_it() {
     assert!(server.log().iter().all(|r| r.path == "/mislabelled.png"));
 }
 
+/// Focus alone is not typing: a media URL the focus rests on (F8 to its finding, the start)
+/// is checked and its picture drawn; one being changed is left alone.
+#[test]
+fn a_media_url_merely_focused_is_checked_and_drawn() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/mislabelled.png", server.base_url());
+    let doc = json!({"messageType": "RCS_MEDIA", "source": "ACME",
+        "destination": "14155550100", "mediaUrl": url});
+    let mut h = app(dir.path(), doc, 120, 40);
+    h.app.media.images = true;
+    h.app.focus_problem(&FieldPath::parse("mediaUrl"));
+    h.act(Action::Redraw);
+    assert!(h.wait_until(WAIT, checked));
+    settle_pictures(&mut h);
+    assert_eq!(media_problems(&h.app).len(), 1);
+    assert!(picture_cells(&preview_of(&h)) > 20, "{}", h.screen());
+    // One more character: the new URL is neither asked for nor downloaded.
+    h.press(KeyCode::Char('x'));
+    h.send(Message::AutosaveDue);
+    h.draw();
+    let typed = format!("{url}x");
+    assert!(!h.app.media.cache.probes().contains_key(&typed));
+    assert!(h.app.media.pictures.load(&typed).is_none());
+    assert!(server.log().iter().all(|r| r.path == "/mislabelled.png"));
+}
+
 #[test]
 fn the_switches_and_private_hosts() {
     let server = Server::start(Fixtures::shared());

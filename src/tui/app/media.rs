@@ -5,9 +5,10 @@
 //!
 //! When to check: never on a keystroke. A check point is when the focus moves to another
 //! row, or when the draft changed and the autosave's pause has passed (the loop's one
-//! deadline), or F9. The URL in the field being typed is left out until the focus leaves it
-//! (or F9), so a half-typed host is never asked for. Probes are kept per URL while the app
-//! runs; F9 forgets them.
+//! deadline), or F9. The URL in the field being typed (focused and changed since) is left
+//! out until the focus leaves it (or F9), so a half-typed host is never asked for; a URL the
+//! focus merely rests on is checked. Probes are kept per URL while the app runs; F9 forgets
+//! them.
 
 use super::App;
 use crate::media::{self, MediaCache, MediaSettings, Probe};
@@ -125,7 +126,7 @@ impl App {
     /// URL being typed) and shows what the probes so far found.
     fn check_media(&mut self, typed_too: bool) {
         if self.media.check {
-            let typing = self.form.input.as_ref().map(|i| i.path.clone());
+            let typing = self.typing().cloned();
             let urls = self
                 .media
                 .cache
@@ -138,6 +139,17 @@ impl App {
             }
         }
         self.show_media_findings();
+    }
+
+    /// The field whose text is being typed: focused, and changed since the focus came. A
+    /// URL there may be half written, so it is neither checked nor downloaded; a media URL
+    /// merely focused (F8 to its finding) is.
+    pub fn typing(&self) -> Option<&crate::message::FieldPath> {
+        self.form
+            .input
+            .as_ref()
+            .filter(|i| i.edited())
+            .map(|i| &i.path)
     }
 
     fn show_media_findings(&mut self) {

@@ -25,6 +25,9 @@ use std::sync::Arc;
 pub struct Pictures<'a> {
     pub store: &'a ImageStore,
     pub probes: &'a HashMap<String, Probe>,
+    /// The field being typed in ([`crate::tui::app::App::typing`]): its URL may be half
+    /// written, so it is not downloaded.
+    pub typing: Option<&'a FieldPath>,
 }
 
 /// How a card's media area crops its picture: RBM's card width (carousel or standalone)
@@ -54,7 +57,7 @@ enum Show<'s> {
 
 /// The media area `w`×`rows` at (`x`, `y`) for the media of `obj` (at `base`): its picture
 /// when there is one, else the hatched box with `lines` (and what became of the picture).
-/// The URL in the field being edited is not downloaded (it may be half typed) until the
+/// The URL in the field being typed is not downloaded (it may be half written) until the
 /// focus leaves it.
 pub(crate) fn media(
     ctx: &Ctx<'_>,
@@ -81,7 +84,7 @@ pub(crate) fn media(
         obj.get(k)
             .and_then(Value::as_str)
             .filter(|u| media::is_checkable(u))
-            .filter(|u| ctx.focus != Some(&base.key(k)) || pictures.store.load(u).is_some())
+            .filter(|u| pictures.typing != Some(&base.key(k)) || pictures.store.load(u).is_some())
     };
     let (file, thumb) = (web("mediaUrl"), web("thumbnailUrl"));
     let video = file.is_some_and(|u| is_video(pictures.probes, u, obj));

@@ -36,6 +36,7 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
         pictures: app.media.showing_images().then(|| Pictures {
             store: &app.media.pictures,
             probes: app.media.cache.probes(),
+            typing: app.typing(),
         }),
     };
     frame.render_stateful_widget(widget, inner, &mut view.preview);

@@ -85,7 +85,10 @@ pub const MEDIA_CHECK_OFF: &str = "The media check is off (media_check = false i
      pictures are downloaded again.";
 pub const IMAGES_ON: &str = "Pictures in the preview: on (Alt-I turns them off).";
 pub const IMAGES_OFF: &str = "Pictures in the preview: off (Alt-I turns them on).";
-pub const IMAGES_NEED_COLOR: &str = "Pictures need colours: NO_COLOR is set.";
+pub const IMAGES_NEED_COLOR: &str =
+    "Pictures need colours: NO_COLOR is set, or the terminal has none (TERM).";
+pub const MEDIA_NEEDS_CONFIG: &str = "No media URL is checked or downloaded: config.toml could not be read, \
+     so the hosts it marks private are not known. Fix it and start again.";
 
 pub fn media_rechecking(n: usize) -> String {
     match n {

@@ -46,6 +46,11 @@ pub struct MediaState {
     pub check: bool,
     /// Draw pictures in the preview (`images` in config.toml, Alt-I), when colours are on.
     pub images: bool,
+    /// The terminal has colours (`TERM` is neither unset nor `dumb`): pictures need them.
+    pub terminal_colours: bool,
+    /// config.toml could not be read: the hosts it marks private are unknown, so nothing is
+    /// contacted, whatever F9 or Alt-I ask.
+    pub config_unreadable: bool,
     /// How the network is reached: timeout, redirects, proxy, private hosts.
     pub settings: Arc<MediaSettings>,
     /// The probes, by URL.
@@ -63,6 +68,8 @@ impl Default for MediaState {
         MediaState {
             check: false,
             images: false,
+            terminal_colours: true,
+            config_unreadable: false,
             settings: Arc::new(MediaSettings::default()),
             cache: MediaCache::new(),
             pictures: ImageStore::default(),
@@ -75,7 +82,12 @@ impl Default for MediaState {
 impl MediaState {
     /// True when the preview draws pictures.
     pub fn showing_images(&self) -> bool {
-        self.images && theme::colors_on()
+        self.images && self.can_show_images()
+    }
+
+    /// Colours on (no `NO_COLOR`) in a terminal that has them.
+    fn can_show_images(&self) -> bool {
+        theme::colors_on() && self.terminal_colours
     }
 }
 
@@ -105,8 +117,18 @@ impl App {
             self.media.cache = MediaCache::new();
             self.media.pictures = ImageStore::default();
         }
+        self.media.config_unreadable = false;
         self.media.last_focus = usize::MAX;
         self.media_after_update();
+    }
+
+    /// config.toml exists but could not be read: which hosts its profiles mark private is
+    /// unknown, so the media check and the pictures stay off (F9 and Alt-I say why).
+    pub fn configure_media_without_config(&mut self) {
+        self.media.check = false;
+        self.media.images = false;
+        self.media.config_unreadable = true;
+        self.problems.set_media(&[]);
     }
 
     /// Called after every message: a check point when the focus moved, or when the draft
@@ -176,7 +198,9 @@ impl App {
             self.media.pictures.forget(url);
         }
         self.check_media(true);
-        if self.media.check {
+        if self.media.config_unreadable {
+            self.say(s::MEDIA_NEEDS_CONFIG);
+        } else if self.media.check {
             self.say(s::media_rechecking(urls.len()));
         } else {
             self.say(s::MEDIA_CHECK_OFF);
@@ -185,8 +209,11 @@ impl App {
 
     /// Alt-I.
     pub(super) fn toggle_images(&mut self) {
+        if self.media.config_unreadable {
+            return self.say(s::MEDIA_NEEDS_CONFIG);
+        }
         self.media.images = !self.media.images;
-        if !theme::colors_on() {
+        if !self.media.can_show_images() {
             self.say(s::IMAGES_NEED_COLOR);
         } else if self.media.images {
             self.say(s::IMAGES_ON);

@@ -84,7 +84,7 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
     };
     // Pictures need colours: NO_COLOR (above), or a terminal without any. Then, before
     // anything reads the keyboard, the terminal is asked how it draws them.
-    app.media.images &= super::graphics::has_colours(&|k| std::env::var(k).ok());
+    app.media.terminal_colours = super::graphics::has_colours(&|k| std::env::var(k).ok());
     if app.media.showing_images() {
         app.media.pictures.set_graphics(super::graphics::detect());
     }
@@ -149,10 +149,10 @@ pub fn connect(
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
     // The probes it asks for start after the first frame (the loop carries them out).
-    app.configure_media(
-        loaded.as_ref().ok().and_then(Option::as_ref),
-        no_media_check,
-    );
+    match &loaded {
+        Ok(config) => app.configure_media(config.as_ref(), no_media_check),
+        Err(_) => app.configure_media_without_config(),
+    }
     app.session.profiles = Profiles::from_config(
         loaded,
         config_path,

@@ -469,6 +469,41 @@ fn pictures_in_a_carousel_as_half_blocks_at_two_sizes() {
     }
 }
 
+/// Pictures are downloaded for the cards in view only (and their thumbnails first), as the
+/// carousel scrolls: never the whole draft's media at once.
+#[test]
+fn only_the_cards_in_view_are_downloaded() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = pictures_app(dir.path(), carousel(&base), 120, 40);
+    let downloads = |server: &Server| -> Vec<String> {
+        let mut v: Vec<String> = server.log().into_iter().map(|r| r.path).collect();
+        v.sort();
+        v
+    };
+    settle_pictures(&mut h);
+    // Cards 1 and 2 are in view: their media and thumbnails, nothing else.
+    assert_eq!(
+        downloads(&server),
+        [
+            "/heavy-thumb.jpg",
+            "/img.png",
+            "/mislabelled.png",
+            "/photo.jpg"
+        ]
+    );
+    h.app.focus_problem(&FieldPath::parse("cards.4.title"));
+    settle_pictures(&mut h);
+    let got = downloads(&server);
+    assert!(got.contains(&"/tall.png".to_string()), "{got:?}");
+    assert!(
+        !got.iter()
+            .any(|p| p.starts_with("/loop") || p == "/huge.png"),
+        "{got:?}"
+    );
+}
+
 #[test]
 fn what_a_media_box_says_without_a_picture_and_a_video() {
     let server = Server::start(Fixtures::shared());

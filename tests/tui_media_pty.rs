@@ -308,39 +308,40 @@ fn with_a_broken_config_nothing_is_contacted_and_the_keys_say_why() {
     let _ = s.child.wait();
 }
 
-/// A terminal without colours gets the hatched boxes, and Alt-I says why it cannot help.
+/// `NO_COLOR`, or a terminal without colours: the hatched boxes, no download, and Alt-I
+/// says why it cannot help. The check runs all the same.
 #[test]
-fn a_terminal_without_colours_gets_no_pictures() {
-    let server = Server::start(Fixtures::shared());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("card.json");
-    let doc = serde_json::json!({"messageType": "RCS_CARD", "source": "ACME",
-        "destination": "14155550100", "title": "Sale", "description": "20% off",
-        "height": "MEDIUM", "mediaUrl": format!("{}/mislabelled.png", server.base_url())});
-    fs::write(&file, doc.to_string()).unwrap();
-    let mut cmd = command(dir.path(), BIN);
-    cmd.arg(&file);
-    cmd.env("TERM", "dumb");
-    let mut s = Session::start(cmd, 40, 120);
-    // The check runs; the picture is not downloaded.
-    s.wait_screen(FINDING);
-    s.send(ALT_I);
-    s.wait_screen("Pictures need colours");
-    s.send(ALT_I);
-    assert_eq!(picture_cells(&s), 0, "{}", s.screen());
-    assert_eq!(
-        asked(&server).1,
-        0,
-        "no picture downloaded: {:?}",
-        server.log()
-    );
-    s.send(CTRL_Q);
-    let _ = s.child.wait();
+fn without_colours_there_are_no_pictures() {
+    for (var, value) in [("TERM", "dumb"), ("NO_COLOR", "1")] {
+        let server = Server::start(Fixtures::shared());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("card.json");
+        let doc = serde_json::json!({"messageType": "RCS_CARD", "source": "ACME",
+            "destination": "14155550100", "title": "Sale", "description": "20% off",
+            "height": "MEDIUM", "mediaUrl": format!("{}/mislabelled.png", server.base_url())});
+        fs::write(&file, doc.to_string()).unwrap();
+        let mut cmd = command(dir.path(), BIN);
+        cmd.arg(&file);
+        cmd.env(var, value);
+        let mut s = Session::start(cmd, 40, 120);
+        s.wait_screen(FINDING);
+        s.send(ALT_I);
+        s.wait_screen("Pictures need colours");
+        assert_eq!(picture_cells(&s), 0, "{var}: {}", s.screen());
+        assert_eq!(
+            asked(&server).1,
+            0,
+            "{var}: no download: {:?}",
+            server.log()
+        );
+        s.send(CTRL_Q);
+        let _ = s.child.wait();
+    }
 }
 
 /// The composer on a card pointing at the server's PNG, in a terminal that will be asked
 /// how it draws pictures.
-fn start_asking(dir: &Path, server: &Server) -> Session {
+fn start_asking(dir: &Path, server: &Server, env: &[(&str, &str)]) -> Session {
     let file = dir.join("card.json");
     let doc = serde_json::json!({"messageType": "RCS_CARD", "source": "ACME",
         "destination": "14155550100", "title": "Sale", "description": "20% off",
@@ -349,6 +350,9 @@ fn start_asking(dir: &Path, server: &Server) -> Session {
     let mut cmd = command(dir, BIN);
     cmd.arg(&file);
     cmd.env("RCS_COMPOSER_GRAPHICS", "ask");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let s = Session::start(cmd, 40, 120);
     s.wait_for("the first question", |s| {
         s.raw().contains("\x1b[16t\x1b[5n")
@@ -367,7 +371,7 @@ fn start_asking(dir: &Path, server: &Server) -> Session {
 fn a_terminal_that_answers_as_kitty_gets_kitty_pictures() {
     let server = Server::start(Fixtures::shared());
     let dir = tempfile::tempdir().unwrap();
-    let mut s = start_asking(dir.path(), &server);
+    let mut s = start_asking(dir.path(), &server, &[]);
     s.send(b"\x1b[?62;4;22c\x1b[6;20;10t\x1b[0n");
     s.wait_for("the kitty question", |s| s.raw().contains("\x1b_Gi=31,s=1"));
     s.send(b"\x1b_Gi=31;OK\x1b\\\x1b[0n");
@@ -382,12 +386,30 @@ fn a_terminal_that_answers_as_kitty_gets_kitty_pictures() {
     let _ = s.child.wait();
 }
 
+/// iTerm2 (named by the environment), answering without sixel or kitty, gets its inline
+/// images.
+#[test]
+fn iterm2_gets_inline_images() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = start_asking(dir.path(), &server, &[("TERM_PROGRAM", "iTerm.app")]);
+    s.send(b"\x1b[?62;22c\x1b[6;20;10t\x1b[0n");
+    s.wait_for("the kitty question", |s| s.raw().contains("\x1b_Gi=31,s=1"));
+    s.send(b"\x1b[0n");
+    s.wait_screen("Message Type");
+    s.wait_for("the picture, sent as an inline image", |s| {
+        s.raw().contains("\x1b]1337;File=inline=1;")
+    });
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
 /// A terminal that says it does sixel (device attribute 4) and not kitty gets sixel.
 #[test]
 fn a_terminal_that_answers_with_sixel_gets_sixel_pictures() {
     let server = Server::start(Fixtures::shared());
     let dir = tempfile::tempdir().unwrap();
-    let mut s = start_asking(dir.path(), &server);
+    let mut s = start_asking(dir.path(), &server, &[]);
     s.send(b"\x1b[?62;4;22c\x1b[6;20;10t\x1b[0n");
     s.wait_for("the kitty question", |s| s.raw().contains("\x1b_Gi=31,s=1"));
     s.send(b"\x1b[0n"); // no kitty answer, only the status

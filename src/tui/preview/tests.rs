@@ -509,7 +509,7 @@ fn check_inside(
         show_fallback: fallback,
         scroll: 3,
         first_card: 7,
-        ..Default::default()
+        ..PreviewState::default()
     };
     let before = buf.clone();
     Preview::new(doc, report, focus).render(area, &mut buf, &mut state);

@@ -4,10 +4,10 @@
 //! give them; and the terminals that draw pictures themselves (kitty, sixel).
 
 mod media_server;
-mod pty;
+mod pty_session;
 
 use media_server::{Fixtures, Server};
-use pty::*;
+use pty_session::*;
 use std::fs;
 use std::path::Path;
 

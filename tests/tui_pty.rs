@@ -1,9 +1,9 @@
 //! The real binary in a pseudo-terminal: keys go in as bytes, the screen is read back with
 //! a vt100 parser, and the escape sequences and `stty` show the terminal was restored.
 
-mod pty;
+mod pty_session;
 
-use pty::*;
+use pty_session::*;
 use std::fs;
 use std::time::{Duration, Instant};
 

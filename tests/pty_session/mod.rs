@@ -1,6 +1,6 @@
-//! The real binary in a pseudo-terminal, for the tests that drive it: keys go in as bytes,
-//! the screen is read back with a vt100 parser (text and colours), and the raw output is
-//! kept for the escape sequences.
+//! The real binary in a portable-pty pseudo-terminal, for the tests that drive it: keys go
+//! in as bytes, the screen is read back with a vt100 parser (text and colours), and the raw
+//! output is kept for the escape sequences.
 
 // Each test binary uses part of it.
 #![allow(dead_code)]

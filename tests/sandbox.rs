@@ -23,6 +23,7 @@ fn config() -> SandboxConfig {
         latency: Duration::ZERO,
         allow_remote_callbacks: false,
         delivery_step: STEP,
+        ..SandboxConfig::with_fresh_credentials()
     }
 }
 

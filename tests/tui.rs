@@ -833,8 +833,9 @@ mod random_keys {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-        /// Whatever is pressed: no panic, the form matches the document, every problem has
-        /// a row to jump to, and what is saved is what is shown.
+        /// Whatever is pressed: no panic, the form matches the document, the problems are a
+        /// full validation's, every problem has a row to jump to, and what is saved is what
+        /// is shown.
         #[test]
         fn any_keys_keep_the_app_consistent(
             start in prop_oneof![Just(CAROUSEL), Just(TEXT), Just(CARD)],
@@ -849,6 +850,28 @@ mod random_keys {
             h.app.overlay = None;
             let rebuilt = rcs_composer::tui::form::build(&h.app.doc, &h.app.form.folded);
             prop_assert_eq!(&rebuilt, &h.app.form.rows);
+            // what the app knows of the draft's problems (checked field by field as keys
+            // change values) is what a full validation finds
+            prop_assert_eq!(&h.app.report, &rcs_composer::message::validate(&h.app.doc));
+            // the preview's kept card heights are those it would measure afresh
+            {
+                use ratatui::widgets::StatefulWidget;
+                use rcs_composer::tui::preview::Preview;
+                // at the width the app drew it, so the kept heights are the ones in use
+                let drawn = h.app.view.geometry.preview;
+                let area = ratatui::layout::Rect::new(0, 0, drawn.width.max(30), 60);
+                let focus = h.app.focused().map(|r| r.path.clone());
+                let render = |mut state: rcs_composer::tui::preview::PreviewState| {
+                    let mut buf = ratatui::buffer::Buffer::empty(area);
+                    Preview::new(&h.app.doc, &h.app.report, focus.as_ref())
+                        .render(area, &mut buf, &mut state);
+                    buf
+                };
+                let kept = h.app.view.preview.clone();
+                let mut fresh = kept.clone();
+                fresh.forget_cards();
+                prop_assert_eq!(render(kept), render(fresh));
+            }
             let all = rcs_composer::tui::form::build(&h.app.doc, &Default::default());
             for p in h.app.problems.all() {
                 prop_assert!(

@@ -3,7 +3,8 @@
 //! checked only once the focus leaves it, the switches, private hosts, a send that never
 //! waits for a check; pictures in the preview, cropped as the card's height crops it (insta
 //! snapshots of the half-blocks at two sizes), `loading…` and the one-word failures, a video,
-//! the MMS fallback, and Alt-I. Every wait is on the app's state, never on the clock.
+//! the MMS fallback, and Alt-I; in a carousel, pictures only for the media areas in view, and
+//! sixel pictures whole in every frame. Every wait is on the app's state, never on the clock.
 
 mod media_server;
 
@@ -502,6 +503,65 @@ fn only_the_cards_in_view_are_downloaded() {
             .any(|p| p.starts_with("/loop") || p == "/huge.png"),
         "{got:?}"
     );
+}
+
+/// A carousel scrolled down until its cards' media areas are out of view downloads none of
+/// them: a card only partly in view is drawn in place, not whole and kept.
+#[test]
+fn media_areas_scrolled_out_of_view_are_not_downloaded() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let with_choices = |media: &str| {
+        let mut c = card(&base, "TALL", media, None);
+        c["choices"] = (0..4)
+            .map(|i| json!({"type": "REPLY", "title": format!("Reply {i}"), "postbackData": "r"}))
+            .collect();
+        c
+    };
+    let doc = json!({
+        "messageType": "RCS_CAROUSEL", "source": "ACME", "destination": "14155550100",
+        "cards": [with_choices("/img.png"), with_choices("/photo.jpg")]
+    });
+    let mut h = pictures_app(dir.path(), doc, 120, 18);
+    h.app
+        .focus_problem(&FieldPath::parse("cards.0.choices.3.postbackData"));
+    settle_pictures(&mut h);
+    assert!(h.app.view.preview.scroll > 0);
+    assert!(server.log().is_empty(), "{:?}", server.log());
+    // Back up: the media areas come into view, and their pictures.
+    h.app.focus_problem(&FieldPath::parse("cards.0.mediaUrl"));
+    settle_pictures(&mut h);
+    let got: Vec<String> = server.log().into_iter().map(|r| r.path).collect();
+    assert!(got.contains(&"/img.png".to_string()), "{got:?}");
+}
+
+/// A terminal that draws pictures itself (sixel here: one escape sequence in the picture's
+/// first cell) gets each carousel card's picture whole, frame after frame: such a card is
+/// drawn in place, never copied from a card drawn before.
+#[test]
+fn sixel_pictures_in_a_carousel() {
+    use rcs_composer::tui::pictures::{Graphics, GraphicsKind};
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = pictures_app(dir.path(), gallery(&server.base_url()), 120, 40);
+    h.app.media.pictures.set_graphics(Graphics {
+        kind: GraphicsKind::Sixel,
+        cell: (10, 20),
+    });
+    settle_pictures(&mut h);
+    let sixels = |h: &Harness| {
+        preview_of(h)
+            .content()
+            .iter()
+            .filter(|c| c.symbol().contains("\x1bP"))
+            .count()
+    };
+    // Cards 1 and 2 are in view.
+    assert_eq!(sixels(&h), 2, "{}", h.screen());
+    h.app.dirty = true;
+    h.draw();
+    assert_eq!(sixels(&h), 2);
 }
 
 #[test]

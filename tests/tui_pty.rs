@@ -189,27 +189,6 @@ fn a_file_that_is_not_json_is_refused_with_line_and_column_and_left_alone() {
     );
 }
 
-/// The process whose parent is `pid` (the composer under its shell).
-#[cfg(target_os = "linux")]
-fn child_of(pid: u32) -> Option<u32> {
-    fs::read_dir("/proc")
-        .ok()?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|p| {
-            fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|st| {
-                    st.rsplit(')')
-                        .next()?
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse::<u32>()
-                        .ok()
-                })
-                == Some(pid)
-        })
-}
-
 /// Context switches of one thread (`tid`) of `pid`, voluntary and not.
 #[cfg(target_os = "linux")]
 fn switches(pid: u32, tid: u32) -> u64 {
@@ -222,19 +201,22 @@ fn switches(pid: u32, tid: u32) -> u64 {
 }
 
 /// Whether thread `tid` of `pid` is blocked with no timeout: in `futex` wait with a null
-/// timeout, or in `epoll_wait` with -1. Such a thread wakes only for an event (a key, a
-/// message in its channel), never on its own: the state proves there is no polling, where
-/// counting wake-ups would need a stretch of time.
+/// timeout, in `epoll_wait` with -1, or in `ppoll` with a null timeout (the terminal's
+/// hang-up watcher). Such a thread wakes only for an event (a key, a message in its
+/// channel, the terminal closing), never on its own: the state proves there is no polling,
+/// where counting wake-ups would need a stretch of time.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 fn blocked_for_good(pid: u32, tid: u32) -> Result<(), String> {
     const FUTEX: &str = "202";
     const EPOLL_WAIT: &str = "232";
+    const PPOLL: &str = "271";
     let line = fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))
         .map_err(|e| format!("/proc/{pid}/task/{tid}/syscall: {e}"))?;
     let f: Vec<&str> = line.split_whitespace().collect();
     let ok = match f.first().copied() {
         Some(FUTEX) => f.get(4) == Some(&"0x0"),
         Some(EPOLL_WAIT) => f.get(4) == Some(&"0xffffffff"),
+        Some(PPOLL) => f.get(3) == Some(&"0x0"),
         _ => false,
     };
     if ok {

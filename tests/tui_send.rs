@@ -288,6 +288,8 @@ fn remote_profile(name: &str, base_url: &str) -> Profile {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(30),
         is_sandbox: false,
+        ca_file: None,
+        origin: Default::default(),
     }
 }
 
@@ -513,7 +515,7 @@ fn every_kind_of_answer_is_told_in_the_send_pane() {
                 r#"{"status":"error"}"#.into(),
             )
             .0,
-            vec!["429 Too Many Requests", "Retry-After: 17"],
+            vec!["429 Too Many Requests", "retry after 17 s"],
         ),
         (
             answering_server(

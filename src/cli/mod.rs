@@ -1,13 +1,21 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in its own file.
 
+pub mod body;
+mod docs;
+mod history;
+mod output;
 pub mod sandbox;
 pub mod send;
+mod set;
 pub mod validate;
 
 use crate::store::config::Target;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+pub use docs::{EXIT_CODES, help_footer};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,16 +40,42 @@ pub struct Cli {
     pub no_media_check: bool,
 }
 
-/// Which API to talk to.
+/// Which API to talk to, and how: for the composer, `send` and `history resend`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TargetArgs {
-    /// The profile of config.toml to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    /// The profile of config.toml to use (its values beat the RCS_COMPOSER_* variables).
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// The API root; requests go to {URL}/v5/messages.
-    #[arg(long, global = true, value_name = "URL")]
+    /// The API root; requests go to {URL}/v5/messages. Beats the profile and the environment.
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Allow Basic auth over plain http:// to a host other than this machine.
+    #[arg(long)]
+    pub allow_insecure: bool,
+
+    /// A PEM file of certificate authorities to trust (beside the system's and the
+    /// built-in ones), e.g. a company CA.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Seconds to wait for the whole request and answer (beats timeout_secs).
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<Duration>,
+
+    /// Seconds to wait for the connection (beats connect_timeout_secs).
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub connect_timeout: Option<Duration>,
+}
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(Duration::from_secs_f64(v)),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 impl TargetArgs {
@@ -50,6 +84,10 @@ impl TargetArgs {
         Target {
             profile: self.profile.clone(),
             base_url: self.base_url.clone(),
+            allow_insecure: self.allow_insecure,
+            ca_file: self.cacert.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
         }
     }
 }
@@ -67,11 +105,28 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Validate and send a draft.
     Send(SendArgs),
+    /// List the sends, show one, or send one again.
+    History(HistoryArgs),
     /// Serve a local stand-in for the v5 Messages API.
     Sandbox(SandboxArgs),
     /// Receive delivery callbacks and print each one.
     Listen(ListenArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output.
+    Man(ManArgs),
 }
+
+/// The subcommands' names, for "did you mean" (kept in step with [`Command`] by a test).
+pub const SUBCOMMANDS: &[&str] = &[
+    "validate",
+    "send",
+    "history",
+    "sandbox",
+    "listen",
+    "completions",
+    "man",
+];
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -85,8 +140,19 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub check_media: bool,
 
-    /// Files to check; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    /// With --check-media: a PEM file of certificate authorities to trust (beside the
+    /// system's and the built-in ones).
+    #[arg(long, value_name = "FILE", requires = "check_media")]
+    pub cacert: Option<PathBuf>,
+
+    /// Change a field before checking: PATH=VALUE (`destination=14155550100`,
+    /// `cards.1.title=Sale`); VALUE is JSON when it parses as JSON, else text. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+
+    /// Files to check; `-` reads standard input, as does no FILE when standard input is
+    /// not a terminal.
+    #[arg(value_name = "FILE")]
     pub files: Vec<String>,
 }
 
@@ -96,6 +162,40 @@ pub struct SendArgs {
     #[arg(value_name = "FILE")]
     pub file: String,
 
+    #[command(flatten)]
+    pub options: SendOptions,
+
+    /// Send to a sandbox started inside this command (nothing is delivered) and print its
+    /// delivery updates as they arrive.
+    #[arg(long, conflicts_with_all = ["profile", "base_url"])]
+    pub sandbox: bool,
+
+    /// With --sandbox: how long to wait for the delivery updates.
+    #[arg(long, value_name = "SECS", requires = "sandbox", value_parser = parse_secs)]
+    pub wait: Option<Duration>,
+
+    /// Change a field before sending: PATH=VALUE (`destination=14155550100`,
+    /// `cards.1.title=Sale`); VALUE is JSON when it parses as JSON, else text. Repeatable.
+    /// The history records the body as sent.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+
+    /// Print the request without sending it.
+    #[arg(long, conflicts_with = "curl")]
+    pub dry_run: bool,
+
+    /// Print an equivalent curl command instead of sending (the secret is fetched the way
+    /// the profile fetches it, never written out).
+    #[arg(long)]
+    pub curl: bool,
+}
+
+/// What `send` and `history resend` share.
+#[derive(Debug, Args)]
+pub struct SendOptions {
+    #[command(flatten)]
+    pub target: TargetArgs,
+
     /// Send even when local validation finds errors, to see the server's own answer.
     #[arg(long)]
     pub force: bool,
@@ -104,13 +204,43 @@ pub struct SendArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Print the request without sending it.
-    #[arg(long)]
-    pub dry_run: bool,
+    /// Print the request's and the answer's headers on standard error (the Authorization
+    /// redacted), e.g. for a request ID the vendor's support asks for.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
 
-    /// Print an equivalent curl command (the secret stays as $RCS_COMPOSER_PASSWORD).
-    #[arg(long)]
-    pub curl: bool,
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Print one send whole: N counts from the newest, which is 1.
+    Show {
+        #[arg(value_name = "N")]
+        n: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Send the request of send N again (after asking, when the same request was accepted
+    /// less than a minute ago).
+    Resend {
+        #[arg(value_name = "N")]
+        n: usize,
+        #[command(flatten)]
+        options: SendOptions,
+        /// Send the same request again without asking, even if it was accepted moments ago.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -143,15 +273,47 @@ pub struct ListenArgs {
     pub listen: String,
 }
 
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of one subcommand (`send`), instead of the main page.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
+
+/// The command line's definition, with the help's footer (variables, config file, exit
+/// codes) filled in.
+pub fn command() -> clap::Command {
+    Cli::command().after_long_help(help_footer())
+}
+
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
-    let target = cli.target.target();
+    let matches = command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Some(Command::Validate(a)) => validate::run(&a),
-        Some(Command::Send(a)) => send::run(&a, &target),
+        Some(Command::Send(a)) => send::run(&a),
+        Some(Command::History(a)) => history::run(&a),
         Some(Command::Sandbox(a)) => sandbox::run_sandbox(&a),
         Some(Command::Listen(a)) => sandbox::run_listen(&a),
-        None => crate::tui::run(cli.file, &target, cli.no_media_check),
+        Some(Command::Completions(a)) => docs::completions(a.shell),
+        Some(Command::Man(a)) => docs::man(a.subcommand.as_deref()),
+        None => {
+            if let Some(word) = cli.file.as_deref().and_then(docs::mistyped_subcommand) {
+                eprintln!("{word}");
+                return ExitCode::from(2);
+            }
+            crate::tui::run(cli.file, &cli.target.target(), cli.no_media_check)
+        }
     }
 }

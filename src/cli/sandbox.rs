@@ -100,7 +100,7 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
         password,
         latency: Duration::from_millis(args.latency),
         allow_remote_callbacks: args.allow_remote_callbacks,
-        delivery_step: sandbox::DEFAULT_DELIVERY_STEP,
+        ..SandboxConfig::with_fresh_credentials()
     };
     // Watch for Ctrl-C before saying we are ready, so a Ctrl-C right after the banner is ours.
     let mut stop = match StopSignal::new() {
@@ -140,16 +140,17 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
         );
     }
     out("");
-    out("A profile for config.toml:");
-    out("");
-    out("[profiles.sandbox]");
-    out(&format!("base_url = \"{base}\""));
-    out(&format!("username = {}", toml_string(&running.username)));
-    if generated {
-        out(&format!("password = {}", toml_string(&running.password)));
-    } else {
-        out("password_env = \"RCS_COMPOSER_SANDBOX_PASSWORD\"  # holding your --password");
+    for line in profile_snippet(&base, &running.username) {
+        out(&line);
     }
+    out(&format!(
+        "and, in the shell you send from: export {SNIPPET_SECRET_VAR}={}",
+        if generated {
+            shell_quoted(&running.password)
+        } else {
+            "'<your --password>'".to_string()
+        }
+    ));
     out("");
     out(
         "Press Ctrl-C to stop. One line per request: time, status, method, path, message type, destination, messageGUID.",
@@ -158,6 +159,31 @@ async fn sandbox_main(args: &SandboxArgs) -> ExitCode {
     running.shutdown().await;
     warn!("rcs-composer sandbox: stopped");
     ExitCode::SUCCESS
+}
+
+/// The variable the printed profile reads its secret from.
+pub const SNIPPET_SECRET_VAR: &str = "RCS_COMPOSER_SANDBOX_SECRET";
+/// The printed profile's name: not `sandbox`, the composer's own.
+pub const SNIPPET_PROFILE: &str = "local";
+
+/// A working profile for this sandbox: `sandbox = true` (no confirmation, nothing
+/// delivered) and the secret from a variable, not written in the file.
+pub fn profile_snippet(base_url: &str, username: &str) -> Vec<String> {
+    vec![
+        "A profile for config.toml (then: rcs-composer send --profile local FILE):".into(),
+        String::new(),
+        format!("[profiles.{SNIPPET_PROFILE}]"),
+        format!("base_url = {}", toml_string(base_url)),
+        format!("username = {}", toml_string(username)),
+        format!("password_env = \"{SNIPPET_SECRET_VAR}\""),
+        "sandbox = true".into(),
+        String::new(),
+    ]
+}
+
+/// `s` in single quotes for a POSIX shell.
+fn shell_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r#"'\''"#))
 }
 
 /// `s` as a TOML basic string.

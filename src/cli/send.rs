@@ -1,201 +1,455 @@
-//! `rcs-composer send FILE [--profile NAME] [--base-url URL] [--force] [--format human|json]
-//! [--dry-run] [--curl]`: validate a draft, send it, record it in the history, print the
-//! answer.
+//! `rcs-composer send FILE`: validate a draft, send it, record it in the history, print the
+//! answer. `history resend N` goes through the same steps with a request from the history.
 //!
 //! Exit codes:
 //! - 0: the API accepted it (2xx with `status: success`); `--dry-run`/`--curl` printed.
 //! - 1: rejected, locally (validation errors, without `--force`) or by the API (any 4xx:
-//!   400 with its problems, 401/403, 429, other 4xx).
+//!   400 with its problems, 401/403, 404, 429, other 4xx): the message was not delivered.
 //! - 2: usage, config or file errors, and a send refused before it left (e.g. Basic auth
 //!   over plain http to a remote host).
 //! - 3: no usable answer: a network failure (including timeouts and a connection closed
 //!   mid-response), a 5xx, or an answer that is not the API's (a redirect, a 2xx whose
 //!   status is not `success`). The message may or may not have been delivered.
+//! - 130: interrupted (Ctrl-C). A request in flight may have arrived: the history records
+//!   it as `cancelled`.
 
-use super::{Format, SendArgs};
+use super::output::{self, fail, print_json};
+use super::{Format, SendArgs, SendOptions};
 use crate::client::{self, PreparedRequest, SendOutcome, SendResult};
-use crate::message::{Issue, Report, validate};
-use crate::store::config::{self, Config, Env, PasswordCommands, SecretMode, Target};
-use crate::store::{history, paths};
-use crate::text::{terminal_safe_json, visible};
+use crate::message::validate;
+use crate::profile::Profile;
+use crate::sandbox::{self, SandboxConfig};
+use crate::store::config::{self, Config, Env, PasswordCommands, SecretMode};
+use crate::store::history::{self, HistoryEntry, Outcome};
+use crate::store::paths;
+use crate::text::visible;
+use crate::tui::send::{Tracked, request_body};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-const OK: u8 = 0;
-const REJECTED: u8 = 1;
-const USAGE: u8 = 2;
-const NO_ANSWER: u8 = 3;
+pub const OK: u8 = 0;
+pub const REJECTED: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const NO_ANSWER: u8 = 3;
+pub const INTERRUPTED: u8 = 130;
 
-pub fn run(args: &SendArgs, target: &Target) -> ExitCode {
-    let out = Output {
-        format: args.format,
-        file: args.file.clone(),
-    };
-    ExitCode::from(send(args, target, &out))
-}
+/// How long `send --sandbox` waits for delivery updates when `--wait` is not given.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
-/// What is printed, in the chosen format.
-struct Output {
-    format: Format,
-    file: String,
-}
-
-impl Output {
-    /// A failure before anything was sent: text on stderr, or a JSON object on stdout.
-    fn fail(&self, kind: &str, error: &str, code: u8) -> u8 {
-        match self.format {
-            Format::Human if kind == "file_error" && !error.contains(self.file.as_str()) => {
-                eprintln!("rcs-composer send: {}: {error}", self.file)
-            }
-            Format::Human => eprintln!("rcs-composer send: {error}"),
-            Format::Json => print_json(&json!({
-                "file": self.file,
-                "sent": false,
-                "kind": kind,
-                "error": error,
-            })),
-        }
-        code
-    }
-}
-
-fn send(args: &SendArgs, target: &Target, out: &Output) -> u8 {
-    let doc = match super::validate::load(&args.file) {
+pub fn run(args: &SendArgs) -> ExitCode {
+    let format = args.options.format;
+    let mut doc = match super::validate::load(&args.file) {
         Ok(d) => d,
-        Err(e) => return out.fail("file_error", &e, USAGE),
+        Err(e) => {
+            fail(format, &args.file, "file_error", &e);
+            return ExitCode::from(USAGE);
+        }
     };
-    let report = validate(&doc);
-    if out.format == Format::Human {
-        print_issues(&args.file, &report);
+    if let Err(e) = super::set::apply(&mut doc, &args.set) {
+        fail(format, &args.file, "usage", &e);
+        return ExitCode::from(USAGE);
     }
-    if !report.is_valid() && !args.force {
+    let job = Job {
+        doc,
+        file: args.file.clone(),
+        draft: (args.file != "-").then(|| args.file.clone()),
+        options: &args.options,
+        sandbox: args.sandbox.then(|| args.wait.unwrap_or(DEFAULT_WAIT)),
+        dry_run: args.dry_run,
+        curl: args.curl,
+    };
+    ExitCode::from(send(job))
+}
+
+/// One send, from the body on.
+pub struct Job<'a> {
+    pub doc: Value,
+    /// How the body is named in messages (`FILE`, `-`, `history 3`).
+    pub file: String,
+    /// The draft's name for the history.
+    pub draft: Option<String>,
+    pub options: &'a SendOptions,
+    /// `--sandbox`, and how long to wait for its delivery updates.
+    pub sandbox: Option<Duration>,
+    pub dry_run: bool,
+    pub curl: bool,
+}
+
+/// Runs `job` and returns the exit code.
+pub fn send(job: Job<'_>) -> u8 {
+    let format = job.options.format;
+    let report = validate(&job.doc);
+    if format == Format::Human {
+        output::print_issues(&job.file, &report);
+    }
+    if !report.is_valid() && !job.options.force {
         let n = report.errors.len();
         let msg = format!(
             "not sent: {n} {} found locally; fix {} or use --force to let the API judge",
             if n == 1 { "error" } else { "errors" },
             if n == 1 { "it" } else { "them" }
         );
-        return match out.format {
-            Format::Human => {
-                eprintln!("{msg}");
-                REJECTED
-            }
-            Format::Json => {
-                print_json(&json!({
-                    "file": args.file,
-                    "sent": false,
-                    "kind": "invalid",
-                    "error": msg,
-                    "errors": report.errors,
-                    "warnings": report.warnings,
-                }));
-                REJECTED
-            }
-        };
-    }
-
-    let config_path = paths::config_file();
-    let config = match Config::load_from(&config_path) {
-        Ok(c) => c,
-        Err(e) => return out.fail("config_error", &e.to_string(), USAGE),
-    };
-    let print_only = args.dry_run || args.curl;
-    // Nothing here stops a password command early: it ends, or times out.
-    let commands = PasswordCommands::new();
-    let selection = target.selection();
-    let resolved = match config::resolve(
-        config.as_ref(),
-        &config_path,
-        &selection,
-        &Env::from_process(),
-        if print_only {
-            SecretMode::Skip
-        } else {
-            SecretMode::Fetch(&commands)
-        },
-    ) {
-        Ok(r) => r,
-        Err(e) => return out.fail("config_error", &e.to_string(), USAGE),
-    };
-    for w in &resolved.warnings {
-        eprintln!("warning: {w}");
-    }
-    let profile = resolved.profile;
-
-    if print_only {
-        let prepared = match PreparedRequest::new(&profile, &doc) {
-            Ok(p) => p,
-            Err(reason) => return out.fail("refused", &reason, USAGE),
-        };
-        match out.format {
-            Format::Human => {
-                let mut text = String::new();
-                if args.dry_run {
-                    text.push_str(&prepared.dry_run_text());
-                }
-                if args.curl {
-                    if args.dry_run {
-                        text.push('\n');
-                    }
-                    text.push_str(&prepared.curl_command());
-                }
-                // The body is already terminal-safe JSON; the rest is ours.
-                print!("{text}");
-            }
-            Format::Json => {
-                let mut o = json!({
-                    "file": args.file,
-                    "sent": false,
-                    "kind": "dry_run",
-                    "profile": profile.name,
-                    "method": prepared.method,
-                    "url": prepared.url,
-                    "headers": headers_json(&prepared),
-                    "body": doc,
-                });
-                if args.curl {
-                    o["curl"] = json!(prepared.curl_command());
-                }
-                print_json(&o);
-            }
+        match format {
+            Format::Human => eprintln!("{msg}"),
+            Format::Json => print_json(&json!({
+                "file": job.file,
+                "sent": false,
+                "kind": "invalid",
+                "error": msg,
+                "errors": report.errors,
+                "warnings": report.warnings,
+            })),
         }
-        return OK;
+        return REJECTED;
     }
-
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
-        Err(e) => return out.fail("internal", &format!("cannot start the runtime: {e}"), USAGE),
+        Err(e) => {
+            fail(
+                format,
+                &job.file,
+                "internal",
+                &format!("cannot start the runtime: {e}"),
+            );
+            return USAGE;
+        }
     };
-    if out.format == Format::Human {
+    let code = runtime.block_on(send_on_runtime(job, &report));
+    // A password command still running after Ctrl-C is not waited for.
+    runtime.shutdown_background();
+    code
+}
+
+/// Ctrl-C, registered at creation: from then on it no longer ends the process at once.
+struct Interrupt {
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                int: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = self.int.as_mut() {
+            s.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    }
+}
+
+async fn send_on_runtime(job: Job<'_>, report: &crate::message::Report) -> u8 {
+    let format = job.options.format;
+    let mut interrupt = Interrupt::new();
+    let print_only = job.dry_run || job.curl;
+
+    // The profile: the in-process sandbox, or the config file, the environment and the flags.
+    let mut running = None;
+    let (updates_tx, mut updates) = tokio::sync::mpsc::unbounded_channel();
+    let (profile, body, callback) = if job.sandbox.is_some() {
+        let started = sandbox::in_process::start(
+            Some(SandboxConfig::with_fresh_credentials()),
+            sandbox::in_process::Sinks {
+                update: std::sync::Arc::new(move |u| {
+                    let _ = updates_tx.send(u);
+                }),
+                log: std::sync::Arc::new(|_| {}),
+            },
+        )
+        .await;
+        let Some(sb) = started.sandbox.as_ref() else {
+            let why = started.problems.join("; ");
+            fail(
+                format,
+                &job.file,
+                "internal",
+                &format!("the sandbox did not start: {why}"),
+            );
+            return USAGE;
+        };
+        let mut profile = sb.profile();
+        let t = &job.options.target;
+        profile.timeout = t.timeout.unwrap_or(profile.timeout);
+        profile.connect_timeout = t.connect_timeout.unwrap_or(profile.connect_timeout);
+        let callback = started.listener.as_ref().map(|l| l.callback_url());
+        let (body, added) = request_body(&job.doc, true, callback.as_deref());
+        running = Some(started);
+        (profile, body, added)
+    } else {
+        let target = job.options.target.target();
+        let config_path = paths::config_file();
+        let loaded = match Config::load_from(&config_path) {
+            Ok(c) => c,
+            Err(e) => {
+                fail(format, &job.file, "config_error", &e.to_string());
+                return USAGE;
+            }
+        };
+        let commands = PasswordCommands::new();
+        let env = Env::from_process();
+        let resolved = if print_only {
+            config::resolve(
+                loaded.as_ref(),
+                &config_path,
+                &target,
+                &env,
+                SecretMode::Skip,
+            )
+        } else {
+            // A password command may take a while; Ctrl-C stops it, and nothing is sent.
+            let c = commands.clone();
+            let resolving = tokio::task::spawn_blocking(move || {
+                config::resolve(
+                    loaded.as_ref(),
+                    &config_path,
+                    &target,
+                    &env,
+                    SecretMode::Fetch(&c),
+                )
+            });
+            tokio::select! {
+                r = resolving => match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        fail(format, &job.file, "internal", &format!("resolving the profile failed: {e}"));
+                        return USAGE;
+                    }
+                },
+                _ = interrupt.wait() => {
+                    commands.stop_all();
+                    eprintln!("rcs-composer send: interrupted while getting the profile's secret: nothing was sent");
+                    return INTERRUPTED;
+                }
+            }
+        };
+        let resolved = match resolved {
+            Ok(r) => r,
+            Err(e) => {
+                fail(format, &job.file, "config_error", &e.to_string());
+                return USAGE;
+            }
+        };
+        for w in &resolved.warnings {
+            eprintln!("warning: {w}");
+        }
+        (resolved.profile, job.doc.clone(), None)
+    };
+
+    let prepared = match PreparedRequest::new(&profile, &body) {
+        Ok(p) => p,
+        Err(reason) => {
+            fail(format, &job.file, "refused", &format!("not sent: {reason}"));
+            return USAGE;
+        }
+    };
+    if print_only {
+        print_request(&job, &profile, &prepared, &body);
+        return OK;
+    }
+    if format == Format::Human {
+        let origin = profile.origin_text();
         println!(
-            "POST {} (profile '{}', user {})",
+            "POST {} (profile '{}', user {}{})",
             profile.messages_url(),
-            profile.name,
-            visible(&profile.username)
+            visible(&profile.name),
+            visible(&profile.username),
+            if origin.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", visible(&origin))
+            }
         );
     }
-    let outcome = runtime.block_on(client::send(&profile, &doc));
-
-    if !matches!(outcome.result, SendResult::Refused { .. }) {
-        let draft = (args.file != "-").then_some(args.file.as_str());
-        let entry = client::history_entry(&profile, draft, &doc, &outcome);
-        if let Err(e) = history::append(&entry) {
-            eprintln!(
-                "warning: could not add this send to {}: {e}",
-                paths::history_file().display()
-            );
-        }
+    if job.options.verbose {
+        eprint!("{}", prepared.verbose_request());
     }
-
-    match out.format {
-        Format::Human => print_human(&args.file, &outcome),
-        Format::Json => print_json(&outcome_json(&args.file, &profile.name, &report, &outcome)),
+    let started = Instant::now();
+    let outcome = tokio::select! {
+        o = client::send(&profile, &body) => o,
+        _ = interrupt.wait() => {
+            return interrupted(&job, &profile, &body, callback.is_some(), started.elapsed());
+        }
+    };
+    if job.options.verbose {
+        output::print_verbose_answer(&outcome);
+    }
+    if !matches!(outcome.result, SendResult::Refused { .. }) {
+        let mut entry = client::history_entry(&profile, job.draft.as_deref(), &body, &outcome);
+        entry.callback_added = callback.is_some();
+        record(&entry);
+    }
+    match format {
+        Format::Human => output::print_human(&job.file, &outcome),
+        Format::Json => print_json(&output::outcome_json(
+            &job.file,
+            &profile.name,
+            report,
+            &outcome,
+        )),
+    }
+    if let (Some(wait), Some(_running)) = (job.sandbox, running.take())
+        && outcome.is_success()
+        && format == Format::Human
+    {
+        follow_deliveries(&mut updates, &body, &outcome, wait, &mut interrupt).await;
     }
     exit_code(&outcome)
+}
+
+/// `--dry-run` or `--curl`: the request, and nothing sent.
+fn print_request(job: &Job<'_>, profile: &Profile, prepared: &PreparedRequest, body: &Value) {
+    match job.options.format {
+        Format::Human => {
+            // The body is already terminal-safe JSON; the rest is ours.
+            if job.dry_run {
+                print!("{}", prepared.dry_run_text());
+            } else {
+                print!("{}", prepared.curl_command());
+            }
+        }
+        Format::Json => {
+            let mut o = json!({
+                "file": job.file,
+                "sent": false,
+                "kind": "dry_run",
+                "profile": profile.name,
+                "method": prepared.method,
+                "url": prepared.url,
+                "headers": output::headers_json(prepared),
+                "body": body,
+            });
+            if job.curl {
+                o["curl"] = json!(prepared.curl_command());
+            }
+            print_json(&o);
+        }
+    }
+}
+
+/// Appends `entry` to the history, saying so when it cannot.
+fn record(entry: &HistoryEntry) {
+    if let Err(e) = history::append(entry) {
+        eprintln!(
+            "warning: could not add this send to {}: {e}",
+            paths::history_file().display()
+        );
+    }
+}
+
+/// Ctrl-C while the request was in flight: it may have arrived, so the history says so,
+/// as the composer's Esc does.
+fn interrupted(
+    job: &Job<'_>,
+    profile: &Profile,
+    body: &Value,
+    callback: bool,
+    waited: Duration,
+) -> u8 {
+    let summary = format!(
+        "interrupted after {:.1} s: the request may already have reached the server",
+        waited.as_secs_f64()
+    );
+    record(&HistoryEntry {
+        time: jiff::Timestamp::now().to_string(),
+        profile: profile.name.clone(),
+        url: profile.messages_url(),
+        draft: job.draft.clone(),
+        request: body.clone(),
+        status: None,
+        latency_ms: client::latency_ms(waited),
+        outcome: Outcome::Cancelled,
+        summary: summary.clone(),
+        message_guids: Vec::new(),
+        response: String::new(),
+        response_truncated: false,
+        callback_added: callback,
+    });
+    match job.options.format {
+        Format::Human => eprintln!(
+            "rcs-composer send: {summary}; the history records it as cancelled. Check \
+             before sending again (rcs-composer history)."
+        ),
+        Format::Json => print_json(&json!({
+            "file": job.file,
+            "sent": true,
+            "kind": "cancelled",
+            "profile": profile.name,
+            "url": profile.messages_url(),
+            "reason": summary,
+        })),
+    }
+    INTERRUPTED
+}
+
+/// `send --sandbox`: prints the delivery updates of the accepted messages as they arrive,
+/// until each has reached its end, `wait` has passed, or Ctrl-C.
+async fn follow_deliveries(
+    updates: &mut tokio::sync::mpsc::UnboundedReceiver<crate::sandbox::DeliveryUpdate>,
+    body: &Value,
+    outcome: &SendOutcome,
+    wait: Duration,
+    interrupt: &mut Interrupt,
+) {
+    let entry = HistoryEntry {
+        time: String::new(),
+        profile: String::new(),
+        url: String::new(),
+        draft: None,
+        request: body.clone(),
+        status: None,
+        latency_ms: 0.0,
+        outcome: Outcome::Accepted,
+        summary: String::new(),
+        message_guids: Vec::new(),
+        response: String::new(),
+        response_truncated: false,
+        callback_added: true,
+    };
+    let mut tracked: Vec<Tracked> = match &outcome.result {
+        SendResult::Accepted { results, .. } => results
+            .iter()
+            .map(|r| Tracked::from_entry(&entry, &r.message_guid, &r.destination))
+            .collect(),
+        _ => return,
+    };
+    println!(
+        "delivery updates (the sandbox's; waiting up to {} s):",
+        wait.as_secs_f64()
+    );
+    let deadline = tokio::time::Instant::now() + wait;
+    while !tracked.iter().all(Tracked::finished) {
+        tokio::select! {
+            u = updates.recv() => match u {
+                Some(u) => {
+                    println!("  {}", super::sandbox::update_line(&u));
+                    if let Some(t) = tracked.iter_mut().find(|t| t.guid == u.message_guid) {
+                        t.updates.push(crate::tui::send::Received { update: u, at: jiff::Timestamp::now() });
+                    }
+                }
+                None => break,
+            },
+            _ = tokio::time::sleep_until(deadline) => {
+                println!("  (stopped waiting after {} s; --wait SECS waits longer)", wait.as_secs_f64());
+                break;
+            }
+            _ = interrupt.wait() => break,
+        }
+    }
 }
 
 /// The exit code for an answer (see the module docs).
@@ -213,158 +467,4 @@ pub fn exit_code(o: &SendOutcome) -> u8 {
     }
 }
 
-fn shown_path(i: &Issue) -> String {
-    if i.path.is_root() {
-        "(body)".into()
-    } else {
-        i.path.to_string()
-    }
-}
-
-fn print_issues(file: &str, report: &Report) {
-    for (what, list) in [("error", &report.errors), ("warning", &report.warnings)] {
-        for i in list {
-            eprintln!("{file}: {}: {what}: {}", shown_path(i), i.message);
-        }
-    }
-}
-
-fn print_human(file: &str, o: &SendOutcome) {
-    let mut s = String::new();
-    let ms = crate::client::format_latency(o.latency);
-    match o.status {
-        Some(code) => {
-            let reason = reqwest::StatusCode::from_u16(code)
-                .ok()
-                .and_then(|c| c.canonical_reason())
-                .unwrap_or("");
-            s.push_str(&format!("HTTP {code} {reason} in {ms}\n"));
-        }
-        None if matches!(o.result, SendResult::Refused { .. }) => {}
-        None => s.push_str(&format!("no answer after {ms}\n")),
-    }
-    match &o.result {
-        SendResult::Accepted { message, results } => {
-            s.push_str(&format!("accepted: {message}\n"));
-            for r in results {
-                s.push_str(&format!(
-                    "  messageGUID {}  destination {}  status {}\n",
-                    r.message_guid, r.destination, r.status
-                ));
-            }
-        }
-        SendResult::Rejected { message, issues } => {
-            s.push_str(&format!("rejected by the API: {message}\n"));
-            for i in issues {
-                let path = if i.path.is_root() {
-                    "(body)".to_string()
-                } else {
-                    i.path.to_string()
-                };
-                s.push_str(&format!("{file}: {path}: error (server): {}\n", i.message));
-            }
-        }
-        SendResult::AuthFailed { hint } => s.push_str(&format!("not authorized: {hint}\n")),
-        SendResult::RateLimited { retry_after } => match retry_after {
-            Some(r) => s.push_str(&format!(
-                "rate limited (HTTP 429): retry after {r} (seconds, or a date). Nothing was sent \
-                 again automatically.\n"
-            )),
-            None => s.push_str(
-                "rate limited (HTTP 429), with no Retry-After: wait before sending again\n",
-            ),
-        },
-        SendResult::Unexpected { summary } => {
-            s.push_str(&format!("unexpected answer: {summary}\n"))
-        }
-        SendResult::Network { reason } => s.push_str(&format!("network failure: {reason}\n")),
-        SendResult::Refused { reason } => s.push_str(&format!("not sent: {reason}\n")),
-    }
-    if o.truncated {
-        s.push_str("(the answer was over 1 MB and was cut there)\n");
-    }
-    // Everything from the server is already visible; this pass catches the rest.
-    print!("{}", visible(&s));
-    let _ = std::io::stdout().flush();
-}
-
-fn headers_json(p: &PreparedRequest) -> Value {
-    let mut h = serde_json::Map::new();
-    h.insert(
-        "Authorization".into(),
-        json!(format!("Basic <{}:secret, not shown>", p.username)),
-    );
-    for (k, v) in &p.headers {
-        h.insert(k.clone(), json!(v));
-    }
-    h.insert("Content-Length".into(), json!(p.body.len().to_string()));
-    Value::Object(h)
-}
-
-/// The outcome as one JSON object: the kind, the status, the response body (parsed when it
-/// is JSON, else as text), and what was found in it.
-pub fn outcome_json(file: &str, profile: &str, report: &Report, o: &SendOutcome) -> Value {
-    let response = if o.truncated {
-        json!(o.response_body)
-    } else {
-        serde_json::from_str::<Value>(&o.response_body).unwrap_or_else(|_| json!(o.response_body))
-    };
-    let mut v = json!({
-        "file": file,
-        "sent": !matches!(o.result, SendResult::Refused { .. }),
-        "kind": o.result.kind(),
-        "profile": profile,
-        "url": o.url,
-        "status": o.status,
-        "latency_ms": u64::try_from(o.latency.as_millis()).unwrap_or(u64::MAX),
-        "response": response,
-        "response_truncated": o.truncated,
-        "local_errors": report.errors,
-        "local_warnings": report.warnings,
-    });
-    match &o.result {
-        SendResult::Accepted { message, results } => {
-            v["message"] = json!(message);
-            v["message_guids"] = json!(o.message_guids());
-            v["results"] = results
-                .iter()
-                .map(|r| {
-                    json!({
-                        "messageGUID": r.message_guid,
-                        "destination": r.destination,
-                        "status": r.status,
-                    })
-                })
-                .collect();
-        }
-        SendResult::Rejected { message, issues } => {
-            v["message"] = json!(message);
-            v["issues"] = issues
-                .iter()
-                .map(|i| {
-                    json!({
-                        "field": i.path.to_string(),
-                        "description": i.description,
-                        "message": i.message,
-                    })
-                })
-                .collect();
-        }
-        SendResult::AuthFailed { hint } => v["hint"] = json!(hint),
-        SendResult::RateLimited { retry_after } => v["retry_after"] = json!(retry_after),
-        SendResult::Unexpected { summary } => v["summary"] = json!(summary),
-        SendResult::Network { reason } | SendResult::Refused { reason } => {
-            v["reason"] = json!(reason)
-        }
-    }
-    v
-}
-
-/// Prints `v` on one line, terminal-safe (see [`terminal_safe_json`]).
-fn print_json(v: &Value) {
-    let safe = terminal_safe_json(&v.to_string());
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    let _ = writeln!(lock, "{safe}");
-    let _ = lock.flush();
-}
+pub use output::outcome_json;

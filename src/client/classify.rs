@@ -93,12 +93,14 @@ impl Context {
                  profile '{}')",
                 self.profile_name
             ),
-            TransportFailure::Tls => format!(
-                "TLS failed with {hp}: {} (is base_url really https, and is its certificate \
-                 valid for {}?)",
-                last_cause(e),
-                self.host
-            ),
+            TransportFailure::Tls => match super::tls_reason(e) {
+                Some(why) => format!("TLS failed with {hp}: {why}. Nothing was sent"),
+                None => format!(
+                    "TLS failed with {hp}: the server hung up or answered without TLS ({}); \
+                     is base_url really https? Nothing was sent",
+                    last_cause(e)
+                ),
+            },
             TransportFailure::Closed => format!(
                 "the connection closed mid-response: {hp} hung up before a complete answer \
                  ({}); the message may have been accepted",
@@ -173,6 +175,31 @@ impl Context {
                         .to_string()
                 }),
             },
+            // An answer cut at 1 MB: the results that arrived whole, read as a stream.
+            200..=299 if truncated => {
+                let p = super::partial::read(text, accepted);
+                let seen = p.results.len();
+                match p.status.as_deref() {
+                    Some("success") | None if seen > 0 || p.status.is_some() => {
+                        SendResult::Accepted {
+                            message: visible(&format!(
+                                "{} (the answer was over 1 MB and was cut there; the {seen} \
+                                 result{} before the cut are listed)",
+                                p.message.as_deref().unwrap_or("accepted"),
+                                if seen == 1 { "" } else { "s" }
+                            )),
+                            results: p.results,
+                        }
+                    }
+                    Some(other) => SendResult::Unexpected {
+                        summary: format!(
+                            "HTTP {code}, but the answer's status is {} rather than \"success\"",
+                            visible(&format!("{other:?}"))
+                        ),
+                    },
+                    None => self.unexpected(status, headers, text, truncated),
+                }
+            }
             200..=299 => match &json {
                 Some(j) if j.get("status").and_then(Value::as_str) == Some("success") => {
                     SendResult::Accepted {
@@ -268,16 +295,17 @@ fn results(j: &Value) -> Vec<Accepted> {
         .get("data")
         .and_then(|d| d.get("results"))
         .and_then(Value::as_array);
-    list.map(|l| {
-        l.iter()
-            .map(|r| Accepted {
-                message_guid: text_of(r.get("messageGUID")),
-                destination: text_of(r.get("destination")),
-                status: text_of(r.get("status")),
-            })
-            .collect()
-    })
-    .unwrap_or_default()
+    list.map(|l| l.iter().map(accepted).collect())
+        .unwrap_or_default()
+}
+
+/// One result of a success answer.
+fn accepted(r: &Value) -> Accepted {
+    Accepted {
+        message_guid: text_of(r.get("messageGUID")),
+        destination: text_of(r.get("destination")),
+        status: text_of(r.get("status")),
+    }
 }
 
 fn issue(v: &Value) -> ServerIssue {

@@ -32,7 +32,7 @@ pub fn history_entry(
         draft: draft.map(str::to_string),
         request: request.clone(),
         status: outcome.status,
-        latency_ms: u64::try_from(outcome.latency.as_millis()).unwrap_or(u64::MAX),
+        latency_ms: latency_ms(outcome.latency),
         outcome: history_outcome(&outcome.result),
         summary: outcome.result.summary(),
         message_guids: outcome.message_guids(),
@@ -40,6 +40,11 @@ pub fn history_entry(
         response_truncated: truncated,
         callback_added: false,
     }
+}
+
+/// A duration as the history writes it: milliseconds to a tenth.
+pub fn latency_ms(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 10_000.0).round() / 10.0
 }
 
 /// The history's name for a result; the same as [`SendResult::kind`].
@@ -73,6 +78,8 @@ mod tests {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             is_sandbox: false,
+            ca_file: None,
+            origin: Default::default(),
         }
     }
 
@@ -91,6 +98,8 @@ mod tests {
             },
             response_body: body,
             truncated: false,
+            response_headers: Vec::new(),
+            version: String::new(),
         }
     }
 
@@ -105,14 +114,14 @@ mod tests {
         let e = &log.entries[0];
         assert_eq!(
             (e.status, e.latency_ms, e.outcome.as_str()),
-            (Some(200), 42, "accepted")
+            (Some(200), 42.0, "accepted")
         );
         assert_eq!(e.message_guids, ["guid-7"]);
         assert_eq!(
             (e.profile.as_str(), e.url.as_str()),
             ("prod", "https://h.example/v5/messages")
         );
-        assert_eq!(e.summary, "accepted: 1 message(s). queued");
+        assert_eq!(e.summary, "accepted: 1 message. queued");
         assert_eq!(e.request, req);
         assert_eq!(e.draft.as_deref(), Some("a.json"));
         let text = std::fs::read_to_string(&path).unwrap();

@@ -10,16 +10,30 @@
 
 mod classify;
 mod history;
+mod http;
+mod partial;
 mod request;
+mod resolve;
+mod scrub;
 mod transport;
 
-pub use history::history_entry;
-pub use request::{PreparedRequest, check_transport, is_loopback_host};
-pub use transport::{SystemResolver, TransportFailure, causes, transport_failure};
+pub use history::{history_entry, latency_ms};
+pub use http::{ProxyChoice, Transport, client_builder, read_ca_file, system_roots};
+pub use request::{
+    CurlSecret, PreparedRequest, check_transport, is_loopback_host, is_loopback_url,
+};
+pub use resolve::{LoopbackOnly, NotLoopback, Resolver, is_loopback_ip, not_loopback};
+pub use scrub::Scrubber;
+pub use transport::{
+    SystemResolver, TRUST_HINT, TransportFailure, causes, tls_reason, transport_failure,
+};
 
 use crate::message::FieldPath;
 use crate::profile::Profile;
 use std::time::{Duration, Instant};
+
+/// Sent with every request, so a server's log says who asked.
+pub const USER_AGENT: &str = concat!("rcs-composer/", env!("CARGO_PKG_VERSION"));
 
 /// Response bodies are read up to this many bytes; the rest is dropped and
 /// [`SendOutcome::truncated`] says so.
@@ -82,25 +96,39 @@ impl SendResult {
         }
     }
 
-    /// The outcome in one line, for a history list.
+    /// The outcome in one line, for a history list and the message line. An answer that
+    /// is not the API's keeps the start of its body (`… It begins: <html>…`).
     pub fn summary(&self) -> String {
         let s = match self {
             SendResult::Accepted { message, results } => {
-                format!("accepted: {} message(s). {message}", results.len())
+                let n = results.len();
+                format!(
+                    "accepted: {n} {}. {message}",
+                    if n == 1 { "message" } else { "messages" }
+                )
             }
             SendResult::Rejected { message, issues } => {
-                format!("rejected: {message} ({} problem(s))", issues.len())
+                let n = issues.len();
+                format!(
+                    "rejected: {message} ({n} {})",
+                    if n == 1 { "problem" } else { "problems" }
+                )
             }
             SendResult::AuthFailed { hint } => hint.clone(),
             SendResult::RateLimited { retry_after } => match retry_after {
-                Some(r) => format!("rate limited; retry after {r}"),
-                None => "rate limited".into(),
+                Some(r) => format!("rate limited: {}", retry_after_text(r)),
+                None => "rate limited, with no Retry-After: wait before sending again".into(),
             },
             SendResult::Unexpected { summary } => summary.clone(),
             SendResult::Network { reason } => reason.clone(),
             SendResult::Refused { reason } => reason.clone(),
         };
-        s.lines().next().unwrap_or("").trim().to_string()
+        let mut lines = s.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or("").to_string();
+        match lines.next() {
+            Some(next) if first.ends_with(':') => format!("{first} {next}"),
+            _ => first,
+        }
     }
 
     /// One result of each kind, empty, for tests that must cover them all.
@@ -144,6 +172,10 @@ pub struct SendOutcome {
     /// [`crate::text::visible`] before it reaches a terminal.
     pub response_body: String,
     pub truncated: bool,
+    /// The answer's headers as received (`-v` prints them; a request ID is in there).
+    pub response_headers: Vec<(String, String)>,
+    /// The HTTP version of the answer, `HTTP/1.1`.
+    pub version: String,
 }
 
 impl SendOutcome {
@@ -162,6 +194,54 @@ impl SendOutcome {
         }
     }
 
+    /// The outcome with every form of the secret hidden in everything that came from the
+    /// server: the body, the messages and issues read from it, the headers' values, the
+    /// transport's error text.
+    pub fn scrubbed(mut self, s: &Scrubber) -> Self {
+        if s.is_empty() {
+            return self;
+        }
+        let f = |t: &mut String| *t = s.scrub(t);
+        f(&mut self.url);
+        f(&mut self.response_body);
+        for (name, value) in &mut self.response_headers {
+            f(name);
+            f(value);
+        }
+        match &mut self.result {
+            SendResult::Accepted { message, results } => {
+                f(message);
+                for r in results {
+                    f(&mut r.message_guid);
+                    f(&mut r.destination);
+                    f(&mut r.status);
+                }
+            }
+            SendResult::Rejected { message, issues } => {
+                f(message);
+                for i in issues {
+                    f(&mut i.description);
+                    f(&mut i.message);
+                    let path = i.path.to_string();
+                    let hidden = s.scrub(&path);
+                    if hidden != path {
+                        i.path = FieldPath::parse(&hidden);
+                    }
+                }
+            }
+            SendResult::AuthFailed { hint: t }
+            | SendResult::Unexpected { summary: t }
+            | SendResult::Network { reason: t }
+            | SendResult::Refused { reason: t } => f(t),
+            SendResult::RateLimited { retry_after } => {
+                if let Some(t) = retry_after {
+                    f(t)
+                }
+            }
+        }
+        self
+    }
+
     fn without_answer(url: String, latency: Duration, result: SendResult) -> Self {
         Self {
             url,
@@ -170,7 +250,29 @@ impl SendOutcome {
             result,
             response_body: String::new(),
             truncated: false,
+            response_headers: Vec::new(),
+            version: String::new(),
         }
+    }
+}
+
+/// A `Retry-After` value as a person reads it: `retry after 30 s`, or `retry after Tue,
+/// 01 Dec 2026 16:00:00 GMT (in 42 s)`.
+pub fn retry_after_text(value: &str) -> String {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return format!("retry after {secs} s");
+    }
+    match jiff::fmt::rfc2822::parse(v) {
+        Ok(when) => {
+            let left = when.timestamp().as_second() - jiff::Timestamp::now().as_second();
+            if left > 0 {
+                format!("retry after {v} (in {left} s)")
+            } else {
+                format!("retry after {v} (now)")
+            }
+        }
+        Err(_) => format!("retry after {v}"),
     }
 }
 
@@ -178,6 +280,15 @@ impl SendOutcome {
 /// profile's connect and whole-request timeouts, and no retry (a POST may have been
 /// delivered even when the answer was lost).
 pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
+    send_with(profile, body, &Resolver::from_env()).await
+}
+
+/// As [`send`], looking names up with `resolver` (a test's table).
+pub async fn send_with(
+    profile: &Profile,
+    body: &serde_json::Value,
+    resolver: &Resolver,
+) -> SendOutcome {
     let started = Instant::now();
     let prepared = match PreparedRequest::new(profile, body) {
         Ok(p) => p,
@@ -190,26 +301,37 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
     };
     let url = prepared.url.clone();
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(profile.connect_timeout)
-        .timeout(profile.timeout)
-        // A redirect would resend the credentials somewhere the profile does not name.
-        .redirect(reqwest::redirect::Policy::none())
-        // The system's resolver, its failures marked so they are told apart by type.
-        .dns_resolver(std::sync::Arc::new(SystemResolver))
-        .user_agent(concat!("rcs-composer/", env!("CARGO_PKG_VERSION")));
-    if prepared.direct {
-        builder = builder.no_proxy();
-    }
-    let client = match builder.build() {
+    let transport = Transport {
+        ca_files: profile.ca_file.iter().cloned().collect(),
+        proxy: ProxyChoice::FromEnvironment,
+        plain_http_only: prepared.url.starts_with("http://"),
+    };
+    let client = match client_builder(&transport, prepared.direct).and_then(|b| {
+        // Names resolved with `resolver`; for credentials in clear, only to this machine's
+        // addresses.
+        let b = if prepared.loopback_only {
+            b.dns_resolver(std::sync::Arc::new(LoopbackOnly(resolver.clone())))
+        } else {
+            b.dns_resolver(std::sync::Arc::new(resolver.clone()))
+        };
+        b.connect_timeout(profile.connect_timeout)
+            .timeout(profile.timeout)
+            .user_agent(USER_AGENT)
+            .build()
+            .map_err(|e| format!("could not set up the HTTP client: {e}"))
+    }) {
         Ok(c) => c,
-        Err(e) => {
+        Err(reason) => {
+            let reason = match &profile.ca_file {
+                Some(_) if reason.contains("CA file") => {
+                    format!("{reason} ({})", profile.origin.at(&profile.name, "ca_file"))
+                }
+                _ => reason,
+            };
             return SendOutcome::without_answer(
                 url,
                 Duration::ZERO,
-                SendResult::Refused {
-                    reason: format!("could not set up the HTTP client: {e}"),
-                },
+                SendResult::Refused { reason },
             );
         }
     };
@@ -229,6 +351,15 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => {
+                if let Some(n) = not_loopback(&e) {
+                    return SendOutcome::without_answer(
+                        url.clone(),
+                        started.elapsed(),
+                        SendResult::Refused {
+                            reason: request::not_this_machine(&url, &n, &profile.name),
+                        },
+                    );
+                }
                 return SendOutcome::without_answer(
                     url.clone(),
                     started.elapsed(),
@@ -240,6 +371,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         };
         let status = response.status();
         let headers = response.headers().clone();
+        let version = format!("{:?}", response.version());
         let mut buf: Vec<u8> = Vec::new();
         let mut truncated = false;
         let mut failure = None;
@@ -263,7 +395,7 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
         }
         drop(response);
         let latency = started.elapsed();
-        let text = scrub(classify::body_text(&buf), profile);
+        let text = classify::body_text(&buf);
         let result = match failure {
             Some(reason) => SendResult::Network { reason },
             None => ctx.classify(status, &headers, &text, truncated),
@@ -275,9 +407,19 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
             result,
             response_body: text,
             truncated,
+            response_headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        crate::text::visible(&String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect(),
+            version,
         }
     };
-    match tokio::time::timeout(limit, exchange).await {
+    let outcome = match tokio::time::timeout(limit, exchange).await {
         Ok(outcome) => outcome,
         Err(_) => SendOutcome::without_answer(
             prepared.url.clone(),
@@ -290,28 +432,9 @@ pub async fn send(profile: &Profile, body: &serde_json::Value) -> SendOutcome {
                 ),
             },
         ),
-    }
-}
-
-/// `text` with the secret (and the Basic credentials carrying it) replaced by `***`, in case
-/// a server echoes the request's Authorization back: the answer is shown and kept in the
-/// history, the secret must not be. Secrets shorter than 4 characters are not searched for,
-/// as they would match ordinary text.
-fn scrub(text: String, profile: &Profile) -> String {
-    use base64::Engine as _;
-    let secret = profile.password.expose();
-    if secret.len() < 4 {
-        return text;
-    }
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", profile.username, secret));
-    let mut text = text;
-    for needle in [basic.as_str(), secret] {
-        if text.contains(needle) {
-            text = text.replace(needle, "***");
-        }
-    }
-    text
+    };
+    // Whatever the server sent back, decoded or not, the secret is hidden in it.
+    outcome.scrubbed(&Scrubber::new(&profile.username, profile.password.expose()))
 }
 
 #[cfg(test)]

@@ -103,6 +103,12 @@ impl std::fmt::Display for NameNotResolved {
 
 impl StdError for NameNotResolved {}
 
+impl From<io::Error> for NameNotResolved {
+    fn from(e: io::Error) -> Self {
+        NameNotResolved(e)
+    }
+}
+
 /// The system's resolver, as reqwest uses it by default (`getaddrinfo` off the async
 /// threads), with its failures marked as [`NameNotResolved`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -122,5 +128,70 @@ impl reqwest::dns::Resolve for SystemResolver {
             }
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
+    }
+}
+
+/// What a TLS failure was, in words, and what to set when it is about trust; `None` when
+/// `e` holds no TLS error (a server that hung up during the handshake, say).
+pub fn tls_reason(e: &reqwest::Error) -> Option<String> {
+    every_cause(e)
+        .find_map(|c| c.downcast_ref::<rustls::Error>())
+        .map(describe_rustls)
+}
+
+/// What to set when a server's certificate is not trusted.
+pub const TRUST_HINT: &str = "If the server uses a private certificate authority, trust it \
+     with --cacert FILE, or ca_file = \"FILE\" in the profile, or SSL_CERT_FILE=FILE";
+
+fn describe_rustls(e: &rustls::Error) -> String {
+    use rustls::{CertificateError as C, Error as E};
+    let trust = |what: &str| format!("{what}. {TRUST_HINT}");
+    match e {
+        E::InvalidCertificate(c) => match c {
+            C::UnknownIssuer => trust(
+                "its certificate is signed by a certificate authority this machine does not trust",
+            ),
+            C::BadSignature => trust("its certificate's signature does not verify"),
+            C::Expired | C::ExpiredContext { .. } => {
+                "its certificate has expired (or this machine's clock is wrong)".into()
+            }
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "its certificate is not valid yet (or this machine's clock is wrong)".into()
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "its certificate is for another host name (check the host in base_url)".into()
+            }
+            C::Revoked => "its certificate has been revoked".into(),
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+                "its certificate is not meant for a server".into()
+            }
+            C::Other(o) => match o.0.downcast_ref::<webpki::Error>() {
+                Some(webpki::Error::CaUsedAsEndEntity) => trust(
+                    "it presents a certificate authority's own certificate instead of one \
+                     issued by that authority for the server",
+                ),
+                Some(webpki::Error::UnknownIssuer) => trust(
+                    "its certificate is signed by a certificate authority this machine does not trust",
+                ),
+                Some(w) => format!("its certificate was refused: {w}"),
+                None => format!("its certificate was refused: {}", o.0),
+            },
+            other => format!(
+                "its certificate was refused: {}",
+                E::InvalidCertificate(other.clone())
+            ),
+        },
+        E::NoCertificatesPresented => "the server presented no certificate".into(),
+        E::AlertReceived(a) => format!("the server ended the handshake (TLS alert: {a:?})"),
+        E::InvalidMessage(_)
+        | E::InappropriateMessage { .. }
+        | E::InappropriateHandshakeMessage { .. } => {
+            "the server does not speak TLS as expected (is base_url http:// rather than https://?)"
+                .into()
+        }
+        E::PeerIncompatible(_) => {
+            "the server and this program have no TLS version or cipher in common".into()
+        }
+        other => other.to_string(),
     }
 }

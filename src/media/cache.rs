@@ -20,6 +20,9 @@ pub const CONCURRENT_PROBES: usize = 8;
 pub struct MediaCache {
     probes: HashMap<String, Probe>,
     in_flight: HashSet<String>,
+    /// Counts the changes to `probes`, so that a drawing that read them (the composer's
+    /// carousel cards) can tell whether it still holds.
+    generation: u64,
 }
 
 impl MediaCache {
@@ -29,6 +32,11 @@ impl MediaCache {
 
     pub fn get(&self, url: &str) -> Option<&Probe> {
         self.probes.get(url)
+    }
+
+    /// Changes so far to the probes (an answer stored, one forgotten).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// How many URLs are being probed.
@@ -68,12 +76,14 @@ impl MediaCache {
     pub fn insert(&mut self, url: String, probe: Probe) {
         self.in_flight.remove(&url);
         self.probes.insert(url, probe);
+        self.generation += 1;
     }
 
     /// Forgets `url`, so the next `to_check` lists it again. True if there was a probe.
     /// (An answer still on its way is stored when it comes, and replaced by the new one.)
     pub fn recheck(&mut self, url: &str) -> bool {
         self.in_flight.remove(url);
+        self.generation += 1;
         self.probes.remove(url).is_some()
     }
 

@@ -67,17 +67,8 @@ impl Default for MediaSettings {
     }
 }
 
-/// Which proxy to use for hosts other than this machine (which is always reached directly).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum ProxyChoice {
-    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as reqwest reads them.
-    #[default]
-    FromEnvironment,
-    /// None.
-    Direct,
-    /// This proxy for every request.
-    Url(String),
-}
+/// Which proxy to use: the client's, shared with sending.
+pub use crate::client::ProxyChoice;
 
 /// The HTTP side of the media check: built once from [`MediaSettings`], cheap to clone
 /// (the connection pools are shared).

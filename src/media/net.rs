@@ -1,8 +1,8 @@
 //! The network side of the media check: private-host tests, credential stripping, the HTTP
 //! clients, and transport errors (sorted by `client`) put in the words of a media finding.
 
-use super::{MediaSettings, ProxyChoice};
-use crate::client::{SystemResolver, TransportFailure, causes, is_loopback_host};
+use super::MediaSettings;
+use crate::client::{Transport, TransportFailure, causes, client_builder, is_loopback_host};
 use std::time::Duration;
 use url::Url;
 
@@ -79,55 +79,27 @@ pub struct Clients {
 }
 
 impl Clients {
+    /// Built with the same trust (built-in roots, the system's store, the CA files) and
+    /// proxy settings as sending (see [`crate::client::client_builder`]).
     pub fn new(settings: &MediaSettings) -> Result<Self, String> {
-        let mut certs = Vec::new();
-        for path in &settings.extra_root_certs {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
-            let found = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                format!(
-                    "the CA file {} is not PEM certificates: {e}",
-                    path.display()
-                )
-            })?;
-            if found.is_empty() {
-                return Err(format!(
-                    "the CA file {} holds no certificate",
-                    path.display()
-                ));
-            }
-            certs.extend(found);
-        }
-        let build = |proxy: Option<&ProxyChoice>| -> Result<reqwest::Client, String> {
-            let mut b = reqwest::Client::builder()
+        let transport = Transport {
+            ca_files: settings.extra_root_certs.clone(),
+            proxy: settings.proxy.clone(),
+            plain_http_only: false,
+        };
+        let build = |direct: bool| -> Result<reqwest::Client, String> {
+            client_builder(&transport, direct)?
                 .user_agent(USER_AGENT)
-                // The system's resolver, marking its failures so they read as DNS ones.
-                .dns_resolver(std::sync::Arc::new(SystemResolver))
-                // Redirects are followed by hand: each hop is checked against the private
-                // hosts, stripped of credentials, counted, and a loop is named.
-                .redirect(reqwest::redirect::Policy::none())
                 // The check's own timeout (one for all the requests of a URL) is the one
                 // that fires; this is a net under it.
                 .connect_timeout(settings.timeout)
-                .timeout(settings.timeout + Duration::from_secs(1));
-            for c in &certs {
-                b = b.add_root_certificate(c.clone());
-            }
-            b = match proxy {
-                None | Some(ProxyChoice::Direct) => b.no_proxy(),
-                // reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY by default.
-                Some(ProxyChoice::FromEnvironment) => b,
-                Some(ProxyChoice::Url(u)) => b.proxy(
-                    reqwest::Proxy::all(u.as_str())
-                        .map_err(|e| format!("the proxy URL {u} is not usable: {e}"))?,
-                ),
-            };
-            b.build()
+                .timeout(settings.timeout + Duration::from_secs(1))
+                .build()
                 .map_err(|e| format!("could not set up the HTTP client: {e}"))
         };
         Ok(Self {
-            proxied: build(Some(&settings.proxy))?,
-            direct: build(None)?,
+            proxied: build(false)?,
+            direct: build(true)?,
         })
     }
 
@@ -147,7 +119,9 @@ pub fn classify(e: &reqwest::Error, timeout: Duration) -> NetFailure {
         TransportFailure::TimedOut => NetFailure::Timeout(timeout),
         TransportFailure::NameNotResolved => NetFailure::Dns,
         TransportFailure::Refused => NetFailure::Refused,
-        TransportFailure::Tls => NetFailure::Tls(last_cause(e)),
+        TransportFailure::Tls => {
+            NetFailure::Tls(crate::client::tls_reason(e).unwrap_or_else(|| last_cause(e)))
+        }
         TransportFailure::Closed => NetFailure::Closed(last_cause(e)),
         TransportFailure::NotHttp => NetFailure::Other("the answer is not HTTP".into()),
         TransportFailure::Unreachable | TransportFailure::Other => NetFailure::Other(visible(

@@ -16,4 +16,4 @@ pub mod value;
 pub use path::{FieldPath, Segment};
 pub use report::{Issue, Report, Severity};
 pub use schema::{ChoiceType, Field, Kind, MessageType, Required};
-pub use validate::{validate, validate_at};
+pub use validate::{revalidate_field, validate, validate_at};

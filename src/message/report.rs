@@ -27,6 +27,10 @@ pub struct Issue {
 pub struct Report {
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    /// The body's size as compact JSON, in bytes (kept so that checking one field again
+    /// need not measure a giant body again).
+    #[serde(skip)]
+    pub body_len: usize,
 }
 
 impl Report {

@@ -123,6 +123,41 @@ pub fn json_len(v: &Value) -> usize {
     }
 }
 
+/// How to write text that is almost a JSON number (`45,5`, `+45`, `.5`, `45.`), as the end
+/// of a message; `None` when it is not almost one.
+pub fn number_hint(s: &str) -> Option<String> {
+    let t = s.trim();
+    let is_number = |x: &str| serde_json::from_str::<serde_json::Number>(x).is_ok();
+    if t.is_empty() || is_number(t) {
+        return None;
+    }
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mut fixed = body.replace(',', ".");
+    if fixed.starts_with('.') {
+        fixed.insert(0, '0');
+    }
+    if fixed.ends_with('.') {
+        fixed.pop();
+    }
+    let fixed = format!("{sign}{fixed}");
+    if !is_number(&fixed) {
+        return None;
+    }
+    let how = if body.contains(',') {
+        "use a decimal point"
+    } else if t.starts_with('+') {
+        "write it without the plus sign"
+    } else if body.starts_with('.') {
+        "write a 0 before the point"
+    } else {
+        "end it with a digit"
+    };
+    Some(format!(" ({how}: {fixed})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,7 @@ pub(super) fn router(
         config.delivery_step,
         sink.clone(),
         stopped,
+        config.resolver.clone(),
     )?;
     let shared = Shared(Arc::new(Inner {
         username: config.username,

@@ -14,7 +14,9 @@
 
 use super::DeliveryUpdate;
 use super::log::{CallbackLog, LogSink, SandboxEvent};
-use crate::client::{TransportFailure, causes, transport_failure};
+use crate::client::{
+    LoopbackOnly, Resolver, TransportFailure, causes, not_loopback, transport_failure,
+};
 use crate::message::MessageType;
 use crate::message::schema::FailoverKind;
 use serde_json::Value;
@@ -92,7 +94,9 @@ pub fn plan(doc: &Value) -> Vec<Step> {
     }
 }
 
-/// Why a callback URL is not posted to, or `None` when it may be.
+/// Why a callback URL is not posted to, or `None` when it may be. A host named
+/// `localhost` or `*.localhost` passes here, but is posted to only when every address it
+/// resolves to is this machine's (the loopback client's resolver checks).
 pub fn refusal(url: &str, allow_remote: bool) -> Option<String> {
     let parsed = match url::Url::parse(url) {
         Ok(u) => u,
@@ -126,7 +130,8 @@ pub fn refusal(url: &str, allow_remote: bool) -> Option<String> {
 /// Everything a delivery simulation needs besides the message.
 #[derive(Clone)]
 pub(crate) struct Poster {
-    /// For loopback callbacks: never through a proxy.
+    /// For loopback callbacks: never through a proxy, and a name only to this machine's
+    /// addresses.
     pub local: reqwest::Client,
     /// For remote callbacks (when allowed): the environment's proxy settings apply.
     pub remote: reqwest::Client,
@@ -142,6 +147,7 @@ impl Poster {
         step: Duration,
         sink: LogSink,
         stopped: watch::Receiver<bool>,
+        resolver: Resolver,
     ) -> std::io::Result<Self> {
         let build = |proxy: bool| {
             let b = reqwest::Client::builder()
@@ -149,7 +155,12 @@ impl Poster {
                 .timeout(Duration::from_secs(10))
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("rcs-composer-sandbox/", env!("CARGO_PKG_VERSION")));
-            let b = if proxy { b } else { b.no_proxy() };
+            let b = if proxy {
+                b.dns_resolver(std::sync::Arc::new(resolver.clone()))
+            } else {
+                b.no_proxy()
+                    .dns_resolver(std::sync::Arc::new(LoopbackOnly(resolver.clone())))
+            };
             b.build().map_err(std::io::Error::other)
         };
         Ok(Self {
@@ -228,6 +239,12 @@ async fn post(client: &reqwest::Client, url: &str, update: &DeliveryUpdate) -> R
 /// A reqwest error in words, its causes included (reqwest's own text alone says only
 /// "error sending request").
 fn describe(e: reqwest::Error) -> String {
+    if let Some(n) = not_loopback(&e) {
+        return format!(
+            "not posted: {n}; callbacks go only to this machine unless the sandbox runs with \
+             --allow-remote-callbacks"
+        );
+    }
     let mut out = match transport_failure(&e) {
         TransportFailure::TimedOut => "timed out",
         _ if e.is_connect() => "could not connect",

@@ -63,7 +63,7 @@ async fn receive(State(shared): State<Shared>, req: Request) -> Response {
     match serde_json::from_slice::<DeliveryUpdate>(&body) {
         Ok(update) => {
             // Nobody reading any more is not the sender's problem.
-            let _ = shared.updates.send(update);
+            let _ = shared.updates.send(update.bounded());
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => refuse(

@@ -17,9 +17,12 @@ pub mod delivery;
 pub mod in_process;
 mod listener;
 pub mod log;
+mod serve;
 
 pub use log::{CallbackLog, LogSink, RequestLog, SandboxEvent};
+pub use serve::{HEADER_TIMEOUT, Limits, default_max_connections};
 
+use crate::client::Resolver;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -44,6 +47,11 @@ pub struct SandboxConfig {
     pub allow_remote_callbacks: bool,
     /// Time between simulated delivery steps (queued → sent → delivered).
     pub delivery_step: Duration,
+    /// Where callback hosts are looked up (a test's table in tests).
+    pub resolver: Resolver,
+    /// How long a client may take to send its headers, and how many connections are served
+    /// at once.
+    pub limits: Limits,
 }
 
 impl SandboxConfig {
@@ -57,6 +65,8 @@ impl SandboxConfig {
             latency: Duration::ZERO,
             allow_remote_callbacks: false,
             delivery_step: DEFAULT_DELIVERY_STEP,
+            resolver: Resolver::from_env(),
+            limits: Limits::default(),
         }
     }
 }
@@ -73,6 +83,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("latency", &self.latency)
             .field("allow_remote_callbacks", &self.allow_remote_callbacks)
             .field("delivery_step", &self.delivery_step)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -99,6 +110,32 @@ pub struct DeliveryUpdate {
     /// RFC 3339.
     pub timestamp: String,
     pub error: Option<String>,
+}
+
+impl DeliveryUpdate {
+    /// The update with each field cut to a sensible length (anyone may post to a listener,
+    /// with a megabyte in each field): a GUID or a status is short, an error a sentence.
+    pub fn bounded(mut self) -> Self {
+        fn cut(s: &mut String, max: usize) {
+            if s.len() > max {
+                let mut end = max;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                s.truncate(end);
+                s.push('…');
+            }
+        }
+        cut(&mut self.message_guid, 100);
+        cut(&mut self.destination, 100);
+        cut(&mut self.status, 40);
+        cut(&mut self.channel, 40);
+        cut(&mut self.timestamp, 64);
+        if let Some(e) = &mut self.error {
+            cut(e, 1000);
+        }
+        self
+    }
 }
 
 /// Stops a server when dropped: the server and every task it spawned (delivery simulations)
@@ -134,6 +171,7 @@ pub struct RunningSandbox {
     pub addr: SocketAddr,
     pub username: String,
     pub password: String,
+    open: serve::Open,
     stopper: Stopper,
 }
 
@@ -156,7 +194,14 @@ impl RunningSandbox {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             is_sandbox: true,
+            ca_file: None,
+            origin: crate::profile::Origin::built_in(),
         }
+    }
+
+    /// How many connections it is serving now (at most `limits.max_connections`).
+    pub fn open_connections(&self) -> usize {
+        self.open.now()
     }
 
     /// Stops accepting connections, lets requests in flight finish (at most a few seconds),
@@ -194,12 +239,15 @@ pub async fn start_with_log(
     let (stop, stopped) = watch::channel(false);
     let username = config.username.clone();
     let password = config.password.clone();
+    let limits = config.limits;
     let app = api::router(config, sink, stopped.clone())?;
-    let task = tokio::spawn(serve(listener, app, stopped));
+    let open = serve::Open::default();
+    let task = tokio::spawn(serve::serve(listener, app, stopped, limits, open.clone()));
     Ok(RunningSandbox {
         addr,
         username,
         password,
+        open,
         stopper: Stopper {
             stop,
             task: Some(task),
@@ -245,7 +293,13 @@ pub async fn start_listener_with_log(
     let (stop, stopped) = watch::channel(false);
     let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
     let app = listener::router(tx, on_reject);
-    let task = tokio::spawn(serve(tcp, app, stopped));
+    let task = tokio::spawn(serve::serve(
+        tcp,
+        app,
+        stopped,
+        Limits::default(),
+        serve::Open::default(),
+    ));
     Ok(RunningListener {
         addr,
         updates,
@@ -254,21 +308,4 @@ pub async fn start_listener_with_log(
             task: Some(task),
         },
     })
-}
-
-/// Serves `app` until `stopped` turns true or its sender is dropped.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    mut stopped: watch::Receiver<bool>,
-) {
-    let signal = async move {
-        // Err means the sender is gone: stop as well.
-        let _ = stopped.wait_for(|s| *s).await;
-    };
-    // An error here is a failed accept loop; there is no one to report it to but the handle,
-    // which sees the server gone (connections refused).
-    let _ = axum::serve(listener, app)
-        .with_graceful_shutdown(signal)
-        .await;
 }

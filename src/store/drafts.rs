@@ -3,6 +3,7 @@
 //! one (type, name, modified time, valid or not).
 
 use super::atomic::write_atomic;
+use super::stamp::{self, Stamp};
 use crate::message::validate;
 use serde_json::Value;
 use std::fs;
@@ -68,26 +69,31 @@ fn strip_position(msg: &str) -> String {
 /// something writes to it, a device could be endless), and at most
 /// [`super::MAX_READ_BYTES`]; text that is not UTF-8 is reported with its line.
 pub fn load(path: &Path) -> Result<Value, LoadError> {
-    let io_err = |source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
+    load_stamped(path).map(|(doc, _)| doc)
+}
+
+/// As [`load`], with the stamp of the bytes read, to tell later whether someone else wrote
+/// the file since.
+pub fn load_stamped(path: &Path) -> Result<(Value, Stamp), LoadError> {
+    let io_err = |source: io::Error| {
+        let source = match source.kind() {
+            io::ErrorKind::IsADirectory => {
+                io::Error::new(source.kind(), "it is a folder, not a draft file")
+            }
+            _ => source,
+        };
+        LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     };
-    let meta = fs::metadata(path).map_err(io_err)?;
-    if meta.is_dir() {
-        return Err(io_err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a folder, not a draft file",
-        )));
-    }
-    if !meta.is_file() {
-        return Err(io_err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "it is not a regular file (a pipe or a device?)",
-        )));
-    }
-    let bytes = fs::File::open(path)
-        .and_then(|f| super::read_capped(f, super::MAX_READ_BYTES))
-        .map_err(io_err)?;
+    let (bytes, stamp) = stamp::read(path).map_err(io_err)?;
+    Ok((parse_bytes(path, bytes)?, stamp))
+}
+
+/// Parses the bytes of a draft file: UTF-8 (else the line and column of the first bad
+/// byte), not empty, JSON.
+pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Result<Value, LoadError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..at];
@@ -306,6 +312,27 @@ pub fn recovery_path(draft: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "draft".into());
     draft.with_file_name(format!("{stem}.recovery.json"))
+}
+
+/// Where our version of a draft goes when someone else wrote the draft's file since we last
+/// read or wrote it: `NAME.conflict-YYYYMMDD-HHMMSS.json` beside it (UTC, like new drafts'
+/// names), or `…-2.json` when that is taken.
+pub fn conflict_path(draft: &Path) -> PathBuf {
+    let stem = draft
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "draft".into());
+    let now = jiff::Timestamp::now();
+    let dir = draft.parent().unwrap_or(Path::new("."));
+    let name = format!("{stem}.conflict-{}", now.strftime("%Y%m%d-%H%M%S"));
+    let first = dir.join(format!("{name}.json"));
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{name}-{n}.json")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 #[cfg(test)]

@@ -14,6 +14,15 @@ use std::path::Path;
 /// whole, up to the client's 1 MB).
 pub const RESPONSE_CAP: usize = 64 * 1024;
 
+/// How much of the history file is read: its last 8 MB, and of that the newest 1,000 sends.
+/// The file only grows; what the history view shows (and the check for a repeated send)
+/// needs its end, not a 200 MB read at every start.
+pub const TAIL_BYTES: u64 = 8 * 1024 * 1024;
+pub const TAIL_ENTRIES: usize = 1000;
+
+/// How long an append waits for another process's lock on the file before it gives up.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// One send, as written to the history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -29,7 +38,8 @@ pub struct HistoryEntry {
     /// The HTTP status; none when no answer came.
     #[serde(default)]
     pub status: Option<u16>,
-    pub latency_ms: u64,
+    /// Milliseconds, to a tenth (older lines hold whole numbers).
+    pub latency_ms: f64,
     /// What became of the send.
     pub outcome: Outcome,
     /// The outcome in one line of words.
@@ -155,7 +165,8 @@ pub fn append(entry: &HistoryEntry) -> io::Result<()> {
 
 /// Appends `entry` as one line to `path` (created with mode 0600). The whole line is one
 /// write under an exclusive lock, and a line left unfinished by a crash is closed first, so
-/// entries never run together.
+/// entries never run together. Only a regular file is appended to (a FIFO would block), and
+/// a lock another process holds is waited for at most 2 s.
 pub fn append_to(path: &Path, entry: &HistoryEntry) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -168,9 +179,17 @@ pub fn append_to(path: &Path, entry: &HistoryEntry) -> io::Result<()> {
     {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
+        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     let mut f = opts.open(path)?;
-    f.lock()?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", super::file_kind(&meta)),
+        ));
+    }
+    lock_within(&f, LOCK_PATIENCE)?;
     let result = (|| {
         let len = f.metadata()?.len();
         if len > 0 {
@@ -188,31 +207,79 @@ pub fn append_to(path: &Path, entry: &HistoryEntry) -> io::Result<()> {
     result
 }
 
+/// Takes the file's exclusive lock, waiting at most `patience` for another process to let
+/// go of it.
+fn lock_within(f: &std::fs::File, patience: std::time::Duration) -> io::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match f.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < patience => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "another process has held it locked for more than 2 s",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
 /// The history, newest first, and how many lines could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryLog {
     pub entries: Vec<HistoryEntry>,
     /// Lines that were not a history entry (cut by a crash, edited by hand); skipped.
     pub skipped: usize,
+    /// Bytes at the start of the file that were not read (older sends, past
+    /// [`TAIL_BYTES`] or [`TAIL_ENTRIES`]); 0 when the whole file was read.
+    pub older_bytes: u64,
 }
 
-/// Reads `path`, newest first, skipping lines that do not parse.
+/// Reads the end of `path`: the newest sends first, at most [`TAIL_ENTRIES`] of them from
+/// its last [`TAIL_BYTES`], skipping lines that do not parse. Only a regular file is read (a
+/// FIFO would block the start), and a lock another process holds is not waited for: appends
+/// are single writes of whole lines, so at worst the line being written is not read yet.
 pub fn read_from(path: &Path) -> io::Result<HistoryLog> {
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let (mut f, meta) = match super::open_regular(path) {
+        Ok(x) => x,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(HistoryLog::default()),
         Err(e) => return Err(e),
     };
-    f.lock_shared()?;
-    let mut bytes = Vec::new();
-    let read = f.read_to_end(&mut bytes);
-    let _ = f.unlock();
-    read?;
+    let locked = f.try_lock_shared().is_ok();
+    let start = meta.len().saturating_sub(TAIL_BYTES);
+    let read = (|| {
+        f.seek(SeekFrom::Start(start))?;
+        super::read_capped(&mut f, TAIL_BYTES + 64 * 1024)
+    })();
+    if locked {
+        let _ = f.unlock();
+    }
+    let bytes = read?;
     let mut log = HistoryLog::default();
-    for line in bytes.split(|b| *b == b'\n') {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+    let mut text: &[u8] = &bytes;
+    if start > 0 {
+        // The first line read is a tail of an older one: it starts after the first break.
+        let cut = text
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(text.len(), |i| i + 1);
+        text = &text[cut..];
+        log.older_bytes = start + cut as u64;
+    }
+    let lines: Vec<&[u8]> = text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let first = lines.len().saturating_sub(TAIL_ENTRIES);
+    if first > 0 {
+        let dropped: usize = lines[..first].iter().map(|l| l.len() + 1).sum();
+        log.older_bytes += dropped as u64;
+    }
+    for line in &lines[first..] {
         match serde_json::from_slice::<HistoryEntry>(line) {
             Ok(e) => log.entries.push(e),
             Err(_) => log.skipped += 1,
@@ -235,7 +302,7 @@ mod tests {
             draft: None,
             request: request.clone(),
             status: Some(200),
-            latency_ms: 42,
+            latency_ms: 42.0,
             outcome: Outcome::Accepted,
             summary: "accepted: 1 message(s). queued".into(),
             message_guids: vec![format!("guid-{n}")],
@@ -266,7 +333,7 @@ mod tests {
         let e = &log.entries[0];
         assert_eq!(
             (e.status, e.latency_ms, e.outcome.as_str()),
-            (Some(200), 42, "accepted")
+            (Some(200), 42.0, "accepted")
         );
         assert_eq!(e.request, req);
         assert_eq!(e.draft.as_deref(), Some("a.json"));
@@ -369,6 +436,76 @@ mod tests {
                 .unwrap()
                 .contains(r#""outcome":"held_for_review""#)
         );
+    }
+
+    /// Failed before: the whole file was read (a 200 MB history took 200 MB at every start).
+    #[test]
+    fn only_the_tail_is_read_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let req = serde_json::json!({});
+        let mut text = String::new();
+        let big = "x".repeat(60_000);
+        let mut n = 0;
+        while (text.len() as u64) < TAIL_BYTES + 3 * 1024 * 1024 {
+            text.push_str(&serde_json::to_string(&entry(n, &req, big.clone())).unwrap());
+            text.push('\n');
+            n += 1;
+        }
+        std::fs::write(&path, &text).unwrap();
+        let log = read_from(&path).unwrap();
+        assert_eq!(log.skipped, 0, "a cut line was read as an entry");
+        assert_eq!(log.entries[0].message_guids, [format!("guid-{}", n - 1)]);
+        assert!(log.older_bytes >= 3 * 1024 * 1024, "{}", log.older_bytes);
+        let read: u64 = log
+            .entries
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap().len() as u64 + 1)
+            .sum();
+        assert_eq!(read + log.older_bytes, text.len() as u64);
+        // Many small entries: the newest TAIL_ENTRIES.
+        let small: String = (0..TAIL_ENTRIES + 5)
+            .map(|i| serde_json::to_string(&entry(i, &req, String::new())).unwrap() + "\n")
+            .collect();
+        std::fs::write(&path, &small).unwrap();
+        let log = read_from(&path).unwrap();
+        assert_eq!(log.entries.len(), TAIL_ENTRIES);
+        assert_eq!(log.entries.last().unwrap().message_guids, ["guid-5"]);
+        assert!(log.older_bytes > 0);
+    }
+
+    /// Failed before: a FIFO in the history's place blocked the start, and a lock held by
+    /// another process blocked the read and every append.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_and_a_lock_held_elsewhere_is_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("history.jsonl");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = read_from(&fifo).unwrap_err();
+        assert!(
+            e.to_string().contains("a pipe (FIFO), not a regular file"),
+            "{e}"
+        );
+        let e = append_to(&fifo, &entry(1, &Value::Null, String::new())).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+
+        let path = dir.path().join("locked.jsonl");
+        append_to(&path, &entry(1, &Value::Null, String::new())).unwrap();
+        let holder = std::fs::File::open(&path).unwrap();
+        holder.lock().unwrap();
+        let t = std::time::Instant::now();
+        let log = read_from(&path).unwrap();
+        assert_eq!(log.entries.len(), 1);
+        let e = append_to(&path, &entry(2, &Value::Null, String::new())).unwrap_err();
+        assert!(e.to_string().contains("locked"), "{e}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        drop(holder);
+        append_to(&path, &entry(2, &Value::Null, String::new())).unwrap();
     }
 
     #[test]

@@ -5,7 +5,9 @@ pub mod atomic;
 pub mod config;
 pub mod drafts;
 pub mod history;
+pub mod lock;
 pub mod paths;
+pub mod stamp;
 
 /// The one format drafts, examples and history requests are written in: the request body
 /// itself, pretty-printed with two-space indents, keys in their own order, and a final
@@ -32,4 +34,53 @@ pub fn read_capped(mut r: impl std::io::Read, limit: u64) -> std::io::Result<Vec
         ));
     }
     Ok(buf)
+}
+
+/// Opens `path` for reading only if it is a regular file, without waiting: a FIFO would
+/// block the open until something writes to it, a device could be endless. The file is
+/// opened with `O_NONBLOCK` and checked on the open descriptor, so it cannot be swapped for
+/// a FIFO between the check and the read.
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    use std::io::{Error, ErrorKind};
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let f = opts.open(path)?;
+    let meta = f.metadata()?;
+    if meta.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "it is a folder"));
+    }
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", file_kind(&meta)),
+        ));
+    }
+    Ok((f, meta))
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        return "a folder";
+    }
+    "a special file"
 }

@@ -9,6 +9,7 @@ use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
 use crate::store::drafts::DraftInfo;
 use crate::store::history::{HistoryEntry, HistoryLog};
+use crate::store::stamp::Stamp;
 use ratatui::crossterm::event::Event;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -113,6 +114,13 @@ pub enum Action {
     RecheckMedia,
     /// Alt-I: pictures in the preview on or off.
     ToggleImages,
+    /// Copy the curl command of the send F5 would make to the clipboard (OSC 52).
+    CopyCurl,
+    /// Copy the JSON body F5 would send to the clipboard (OSC 52).
+    CopyBody,
+    /// Give the terminal back to the shell and stop, as Ctrl-Z does elsewhere (Ctrl-Z is
+    /// undo here); `fg` comes back. SIGTSTP from outside does the same.
+    Suspend,
 }
 
 /// A fact the app reacts to. Every source of work answers through this one type.
@@ -179,6 +187,68 @@ pub enum Message {
         graphics: super::pictures::Graphics,
         result: Option<super::pictures::Encoded>,
     },
+    /// Another second of the send `id` in flight (the message line counts them).
+    SendTick {
+        id: u64,
+    },
+    /// config.toml was read again (Ctrl-P).
+    ConfigRead(Result<Option<crate::store::config::Config>, crate::store::config::ConfigError>),
+    /// A draft write finished ([`Effect::SaveDraft`]).
+    DraftWritten {
+        path: PathBuf,
+        generation: u64,
+        answer: SaveAnswer,
+    },
+    /// Someone else wrote the open draft's file since we last read or wrote it (found by a
+    /// check, [`Effect::CheckDraft`]): its content now.
+    DraftChanged {
+        path: PathBuf,
+        theirs: Result<Value, String>,
+        stamp: Stamp,
+    },
+    /// The draft's lock was taken ([`Effect::LockDraft`]); `holder` is the pid of another
+    /// live instance that has it open.
+    DraftLocked {
+        path: PathBuf,
+        holder: Option<u32>,
+    },
+    /// The terminal was handed back after a suspend or a SIGCONT: draw everything again.
+    Resumed,
+}
+
+/// What became of a draft write.
+#[derive(Debug)]
+pub enum SaveAnswer {
+    Saved,
+    /// Someone else wrote the file since we last read or wrote it, and it was not written
+    /// over. `theirs` is its content now; `ours` is where our version was written instead
+    /// (`None` when there was nothing unsaved to keep).
+    Conflict {
+        theirs: Result<Value, String>,
+        stamp: Stamp,
+        ours: Option<Result<PathBuf, String>>,
+    },
+    Failed(String),
+}
+
+/// How a draft write treats a file someone else wrote since we last read or wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveCheck {
+    /// Not over it: our version goes beside it (when `unsaved`), and the app decides.
+    Checked { unsaved: bool },
+    /// Over it, deliberately ("keep mine"), or a file that is ours alone (a conflict copy).
+    Overwrite,
+}
+
+/// What the writer takes as the draft file's content last read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// Read the file now.
+    Now,
+    /// These bytes (their stamp).
+    Stamp(Stamp),
+    /// No file: a new draft.
+    Absent,
 }
 
 /// Work the runtime does for the app.
@@ -188,7 +258,7 @@ pub enum Effect {
     Write {
         path: PathBuf,
         generation: Option<u64>,
-        bytes: Vec<u8>,
+        contents: Contents,
     },
     /// Work on the drafts folder (listing, opening, creating, copying, renaming, deleting),
     /// in order with the writes before it; answered with `Message::Drafts`.
@@ -222,6 +292,34 @@ pub enum Effect {
     /// Media work on the network runtime; answered with `Message::MediaProbed`,
     /// `ImageLoaded` or `ImageEncoded`.
     Media(super::app::MediaJob),
+    /// Read config.toml again; answered with `Message::ConfigRead`.
+    ReadConfig { path: PathBuf },
+    /// Put `text` on the clipboard through the terminal (OSC 52).
+    CopyToClipboard { text: String },
+    /// Write the draft, checking first that nobody else wrote its file since we last read or
+    /// wrote it; answered with `Message::DraftWritten`.
+    SaveDraft {
+        path: PathBuf,
+        generation: u64,
+        contents: Contents,
+        check: SaveCheck,
+    },
+    /// See whether someone else wrote the draft's file; answered with
+    /// `Message::DraftChanged` only if so (not counted as a job in flight).
+    CheckDraft { path: PathBuf },
+    /// What the draft's file holds as far as this app knows (not answered).
+    KnowDraft { path: PathBuf, known: Known },
+    /// Take the draft's lock (releasing the previous one); answered with
+    /// `Message::DraftLocked`.
+    LockDraft { path: PathBuf },
+    /// Remove the temp files killed processes left in these folders (not answered).
+    Tidy { dirs: Vec<PathBuf> },
+    /// Save, then give the terminal back and stop until `fg` (answered with
+    /// `Message::Resumed`).
+    Suspend,
+    /// Take the terminal again (raw mode, the alternate screen) and draw it all: after a
+    /// suspend, or a SIGCONT after someone else stopped the app.
+    Reenter,
 }
 
 /// Why a new draft is made.
@@ -300,4 +398,22 @@ pub enum DraftAnswer {
         path: PathBuf,
         result: Result<(), String>,
     },
+}
+
+/// What a write puts in its file.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A draft, serialized by the writer thread: a big draft never costs a key its
+    /// serialization (the copy taken here is a plain clone).
+    Draft(Box<Value>),
+}
+
+impl Contents {
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Contents::Bytes(b) => b,
+            Contents::Draft(doc) => crate::store::to_draft_json(&doc).into_bytes(),
+        }
+    }
 }

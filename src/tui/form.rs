@@ -42,7 +42,6 @@ pub enum RowKind {
         list: ListKind,
         index: usize,
         folded: bool,
-        summary: String,
     },
     /// The row that adds to a list; says how many are left before the limit.
     AddItem {
@@ -267,7 +266,6 @@ fn field_rows(
                         list,
                         index: i,
                         folded: is_folded,
-                        summary: summary(list, item),
                     },
                     depth: depth + 1,
                 });
@@ -350,7 +348,8 @@ fn unknown_rows(
     }
 }
 
-fn summary(list: ListKind, item: &Value) -> String {
+/// What a folded card or choice says of itself: its title (a choice: its type too).
+pub fn summary(list: ListKind, item: &Value) -> String {
     let title = item.get("title").and_then(Value::as_str).unwrap_or("");
     match list {
         ListKind::Cards => title.to_string(),

@@ -41,6 +41,23 @@ impl Harness {
         h
     }
 
+    /// Starts the session as the real loop does: what the draft's file holds (for the checks
+    /// before each write), its lock, the temp files left by killed processes, the history.
+    pub fn start(&mut self) {
+        self.app.start(None);
+        self.rt.execute(&mut self.app, &mut NoTerminal);
+        self.drain();
+        self.settle();
+    }
+
+    /// Waits until the writer thread has done every job queued so far (checks included,
+    /// which are not counted as in flight), and handles their answers.
+    pub fn sync(&mut self) {
+        self.rt.flush();
+        self.drain();
+        self.settle();
+    }
+
     /// Handles one message the way the loop does: update, effects, drain, draw. File jobs
     /// it started (a listing, a write, a draft opened) are waited for and their answers
     /// handled, as the loop would a moment later, so a test reads the screen they make.

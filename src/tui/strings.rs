@@ -88,7 +88,7 @@ pub const IMAGES_OFF: &str = "Pictures in the preview: off (Alt-I turns them on)
 pub const IMAGES_NEED_COLOR: &str =
     "Pictures need colours: NO_COLOR is set, or the terminal has none (TERM).";
 pub const MEDIA_NEEDS_CONFIG: &str = "No media URL is checked or downloaded: config.toml could not be read, \
-     so the hosts it marks private are not known. Fix it and start again.";
+     so the hosts it marks private are not known. Fix it, then Ctrl-P reads it again.";
 
 pub fn media_rechecking(n: usize) -> String {
     match n {
@@ -153,6 +153,68 @@ pub fn save_failed(path: &str, err: &str) -> String {
     )
 }
 
+// ----- the draft's file and other writers -----
+
+pub const CONFLICT_TITLE: &str = "The draft was changed by someone else";
+
+fn who(held_by: Option<u32>) -> String {
+    match held_by {
+        Some(pid) => format!("the rcs-composer with pid {pid}"),
+        None => "another program".into(),
+    }
+}
+
+pub fn conflict(path: &str, copy: &str, held_by: Option<u32>) -> String {
+    format!(
+        "{path} was changed on disk by {} since it was opened here; it stays as they wrote it, and your version is saved in {copy}. Pick: reload theirs or overwrite (Ctrl-S shows the choices again).",
+        who(held_by)
+    )
+}
+
+pub fn conflict_not_kept(path: &str, err: &str) -> String {
+    format!(
+        "{path} was changed on disk by another program; it was not written over, but your version could not be saved beside it ({err}). Your changes are in memory: Ctrl-S tries again."
+    )
+}
+
+pub fn conflict_on_exit(path: &str, copy: &str) -> String {
+    format!(
+        "{path} was changed by another program while it was open; it was left as they wrote it, and your version is in {copy}"
+    )
+}
+
+pub fn reloaded_from_disk(path: &str) -> String {
+    format!(
+        "{path} was changed on disk by another program; reloaded it (Ctrl-Z brings back what was here)."
+    )
+}
+
+pub fn changed_not_a_draft(path: &str, err: &str) -> String {
+    format!(
+        "{path} was changed on disk and is not a draft now ({err}); it was not reloaded. A change here is saved beside it."
+    )
+}
+
+pub fn reloaded_theirs(path: &str, copy: &str) -> String {
+    format!("Reloaded {path} as it is on disk; your version stays in {copy} (Ctrl-O opens it).")
+}
+
+pub fn overwrote(path: &str, copy: &str) -> String {
+    format!(
+        "Wrote this version over {path}; {copy} holds your version too and can be deleted (Ctrl-O)."
+    )
+}
+
+pub fn conflict_later(copy: &str) -> String {
+    format!("Your version keeps being saved in {copy}; Ctrl-S shows the choices again.")
+}
+
+pub fn open_elsewhere(path: &str, pid: u32) -> String {
+    format!(
+        "{path} is open in another rcs-composer (pid {pid}). Both can edit it: the file is checked before every save, and a change made there is never written over."
+    )
+}
+
 pub fn opened(path: &str) -> String {
     format!("Opened {path}.")
 }
@@ -165,8 +227,13 @@ pub fn editor_failed(cmd: &str, err: &str) -> String {
     format!("Could not run the editor '{cmd}': {err}. Set $VISUAL or $EDITOR.")
 }
 
-pub fn editor_exit(cmd: &str, status: &str) -> String {
-    format!("The editor '{cmd}' failed ({status}); the draft is unchanged.")
+pub fn editor_exit(cmd: &str, status: &str, kept: Option<&str>) -> String {
+    match kept {
+        Some(p) => format!(
+            "The editor '{cmd}' ended without finishing ({status}); the draft is unchanged and what it had saved is kept in {p}."
+        ),
+        None => format!("The editor '{cmd}' failed ({status}); the draft is unchanged."),
+    }
 }
 
 pub fn editor_removed(cmd: &str, path: &str) -> String {
@@ -199,7 +266,38 @@ pub const PANE_DELIVERIES: &str = "Deliveries";
 pub const HISTORY_TITLE: &str = "History: sends, newest first";
 pub const PROFILES_TITLE: &str = "Profiles (Enter uses one)";
 pub const CONFIRM_TITLE: &str = "Send?";
-pub const SENDING: &str = "Sending… Esc cancels.";
+/// How the message line about a send in flight begins.
+pub const SENDING_PREFIX: &str = "Sending…";
+
+/// The message line while a send is in flight, counting the seconds.
+pub fn sending(secs: u64) -> String {
+    if secs == 0 {
+        format!("{SENDING_PREFIX} Esc cancels.")
+    } else {
+        format!("{SENDING_PREFIX} {secs} s. Esc cancels.")
+    }
+}
+
+pub const COPIED_CURL: &str = "the curl command";
+pub const COPIED_BODY: &str = "the JSON body";
+
+pub fn copied(what: &str, osc52: bool) -> String {
+    if osc52 {
+        format!(
+            "Copied {what} to the clipboard through the terminal (OSC 52). If nothing was \
+             copied, the send pane (F6) shows it to select."
+        )
+    } else {
+        format!(
+            "This terminal cannot take the clipboard (OSC 52): the send pane (F6) shows {what} \
+             to select."
+        )
+    }
+}
+
+pub fn cannot_copy_curl(err: &str) -> String {
+    format!("No curl command: {err}")
+}
 pub const SENDING_SHORT: &str = "sending… (Esc cancels)";
 pub const SEND_IN_FLIGHT: &str = "A send is already in flight; Esc cancels it.";
 pub const SEND_NOT_CONFIRMED: &str = "Not sent.";
@@ -224,7 +322,10 @@ pub fn no_profile(error: Option<&str>) -> String {
 }
 
 pub fn profile_unusable(name: &str, err: &str) -> String {
-    format!("Profile '{name}' cannot send: {err}. Ctrl-P picks another.")
+    format!(
+        "Profile '{name}' cannot send: {}. Ctrl-P picks another.",
+        err.trim_end_matches('.')
+    )
 }
 
 pub fn profile_chosen(name: &str, url: &str, sandbox: bool) -> String {

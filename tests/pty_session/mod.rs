@@ -164,3 +164,24 @@ pub const F8: &[u8] = b"\x1b[19~";
 pub const F9: &[u8] = b"\x1b[20~";
 pub const ALT_N: &[u8] = b"\x1bn";
 pub const ALT_I: &[u8] = b"\x1bi";
+
+/// The process whose parent is `pid` (the composer under its shell).
+#[cfg(target_os = "linux")]
+pub fn child_of(pid: u32) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|st| {
+                    st.rsplit(')')
+                        .next()?
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<u32>()
+                        .ok()
+                })
+                == Some(pid)
+        })
+}

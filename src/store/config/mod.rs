@@ -15,9 +15,13 @@
 
 pub mod password;
 pub mod resolve;
+mod words;
+
+use words::field_error;
+pub use words::{PROFILE_KEYS, closest};
 
 pub use password::{PASSWORD_COMMAND_TIMEOUT, PasswordCommands, fetch_secret};
-pub use resolve::{Env, Resolved, SecretMode, Selection, Target, resolve};
+pub use resolve::{Env, Resolved, SecretMode, Target, resolve};
 
 use crate::profile::Secret;
 use serde::Deserialize;
@@ -146,12 +150,31 @@ pub enum ConfigError {
     /// No config file, and nothing in the environment or on the command line says where to
     /// send.
     #[error(
-        "no config file at {} and no --base-url or {ENV_BASE_URL}: nothing says where to send. \
-         Create the file with a profile (see the README), or set {ENV_BASE_URL}, \
-         {ENV_USERNAME} and {ENV_PASSWORD}",
+        "nothing says where to send: there is no config file at {}, and neither --base-url \
+         nor {ENV_BASE_URL} is set. To try it without an account, use --sandbox (a local \
+         sandbox; nothing is delivered). To send for real, write a profile in that file (see \
+         the README), or set {ENV_BASE_URL}, {ENV_USERNAME} and {ENV_PASSWORD}",
         path.display()
     )]
     NoConfig { path: PathBuf },
+
+    /// The config file exists but defines no profile, and nothing else says where to send.
+    #[error(
+        "{} defines no profile, and neither --base-url nor {ENV_BASE_URL} is set: add a \
+         [profiles.NAME] table with base_url, username and password_env (see the README), \
+         or use --sandbox to try a local sandbox",
+        path.display()
+    )]
+    NoProfiles { path: PathBuf },
+
+    /// A profile made from the environment lacks a value.
+    #[error("{from} says where to send (no profile is used), but {missing} is not set: {hint}")]
+    EnvIncomplete {
+        /// `RCS_COMPOSER_BASE_URL` or `--base-url`.
+        from: String,
+        missing: &'static str,
+        hint: String,
+    },
 }
 
 fn unknown_profile_text(
@@ -228,6 +251,8 @@ pub struct ProfileConfig {
     /// Hosts the composer's media check and image previews never contact (and the hosts
     /// below them): an intranet's media server.
     pub private_hosts: Vec<String>,
+    /// Extra certificate authorities to trust (a path relative to the config file's folder).
+    pub ca_file: Option<PathBuf>,
     /// The line of the `[profiles.NAME]` header.
     pub line: usize,
     field_lines: HashMap<&'static str, usize>,
@@ -237,6 +262,17 @@ impl ProfileConfig {
     /// The line `field` is written on, or the profile's own line.
     pub fn line_of(&self, field: &str) -> usize {
         self.field_lines.get(field).copied().unwrap_or(self.line)
+    }
+
+    /// Each key written in the profile and its line.
+    pub fn lines(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<_> = self
+            .field_lines
+            .iter()
+            .map(|(k, l)| (k.to_string(), *l))
+            .collect();
+        v.sort();
+        v
     }
 }
 
@@ -252,6 +288,9 @@ pub struct Config {
     pub media_check: bool,
     /// `images = false`: the composer's preview draws no pictures.
     pub images: bool,
+    /// Who else can change the file (its group, everyone, or anyone who can write its
+    /// folder), when someone can: a `password_command` in it is then not run.
+    writable_by_others: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +318,7 @@ struct RawProfile {
     default_source: Option<Spanned<String>>,
     default_destination: Option<Spanned<String>>,
     private_hosts: Option<Vec<String>>,
+    ca_file: Option<Spanned<String>>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -340,6 +380,7 @@ impl Config {
         })?;
         let mut config = Self::parse(&text, path)?;
         config.readable_by_others = readable_by_others(path);
+        config.writable_by_others = writable_by_others(path);
         Ok(Some(config))
     }
 
@@ -347,12 +388,23 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            ConfigError::Syntax {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
+            let message = e.message().trim().to_string();
+            field_error(text, path, line, &message).unwrap_or_else(|| {
+                let message = match message.strip_prefix("unknown field `") {
+                    Some(rest) => format!(
+                        "unknown key {}: the top level holds default_profile and \
+                         [profiles.NAME] tables",
+                        rest.split('`').next().unwrap_or(rest)
+                    ),
+                    None => message,
+                };
+                ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                }
+            })
         })?;
         let mut profiles = BTreeMap::new();
         for (name, spanned) in raw.profiles {
@@ -384,6 +436,7 @@ impl Config {
             readable_by_others: false,
             media_check: raw.media_check.unwrap_or(true),
             images: raw.images.unwrap_or(true),
+            writable_by_others: None,
         })
     }
 
@@ -420,6 +473,44 @@ impl Config {
     pub fn readable_by_others(&self) -> bool {
         self.readable_by_others
     }
+
+    /// Who else can change the file, in words (`its group`, `everyone`, `everyone who can
+    /// write /etc/x`), when someone can (Unix).
+    pub fn writable_by_others(&self) -> Option<&str> {
+        self.writable_by_others.as_deref()
+    }
+}
+
+/// Who besides its owner can change the file at `path`: its group or everyone by its mode,
+/// or whoever can write its folder (and so replace it) when the folder is group- or
+/// world-writable without the sticky bit.
+#[cfg(unix)]
+fn writable_by_others(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    if mode & 0o002 != 0 {
+        return Some("everyone".into());
+    }
+    if mode & 0o020 != 0 {
+        return Some("its group".into());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let dmode = std::fs::metadata(dir).ok()?.permissions().mode();
+    let sticky = dmode & 0o1000 != 0;
+    if !sticky && dmode & 0o022 != 0 {
+        let who = if dmode & 0o002 != 0 {
+            "everyone"
+        } else {
+            "the group"
+        };
+        return Some(format!("{who} (its folder {} is writable)", dir.display()));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn writable_by_others(_path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(unix)]
@@ -552,6 +643,21 @@ fn check_profile(
         at("default_destination", s.span());
         s.into_inner()
     });
+    let ca_file = match raw.ca_file {
+        None => None,
+        Some(s) => {
+            let l = at("ca_file", s.span());
+            let v = s.into_inner();
+            if v.trim().is_empty() {
+                return Err(field_err("ca_file", l, "the path is empty".into()));
+            }
+            let p = PathBuf::from(v.trim());
+            Some(match path.parent() {
+                Some(dir) if p.is_relative() => dir.join(p),
+                _ => p,
+            })
+        }
+    };
     Ok(ProfileConfig {
         name,
         base_url,
@@ -564,40 +670,13 @@ fn check_profile(
         default_source,
         default_destination,
         private_hosts: raw.private_hosts.unwrap_or_default(),
+        ca_file,
         line,
         field_lines,
     })
 }
 
-/// A base URL must be an absolute http(s) URL with a host and nothing after the path.
-pub fn check_base_url(v: &str) -> Result<(), String> {
-    let v = v.trim();
-    let url = url::Url::parse(v)
-        .map_err(|e| format!("{v:?} is not a URL ({e}); write it like https://api.example.com"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "{v:?} uses {}://; write it like https://api.example.com",
-            url.scheme()
-        ));
-    }
-    if url.host().is_none() {
-        return Err(format!("{v:?} names no host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "{v:?} has a ?query or #fragment; give only the API root (the request goes to \
-             {{base_url}}/v5/messages)"
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(
-            "credentials do not belong in base_url; use username and password_env or \
-             password_command"
-                .into(),
-        );
-    }
-    Ok(())
-}
+pub use crate::profile::check_base_url;
 
 /// A Basic-auth user may not contain `:` or control characters.
 fn check_username(v: &str) -> Result<(), String> {
@@ -614,63 +693,4 @@ fn check_username(v: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new("/cfg/config.toml"))
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_config_that_is_a_pipe_is_refused_not_waited_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("config.toml");
-        if !std::process::Command::new("mkfifo")
-            .arg(&p)
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            return;
-        }
-        let e = Config::load_from(&p).unwrap_err().to_string();
-        assert!(e.contains("not a regular file"), "{e}");
-    }
-
-    #[test]
-    fn bad_toml_names_file_and_line() {
-        let e =
-            parse("default_profile = \"a\"\n\n[profiles.a]\nbase_url = https://x\n").unwrap_err();
-        match &e {
-            ConfigError::Syntax { line, .. } => assert_eq!(*line, 4, "{e}"),
-            other => panic!("{other:?}"),
-        }
-        assert!(e.to_string().starts_with("/cfg/config.toml:4:"), "{e}");
-    }
-
-    #[test]
-    fn profile_line_is_its_header() {
-        let c = parse("# c\n\n[profiles.a]\nusername = \"k\"\n\n[profiles.b]\n").unwrap();
-        assert_eq!(c.profile("a").unwrap().line, 3);
-        assert_eq!(c.profile("a").unwrap().line_of("username"), 4);
-        assert_eq!(c.profile("b").unwrap().line, 6);
-    }
-
-    #[test]
-    fn media_switches_and_private_hosts() {
-        let c = parse("media_check = false\nimages = false\n[profiles.a]\nprivate_hosts = [\"intranet.example\"]\n").unwrap();
-        assert!(!c.media_check && !c.images);
-        assert_eq!(c.profile("a").unwrap().private_hosts, ["intranet.example"]);
-        let c = parse("[profiles.a]\n").unwrap();
-        assert!(c.media_check && c.images);
-        assert!(c.profile("a").unwrap().private_hosts.is_empty());
-    }
-
-    #[test]
-    fn fractional_timeouts() {
-        let c = parse("[profiles.a]\nconnect_timeout_secs = 0.5\ntimeout_secs = 2\n").unwrap();
-        let p = c.profile("a").unwrap();
-        assert_eq!(p.connect_timeout, Duration::from_millis(500));
-        assert_eq!(p.timeout, Duration::from_secs(2));
-    }
-}
+mod tests;

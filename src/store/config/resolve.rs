@@ -7,9 +7,10 @@ use super::{
     Config, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_BASE_URL, ENV_PASSWORD,
     ENV_USERNAME, PasswordSource, ProfileConfig, check_base_url, check_username,
 };
-use crate::profile::{Profile, Secret};
+use crate::profile::{Origin, Profile, Secret, SecretSource, Source};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The environment, captured once so the resolver can be tested without changing the
 /// process's own variables.
@@ -56,29 +57,30 @@ pub enum SecretMode<'a> {
     Skip,
 }
 
-/// What the command line asks for (`--profile`, `--base-url`).
-#[derive(Debug, Clone, Default)]
-pub struct Selection<'a> {
-    pub profile: Option<&'a str>,
-    pub base_url: Option<&'a str>,
-}
-
-/// Which profile to send with, as the command line asked for it: the owned form of
-/// [`Selection`], which the composer keeps for as long as it runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the command line asks for: the profile, and values that beat the profile's and the
+/// environment's. The composer keeps it for as long as it runs.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Target {
     /// `--profile NAME`.
     pub profile: Option<String>,
     /// `--base-url URL`.
     pub base_url: Option<String>,
+    /// `--allow-insecure`: Basic auth over plain http to another host is allowed.
+    pub allow_insecure: bool,
+    /// `--cacert FILE`.
+    pub ca_file: Option<PathBuf>,
+    /// `--timeout SECS`.
+    pub timeout: Option<Duration>,
+    /// `--connect-timeout SECS`.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Target {
-    /// The selection to [`resolve`] with.
-    pub fn selection(&self) -> Selection<'_> {
-        Selection {
-            profile: self.profile.as_deref(),
-            base_url: self.base_url.as_deref(),
+    /// Only `--profile NAME` (or none).
+    pub fn profile(name: Option<&str>) -> Self {
+        Target {
+            profile: name.map(str::to_string),
+            ..Target::default()
         }
     }
 }
@@ -87,25 +89,31 @@ impl Target {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub profile: Profile,
-    /// E.g. a plain password in a file other users can read.
+    /// E.g. a plain password in a file other users can read, or a variable not used.
     pub warnings: Vec<String>,
 }
 
-/// Picks the profile (`--profile`, else `default_profile`, else the only one), applies the
-/// environment and then the command line on top, checks every value, and (with
-/// [`SecretMode::Fetch`]) obtains the secret.
+/// Picks the profile (`--profile`, else `default_profile`, else the only one) and fills in
+/// its values, each from the first that sets it:
 ///
-/// With no config file (or no profile chosen and none in the file), a profile can still be
-/// made entirely from `--base-url`/`RCS_COMPOSER_BASE_URL`, `RCS_COMPOSER_USERNAME` and
-/// `RCS_COMPOSER_PASSWORD`; `config_path` is the file that was looked for.
+/// 1. the command line (`--base-url`, `--timeout`, `--connect-timeout`, `--cacert`,
+///    `--allow-insecure`);
+/// 2. with `--profile NAME` (an explicit choice), the profile, then the environment
+///    (`RCS_COMPOSER_BASE_URL`, `RCS_COMPOSER_USERNAME`, `RCS_COMPOSER_PASSWORD`);
+/// 3. without it, the environment, then the profile the file chose.
+///
+/// Every value is checked, and (with [`SecretMode::Fetch`]) the secret obtained. With no
+/// config file (or no profile in it), a profile can still be made entirely from
+/// `--base-url`/`RCS_COMPOSER_BASE_URL`, `RCS_COMPOSER_USERNAME` and `RCS_COMPOSER_PASSWORD`;
+/// `config_path` is the file that was looked for.
 pub fn resolve(
     config: Option<&Config>,
     config_path: &Path,
-    selection: &Selection<'_>,
+    target: &Target,
     env: &Env,
     mode: SecretMode<'_>,
 ) -> Result<Resolved, ConfigError> {
-    let chosen: Option<&ProfileConfig> = match (config, selection.profile) {
+    let chosen: Option<&ProfileConfig> = match (config, target.profile.as_deref()) {
         (Some(c), Some(name)) => {
             Some(c.profile(name).ok_or_else(|| ConfigError::UnknownProfile {
                 name: name.to_string(),
@@ -139,128 +147,249 @@ pub fn resolve(
     let path = config
         .map(|c| c.path.clone())
         .unwrap_or_else(|| config_path.to_path_buf());
-    let cli_base = selection.base_url.filter(|s| !s.trim().is_empty());
-    // The command line beats the environment.
-    let base_override = cli_base
-        .map(|v| ("--base-url", v))
-        .or_else(|| env.get(ENV_BASE_URL).map(|v| (ENV_BASE_URL, v)));
+    let flag_base = target
+        .base_url
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|v| (Source::Flag("--base-url"), v));
+    let env_base = env
+        .get(ENV_BASE_URL)
+        .map(|v| (Source::Env(ENV_BASE_URL), v));
+    let env_user = env.get(ENV_USERNAME);
+    let env_pass = env.get(ENV_PASSWORD);
+    let timeout = target.timeout;
+    let connect_timeout = target.connect_timeout;
 
     let Some(p) = chosen else {
         // No profile: everything from the environment and the command line.
-        let Some(base) = base_override else {
-            return Err(ConfigError::NoConfig { path });
+        let Some((from, base)) = flag_base.or(env_base) else {
+            return Err(match config {
+                Some(_) => ConfigError::NoProfiles { path },
+                None => ConfigError::NoConfig { path },
+            });
         };
-        let who = "the environment";
-        let base_url = override_base(base)?;
-        let username = env.get(ENV_USERNAME).ok_or_else(|| ConfigError::Missing {
-            profile: format!("no profile in {}; using {who}", path.display()),
-            field: "username (API key)".into(),
-            hint: format!("Set {ENV_USERNAME}, or write a profile in the config file"),
-        })?;
+        let from_name = match from {
+            Source::Flag(f) | Source::Env(f) => f,
+            _ => "",
+        };
+        let base_url = override_base((from_name, base))?;
+        let Some(username) = env_user else {
+            return Err(ConfigError::EnvIncomplete {
+                from: from_name.to_string(),
+                missing: ENV_USERNAME,
+                hint: format!(
+                    "set it to the API key, or write a profile in {}",
+                    path.display()
+                ),
+            });
+        };
         check_username(username).map_err(|m| ConfigError::Override {
             source_name: ENV_USERNAME.into(),
             message: m,
         })?;
-        let password = match (mode, env.get(ENV_PASSWORD)) {
+        let password = match (mode, env_pass) {
             (_, Some(s)) => Secret::new(s),
             (SecretMode::Skip, None) => Secret::default(),
             (SecretMode::Fetch(_), None) => {
-                return Err(ConfigError::Missing {
-                    profile: format!("no profile in {}; using {who}", path.display()),
-                    field: "password (API secret)".into(),
-                    hint: format!("Set {ENV_PASSWORD}, or write a profile in the config file"),
+                return Err(ConfigError::EnvIncomplete {
+                    from: from_name.to_string(),
+                    missing: ENV_PASSWORD,
+                    hint: format!(
+                        "set it to the API secret, or write a profile in {}",
+                        path.display()
+                    ),
                 });
             }
         };
         return Ok(Resolved {
             profile: Profile {
-                name: format!("({})", base.0),
+                name: format!("({from_name})"),
                 base_url,
                 username: username.to_string(),
                 password,
-                allow_insecure: false,
-                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-                timeout: DEFAULT_TIMEOUT,
+                allow_insecure: target.allow_insecure,
+                connect_timeout: connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
                 is_sandbox: false,
+                ca_file: target.ca_file.clone(),
+                origin: Origin {
+                    base_url: from,
+                    username: Source::Env(ENV_USERNAME),
+                    secret: SecretSource::Env(ENV_PASSWORD.to_string()),
+                    ..Origin::default()
+                },
             },
             warnings: Vec::new(),
         });
     };
 
+    let explicit = target.profile.is_some();
     let profile_desc = format!("{}:{}: profile '{}'", path.display(), p.line, p.name);
-    let overridden = base_override.is_some();
-    let base_url = if let Some(base) = base_override {
-        override_base(base)?
-    } else {
-        p.base_url.clone().ok_or_else(|| ConfigError::Missing {
-            profile: profile_desc.clone(),
-            field: "base_url".into(),
-            hint: format!(
-                "Add base_url = \"https://...\" (the API root) to [profiles.{}], or use \
-                 --base-url or {ENV_BASE_URL}",
-                p.name
-            ),
-        })?
+    let mut warnings = Vec::new();
+    let mut unused = |var: &str, key: &str| {
+        warnings.push(format!(
+            "{var} is set but not used: --profile {} chose the profile, and its {key} \
+             ({}:{}) comes first",
+            p.name,
+            path.display(),
+            p.line_of(key)
+        ))
     };
-    let username = match env.get(ENV_USERNAME) {
-        Some(u) => {
+    // The profile's own value, unless the environment beats it (no explicit --profile).
+    let from_file_base = p.base_url.as_deref().map(|v| (Source::Profile, v));
+    let base = match flag_base {
+        Some(b) => Some(b),
+        None if explicit => {
+            if from_file_base.is_some() && env_base.is_some() {
+                unused(ENV_BASE_URL, "base_url");
+            }
+            from_file_base.or(env_base)
+        }
+        None => env_base.or(from_file_base),
+    };
+    let (base_source, base_url) = match base {
+        Some((Source::Profile, v)) => (Source::Profile, v.to_string()),
+        Some((src, v)) => {
+            let name = match src {
+                Source::Flag(f) | Source::Env(f) => f,
+                _ => "",
+            };
+            (src, override_base((name, v))?)
+        }
+        None => {
+            return Err(ConfigError::Missing {
+                profile: profile_desc,
+                field: "base_url".into(),
+                hint: format!(
+                    "Add base_url = \"https://...\" (the API root) to [profiles.{}], or use \
+                     --base-url or {ENV_BASE_URL}",
+                    p.name
+                ),
+            });
+        }
+    };
+    let user = match (explicit, &p.username, env_user) {
+        (true, Some(u), e) => {
+            if e.is_some() {
+                unused(ENV_USERNAME, "username");
+            }
+            Some((Source::Profile, u.as_str()))
+        }
+        (_, _, Some(e)) => Some((Source::Env(ENV_USERNAME), e)),
+        (_, Some(u), None) => Some((Source::Profile, u.as_str())),
+        (_, None, None) => None,
+    };
+    let (user_source, username) = match user {
+        Some((src @ Source::Env(_), u)) => {
             check_username(u).map_err(|m| ConfigError::Override {
                 source_name: ENV_USERNAME.into(),
                 message: m,
             })?;
-            u.to_string()
+            (src, u.to_string())
         }
-        None => p.username.clone().ok_or_else(|| ConfigError::Missing {
-            profile: profile_desc.clone(),
-            field: "username (API key)".into(),
-            hint: format!(
-                "Add username = \"...\" to [profiles.{}], or set {ENV_USERNAME}",
-                p.name
-            ),
-        })?,
+        Some((src, u)) => (src, u.to_string()),
+        None => {
+            return Err(ConfigError::Missing {
+                profile: profile_desc,
+                field: "username (API key)".into(),
+                hint: format!(
+                    "Add username = \"...\" to [profiles.{}], or set {ENV_USERNAME}",
+                    p.name
+                ),
+            });
+        }
     };
-    let mut warnings = Vec::new();
-    let password = match (env.get(ENV_PASSWORD), &p.password) {
-        (Some(s), _) => Secret::new(s),
-        (None, None) => {
-            if matches!(mode, SecretMode::Fetch(_)) {
-                return Err(ConfigError::Missing {
-                    profile: profile_desc,
-                    field: "password (API secret)".into(),
-                    hint: format!(
-                        "Add password_env = \"VARIABLE\" or password_command = \"...\" to \
-                         [profiles.{}], or set {ENV_PASSWORD}",
-                        p.name
-                    ),
-                });
-            }
-            Secret::default()
+    // The secret: the environment's beats the profile's source unless --profile chose it.
+    let use_env_pass = match (&p.password, env_pass) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(_), Some(_)) if explicit => {
+            unused(
+                ENV_PASSWORD,
+                p.password.as_ref().map_or("password", |s| s.field()),
+            );
+            false
         }
-        (None, Some(source)) => {
-            if let PasswordSource::Plain(_) = source
-                && config.is_some_and(Config::readable_by_others)
-            {
-                warnings.push(format!(
-                    "{}:{}: profile '{}' keeps its password in plain text in a file other \
-                     users can read; run chmod 600 {} or use password_env or \
-                     password_command",
-                    path.display(),
-                    p.line_of("password"),
-                    p.name,
-                    path.display()
-                ));
-            }
-            match mode {
-                SecretMode::Skip => Secret::default(),
-                SecretMode::Fetch(commands) => {
-                    fetch_secret(source, env, commands).map_err(|message| ConfigError::Secret {
-                        path: path.clone(),
-                        line: p.line_of(source.field()),
-                        profile: p.name.clone(),
-                        field: source.field().into(),
-                        message,
-                    })?
+        (Some(_), Some(_)) => true,
+    };
+    let (password, secret_source) = if use_env_pass {
+        (
+            Secret::new(env_pass.unwrap_or_default()),
+            SecretSource::Env(ENV_PASSWORD.to_string()),
+        )
+    } else {
+        match &p.password {
+            None => {
+                if matches!(mode, SecretMode::Fetch(_)) {
+                    return Err(ConfigError::Missing {
+                        profile: profile_desc,
+                        field: "password (API secret)".into(),
+                        hint: format!(
+                            "Add password_env = \"VARIABLE\" or password_command = \"...\" to \
+                             [profiles.{}], or set {ENV_PASSWORD}",
+                            p.name
+                        ),
+                    });
                 }
+                (Secret::default(), SecretSource::Unknown)
+            }
+            Some(source) => {
+                // A command anyone else can change is anyone's command: it is not run.
+                let writable = config.and_then(Config::writable_by_others);
+                if let (PasswordSource::Command(_), Some(who)) = (source, writable) {
+                    let fix = format!("chmod go-w {}", path.display());
+                    warnings.push(format!(
+                        "{}:{}: profile '{}' runs its password_command from a file {who} can \
+                         change, so it is not run; run {fix}, or use password_env",
+                        path.display(),
+                        p.line_of("password_command"),
+                        p.name,
+                    ));
+                    if matches!(mode, SecretMode::Fetch(_)) {
+                        return Err(ConfigError::Secret {
+                            path: path.clone(),
+                            line: p.line_of("password_command"),
+                            profile: p.name.clone(),
+                            field: "password_command".into(),
+                            message: format!(
+                                "not run: {} can be changed by {who}, who could make it run \
+                                 anything; run {fix}",
+                                path.display()
+                            ),
+                        });
+                    }
+                }
+                if let PasswordSource::Plain(_) = source
+                    && config.is_some_and(Config::readable_by_others)
+                {
+                    warnings.push(format!(
+                        "{}:{}: profile '{}' keeps its password in plain text in a file other \
+                         users can read; run chmod 600 {} or use password_env or \
+                         password_command",
+                        path.display(),
+                        p.line_of("password"),
+                        p.name,
+                        path.display()
+                    ));
+                }
+                let secret_source = match source {
+                    PasswordSource::Env(v) => SecretSource::Env(v.clone()),
+                    PasswordSource::Command(c) => SecretSource::Command(c.clone()),
+                    PasswordSource::Plain(_) => SecretSource::Plain,
+                };
+                let secret =
+                    match mode {
+                        SecretMode::Skip => Secret::default(),
+                        SecretMode::Fetch(commands) => fetch_secret(source, env, commands)
+                            .map_err(|message| ConfigError::Secret {
+                                path: path.clone(),
+                                line: p.line_of(source.field()),
+                                profile: p.name.clone(),
+                                field: source.field().into(),
+                                message,
+                            })?,
+                    };
+                (secret, secret_source)
             }
         }
     };
@@ -270,11 +399,20 @@ pub fn resolve(
             base_url,
             username,
             password,
-            allow_insecure: p.allow_insecure,
-            connect_timeout: p.connect_timeout,
-            timeout: p.timeout,
-            // A profile whose URL was overridden may point anywhere: never skip confirmation.
-            is_sandbox: p.sandbox && !overridden,
+            allow_insecure: p.allow_insecure || target.allow_insecure,
+            connect_timeout: connect_timeout.unwrap_or(p.connect_timeout),
+            timeout: timeout.unwrap_or(p.timeout),
+            // A profile whose URL came from elsewhere may point anywhere: never skip the
+            // confirmation for it.
+            is_sandbox: p.sandbox && base_source == Source::Profile,
+            ca_file: target.ca_file.clone().or_else(|| p.ca_file.clone()),
+            origin: Origin {
+                file: Some((path.clone(), p.line)),
+                lines: p.lines(),
+                base_url: base_source,
+                username: user_source,
+                secret: secret_source,
+            },
         },
         warnings,
     })
@@ -305,11 +443,15 @@ mod tests {
         SecretMode::Fetch(&COMMANDS)
     }
 
-    fn sel<'a>(profile: Option<&'a str>, base_url: Option<&'a str>) -> Selection<'a> {
-        Selection { profile, base_url }
+    fn sel(profile: Option<&str>, base_url: Option<&str>) -> Target {
+        Target {
+            profile: profile.map(str::to_string),
+            base_url: base_url.map(str::to_string),
+            ..Target::default()
+        }
     }
 
-    fn resolve_with(text: &str, s: &Selection<'_>, env: &Env) -> Result<Resolved, ConfigError> {
+    fn resolve_with(text: &str, s: &Target, env: &Env) -> Result<Resolved, ConfigError> {
         let c = parse(text)?;
         resolve(Some(&c), c.path(), s, env, fetch())
     }
@@ -441,6 +583,74 @@ mod tests {
         assert!(!r.warnings[0].contains("plainpw"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(go().warnings.is_empty());
+    }
+
+    /// Failed before: a group- or world-writable config's password_command was run (anyone
+    /// who could write the file could make the app run anything), without a word.
+    #[cfg(unix)]
+    #[test]
+    fn a_password_command_in_a_file_others_can_change_is_not_run() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let conf_dir = dir.path().join("conf");
+        std::fs::create_dir(&conf_dir).unwrap();
+        let path = conf_dir.join("config.toml");
+        let ran = dir.path().join("ran");
+        std::fs::write(
+            &path,
+            format!(
+                "[profiles.a]\nbase_url = \"https://h.example\"\nusername = \"k\"\npassword_command = \"touch '{}'; echo s3cret\"\n",
+                ran.display()
+            ),
+        )
+        .unwrap();
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let load = || Config::load_from(&path).unwrap().unwrap();
+        set(&conf_dir, 0o700);
+        for (file, dirm, who) in [
+            (0o664, 0o700, "its group"),
+            (0o606, 0o700, "everyone"),
+            (0o644, 0o777, "its folder"),
+        ] {
+            set(&path, file);
+            set(&conf_dir, dirm);
+            let c = load();
+            let e = resolve(Some(&c), &path, &sel(None, None), &Env::default(), fetch())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(":4:") && e.contains("password_command"), "{e}");
+            assert!(e.contains("not run") && e.contains(who), "{e}");
+            assert!(e.contains(&format!("chmod go-w {}", path.display())), "{e}");
+            assert!(!ran.exists(), "the command ran from a {file:o} file");
+            // Without fetching (the app's profile list), the warning says it.
+            let r = resolve(
+                Some(&c),
+                &path,
+                &sel(None, None),
+                &Env::default(),
+                SecretMode::Skip,
+            )
+            .unwrap();
+            assert!(
+                r.warnings.iter().any(|w| w.contains("is not run")),
+                "{:?}",
+                r.warnings
+            );
+        }
+        set(&conf_dir, 0o700);
+        set(&path, 0o644);
+        let r = resolve(
+            Some(&load()),
+            &path,
+            &sel(None, None),
+            &Env::default(),
+            fetch(),
+        )
+        .unwrap();
+        assert_eq!(r.profile.password.expose(), "s3cret");
+        assert!(ran.exists());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::message::FieldPath;
 use crate::message::edit;
 use crate::message::schema::Field;
 use crate::store::{self, drafts};
-use crate::tui::action::{Effect, TextEdit};
+use crate::tui::action::{Contents, Effect, TextEdit};
 use crate::tui::form::{self, Row, RowKind};
 use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -88,6 +88,7 @@ impl App {
             return;
         }
         self.checkpoint();
+        let old = self.value_len(&row.path);
         if row.is_text() {
             if !self.put_text(&row.path, f, "") {
                 self.drop_checkpoint();
@@ -99,7 +100,8 @@ impl App {
         }
         // A fresh input on the emptied field; typing now is a new step.
         self.form.input = None;
-        self.changed(None);
+        self.changed_value(&row.path, old);
+        self.sync_input();
     }
 
     pub(super) fn edit_text(&mut self, e: TextEdit) {
@@ -145,10 +147,11 @@ impl App {
             self.checkpoint();
         }
         self.view.follow_focus = true;
+        let old = self.value_len(&row.path);
         if !self.put_text(&row.path, f, &text) {
             return;
         }
-        self.changed(None);
+        self.changed_value(&row.path, old);
         if text.len() > EDIT_LIMIT_BYTES {
             // A paste made it giant: stop editing it in place (see `EDIT_LIMIT_BYTES`).
             self.form.input = None;
@@ -189,10 +192,13 @@ impl App {
             | TextEdit::DeleteWordForward
             | TextEdit::KillToEnd => {
                 self.checkpoint();
+                let old = self.value_len(&row.path);
                 if !self.put_text(&row.path, f, "") {
                     return;
                 }
-                self.changed(None);
+                self.changed_value(&row.path, old);
+                // Short now: the text area edits it again.
+                self.sync_input();
                 self.say(s::cleared_huge(f.label, len));
             }
             _ => self.say(s::too_long_to_edit(f.label, len)),
@@ -248,6 +254,9 @@ impl App {
     /// recovery file).
     pub(super) fn run_editor(&mut self, from: Option<std::path::PathBuf>) {
         self.overlay = None;
+        // Saved first: should the app be told to quit while the editor runs, the editor is
+        // stopped and nothing typed before it is lost.
+        self.write_draft(false);
         self.effects.push(Effect::RunEditor {
             generation: self.save.generation,
             draft: self.path.clone(),
@@ -262,7 +271,7 @@ impl App {
         self.file_job(Effect::Write {
             path: rec.clone(),
             generation: None,
-            bytes: text.as_bytes().to_vec(),
+            contents: Contents::Bytes(text.as_bytes().to_vec()),
         });
         self.warn(s::editor_invalid(why, &rec.display().to_string()));
     }

@@ -51,8 +51,12 @@ pub struct MediaState {
     /// config.toml could not be read: the hosts it marks private are unknown, so nothing is
     /// contacted, whatever F9 or Alt-I ask.
     pub config_unreadable: bool,
-    /// How the network is reached: timeout, redirects, proxy, private hosts.
+    /// How the network is reached: timeout, redirects, proxy, CA files, private hosts.
     pub settings: Arc<MediaSettings>,
+    /// `--no-media-check`, kept for config.toml read again (Ctrl-P).
+    no_media_check: bool,
+    /// The hosts config.toml's profiles mark private.
+    private_hosts: Vec<String>,
     /// The probes, by URL.
     pub cache: MediaCache,
     pub pictures: ImageStore,
@@ -71,6 +75,8 @@ impl Default for MediaState {
             terminal_colours: true,
             config_unreadable: false,
             settings: Arc::new(MediaSettings::default()),
+            no_media_check: false,
+            private_hosts: Vec::new(),
             cache: MediaCache::new(),
             pictures: ImageStore::default(),
             last_focus: usize::MAX,
@@ -94,30 +100,53 @@ impl MediaState {
 impl App {
     /// Sets the media check and the pictures from config.toml and the command line: on
     /// unless `media_check = false` / `images = false` / `--no-media-check`; a host any
-    /// profile marks private is never contacted.
+    /// profile marks private is never contacted. Call it once the profiles are known: the
+    /// check trusts the active one's CA file, as its send would.
     pub fn configure_media(&mut self, config: Option<&Config>, no_media_check: bool) {
-        let private_hosts = config
-            .map(|c| {
-                c.profile_names()
-                    .iter()
-                    .filter_map(|n| c.profile(n))
-                    .flat_map(|p| p.private_hosts.iter().cloned())
-                    .collect()
-            })
-            .unwrap_or_default();
+        self.media.no_media_check = no_media_check;
         self.media.check = !no_media_check && config.is_none_or(|c| c.media_check);
         self.media.images = config.is_none_or(|c| c.images);
+        self.media.private_hosts = private_hosts(config);
+        self.media.config_unreadable = false;
+        self.media_transport_changed();
+    }
+
+    /// config.toml was read again (Ctrl-P): its private hosts apply at once; the switches
+    /// too when it could not be read before (they never applied). Alt-I stays as it is.
+    pub(super) fn media_config_read(&mut self, config: Result<Option<&Config>, ()>) {
+        match config {
+            Err(()) => self.configure_media_without_config(),
+            Ok(c) if self.media.config_unreadable => {
+                self.configure_media(c, self.media.no_media_check)
+            }
+            Ok(c) => {
+                self.media.private_hosts = private_hosts(c);
+                self.media_transport_changed();
+            }
+        }
+    }
+
+    /// The private hosts, or the active profile (its CA file), changed: the check and the
+    /// downloads go the way a send would (the same proxy settings and trusted CAs, see
+    /// [`crate::client::client_builder`]). What was asked with other settings is asked again.
+    pub(super) fn media_transport_changed(&mut self) {
+        // `--cacert` first, as for sending.
+        let ca_file = self.session.target.ca_file.clone().or_else(|| {
+            let active = self.session.profiles.active()?;
+            active.source.resolve_without_secret().ok()?.0.ca_file
+        });
         let settings = Arc::new(MediaSettings {
-            private_hosts,
+            private_hosts: self.media.private_hosts.clone(),
+            extra_root_certs: ca_file.into_iter().collect(),
             ..MediaSettings::default()
         });
         if settings != self.media.settings {
-            // What was asked with other settings (a host now private) is asked again.
             self.media.settings = settings;
             self.media.cache = MediaCache::new();
+            let graphics = self.media.pictures.graphics;
             self.media.pictures = ImageStore::default();
+            self.media.pictures.set_graphics(graphics);
         }
-        self.media.config_unreadable = false;
         self.media.last_focus = usize::MAX;
         self.media_after_update();
     }
@@ -262,4 +291,17 @@ impl App {
             }
         }
     }
+}
+
+/// The hosts any profile of `config` marks private.
+fn private_hosts(config: Option<&Config>) -> Vec<String> {
+    config
+        .map(|c| {
+            c.profile_names()
+                .iter()
+                .filter_map(|n| c.profile(n))
+                .flat_map(|p| p.private_hosts.iter().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -20,7 +20,7 @@ use super::keymap;
 use super::problems::Problems;
 use super::send::PendingSend;
 use super::strings as s;
-use crate::message::{FieldPath, Report, validate};
+use crate::message::{FieldPath, Report, Segment, revalidate_field, validate};
 use crate::store::drafts;
 use ratatui_textarea::TextArea;
 use serde_json::Value;
@@ -43,7 +43,7 @@ pub use editing::clean_paste;
 pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
 pub use goto::{GoTo, GoToItem};
 pub use media::{MediaJob, MediaState};
-pub use save::{AUTOSAVE_DELAY, SaveState};
+pub use save::{AUTOSAVE_DELAY, Conflict, SaveState};
 pub use sending::SendSession;
 pub use view_state::{Geometry, Side, ViewState};
 
@@ -62,6 +62,8 @@ pub enum PickFor {
     },
     /// Start a new draft of the picked type.
     NewDraft,
+    /// What to do now that someone else wrote the draft's file under our changes.
+    DiskConflict,
 }
 
 pub struct Picker {
@@ -210,6 +212,7 @@ impl App {
         self.dirty = true;
         match msg {
             Message::Terminal(ev) => {
+                self.check_disk_after_idle();
                 let (generation, said) = (self.save.generation, self.status_seq);
                 self.key_event(&ev);
                 // A message belongs to the action that said it: the next key that changes
@@ -226,24 +229,26 @@ impl App {
                 result,
             } => {
                 self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
-                match result {
-                    Ok(()) => {
-                        if let Some(g) = generation
-                            && path == self.path
-                        {
-                            self.save.on_disk = true;
-                            self.save.saved_generation = self.save.saved_generation.max(g);
-                        }
+                if let Err(e) = result {
+                    if generation.is_some() && path == self.path {
+                        // Let the next change or Ctrl-S try again.
+                        self.save.queued_generation = self.save.saved_generation;
                     }
-                    Err(e) => {
-                        if generation.is_some() && path == self.path {
-                            // Let the next change or Ctrl-S try again.
-                            self.save.queued_generation = self.save.saved_generation;
-                        }
-                        self.warn(s::save_failed(&path.display().to_string(), &e));
-                    }
+                    self.warn(s::save_failed(&path.display().to_string(), &e));
                 }
             }
+            Message::DraftWritten {
+                path,
+                generation,
+                answer,
+            } => self.draft_written(&path, generation, answer),
+            Message::DraftChanged {
+                path,
+                theirs,
+                stamp,
+            } => self.draft_changed(&path, theirs, stamp),
+            Message::DraftLocked { path, holder } => self.draft_locked(&path, holder),
+            Message::Resumed => self.effects.push(Effect::Reenter),
             Message::Drafts(answer) => self.drafts_answer(answer),
             Message::HistoryRead(result) => self.history_read(result),
             Message::EditorDone {
@@ -263,6 +268,8 @@ impl App {
                 warnings,
             } => self.send_finished(id, &profile, body, *outcome, warnings),
             Message::SendFailed { id, reason } => self.send_failed(id, reason),
+            Message::SendTick { id } => self.send_tick(id),
+            Message::ConfigRead(loaded) => self.config_read(loaded),
             Message::Delivery(u) => self.delivery(u),
             Message::SandboxLog(line) => self.sandbox_line(line),
             Message::HistoryWritten { result } => {
@@ -314,7 +321,18 @@ impl App {
             }
             Action::Save => {
                 self.write_draft(true);
-                self.say(s::saved_to(&self.path.display().to_string()));
+                match &self.save.conflict {
+                    Some(c) => {
+                        let copy = c.ours.display().to_string();
+                        self.say(s::conflict_later(&copy));
+                        self.offer_conflict_choices();
+                    }
+                    None => self.say(s::saved_to(&self.path.display().to_string())),
+                }
+            }
+            Action::Suspend => {
+                self.write_draft(false);
+                self.effects.push(Effect::Suspend);
             }
             Action::OpenDrafts => self.open_browser(),
             Action::EditAsJson => match self.form.recovery.clone() {
@@ -383,11 +401,18 @@ impl App {
             Action::Redraw => {}
             Action::RecheckMedia => self.recheck_media(),
             Action::ToggleImages => self.toggle_images(),
+            Action::CopyCurl => self.copy_curl(),
+            Action::CopyBody => self.copy_body(),
         }
     }
 
     pub(super) fn revalidate(&mut self) {
         self.report = validate(&self.doc);
+        self.report_changed();
+    }
+
+    /// The problems follow the report; the line about a problem goes once it is fixed.
+    fn report_changed(&mut self) {
         self.problems.set_local(&self.report);
         if let Some(Status {
             about: Some(path), ..
@@ -418,16 +443,51 @@ impl App {
             .or_else(|| self.form.rows.iter().position(|r| r.path == k.path))
     }
 
+    /// After a change of one field's value (typing, a pick, a clear): that field alone is
+    /// checked again where the validator can do it alone, and the rows stay as they are
+    /// (they come from the schema and the document's shape, which a value does not change).
+    /// `old_len`: the value's size as compact JSON before the change (see
+    /// [`App::value_len`]), so the body's size follows without measuring the whole draft.
+    pub(super) fn changed_value(&mut self, path: &FieldPath, old_len: Option<usize>) {
+        self.save.generation += 1;
+        self.form.last_edit = None;
+        self.edited_for_server(Some(path.clone()));
+        match path.segments() {
+            [Segment::Key(k), Segment::Index(i), ..] if k == "cards" => {
+                self.view.preview.forget_card(*i)
+            }
+            _ => {}
+        }
+        let now = jiff::Timestamp::now();
+        if revalidate_field(&self.doc, &mut self.report, path, old_len, now) {
+            self.report_changed();
+        } else {
+            self.revalidate();
+        }
+        self.schedule_autosave();
+    }
+
+    /// The size of the value at `path` as compact JSON, `None` when absent: taken before a
+    /// one-value change, for [`App::changed_value`].
+    pub(super) fn value_len(&self, path: &FieldPath) -> Option<usize> {
+        path.get(&self.doc).map(crate::message::validate::json_len)
+    }
+
+    fn schedule_autosave(&mut self) {
+        if self.save.autosave_due.is_none() {
+            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
+        }
+    }
+
     /// After any change of the document: bump the generation, validate, rebuild the rows,
     /// schedule the autosave.
     pub(super) fn changed(&mut self, target: Option<RowKey>) {
         self.save.generation += 1;
+        self.view.preview.forget_cards();
         let edited = self.form.last_edit.take();
         self.edited_for_server(edited);
         self.revalidate();
         self.rebuild(target);
-        if self.save.autosave_due.is_none() {
-            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
-        }
+        self.schedule_autosave();
     }
 }

@@ -1,15 +1,31 @@
-//! Writing the draft: generations, what is on disk, file jobs in flight, the autosave.
+//! Writing the draft: generations, what is on disk, file jobs in flight, the autosave, and
+//! what happens when someone else writes the draft's file (another instance, an editor,
+//! `git checkout`): nothing of theirs is written over, nothing of ours is lost.
+//!
+//! The writer thread checks the file before each write against what we last read or wrote.
+//! When it changed:
+//! - and we have nothing unsaved, the draft is reloaded and the message line says so;
+//! - and we have changes of our own, ours is written beside it
+//!   (`NAME.conflict-YYYYMMDD-HHMMSS.json`), theirs stays, and the person picks: go on
+//!   editing (ours keeps being saved in the conflict file), reload theirs, or overwrite.
+//!
+//! The file is also checked when a key comes after a second or more without one, so a
+//! change made while the app sat idle is reloaded before the person types into it.
 
-use super::App;
-use crate::store;
-use crate::tui::action::Effect;
+use super::{App, Overlay, PickFor, Picker};
+use crate::store::stamp::Stamp;
+use crate::tui::action::{Contents, Effect, Known, SaveAnswer, SaveCheck};
 use crate::tui::preview::PreviewState;
+use crate::tui::strings as s;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How soon after a change the draft is written.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
+
+/// A key after this long without one checks the draft's file for someone else's write.
+const CHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// Where the draft stands against its file.
 #[derive(Debug, Default)]
@@ -26,7 +42,31 @@ pub struct SaveState {
     pub jobs_in_flight: usize,
     /// When the pending autosave is due.
     pub autosave_due: Option<Instant>,
+    /// Someone else wrote the draft's file while we had changes of our own.
+    pub conflict: Option<Conflict>,
+    /// Another live instance has this draft open (its pid), as the lock file says.
+    pub held_by: Option<u32>,
+    /// When the draft's file was last checked for someone else's write (a key after a
+    /// second or more checks again; a test sets `None` to check at the next key).
+    pub last_check: Option<Instant>,
 }
+
+/// The draft's file and ours parted: theirs is on disk, ours in `ours`.
+#[derive(Debug)]
+pub struct Conflict {
+    /// Where our version is written, until the person picks.
+    pub ours: PathBuf,
+    /// The file's content as someone else wrote it, or why it is not a draft.
+    pub theirs: Result<Value, String>,
+    pub stamp: Stamp,
+}
+
+/// The choices when the draft's file changed under our own changes, in the picker's order.
+const CONFLICT_CHOICES: &[&str] = &[
+    "Later: go on editing; yours is saved in the conflict file",
+    "Reload: take the file as it is now; yours stays in the conflict file",
+    "Overwrite: write this version over the file",
+];
 
 impl SaveState {
     pub fn new(on_disk: bool) -> Self {
@@ -43,6 +83,34 @@ impl App {
         self.save.generation != self.save.saved_generation || !self.save.on_disk
     }
 
+    /// The first work of a session, before any key: what the draft's file holds (`known`,
+    /// for the checks before each write), its lock, the temp files killed processes left,
+    /// and the history. The harness and the real loop call it.
+    pub fn start(&mut self, known: Option<Stamp>) {
+        let known = match known {
+            Some(s) => Known::Stamp(s),
+            None if self.save.on_disk => Known::Now,
+            None => Known::Absent,
+        };
+        self.effects.push(Effect::KnowDraft {
+            path: self.path.clone(),
+            known,
+        });
+        self.file_job(Effect::LockDraft {
+            path: self.path.clone(),
+        });
+        let mut dirs = vec![self.drafts_dir.clone()];
+        if let Some(d) = self.path.parent().filter(|d| !d.as_os_str().is_empty())
+            && d != self.drafts_dir
+        {
+            dirs.push(d.to_path_buf());
+        }
+        self.effects.push(Effect::Tidy { dirs });
+        self.file_job(Effect::ReadHistory {
+            path: self.session.history_path.clone(),
+        });
+    }
+
     /// Asks for the draft to be written. `force`: even when nothing changed (Ctrl-S).
     pub(super) fn write_draft(&mut self, force: bool) {
         let fresh_new = !self.save.on_disk && self.save.generation == 0;
@@ -52,10 +120,21 @@ impl App {
         }
         self.save.autosave_due = None;
         self.save.queued_generation = self.save.generation;
-        self.file_job(Effect::Write {
-            path: self.path.clone(),
-            generation: Some(self.save.generation),
-            bytes: store::to_draft_json(&self.doc).into_bytes(),
+        let (path, check) = match &self.save.conflict {
+            // Ours alone: written over, each time.
+            Some(c) => (c.ours.clone(), SaveCheck::Overwrite),
+            None => (
+                self.path.clone(),
+                SaveCheck::Checked {
+                    unsaved: self.unsaved(),
+                },
+            ),
+        };
+        self.file_job(Effect::SaveDraft {
+            path,
+            generation: self.save.generation,
+            contents: Contents::Draft(Box::new(self.doc.clone())),
+            check,
         });
     }
 
@@ -66,8 +145,13 @@ impl App {
         self.effects.push(effect);
     }
 
-    /// Replaces the whole draft (opening another one).
+    /// Replaces the whole draft (opening another one), and takes its lock.
     pub(super) fn load_draft(&mut self, path: PathBuf, doc: Value, on_disk: bool) {
+        if path != self.path {
+            self.file_job(Effect::LockDraft { path: path.clone() });
+            self.save.held_by = None;
+        }
+        self.save.conflict = None;
         self.path = path;
         self.doc = doc;
         self.save.on_disk = on_disk;
@@ -79,11 +163,210 @@ impl App {
         self.view.problems_scroll = 0;
         self.view.preview = PreviewState::default();
         self.problems.set_server(&[]);
+        self.mark_saved();
+        self.view.preview.forget_cards();
+        self.revalidate();
+        self.rebuild(None);
+    }
+
+    /// The document is what the file holds: nothing to write.
+    fn mark_saved(&mut self) {
         self.save.generation += 1;
         self.save.saved_generation = self.save.generation;
         self.save.queued_generation = self.save.generation;
         self.save.autosave_due = None;
+    }
+
+    /// A key came: if none came for a while, see whether someone else wrote the file.
+    pub(super) fn check_disk_after_idle(&mut self) {
+        let now = Instant::now();
+        let idle = self
+            .save
+            .last_check
+            .is_none_or(|t| now.duration_since(t) >= CHECK_AFTER);
+        self.save.last_check = Some(now);
+        if idle && self.save.on_disk && self.save.conflict.is_none() {
+            self.effects.push(Effect::CheckDraft {
+                path: self.path.clone(),
+            });
+        }
+    }
+
+    /// A draft write's answer.
+    pub(super) fn draft_written(&mut self, path: &Path, generation: u64, answer: SaveAnswer) {
+        self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        let ours_copy = self.save.conflict.as_ref().is_some_and(|c| c.ours == path);
+        if path != self.path && !ours_copy {
+            return;
+        }
+        match answer {
+            SaveAnswer::Saved => {
+                if path == self.path {
+                    self.save.on_disk = true;
+                }
+                self.save.saved_generation = self.save.saved_generation.max(generation);
+            }
+            SaveAnswer::Failed(e) => {
+                // Let the next change or Ctrl-S try again.
+                self.save.queued_generation = self.save.saved_generation;
+                self.warn(s::save_failed(&path.display().to_string(), &e));
+            }
+            SaveAnswer::Conflict {
+                theirs,
+                stamp,
+                ours: None,
+            } => self.changed_on_disk(theirs, stamp),
+            SaveAnswer::Conflict {
+                theirs,
+                stamp,
+                ours: Some(Ok(copy)),
+            } => {
+                self.save.saved_generation = self.save.saved_generation.max(generation);
+                if self.save.conflict.as_ref().is_some_and(|c| c.ours == copy) {
+                    return;
+                }
+                let text = s::conflict(
+                    &self.path.display().to_string(),
+                    &copy.display().to_string(),
+                    self.save.held_by,
+                );
+                self.save.conflict = Some(Conflict {
+                    ours: copy,
+                    theirs,
+                    stamp,
+                });
+                self.warn(text);
+                self.offer_conflict_choices();
+            }
+            SaveAnswer::Conflict {
+                ours: Some(Err(e)), ..
+            } => {
+                self.save.queued_generation = self.save.saved_generation;
+                let text = s::conflict_not_kept(&self.path.display().to_string(), &e);
+                self.warn(text);
+            }
+        }
+    }
+
+    /// A check found the draft's file written by someone else.
+    pub(super) fn draft_changed(
+        &mut self,
+        path: &Path,
+        theirs: Result<Value, String>,
+        stamp: Stamp,
+    ) {
+        if path != self.path || self.save.conflict.is_some() {
+            return;
+        }
+        let writing = self.save.queued_generation != self.save.saved_generation;
+        if writing {
+            // A write is on its way: it finds the change and keeps both.
+        } else if self.unsaved() {
+            // Ours and theirs both changed: the write finds it and keeps both.
+            self.write_draft(true);
+        } else {
+            self.changed_on_disk(theirs, stamp);
+        }
+    }
+
+    /// The file changed and we have nothing unsaved: take theirs (Ctrl-Z brings ours back).
+    fn changed_on_disk(&mut self, theirs: Result<Value, String>, stamp: Stamp) {
+        let name = self.path.display().to_string();
+        match theirs {
+            Ok(doc) => {
+                self.checkpoint();
+                self.reload(doc, stamp);
+                self.say(s::reloaded_from_disk(&name));
+            }
+            // Not a draft now: nothing to load; our next write will keep both.
+            Err(e) => self.warn(s::changed_not_a_draft(&name, &e)),
+        }
+    }
+
+    /// The draft becomes what the file holds (stamped `stamp`), keeping focus and folds.
+    fn reload(&mut self, doc: Value, stamp: Stamp) {
+        self.doc = doc;
+        self.form.input = None;
+        self.save.on_disk = true;
+        self.save.conflict = None;
+        self.effects.push(Effect::KnowDraft {
+            path: self.path.clone(),
+            known: Known::Stamp(stamp),
+        });
+        self.mark_saved();
+        self.view.preview.forget_cards();
         self.revalidate();
         self.rebuild(None);
+    }
+
+    /// Shows the choices for a conflict (again with Ctrl-S while it lasts).
+    pub(super) fn offer_conflict_choices(&mut self) {
+        if self.overlay.is_none() {
+            self.overlay = Some(Overlay::Picker(Picker {
+                title: s::CONFLICT_TITLE,
+                options: CONFLICT_CHOICES,
+                selected: 0,
+                purpose: PickFor::DiskConflict,
+            }));
+        }
+    }
+
+    /// The person's pick for a conflict.
+    pub(super) fn resolve_conflict(&mut self, choice: &str) {
+        let Some(c) = self.save.conflict.take() else {
+            return;
+        };
+        let (name, copy) = (
+            self.path.display().to_string(),
+            c.ours.display().to_string(),
+        );
+        if choice == CONFLICT_CHOICES[1] {
+            match c.theirs {
+                Ok(doc) => {
+                    if self.unsaved() {
+                        // The last of ours goes to the conflict file first.
+                        self.file_job(Effect::SaveDraft {
+                            path: c.ours.clone(),
+                            generation: self.save.generation,
+                            contents: Contents::Draft(Box::new(self.doc.clone())),
+                            check: SaveCheck::Overwrite,
+                        });
+                    }
+                    self.checkpoint();
+                    self.reload(doc, c.stamp);
+                    self.say(s::reloaded_theirs(&name, &copy));
+                }
+                Err(ref e) => {
+                    let text = s::changed_not_a_draft(&name, e);
+                    self.save.conflict = Some(c);
+                    self.warn(text);
+                }
+            }
+        } else if choice == CONFLICT_CHOICES[2] {
+            self.save.queued_generation = self.save.generation;
+            self.file_job(Effect::SaveDraft {
+                path: self.path.clone(),
+                generation: self.save.generation,
+                contents: Contents::Draft(Box::new(self.doc.clone())),
+                check: SaveCheck::Overwrite,
+            });
+            self.save.autosave_due = None;
+            self.say(s::overwrote(&name, &copy));
+        } else {
+            self.save.conflict = Some(c);
+            self.say(s::conflict_later(&copy));
+        }
+    }
+
+    /// Another instance has the draft open (or nobody does any more).
+    pub(super) fn draft_locked(&mut self, path: &Path, holder: Option<u32>) {
+        self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        if path != self.path {
+            return;
+        }
+        self.save.held_by = holder;
+        if let Some(pid) = holder {
+            self.warn(s::open_elsewhere(&self.path.display().to_string(), pid));
+        }
     }
 }

@@ -7,14 +7,15 @@ use crate::client::{SendOutcome, SendResult};
 use crate::message::FieldPath;
 use crate::profile::Profile;
 use crate::sandbox::DeliveryUpdate;
+use crate::store::config::{Config, ConfigError, Env, Target};
 use crate::store::drafts;
 use crate::store::history::{self, HistoryEntry, HistoryLog};
 use crate::tui::action::{Effect, NewDraft};
-use crate::tui::send::Profiles;
 use crate::tui::send::{
     BodyView, Cancelled, Endpoint, OVERRIDE_WINDOW, PendingSend, REPEAT_WINDOW, Received,
     RequestLine, SendPhase, SendState, Tracked, reopened_draft, request_body,
 };
+use crate::tui::send::{ProfileSource, Profiles};
 use crate::tui::strings as s;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -22,6 +23,13 @@ use std::time::Instant;
 
 /// How many sandbox log lines are kept.
 const LOG_LINES: usize = 500;
+
+/// How many messages this app did not send are tracked (anyone may post to the listener):
+/// the oldest goes when another comes.
+const UNKNOWN_KEPT: usize = 50;
+
+/// How many updates are kept for one message (a real one has four at most): the oldest go.
+const UPDATES_KEPT: usize = 50;
 
 /// Sending and what came of it: the profiles, the send in flight or its answer, the history
 /// of sends, the delivery updates, and the in-process sandbox's log.
@@ -45,6 +53,22 @@ pub struct SendSession {
     /// Bumped whenever what the send pane or the deliveries show changes (the send, the
     /// updates, the log), so the view keeps their wrapped-row count until then.
     pub revision: u64,
+    /// The command line's choice (`--profile`, `--base-url`, …) and the config file, to
+    /// read the profiles again (Ctrl-P).
+    pub target: Target,
+    pub config_path: PathBuf,
+    /// What was last copied, shown in the send pane: the way to get it when the terminal
+    /// does not take OSC 52.
+    pub copied: Option<Copied>,
+    /// The terminal is likely to take OSC 52 (see `runtime::osc52_likely`).
+    pub osc52: bool,
+}
+
+/// Text put on the clipboard, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub what: &'static str,
+    pub text: String,
 }
 
 impl Default for SendSession {
@@ -60,6 +84,10 @@ impl Default for SendSession {
             deliveries: Vec::new(),
             sandbox_log: Vec::new(),
             revision: 0,
+            target: Target::default(),
+            config_path: crate::store::paths::config_file(),
+            copied: None,
+            osc52: false,
         }
     }
 }
@@ -158,7 +186,7 @@ impl App {
         let Some(entry) = self.session.profiles.active().cloned() else {
             return;
         };
-        let Ok(Endpoint { url, user }) = entry.shown.clone() else {
+        let Ok(Endpoint { url, user, origin }) = entry.shown.clone() else {
             return;
         };
         let (body, added) = request_body(
@@ -168,12 +196,15 @@ impl App {
         );
         self.session.next_send += 1;
         let id = self.session.next_send;
-        // The server's issues of an earlier answer no longer describe this request.
+        // The server's issues of an earlier answer no longer describe this request, and
+        // what was copied gives way to the answer.
         self.set_server_issues(&[]);
+        self.session.copied = None;
         let request = RequestLine {
             method: "POST",
             url,
             user,
+            origin,
             profile: entry.name.clone(),
             callback_added: added,
             overridden,
@@ -195,7 +226,32 @@ impl App {
             body,
             phase,
         });
-        self.say(s::SENDING);
+        self.say(s::sending(0));
+    }
+
+    /// Another second in flight: the message line counts it, while it still speaks of the
+    /// send.
+    pub(super) fn send_tick(&mut self, id: u64) {
+        let SendState::InFlight {
+            id: current,
+            started,
+            ..
+        } = &self.session.send
+        else {
+            return;
+        };
+        if *current != id {
+            return;
+        }
+        let secs = started.elapsed().as_secs();
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|st| st.text.starts_with(s::SENDING_PREFIX))
+        {
+            self.say(s::sending(secs));
+        }
+        self.session.revision += 1;
     }
 
     /// Esc while a send is in flight: abort it. The POST may already have arrived, so the
@@ -233,7 +289,7 @@ impl App {
             draft,
             request: body,
             status: None,
-            latency_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+            latency_ms: crate::client::latency_ms(waited),
             outcome: history::Outcome::Cancelled,
             summary: reason.clone(),
             message_guids: Vec::new(),
@@ -351,15 +407,35 @@ impl App {
                     .entries
                     .iter()
                     .find(|e| e.message_guids.contains(&u.message_guid))
-                    .map(|e| Tracked::from_entry(e, &u.message_guid, &u.destination))
-                    .unwrap_or_else(|| Tracked::unknown(&u.message_guid, &u.destination));
+                    .map(|e| Tracked::from_entry(e, &u.message_guid, &u.destination));
+                let t = match t {
+                    Some(t) => t,
+                    None => {
+                        // Bounded: updates for ids nobody here sent could come forever.
+                        let unknown = |t: &Tracked| t.sent.is_empty() && t.profile == "?";
+                        if self
+                            .session
+                            .deliveries
+                            .iter()
+                            .filter(|t| unknown(t))
+                            .count()
+                            >= UNKNOWN_KEPT
+                            && let Some(oldest) = self.session.deliveries.iter().rposition(unknown)
+                        {
+                            self.session.deliveries.remove(oldest);
+                        }
+                        Tracked::unknown(&u.message_guid, &u.destination)
+                    }
+                };
                 self.session.deliveries.insert(0, t);
                 0
             }
         };
-        self.session.deliveries[i]
-            .updates
-            .push(Received { update: u, at: now });
+        let updates = &mut self.session.deliveries[i].updates;
+        if updates.len() >= UPDATES_KEPT {
+            updates.remove(0);
+        }
+        updates.push(Received { update: u, at: now });
     }
 
     pub fn sandbox_line(&mut self, line: String) {
@@ -447,11 +523,53 @@ impl App {
         self.new_draft(doc, stem, NewDraft::FromHistory { time: entry.time });
     }
 
-    /// Ctrl-P: the profiles, the active one selected.
+    /// Ctrl-P: the profiles, the active one selected, and config.toml read again (a file
+    /// fixed meanwhile needs no restart).
     pub(super) fn open_profiles(&mut self) {
         self.overlay = Some(Overlay::Profiles {
             selected: self.session.profiles.active.unwrap_or(0),
         });
+        self.file_job(Effect::ReadConfig {
+            path: self.session.config_path.clone(),
+        });
+    }
+
+    /// config.toml as read again: the profiles are made anew, the active one kept by name.
+    pub(super) fn config_read(&mut self, loaded: Result<Option<Config>, ConfigError>) {
+        self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        let old = &self.session.profiles;
+        let active = old.active().map(|e| e.name.clone());
+        let media_config = loaded.as_ref().map(Option::clone).map_err(drop);
+        let mut profiles = Profiles::from_config(
+            loaded,
+            self.session.config_path.clone(),
+            &self.session.target,
+            Env::from_process(),
+            None,
+        );
+        // Profiles made in this process (the built-in sandbox) stay.
+        for e in old.entries.iter() {
+            if let ProfileSource::Ready(p) = &e.source {
+                profiles.push_ready(p.clone(), e.built_in);
+            }
+        }
+        if profiles.active.is_none() && !profiles.entries.is_empty() {
+            profiles.active = profiles.entries.iter().position(|e| e.built_in);
+        }
+        if let Some(i) = active.and_then(|n| profiles.entries.iter().position(|e| e.name == n)) {
+            profiles.active = Some(i);
+        }
+        let n = profiles.entries.len();
+        self.session.profiles = profiles;
+        if let Some(Overlay::Profiles { selected }) = &mut self.overlay {
+            *selected = self
+                .session
+                .profiles
+                .active
+                .unwrap_or(0)
+                .min(n.saturating_sub(1));
+        }
+        self.media_config_read(media_config.as_ref().map(Option::as_ref).map_err(drop));
     }
 
     pub(super) fn choose_profile(&mut self, i: usize) {
@@ -461,13 +579,70 @@ impl App {
         self.session.profiles.active = Some(i);
         match &p.shown {
             Ok(Endpoint { url, .. }) => {
-                let text = s::profile_chosen(&p.name, url, p.is_sandbox);
-                self.say(text);
+                let text = match p.warnings.first() {
+                    Some(w) => format!("{} {w}", s::profile_chosen(&p.name, url, p.is_sandbox)),
+                    None => s::profile_chosen(&p.name, url, p.is_sandbox),
+                };
+                if p.warnings.is_empty() {
+                    self.say(text);
+                } else {
+                    self.warn(text);
+                }
             }
             Err(e) => {
                 let text = s::profile_unusable(&p.name, e);
                 self.warn(text);
             }
         }
+        // The media check trusts the CA file of the profile a send would use.
+        self.media_transport_changed();
+    }
+
+    /// The body F5 would send now, and its curl command with the active profile (the
+    /// secret fetched as the profile fetches it, never written out).
+    fn curl_now(&self) -> Result<String, String> {
+        let entry = self
+            .session
+            .profiles
+            .active()
+            .ok_or_else(|| s::no_profile(self.session.profiles.error.as_deref()))?;
+        let (profile, _) = entry.source.resolve_without_secret()?;
+        let (body, _) = request_body(
+            &self.doc,
+            entry.is_sandbox,
+            self.session.callback_url.as_deref(),
+        );
+        crate::client::PreparedRequest::new(&profile, &body).map(|p| p.curl_command())
+    }
+
+    /// Ctrl-T: the curl command to the clipboard.
+    pub(super) fn copy_curl(&mut self) {
+        match self.curl_now() {
+            Ok(text) => self.copy(s::COPIED_CURL, text),
+            Err(e) => self.warn(s::cannot_copy_curl(&e)),
+        }
+    }
+
+    /// Ctrl-B: the JSON body to the clipboard, as F5 would send it.
+    pub(super) fn copy_body(&mut self) {
+        let is_sandbox = self.session.profiles.active().is_some_and(|e| e.is_sandbox);
+        let (body, _) = request_body(&self.doc, is_sandbox, self.session.callback_url.as_deref());
+        let text = crate::store::to_draft_json(&body);
+        self.copy(s::COPIED_BODY, text);
+    }
+
+    /// Sends `text` to the terminal's clipboard and shows it in the send pane, so it can be
+    /// selected there when the terminal does not take OSC 52.
+    fn copy(&mut self, what: &'static str, text: String) {
+        self.session.revision += 1;
+        if self.session.osc52 {
+            self.effects
+                .push(Effect::CopyToClipboard { text: text.clone() });
+        }
+        let osc52 = self.session.osc52;
+        self.session.copied = Some(Copied { what, text });
+        self.view.side = Side::Send;
+        self.view.side_scroll = 0;
+        self.say(s::copied(what, osc52));
     }
 }

@@ -153,14 +153,15 @@ impl App {
 
     pub(super) fn pick(&mut self, purpose: PickFor, value: &'static str) {
         match purpose {
+            PickFor::DiskConflict => self.resolve_conflict(value),
             PickFor::Value(path) => {
                 if path.get(&self.doc).and_then(Value::as_str) == Some(value) {
                     return;
                 }
                 self.checkpoint();
+                let old = self.value_len(&path);
                 if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
-                    self.form.last_edit = Some(path.clone());
-                    self.changed(None);
+                    self.changed_value(&path, old);
                 } else {
                     self.drop_checkpoint();
                 }

@@ -135,6 +135,13 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Composer,
+        "Alt-Z",
+        "suspend to the shell; fg comes back (Ctrl-Z is undo here)",
+        false,
+        &[(with(Char('z'), ALT), Act(&Action::Suspend))],
+    ),
+    row(
+        W::Composer,
         "Ctrl-S",
         "save",
         true,
@@ -220,6 +227,20 @@ pub(super) const COMPOSER: &[Binding] = &[
         "profiles: pick where to send",
         true,
         &[(ctrl('p'), Act(&Action::OpenProfiles))],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-T",
+        "copy the curl command (F6 shows it too)",
+        false,
+        &[(ctrl('t'), Act(&Action::CopyCurl))],
+    ),
+    row(
+        W::Composer,
+        "Ctrl-B",
+        "copy the JSON body as sent (F6 shows it too)",
+        false,
+        &[(ctrl('b'), Act(&Action::CopyBody))],
     ),
     row(
         W::Composer,

@@ -146,6 +146,11 @@ impl<'b> Canvas<'b> {
         self.buf.is_some() && (y..y.saturating_add(n)).any(|r| self.row(r).is_some())
     }
 
+    /// True when the canvas draws and all of the `n` content rows from `y` are in view.
+    pub fn shows_all_rows(&self, y: i32, n: i32) -> bool {
+        self.buf.is_some() && (y..y.saturating_add(n)).all(|r| self.row(r).is_some())
+    }
+
     /// Lets `draw` write a `w`×`h` block at column `x`, content row `y`, straight into the
     /// buffer (a picture), given the block's screen rectangle. A block only partly in view
     /// is drawn aside and the part in view copied, unless `whole` (a terminal graphics
@@ -185,6 +190,39 @@ impl<'b> Canvas<'b> {
             }
         }
         true
+    }
+
+    /// Copies `src` (drawn on its own) with its top left at (`x`, content row `y`), clipped
+    /// like any drawing: a wide character that would straddle the right edge is left out.
+    pub fn blit(&mut self, x: i32, y: i32, src: &Buffer) {
+        let h = i32::from(src.area.height);
+        if h > 0 {
+            self.touch(y + h - 1);
+        }
+        let right = i32::from(self.area.width);
+        let area_x = self.area.x;
+        for dy in 0..src.area.height {
+            let Some(row) = self.row(y + i32::from(dy)) else {
+                continue;
+            };
+            let Some(buf) = self.buf.as_deref_mut() else {
+                return;
+            };
+            for dx in 0..src.area.width {
+                let col = x + i32::from(dx);
+                if col < 0 || col >= right {
+                    continue;
+                }
+                let cell = &src[(src.area.x + dx, src.area.y + dy)];
+                let w = crate::tui::measure::width(cell.symbol()).max(1) as i32;
+                let target = &mut buf[(area_x + col as u16, row)];
+                if col + w > right {
+                    target.reset();
+                } else {
+                    *target = cell.clone();
+                }
+            }
+        }
     }
 
     /// Repeats the one-cell `symbol` over `n` cells.

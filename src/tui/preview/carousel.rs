@@ -4,10 +4,14 @@
 use super::canvas::Canvas;
 use super::rcs::{CardOpts, card, frame_style, hidden_problems};
 use super::strings;
+use super::{CardCache, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, Severity};
+use crate::tui::pictures::GraphicsKind;
 use crate::tui::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -58,7 +62,8 @@ pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usiz
 }
 
 /// The height of the tallest carousel card at `width`: every card is drawn that tall, as
-/// phones draw them. Measured once a frame, not once a pass.
+/// phones draw them. A card's height is measured when it changed (the app says which, see
+/// `PreviewState::forget_card`) or the width did, and kept otherwise.
 pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
     let Some(Value::Array(list)) = ctx.doc.get("cards") else {
         return 0;
@@ -71,12 +76,83 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
         min_height: 0,
         frame: Style::new(),
     };
+    let n = list.len().min(strings::MAX_CARDS);
+    let mut kept = ctx.cards.borrow_mut();
+    kept.resize(n, CardCache::default());
     let mut tallest = 0;
-    for (i, v) in list.iter().enumerate().take(strings::MAX_CARDS) {
-        let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
-        tallest = tallest.max(card(ctx, &mut m, 0, 0, v, &path.index(i), &opts));
+    for (i, v) in list.iter().enumerate().take(n) {
+        let h = match kept[i].height {
+            Some((w, h)) if w == cw => h,
+            _ => {
+                let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
+                let h = card(ctx, &mut m, 0, 0, v, &path.index(i), &opts);
+                kept[i].height = Some((cw, h));
+                h
+            }
+        };
+        tallest = tallest.max(h);
     }
     tallest
+}
+
+/// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
+/// since (its content, the width, the height, the focus inside it, its frame, its
+/// pictures), and keeps what it draws otherwise: an edit to one card draws that card alone.
+/// With pictures on, a card drawn in place is one only partly in view (a picture is
+/// downloaded only for a media area in view), or any card when the terminal draws the
+/// pictures itself (kitty, sixel, iTerm2: one escape sequence, not cells to copy or cut).
+fn drawn_card(
+    ctx: &Ctx<'_>,
+    c: &mut Canvas<'_>,
+    (x, y): (i32, i32),
+    i: usize,
+    v: &Value,
+    p: &FieldPath,
+    opts: &CardOpts,
+) {
+    if ctx.pictures.is_some_and(|pics| {
+        pics.store.graphics.kind != GraphicsKind::Halfblocks
+            || !c.shows_all_rows(y, opts.min_height)
+    }) {
+        card(ctx, c, x, y, v, p, opts);
+        return;
+    }
+    let key = DrawnKey {
+        width: opts.width,
+        height: opts.min_height,
+        focus: ctx.focus.filter(|f| f.starts_with(p)).cloned(),
+        frame: opts.frame,
+        pictures: ctx.pictures.map(|pics| {
+            (
+                pics.generation,
+                pics.typing.filter(|t| t.starts_with(p)).cloned(),
+            )
+        }),
+    };
+    let mut kept = ctx.cards.borrow_mut();
+    if kept.len() <= i {
+        kept.resize(i + 1, CardCache::default());
+    }
+    if let Some((k, drawn)) = &kept[i].drawn
+        && *k == key
+    {
+        c.blit(x, y, drawn);
+        return;
+    }
+    drop(kept);
+    let area = Rect::new(
+        0,
+        0,
+        opts.width,
+        u16::try_from(opts.min_height).unwrap_or(0),
+    );
+    let mut drawn = Buffer::empty(area);
+    {
+        let mut own = Canvas::new(&mut drawn, area, 0);
+        card(ctx, &mut own, 0, 0, v, p, opts);
+    }
+    c.blit(x, y, &drawn);
+    ctx.cards.borrow_mut()[i].drawn = Some((key, drawn));
 }
 
 /// RCS_CAROUSEL: a position row, then the cards side by side from `first`, each `tallest`
@@ -150,7 +226,11 @@ pub(crate) fn carousel(
             min_height: tallest,
             frame: frame_style(ctx.severity_under(&p), focused),
         };
-        card(ctx, c, x, y, v, &p, &opts);
+        if c.is_measuring() {
+            card(ctx, c, x, y, v, &p, &opts);
+        } else {
+            drawn_card(ctx, c, (x, y), i, v, &p, &opts);
+        }
         if focused {
             // A focused button inside marks itself, smaller, and wins.
             c.mark_focus(y, y + tallest);

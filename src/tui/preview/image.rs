@@ -28,6 +28,9 @@ pub struct Pictures<'a> {
     /// The field being typed in ([`crate::tui::app::App::typing`]): its URL may be half
     /// written, so it is not downloaded.
     pub typing: Option<&'a FieldPath>,
+    /// Changes so far to the store and the probes: a carousel card drawn with pictures is
+    /// kept only while this stays the same (see `DrawnKey`).
+    pub generation: u64,
 }
 
 /// How a card's media area crops its picture: RBM's card width (carousel or standalone)

@@ -50,6 +50,43 @@ pub struct PreviewState {
     pub first_card: usize,
     /// The pictures the last render lacked (see [`image`]), for the app to fetch.
     pub wanted: Vec<crate::tui::pictures::Want>,
+    /// What is kept of each carousel card until it changes: its height, and the card as
+    /// drawn.
+    cards: Vec<CardCache>,
+}
+
+/// A carousel card's height at a width, and the card as drawn (for a width, a height, the
+/// focus inside it, its frame and its pictures), kept until the app says it changed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CardCache {
+    pub height: Option<(u16, i32)>,
+    pub drawn: Option<(DrawnKey, Buffer)>,
+}
+
+/// What a card drawn before must have had in common with the one to draw now.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DrawnKey {
+    pub width: u16,
+    pub height: i32,
+    pub focus: Option<FieldPath>,
+    pub frame: Style,
+    /// With pictures on: the downloads', encodings' and probes' changes so far, and the
+    /// field being typed inside the card (its URL is not downloaded). `None`: pictures off.
+    pub pictures: Option<(u64, Option<FieldPath>)>,
+}
+
+impl PreviewState {
+    /// Card `i` of a carousel changed: measure it again.
+    pub fn forget_card(&mut self, i: usize) {
+        if let Some(c) = self.cards.get_mut(i) {
+            *c = CardCache::default();
+        }
+    }
+
+    /// The cards changed (added, removed, moved, the draft replaced): measure them all again.
+    pub fn forget_cards(&mut self) {
+        self.cards.clear();
+    }
 }
 
 /// The preview of `doc`. `focus` is the field being edited: a carousel scrolls so that its
@@ -89,12 +126,14 @@ impl StatefulWidget for Preview<'_> {
                 }
             }
         }
+        let cards = std::cell::RefCell::new(std::mem::take(&mut state.cards));
         let ctx = Ctx {
             doc: self.doc,
             report: self.report,
             focus: self.focus,
             pictures: self.pictures,
             wanted: Default::default(),
+            cards: &cards,
         };
         let is_carousel = !state.show_fallback
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
@@ -136,6 +175,7 @@ impl StatefulWidget for Preview<'_> {
             c.height
         };
         state.wanted = ctx.wanted.into_inner();
+        state.cards = cards.into_inner();
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {
@@ -195,6 +235,8 @@ pub(crate) struct Ctx<'a> {
     pub pictures: Option<image::Pictures<'a>>,
     /// What the pictures drawn lacked.
     pub wanted: std::cell::RefCell<Vec<crate::tui::pictures::Want>>,
+    /// What is kept of the carousel's cards between frames (see [`CardCache`]).
+    pub cards: &'a std::cell::RefCell<Vec<CardCache>>,
 }
 
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the

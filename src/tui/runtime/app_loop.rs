@@ -6,7 +6,8 @@ use crate::message::edit;
 use crate::message::schema::MessageType;
 use crate::sandbox::SandboxConfig;
 use crate::store::config::{Config, Env, Target};
-use crate::store::{drafts, history, paths};
+use crate::store::stamp::Stamp;
+use crate::store::{drafts, paths};
 use crate::tui::action::Message;
 use crate::tui::app::App;
 use crate::tui::send::Profiles;
@@ -19,32 +20,37 @@ use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Instant;
 
+/// What the app starts on: the app, the stamp of the draft's file as read (for the checks
+/// before each write), and a note for the message line.
+type Start = (App, Option<Stamp>, Option<String>);
+
 /// Picks the draft to open: FILE, else the most recent draft, else a new one.
-fn open_start(file: Option<PathBuf>) -> Result<(App, Option<String>), String> {
+fn open_start(file: Option<PathBuf>) -> Result<Start, String> {
     let dir = paths::drafts_dir();
     let new_doc = || edit::new_message(MessageType::Text);
     if let Some(f) = file {
+        // A symlink to a file not yet made is a new draft too (written through the link).
         if f.exists() {
-            let doc = drafts::load(&f).map_err(|e| e.to_string())?;
-            return Ok((App::new(f, doc, true, dir), None));
+            let (doc, stamp) = drafts::load_stamped(&f).map_err(|e| e.to_string())?;
+            return Ok((App::new(f, doc, true, dir), Some(stamp), None));
         }
-        return Ok((App::new(f, new_doc(), false, dir), None));
+        return Ok((App::new(f, new_doc(), false, dir), None, None));
     }
     let fresh = || drafts::free_path(&dir, &drafts::new_name());
     match drafts::most_recent(&dir) {
-        Some(p) => match drafts::load(&p) {
-            Ok(doc) => Ok((App::new(p, doc, true, dir), None)),
+        Some(p) => match drafts::load_stamped(&p) {
+            Ok((doc, stamp)) => Ok((App::new(p, doc, true, dir), Some(stamp), None)),
             Err(e) => {
                 let note = s::could_not_open(&e.to_string());
-                Ok((App::new(fresh(), new_doc(), false, dir), Some(note)))
+                Ok((App::new(fresh(), new_doc(), false, dir), None, Some(note)))
             }
         },
-        None => Ok((App::new(fresh(), new_doc(), false, dir), None)),
+        None => Ok((App::new(fresh(), new_doc(), false, dir), None, None)),
     }
 }
 
 pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> ExitCode {
-    let (mut app, note) = match open_start(file) {
+    let (mut app, stamp, note) = match open_start(file) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("rcs-composer: {e}");
@@ -72,7 +78,11 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
         SandboxConfig::with_fresh_credentials(),
         no_media_check,
     );
+    app.start(stamp);
+    // The lock and the history now, not at the first key.
+    rt.execute(&mut app, &mut NoTerminal);
     rt.watch_signals();
+    rt.watch_hangup();
     terminal::install_panic_hook();
     let mut screen = match terminal::enter_terminal().and_then(|_| terminal::open_screen()) {
         Ok(t) => t,
@@ -113,6 +123,10 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
         }
     }
     let signalled = terminal::signalled();
+    if let Some(c) = &app.save.conflict {
+        let (path, copy) = (app.path.display().to_string(), c.ours.display().to_string());
+        eprintln!("rcs-composer: {}", s::conflict_on_exit(&path, &copy));
+    }
     if app.unsaved() && (app.save.on_disk || app.save.generation > 0) {
         // The last write failed: try once more, else keep a copy elsewhere.
         return match drafts::save_or_rescue(&app.path, &app.doc, &app.drafts_dir) {
@@ -134,9 +148,9 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
     ExitCode::SUCCESS
 }
 
-/// Gives the app its profiles, its listener and its history: reads `config.toml`, starts
-/// the network (the listener, and the built-in sandbox), and loads the history file. Every
-/// problem is shown in the app; none stops it.
+/// Gives the app its profiles and its listener: reads `config.toml`, starts the network (the
+/// listener, and the built-in sandbox). Every problem is shown in the app; none stops it.
+/// (The history is read by the writer thread: a slow or locked file cannot hold the start.)
 /// `no_media_check`: `--no-media-check`.
 pub fn connect(
     app: &mut App,
@@ -148,11 +162,7 @@ pub fn connect(
     let started = rt.start_net(Some(sandbox));
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
-    // The probes it asks for start after the first frame (the loop carries them out).
-    match &loaded {
-        Ok(config) => app.configure_media(config.as_ref(), no_media_check),
-        Err(_) => app.configure_media_without_config(),
-    }
+    let media_config = loaded.as_ref().map(Option::clone).map_err(drop);
     app.session.profiles = Profiles::from_config(
         loaded,
         config_path,
@@ -161,19 +171,21 @@ pub fn connect(
         started.sandbox,
     );
     app.session.callback_url = started.callback_url;
-    match history::read_from(&app.session.history_path) {
-        Ok(log) => app.session.history = log,
-        Err(e) => app.warn(s::history_unreadable(
-            &app.session.history_path.display().to_string(),
-            &e.to_string(),
-        )),
+    app.session.target = target.clone();
+    app.session.config_path = paths::config_file();
+    app.session.osc52 = super::clipboard::osc52_likely();
+    // After the profiles: the check trusts the CA file the active one sends with. The probes
+    // it asks for start after the first frame (the loop carries them out).
+    match media_config {
+        Ok(config) => app.configure_media(config.as_ref(), no_media_check),
+        Err(()) => app.configure_media_without_config(),
     }
     for p in &started.problems {
         app.sandbox_line(p.clone());
     }
     if let Some(e) = app.session.profiles.error.clone() {
         app.warn(s::config_problem(&e));
-    } else if let Some(w) = app.session.profiles.warnings.first().cloned() {
+    } else if let Some(w) = app.session.profiles.active_warnings().first().cloned() {
         app.warn(w);
     } else if let Some(p) = started.problems.first() {
         app.warn(p.clone());

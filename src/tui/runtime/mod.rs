@@ -4,13 +4,17 @@
 //! everything queued behind it, then draws once: no tick, no polling, no CPU while idle.
 //!
 //! - [`files`]: the writer thread (drafts, recovery files, renames, history lines, in
-//!   order) and `$EDITOR`.
+//!   order), which checks a draft's file before writing it and holds its lock.
+//! - [`editor`]: `$EDITOR` in a process group of its own that holds the terminal.
 //! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
 //!   the sends, the signal watcher and the terminal's input.
 //! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
 //! - [`app_loop`]: starting the app, the loop itself, and leaving.
 
 mod app_loop;
+mod clipboard;
+mod editor;
+mod escape;
 mod files;
 mod graphics;
 mod media;
@@ -18,14 +22,17 @@ mod net;
 mod terminal;
 
 pub use app_loop::{connect, draw_on, run};
+pub use clipboard::osc52_likely;
 pub use net::{Net, NetStarted};
 pub use terminal::{NoTerminal, Suspend};
 
 use super::action::{Effect, Message};
 use super::app::App;
-use files::FileJob;
+use editor::EditorSlot;
+use files::{FileJob, Writer};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// The channel and the workers, shared by the real loop and the test harness.
 pub struct Runtime {
@@ -33,8 +40,12 @@ pub struct Runtime {
     pub rx: Receiver<Message>,
     files: Option<Sender<FileJob>>,
     writer: Option<JoinHandle<()>>,
+    /// Runs file jobs here should the writer thread not have started.
+    fallback: Writer,
     /// The editor command; `None` reads `$VISUAL`, then `$EDITOR`, then `vi`.
     pub editor: Option<String>,
+    /// The editor running, for the signal watcher to stop.
+    editor_slot: EditorSlot,
     /// The network, once started.
     pub net: Option<Net>,
     /// The media check's and the pictures' client and limits.
@@ -55,8 +66,11 @@ impl Runtime {
         let writer = std::thread::Builder::new()
             .name("rcs-composer-files".into())
             .spawn(move || {
+                let mut w = Writer::new();
                 for job in frx {
-                    if answer.send(job.run()).is_err() {
+                    if let Some(m) = w.run(job)
+                        && answer.send(m).is_err()
+                    {
                         break;
                     }
                 }
@@ -67,7 +81,9 @@ impl Runtime {
             rx,
             files: writer.as_ref().map(|_| ftx),
             writer,
+            fallback: Writer::new(),
             editor: None,
+            editor_slot: EditorSlot::default(),
             net: None,
             media: media::MediaWorker::default(),
         }
@@ -80,11 +96,11 @@ impl Runtime {
                 Effect::Write {
                     path,
                     generation,
-                    bytes,
+                    contents,
                 } => self.file_job(FileJob::Write {
                     path,
                     generation,
-                    bytes,
+                    contents,
                 }),
                 Effect::Drafts(job) => self.file_job(FileJob::Drafts(job)),
                 Effect::ReadHistory { path } => self.file_job(FileJob::ReadHistory { path }),
@@ -109,11 +125,16 @@ impl Runtime {
                             continue;
                         }
                     };
-                    let command = self.editor.clone().unwrap_or_else(files::editor_from_env);
+                    let command = self.editor.clone().unwrap_or_else(editor::editor_from_env);
+                    // What was typed is on disk before the editor starts: should the app be
+                    // told to quit while the editor runs, nothing is waiting to be saved.
+                    self.flush();
                     // The editor owns the terminal: its keys must not reach us.
                     let reading = self.pause_input();
                     term.suspend();
-                    let result = files::run_editor(&command, &draft, &text);
+                    let slot = &self.editor_slot;
+                    let result =
+                        editor::run_editor(&command, &draft, &text, slot, term.is_terminal());
                     term.resume();
                     if reading {
                         self.start_input();
@@ -135,8 +156,50 @@ impl Runtime {
                     self.file_job(FileJob::History { path, entry })
                 }
                 Effect::Media(job) => self.media_job(job),
+                Effect::ReadConfig { path } => self.file_job(FileJob::ReadConfig { path }),
+                Effect::CopyToClipboard { text } => term.write_raw(&clipboard::osc52(&text)),
+                Effect::SaveDraft {
+                    path,
+                    generation,
+                    contents,
+                    check,
+                } => self.file_job(FileJob::SaveDraft {
+                    path,
+                    generation,
+                    contents,
+                    check,
+                }),
+                Effect::CheckDraft { path } => self.file_job(FileJob::CheckDraft { path }),
+                Effect::KnowDraft { path, known } => self.file_job(FileJob::Know { path, known }),
+                Effect::LockDraft { path } => self.file_job(FileJob::Lock { path }),
+                Effect::Tidy { dirs } => self.file_job(FileJob::Tidy { dirs }),
+                Effect::Suspend => self.suspend(term),
+                Effect::Reenter => term.resume(),
             }
         }
+    }
+
+    /// Saves, gives the terminal back to the shell and stops the app's process group (as the
+    /// terminal's Ctrl-Z would, had it not been undo). When `fg` continues it, the input is
+    /// read again and `Message::Resumed` brings the screen back.
+    fn suspend(&mut self, term: &mut dyn Suspend) {
+        self.flush();
+        let reading = self.pause_input();
+        term.suspend();
+        if term.is_terminal() {
+            let _ = rustix::process::kill_current_process_group(rustix::process::Signal::STOP);
+        }
+        if reading {
+            self.start_input();
+        }
+        let _ = self.tx.send(Message::Resumed);
+    }
+
+    /// Waits (at most 2 s) until every file job queued so far is done.
+    pub(crate) fn flush(&mut self) {
+        let (tx, rx) = mpsc::channel();
+        self.file_job(FileJob::Flush(tx));
+        let _ = rx.recv_timeout(Duration::from_secs(2));
     }
 
     fn file_job(&mut self, job: FileJob) {
@@ -145,8 +208,10 @@ impl Runtime {
             None => Some(job),
         };
         // No writer thread: write here rather than lose the draft.
-        if let Some(job) = failed {
-            let _ = self.tx.send(job.run());
+        if let Some(job) = failed
+            && let Some(m) = self.fallback.run(job)
+        {
+            let _ = self.tx.send(m);
         }
     }
 

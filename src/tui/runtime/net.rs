@@ -2,8 +2,8 @@
 //! delivery listener, one task per send, the signal watcher, and the terminal's input. Each
 //! answers through the one channel.
 
-use super::Runtime;
 use super::terminal::{leave_terminal, note_signal};
+use super::{Runtime, escape};
 use crate::client;
 use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
@@ -149,6 +149,19 @@ impl Runtime {
             };
             let _ = tx.send(msg);
         });
+        // The message line counts the seconds while the send is in flight; this stops
+        // with the send (answered, failed or cancelled).
+        let (handle, tick) = (task.abort_handle(), self.tx.clone());
+        rt.spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if handle.is_finished() || tick.send(Message::SendTick { id }).is_err() {
+                    return;
+                }
+            }
+        });
         net.sends.insert(id, task.abort_handle());
     }
 
@@ -166,7 +179,8 @@ impl Runtime {
 
     /// Makes the terminal's input one more producer into the channel: a task reads events
     /// as they come (blocking nowhere) and sends each as `Message::Terminal`. The end of
-    /// input or a read error is sent as `Message::InputClosed`. False when there is no
+    /// input or a read error is sent as `Message::InputClosed`. A lone Esc and the escape
+    /// sequence read with it are rejoined ([`super::escape`]). False when there is no
     /// network runtime to run it on.
     pub(super) fn start_input(&mut self) -> bool {
         let tx = self.tx.clone();
@@ -178,18 +192,50 @@ impl Runtime {
         };
         net.input = Some(rt.spawn(async move {
             use futures_core::Stream;
+            use std::pin::Pin;
+            use std::task::Poll;
             let mut events = ratatui::crossterm::event::EventStream::new();
             loop {
-                let next =
-                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut events).poll_next(cx)).await;
-                let msg = match next {
-                    Some(Ok(ev)) => Message::Terminal(ev),
-                    Some(Err(e)) => Message::InputClosed(Some(e.to_string())),
-                    None => Message::InputClosed(None),
+                let next = std::future::poll_fn(|cx| Pin::new(&mut events).poll_next(cx)).await;
+                let batch = match next {
+                    Some(Ok(ev)) if escape::is_lone_esc(&ev) => {
+                        // What came in the same read is ready now, without waiting.
+                        let mut after = Vec::new();
+                        let mut failed = None;
+                        while after.len() < 64 {
+                            let ready = std::future::poll_fn(|cx| {
+                                Poll::Ready(match Pin::new(&mut events).poll_next(cx) {
+                                    Poll::Ready(x) => Some(x),
+                                    Poll::Pending => None,
+                                })
+                            })
+                            .await;
+                            match ready {
+                                Some(Some(Ok(e))) => after.push(e),
+                                Some(other) => {
+                                    failed = Some(other);
+                                    break;
+                                }
+                                None => break,
+                            }
+                        }
+                        let mut msgs: Vec<Message> = escape::rejoin(ev, after)
+                            .into_iter()
+                            .map(Message::Terminal)
+                            .collect();
+                        if let Some(f) = failed {
+                            msgs.push(closed(f));
+                        }
+                        msgs
+                    }
+                    Some(Ok(ev)) => vec![Message::Terminal(ev)],
+                    other => vec![closed(other)],
                 };
-                let closed = matches!(msg, Message::InputClosed(_));
-                if tx.send(msg).is_err() || closed {
-                    return;
+                for msg in batch {
+                    let end = matches!(msg, Message::InputClosed(_));
+                    if tx.send(msg).is_err() || end {
+                        return;
+                    }
                 }
             }
         }));
@@ -210,35 +256,128 @@ impl Runtime {
         true
     }
 
-    /// On SIGTERM or SIGHUP, quits as Ctrl-Q does (the draft saved, the terminal restored)
-    /// instead of dying with the terminal in raw mode and the last second of typing unsaved.
-    /// The quit goes into the channel the loop waits on. Should the app not quit within
-    /// 3 s, the terminal is restored here and the process exits.
+    /// On SIGTERM, SIGHUP, SIGINT or SIGQUIT, quits as Ctrl-Q does (the draft saved, the
+    /// terminal restored) instead of dying with the terminal in raw mode and the last second
+    /// of typing unsaved. The quit goes into the channel the loop waits on; an editor running
+    /// is stopped first (its process group), since the loop waits for it. Should the app not
+    /// quit within 3 s, the terminal is restored here and the process exits.
+    ///
+    /// SIGTSTP (from outside: the terminal's Ctrl-Z is undo here) suspends as Alt-Z does;
+    /// SIGCONT takes the terminal again, whoever stopped the app.
     pub(super) fn watch_signals(&mut self) {
-        #[cfg(unix)]
-        {
-            let Some(rt) = self.net.as_ref().and_then(|n| n.rt.as_ref()) else {
+        let Some(rt) = self.net.as_ref().and_then(|n| n.rt.as_ref()) else {
+            return;
+        };
+        let tx = self.tx.clone();
+        let editor = self.editor_slot.clone();
+        let (suspend, resumed) = (self.tx.clone(), self.tx.clone());
+        rt.spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut stop), Ok(mut cont)) = (
+                signal(SignalKind::from_raw(rustix::process::Signal::TSTP.as_raw())),
+                signal(SignalKind::from_raw(rustix::process::Signal::CONT.as_raw())),
+            ) else {
                 return;
             };
-            let tx = self.tx.clone();
-            rt.spawn(async move {
-                use tokio::signal::unix::{SignalKind, signal};
-                let (Ok(mut term), Ok(mut hup)) = (
-                    signal(SignalKind::terminate()),
-                    signal(SignalKind::hangup()),
-                ) else {
-                    return;
+            loop {
+                tokio::select! {
+                    Some(()) = stop.recv() => {
+                        if suspend.send(Message::Do(Action::Suspend)).is_err() {
+                            return;
+                        }
+                    }
+                    Some(()) = cont.recv() => {
+                        if resumed.send(Message::Resumed).is_err() {
+                            return;
+                        }
+                    }
+                    else => return,
+                }
+            }
+        });
+        rt.spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut hup), Ok(mut int), Ok(mut quit)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::quit()),
+            ) else {
+                return;
+            };
+            let n = tokio::select! {
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+                _ = int.recv() => 2,
+                _ = quit.recv() => 3,
+            };
+            note_signal(n);
+            let _ = tx.send(Message::Do(Action::Quit));
+            if editor.stop() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                editor.kill();
+            }
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            leave_terminal();
+            std::process::exit(128 + n);
+        });
+    }
+
+    /// Watches the terminal for a hang-up (its window closed, `tmux kill-session`, the ssh
+    /// connection gone) and sends `Message::InputClosed` at once: crossterm would read
+    /// nothing forever in a tight loop, and a SIGHUP need not come (it goes to the session's
+    /// leader, which may ignore it). A thread of its own, blocked in `poll` with no timeout,
+    /// asking for no input: only the hang-up wakes it.
+    pub(super) fn watch_hangup(&mut self) {
+        let tx = self.tx.clone();
+        let _ = std::thread::Builder::new()
+            .name("rcs-composer-hangup".into())
+            .spawn(move || {
+                use rustix::event::{PollFd, PollFlags, poll};
+                use std::os::fd::AsFd;
+                let stdin = std::io::stdin();
+                let dev_tty;
+                let fd = if rustix::termios::isatty(stdin.as_fd()) {
+                    stdin.as_fd()
+                } else {
+                    // crossterm reads /dev/tty when standard input is not the terminal.
+                    match std::fs::File::open("/dev/tty") {
+                        Ok(f) => {
+                            dev_tty = f;
+                            dev_tty.as_fd()
+                        }
+                        Err(_) => return,
+                    }
                 };
-                let n = tokio::select! {
-                    _ = term.recv() => 15,
-                    _ = hup.recv() => 1,
-                };
-                note_signal(n);
-                let _ = tx.send(Message::Do(Action::Quit));
-                tokio::time::sleep(Duration::from_secs(3)).await;
-                leave_terminal();
-                std::process::exit(128 + n);
+                loop {
+                    let mut fds = [PollFd::new(&fd, PollFlags::empty())];
+                    match poll(&mut fds, None) {
+                        Ok(_) => {
+                            let r = fds[0].revents();
+                            if r.contains(PollFlags::NVAL) {
+                                // This descriptor cannot be polled (macOS's /dev/tty): the
+                                // hang-up goes unwatched, as before.
+                                return;
+                            }
+                            if r.intersects(PollFlags::HUP | PollFlags::ERR) {
+                                let _ = tx.send(Message::InputClosed(Some(
+                                    "the terminal was closed".into(),
+                                )));
+                                return;
+                            }
+                        }
+                        Err(rustix::io::Errno::INTR) => {}
+                        Err(_) => return,
+                    }
+                }
             });
-        }
+    }
+}
+
+/// The end of the terminal's input, or a read error, as a message.
+fn closed(next: Option<std::io::Result<ratatui::crossterm::event::Event>>) -> Message {
+    match next {
+        Some(Err(e)) => Message::InputClosed(Some(e.to_string())),
+        _ => Message::InputClosed(None),
     }
 }

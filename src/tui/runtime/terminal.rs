@@ -76,6 +76,14 @@ pub(super) fn open_screen() -> io::Result<Terminal<Screen>> {
 pub trait Suspend {
     fn suspend(&mut self);
     fn resume(&mut self);
+    /// Writes bytes straight to the terminal (an OSC 52 clipboard sequence); nothing
+    /// without one.
+    fn write_raw(&mut self, _bytes: &[u8]) {}
+    /// A real terminal, whose foreground a child process can be given and which the app can
+    /// stop itself in.
+    fn is_terminal(&self) -> bool {
+        false
+    }
 }
 
 /// For the harness: there is no terminal to hand over.
@@ -92,8 +100,27 @@ impl Suspend for RealTerminal<'_> {
     fn suspend(&mut self) {
         leave_terminal();
     }
+    /// Takes the terminal again and draws it all at the next frame: the screen is cleared
+    /// and a fresh `Terminal` has no previous frame to draw the difference from.
+    /// (`Terminal::clear` would ask the terminal where its cursor is and wait up to 2 s for
+    /// an answer some terminals never give.)
     fn resume(&mut self) {
         let _ = enter_terminal();
-        let _ = self.0.clear();
+        let _ = execute!(
+            io::stdout(),
+            ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+        );
+        if let Ok(t) = open_screen() {
+            *self.0 = t;
+        }
+    }
+    fn is_terminal(&self) -> bool {
+        true
+    }
+    fn write_raw(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(bytes);
+        let _ = out.flush();
     }
 }

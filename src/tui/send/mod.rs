@@ -4,7 +4,10 @@
 
 mod profiles;
 
-pub use profiles::{Endpoint, NewDraftDefaults, ProfileEntry, ProfileSource, Profiles};
+pub use profiles::{
+    BUILT_IN_NAME, BUILT_IN_NAME_TAKEN, Endpoint, NewDraftDefaults, ProfileEntry, ProfileSource,
+    Profiles,
+};
 
 use crate::client::SendOutcome;
 use crate::message::schema::MessageType;
@@ -25,6 +28,8 @@ pub struct RequestLine {
     pub method: &'static str,
     pub url: String,
     pub user: String,
+    /// Where the URL and the user came from (`URL and user from config.toml`).
+    pub origin: String,
     pub profile: String,
     /// The callback URL this app added to the request (not to the draft).
     pub callback_added: Option<String>,
@@ -143,11 +148,20 @@ impl BodyView {
                 more += 1;
                 continue;
             }
-            let cut: String = l.chars().take(BODY_LINE_CHARS).collect();
-            lines.push(crate::text::visible(&cut));
+            lines.push(crate::text::visible(&cut_line(l, BODY_LINE_CHARS)));
         }
         BodyView { lines, more }
     }
+}
+
+/// `line` cut to `max` characters, ending with `…` when it was cut.
+pub fn cut_line(line: &str, max: usize) -> String {
+    if line.chars().count() <= max {
+        return line.to_string();
+    }
+    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// A send waiting for the person's yes.

@@ -1,11 +1,15 @@
 //! The profiles one can send with, and which one is active.
 
+use crate::client::check_transport;
 use crate::profile::Profile;
-use crate::store::config::{
-    self, Config, ConfigError, Env, PasswordCommands, SecretMode, Selection, Target,
-};
+use crate::store::config::{self, Config, ConfigError, Env, PasswordCommands, SecretMode, Target};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// The name of the composer's own sandbox, and the one it takes when a profile of the file
+/// already has that name (two profiles never share a name).
+pub const BUILT_IN_NAME: &str = "sandbox";
+pub const BUILT_IN_NAME_TAKEN: &str = "built-in sandbox";
 
 /// Where the secret of a profile comes from when it is time to send.
 #[derive(Debug, Clone)]
@@ -13,13 +17,12 @@ pub enum ProfileSource {
     /// Everything is known (the built-in sandbox, or a test's server).
     Ready(Profile),
     /// Resolved from the config file and the environment at send time, off the UI thread
-    /// (a `password_command` may take a while). `name: None` is a profile made only from
-    /// `--base-url`/`RCS_COMPOSER_*`.
+    /// (a `password_command` may take a while). `target.profile: None` is the file's default,
+    /// or a profile made only from `--base-url`/`RCS_COMPOSER_*`.
     Config {
         config: Option<Arc<Config>>,
         config_path: PathBuf,
-        name: Option<String>,
-        base_url: Option<String>,
+        target: Target,
         env: Arc<Env>,
     },
 }
@@ -28,45 +31,44 @@ impl ProfileSource {
     /// The profile with its secret. May block (a password command, listed in `commands`
     /// while it runs): call it off the UI thread.
     pub fn resolve(&self, commands: &PasswordCommands) -> Result<(Profile, Vec<String>), String> {
+        self.resolve_with(SecretMode::Fetch(commands))
+    }
+
+    /// The profile without its secret (nothing is run): for the curl command and the list.
+    pub fn resolve_without_secret(&self) -> Result<(Profile, Vec<String>), String> {
+        self.resolve_with(SecretMode::Skip)
+    }
+
+    fn resolve_with(&self, mode: SecretMode<'_>) -> Result<(Profile, Vec<String>), String> {
         match self {
             ProfileSource::Ready(p) => Ok((p.clone(), Vec::new())),
             ProfileSource::Config {
                 config,
                 config_path,
-                name,
-                base_url,
+                target,
                 env,
-            } => {
-                let sel = Selection {
-                    profile: name.as_deref(),
-                    base_url: base_url.as_deref(),
-                };
-                config::resolve(
-                    config.as_deref(),
-                    config_path,
-                    &sel,
-                    env,
-                    SecretMode::Fetch(commands),
-                )
+            } => config::resolve(config.as_deref(), config_path, target, env, mode)
                 .map(|r| (r.profile, r.warnings))
-                .map_err(|e| e.to_string())
-            }
+                .map_err(|e| e.to_string()),
         }
     }
 }
 
-/// The URL a profile posts to and its user (never the secret).
+/// The URL a profile posts to and its user (never the secret), and where they came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     pub url: String,
     pub user: String,
+    /// `URL and user from config.toml`, `URL from --base-url, user from …`.
+    pub origin: String,
 }
 
 impl Endpoint {
-    fn of(p: &Profile) -> Self {
+    pub fn of(p: &Profile) -> Self {
         Endpoint {
             url: p.messages_url(),
             user: p.username.clone(),
+            origin: p.origin_text(),
         }
     }
 }
@@ -79,9 +81,13 @@ pub struct ProfileEntry {
     pub is_sandbox: bool,
     /// True for the sandbox this app runs itself.
     pub built_in: bool,
-    /// Where it posts and as whom, or why the profile cannot be used.
+    /// Where it posts and as whom, or why the profile cannot be used (it is checked as a
+    /// send would be: a plain-http URL to another host, a sandbox that is not this machine).
     pub shown: Result<Endpoint, String>,
     pub source: ProfileSource,
+    /// What to tell the person when this profile is used (a plain password others can
+    /// read, a variable not used).
+    pub warnings: Vec<String>,
     /// What a new draft starts with while this profile is active (`default_source`,
     /// `default_destination` in config.toml).
     pub new_draft: NewDraftDefaults,
@@ -101,8 +107,6 @@ pub struct Profiles {
     pub active: Option<usize>,
     /// Why the config file (or the profile asked for) could not be used.
     pub error: Option<String>,
-    /// E.g. a plain password in a file others can read.
-    pub warnings: Vec<String>,
 }
 
 impl Profiles {
@@ -114,16 +118,37 @@ impl Profiles {
         p
     }
 
-    /// Adds a ready profile (the built-in sandbox when `built_in`).
-    pub fn push_ready(&mut self, profile: Profile, built_in: bool) {
+    /// Adds a ready profile (the built-in sandbox when `built_in`, renamed when a profile
+    /// of the file has its name).
+    pub fn push_ready(&mut self, mut profile: Profile, built_in: bool) {
+        if built_in && self.entries.iter().any(|e| e.name == profile.name) {
+            profile.name = BUILT_IN_NAME_TAKEN.to_string();
+        }
         self.entries.push(ProfileEntry {
             name: profile.name.clone(),
             is_sandbox: profile.is_sandbox,
             built_in,
-            shown: Ok(Endpoint::of(&profile)),
+            shown: check_transport(&profile).map(|_| Endpoint::of(&profile)),
             source: ProfileSource::Ready(profile),
+            warnings: Vec::new(),
             new_draft: NewDraftDefaults::default(),
         });
+    }
+
+    /// The warnings of the active profile.
+    pub fn active_warnings(&self) -> &[String] {
+        self.active().map_or(&[], |p| p.warnings.as_slice())
+    }
+
+    /// The built-in sandbox's profile, if there is one.
+    pub fn built_in(&self) -> Option<Profile> {
+        self.entries
+            .iter()
+            .find(|e| e.built_in)
+            .and_then(|e| match &e.source {
+                ProfileSource::Ready(p) => Some(p.clone()),
+                ProfileSource::Config { .. } => None,
+            })
     }
 
     /// The profiles of `config` (or the one the environment describes when there is no
@@ -138,7 +163,8 @@ impl Profiles {
         sandbox: Option<Profile>,
     ) -> Self {
         let env = Arc::new(env);
-        let base_url = target.base_url.clone().filter(|b| !b.trim().is_empty());
+        let mut target = target.clone();
+        target.base_url = target.base_url.filter(|b| !b.trim().is_empty());
         let mut out = Profiles::default();
         let config = match loaded {
             Ok(c) => c.map(Arc::new),
@@ -150,54 +176,60 @@ impl Profiles {
         let source = |name: Option<String>| ProfileSource::Config {
             config: config.clone(),
             config_path: config_path.clone(),
-            name,
-            base_url: base_url.clone(),
+            target: Target {
+                profile: name,
+                ..target.clone()
+            },
             env: env.clone(),
         };
-        let check = |name: Option<&str>| {
-            config::resolve(
-                config.as_deref(),
-                &config_path,
-                &Selection {
-                    profile: name,
-                    base_url: base_url.as_deref(),
+        let entry = |name: String, source: ProfileSource| {
+            let r = source.resolve_without_secret();
+            let (shown, is_sandbox, warnings) = match r {
+                Ok((p, w)) => match check_transport(&p) {
+                    Ok(_) => (Ok(Endpoint::of(&p)), p.is_sandbox, w),
+                    Err(e) => (Err(e), false, w),
                 },
-                &env,
-                SecretMode::Skip,
-            )
+                Err(e) => (Err(e), false, Vec::new()),
+            };
+            ProfileEntry {
+                name,
+                is_sandbox,
+                built_in: false,
+                shown,
+                source,
+                warnings,
+                new_draft: NewDraftDefaults::default(),
+            }
         };
         let mut wanted: Option<String> = None;
         if let Some(c) = &config {
+            // The file's default (no --profile) is resolved as `send` without --profile
+            // would: the environment may override it.
+            let implicit = match &target.profile {
+                Some(_) => None,
+                None => c.implicit_profile().map(str::to_string),
+            };
             for name in c.profile_names() {
-                let r = check(Some(&name));
-                let declared = c.profile(&name).is_some_and(|p| p.sandbox);
-                if let Ok(r) = &r {
-                    out.warnings.extend(r.warnings.iter().cloned());
+                let chosen = if implicit.as_deref() == Some(name.as_str()) {
+                    None
+                } else {
+                    Some(name.clone())
+                };
+                let mut e = entry(name.clone(), source(chosen));
+                if let Some(p) = c.profile(&name) {
+                    e.new_draft = NewDraftDefaults {
+                        source: p.default_source.clone(),
+                        destination: p.default_destination.clone(),
+                    };
                 }
-                out.entries.push(ProfileEntry {
-                    is_sandbox: r.as_ref().map_or(declared, |r| r.profile.is_sandbox),
-                    built_in: false,
-                    shown: r
-                        .as_ref()
-                        .map(|r| Endpoint::of(&r.profile))
-                        .map_err(|e| e.to_string()),
-                    source: source(Some(name.clone())),
-                    new_draft: c
-                        .profile(&name)
-                        .map(|p| NewDraftDefaults {
-                            source: p.default_source.clone(),
-                            destination: p.default_destination.clone(),
-                        })
-                        .unwrap_or_default(),
-                    name,
-                });
+                out.entries.push(e);
             }
             match (&target.profile, c.implicit_profile()) {
                 (Some(p), _) => wanted = Some(p.clone()),
                 (None, Some(p)) => wanted = Some(p.to_string()),
                 (None, None) if !c.profile_names().is_empty() => {
-                    if let Err(e) = check(None) {
-                        out.error.get_or_insert(e.to_string());
+                    if let Err(e) = source(None).resolve_without_secret() {
+                        out.error.get_or_insert(e);
                     }
                 }
                 (None, None) => {}
@@ -205,24 +237,14 @@ impl Profiles {
         } else if out.error.is_none() {
             if let Some(p) = &target.profile {
                 wanted = Some(p.clone());
-            } else if base_url.is_some() || env.get(config::ENV_BASE_URL).is_some() {
+            } else if target.base_url.is_some() || env.get(config::ENV_BASE_URL).is_some() {
                 // No file: a profile made from --base-url and RCS_COMPOSER_*.
-                let r = check(None);
-                let name = r
-                    .as_ref()
-                    .map(|r| r.profile.name.clone())
+                let src = source(None);
+                let name = src
+                    .resolve_without_secret()
+                    .map(|(p, _)| p.name)
                     .unwrap_or_else(|_| "(environment)".into());
-                out.entries.push(ProfileEntry {
-                    name,
-                    is_sandbox: false,
-                    built_in: false,
-                    shown: r
-                        .as_ref()
-                        .map(|r| Endpoint::of(&r.profile))
-                        .map_err(|e| e.to_string()),
-                    source: source(None),
-                    new_draft: NewDraftDefaults::default(),
-                });
+                out.entries.push(entry(name, src));
                 out.active = Some(out.entries.len() - 1);
             }
         }
@@ -231,9 +253,9 @@ impl Profiles {
                 Some(i) => out.active = Some(i),
                 None => {
                     if out.error.is_none()
-                        && let Err(e) = check(Some(w))
+                        && let Err(e) = source(Some(w.clone())).resolve_without_secret()
                     {
-                        out.error = Some(e.to_string());
+                        out.error = Some(e);
                     }
                 }
             }
@@ -269,14 +291,13 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             timeout: Duration::from_secs(1),
             is_sandbox: true,
+            ca_file: None,
+            origin: crate::profile::Origin::built_in(),
         }
     }
 
     fn target(profile: Option<&str>) -> Target {
-        Target {
-            profile: profile.map(str::to_string),
-            base_url: None,
-        }
+        Target::profile(profile)
     }
 
     const TWO: &str = r#"
@@ -330,7 +351,8 @@ password_env = "C_SECRET"
             p.entries[1].shown.as_ref().unwrap(),
             &Endpoint {
                 url: "https://b.example/v5/messages".to_string(),
-                user: "kb".to_string()
+                user: "kb".to_string(),
+                origin: "URL and user from /x/config.toml".to_string(),
             }
         );
         // a profile with no base_url says why it cannot send

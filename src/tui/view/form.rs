@@ -223,15 +223,16 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             RowKind::ListHeader { .. } => {
                 spans.push(Span::styled(row.label(), label_style.patch(theme::title())));
             }
-            RowKind::Item {
-                folded, summary, ..
-            } => {
+            RowKind::Item { list, folded, .. } => {
                 spans.push(Span::styled(
                     format!("{} {}", if *folded { "▸" } else { "▾" }, row.label()),
                     label_style.patch(theme::title()),
                 ));
                 spans.push(Span::styled(
-                    format!("  {}", visible(summary)),
+                    format!(
+                        "  {}",
+                        visible(&form::summary(*list, value.unwrap_or(&Value::Null)))
+                    ),
                     theme::muted(),
                 ));
             }

@@ -37,6 +37,11 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
             store: &app.media.pictures,
             probes: app.media.cache.probes(),
             typing: app.typing(),
+            generation: app
+                .media
+                .pictures
+                .generation()
+                .wrapping_add(app.media.cache.generation()),
         }),
     };
     frame.render_stateful_widget(widget, inner, &mut view.preview);

@@ -9,7 +9,9 @@ use crate::store::history::HistoryEntry;
 use crate::text::{terminal_safe_json, visible};
 use crate::tui::app::{App, Overlay, Side, ViewState};
 use crate::tui::measure::fit_ellipsis;
-use crate::tui::send::{BODY_LINE_CHARS, BodyView, Endpoint, RequestLine, SendState, Tracked};
+use crate::tui::send::{
+    BODY_LINE_CHARS, BodyView, Endpoint, RequestLine, SendState, Tracked, cut_line,
+};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
@@ -85,7 +87,7 @@ fn label(text: &str) -> Span<'static> {
 }
 
 fn request_lines(r: &RequestLine) -> Vec<Line<'static>> {
-    let mut out = vec![
+    let mut out: Vec<Line<'static>> = vec![
         Line::from(vec![
             Span::styled(r.method, theme::title()),
             Span::raw(" "),
@@ -98,6 +100,9 @@ fn request_lines(r: &RequestLine) -> Vec<Line<'static>> {
             Span::raw(visible(&r.user)),
         ]),
     ];
+    if !r.origin.is_empty() {
+        out.push(Line::from(label(&visible(&r.origin))));
+    }
     if let Some(cb) = &r.callback_added {
         out.push(Line::from(vec![
             label("callbackURL "),
@@ -187,7 +192,10 @@ fn outcome_lines<'a>(o: &SendOutcome, body: &'a BodyView) -> Vec<Line<'a>> {
         }
         SendResult::AuthFailed { hint } => out.extend(text(hint)),
         SendResult::RateLimited { retry_after } => out.push(Line::raw(match retry_after {
-            Some(r) => format!("Rate limited. Retry-After: {}", visible(r)),
+            Some(r) => format!(
+                "Rate limited: {}. Nothing is sent again automatically.",
+                visible(&crate::client::retry_after_text(r))
+            ),
             None => "Rate limited; the server gave no Retry-After.".to_string(),
         })),
         SendResult::Unexpected { summary } => out.extend(text(summary)),
@@ -225,9 +233,14 @@ pub fn draw_send(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect)
             s::NOTHING_SENT_YET,
             theme::muted(),
         ))],
-        SendState::InFlight { request, .. } => {
+        SendState::InFlight {
+            request, started, ..
+        } => {
             let mut l = request_lines(request);
-            l.push(Line::from(Span::styled(s::SENDING, theme::warning())));
+            l.push(Line::from(Span::styled(
+                s::sending(started.elapsed().as_secs()),
+                theme::warning(),
+            )));
             l
         }
         SendState::Done {
@@ -245,6 +258,20 @@ pub fn draw_send(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect)
             l
         }
     };
+    let mut lines = lines;
+    if let Some(c) = &app.session.copied {
+        // The fallback of the clipboard: the text itself, to select.
+        let mut top = vec![Line::from(Span::styled(
+            format!("Copied: {} (Ctrl-T curl, Ctrl-B body)", c.what),
+            theme::title(),
+        ))];
+        for l in c.text.lines() {
+            top.push(Line::raw(visible(l)));
+        }
+        top.push(Line::raw(""));
+        top.append(&mut lines);
+        lines = top;
+    }
     let title = format!("{} (F6)", s::PANE_SEND);
     draw_lines(frame, area, title, lines, view, app.session.revision);
 }
@@ -375,10 +402,31 @@ fn history_line(e: &HistoryEntry, width: usize) -> String {
         fit_ellipsis(&visible(&e.profile), 10),
         status,
         fit_ellipsis(&visible(e.outcome.as_str()), 12),
-        fit_ellipsis(&visible(e.draft.as_deref().unwrap_or("-")), 20),
+        fit_left(&visible(e.draft.as_deref().unwrap_or("-")), 20),
         visible(&e.message_guids.join(", ")),
     );
     fit_ellipsis(&text, width)
+}
+
+/// `s` in at most `width` columns, cut from the left (`…/drafts/sale.json`): the end of a
+/// path is the part that tells drafts apart.
+fn fit_left(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut w = 1;
+    for c in s.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        kept.push(c);
+    }
+    kept.reverse();
+    format!("…{}", kept.into_iter().collect::<String>())
 }
 
 fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
@@ -397,7 +445,12 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
             .map(status_text)
             .unwrap_or_else(|| "no answer".into()),
     ));
-    out.push(field("latency", format!("{} ms", e.latency_ms)));
+    out.push(field(
+        "latency",
+        crate::client::format_latency(std::time::Duration::from_secs_f64(
+            (e.latency_ms / 1000.0).clamp(0.0, 1e9),
+        )),
+    ));
     out.push(field("outcome", visible(e.outcome.as_str())));
     out.push(field("summary", visible(&e.summary)));
     for g in &e.message_guids {
@@ -416,9 +469,7 @@ fn history_detail(e: &HistoryEntry) -> Vec<Line<'static>> {
         "Response:"
     })));
     for l in visible(&e.response).lines() {
-        out.push(Line::raw(
-            l.chars().take(BODY_LINE_CHARS).collect::<String>(),
-        ));
+        out.push(Line::raw(cut_line(l, BODY_LINE_CHARS)));
     }
     out
 }
@@ -517,7 +568,7 @@ pub fn draw_profiles(frame: &mut Frame, app: &App, area: Rect) {
         let active = app.session.profiles.active == Some(i);
         let mark = if active { "* " } else { "  " };
         let (text, st) = match &p.shown {
-            Ok(Endpoint { url, user }) => {
+            Ok(Endpoint { url, user, .. }) => {
                 let kind = if p.built_in {
                     format!("{} · ", s::sandbox_label("built-in sandbox"))
                 } else if p.is_sandbox {

@@ -13,10 +13,21 @@ use serde_json::{Map, Value};
 
 pub use super::report::{Issue, Report, Severity};
 // What the validator reads off single values; used by the forms and the preview too.
-use super::value::decimal_places;
+use super::value::{decimal_places, number_hint};
 pub use super::value::{
     is_e164ish, json_len, looks_like_phone_number, parse_date_time, type_name, utf16_len,
 };
+
+mod incremental;
+
+pub use incremental::revalidate_field;
+
+fn body_size_message(size: usize) -> String {
+    format!(
+        "the request body is {size} bytes; RCS Business Messaging accepts at most {} bytes",
+        schema::RBM_MAX_BODY_BYTES
+    )
+}
 
 /// Validates a request body. Never panics, whatever the value.
 pub fn validate(doc: &Value) -> Report {
@@ -163,15 +174,13 @@ impl<'a> Walker<'a> {
             }
         }
         let size = json_len(doc);
+        self.report.body_len = size;
         if size > schema::RBM_MAX_BODY_BYTES {
             self.push(
                 Severity::Warning,
                 None,
                 "Request Body",
-                format!(
-                    "the request body is {size} bytes; RCS Business Messaging accepts at most {} bytes",
-                    schema::RBM_MAX_BODY_BYTES
-                ),
+                body_size_message(size),
             );
         }
     }
@@ -682,39 +691,4 @@ impl<'a> Walker<'a> {
         }
         self.unknown_keys(obj, &[fields], &|| fk.key().to_string());
     }
-}
-
-/// How to write text that is almost a JSON number (`45,5`, `+45`, `.5`, `45.`), as the end
-/// of a message; `None` when it is not almost one.
-fn number_hint(s: &str) -> Option<String> {
-    let t = s.trim();
-    let is_number = |x: &str| serde_json::from_str::<serde_json::Number>(x).is_ok();
-    if t.is_empty() || is_number(t) {
-        return None;
-    }
-    let (sign, body) = match t.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", t.strip_prefix('+').unwrap_or(t)),
-    };
-    let mut fixed = body.replace(',', ".");
-    if fixed.starts_with('.') {
-        fixed.insert(0, '0');
-    }
-    if fixed.ends_with('.') {
-        fixed.pop();
-    }
-    let fixed = format!("{sign}{fixed}");
-    if !is_number(&fixed) {
-        return None;
-    }
-    let how = if body.contains(',') {
-        "use a decimal point"
-    } else if t.starts_with('+') {
-        "write it without the plus sign"
-    } else if body.starts_with('.') {
-        "write a 0 before the point"
-    } else {
-        "end it with a digit"
-    };
-    Some(format!(" ({how}: {fixed})"))
 }

@@ -337,6 +337,66 @@ fn scaling_report() {
     }
 }
 
+/// The same keystroke with every card's picture on screen (half-blocks, decoded and encoded
+/// beforehand, as the app keeps them) against pictures off, in the same run: drawing a
+/// picture is copying cells an encoding holds, so the two should match.
+fn images_report() {
+    use rcs_composer::tui::pictures::Picture;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(dir.path());
+    h.app.media.images = true;
+    let img = image::RgbImage::from_fn(600, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    for (_, url) in rcs_composer::media::media_urls(&h.app.doc) {
+        h.app.media.pictures.start_load(&url);
+        let picture = Picture {
+            image: image::DynamicImage::ImageRgb8(img.clone()),
+        };
+        h.app.media.pictures.loaded(url, Ok(Arc::new(picture)));
+    }
+    // Each frame asks for the encodings it lacks; they are made off this thread.
+    for _ in 0..20 {
+        h.draw();
+        if h.app.view.preview.wanted.is_empty() && !h.app.media.pictures.busy() {
+            break;
+        }
+        h.wait_until(Duration::from_secs(10), |a| !a.media.pictures.busy());
+    }
+    let shown = h
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| matches!(c.bg, ratatui::style::Color::Rgb(..)))
+        .count();
+    let mut n = 0u64;
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for _ in 0..200 {
+        keystroke(&mut h, &mut n);
+    }
+    // Interleaved, so that both see the same machine.
+    for round in 0..6 {
+        h.app.media.images = round % 2 == 0;
+        h.draw();
+        let t = time_each(500, || keystroke(&mut h, &mut n));
+        if round % 2 == 0 {
+            on.extend(t)
+        } else {
+            off.extend(t)
+        }
+    }
+    let (a50, a99) = (percentile(on.clone(), 0.5), percentile(on, 0.99));
+    let (b50, b99) = (percentile(off.clone(), 0.5), percentile(off, 0.99));
+    println!(
+        "keystroke with pictures on screen ({shown} picture cells): p50 {a50:?}  p99 {a99:?}; \
+         pictures off: p50 {b50:?}  p99 {b99:?} -> ratio p50 {:.2}x, p99 {:.2}x",
+        a50.as_secs_f64() / b50.as_secs_f64(),
+        a99.as_secs_f64() / b99.as_secs_f64()
+    );
+}
+
 /// Where a keystroke's time goes: each phase timed on its own, on the same app, in the same
 /// run (medians of many calls), so the next person sees what to work on.
 fn phase_report() {
@@ -471,6 +531,7 @@ fn main() {
     report();
     send_pane_report();
     scaling_report();
+    images_report();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }

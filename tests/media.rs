@@ -4,7 +4,10 @@
 
 mod media_server;
 
-use media_server::{Fixtures, Server, crc32};
+use media_server::{
+    Fixtures, Server, carousel, closed_port, crc32, expected, more_cards, more_cards_expected,
+    tall_card, tall_card_expected,
+};
 use rcs_composer::media::{
     self, FileType, ImageFailure, MediaCache, MediaClient, MediaSettings, NetFailure, Probe, Skip,
     decode_image,
@@ -18,65 +21,6 @@ fn settings(timeout_secs: u64) -> MediaSettings {
         timeout: Duration::from_secs(timeout_secs),
         ..MediaSettings::default()
     }
-}
-
-fn card(base: &str, height: &str, media: &str, thumb: Option<&str>) -> Value {
-    let mut c = json!({
-        "title": "Sale",
-        "description": "Everything 20% off.",
-        "height": height,
-        "mediaUrl": format!("{base}{media}"),
-    });
-    if let Some(t) = thumb {
-        c["thumbnailUrl"] = json!(format!("{base}{t}"));
-    }
-    c
-}
-
-/// A valid carousel whose ten cards and MMS failover point at every case of the server.
-fn carousel(base: &str) -> Value {
-    json!({
-        "messageType": "RCS_CAROUSEL",
-        "source": "ACME",
-        "destination": "14155550100",
-        "cards": [
-            card(base, "MEDIUM", "/img.png", Some("/photo.jpg")),
-            card(base, "MEDIUM", "/mislabelled.png", Some("/heavy-thumb.jpg")),
-            card(base, "MEDIUM", "/page.html", Some("/missing.png")),
-            card(base, "MEDIUM", "/big.png", Some("/square.gif")),
-            card(base, "SHORT", "/tall.png", None),
-            card(base, "MEDIUM", "/loop/a", None),
-            card(base, "MEDIUM", "/nohead.png", Some("/nohead-drop.jpg")),
-            card(base, "MEDIUM", "/huge.png", None),
-            card(base, "MEDIUM", "/slow.png", None),
-            card(base, "MEDIUM", "/octet.gif", None),
-        ],
-        "mmsFailover": {
-            "enabled": true,
-            "failoverSource": "15551234567",
-            "fallbackText": "Our sale: everything 20% off.",
-            "mediaUrl": format!("{base}/notype.png"),
-            "subject": "Sale"
-        }
-    })
-}
-
-/// Every finding for `carousel`, `path: message`, in order.
-fn expected(base: &str, host: &str, timeout_secs: u64) -> Vec<String> {
-    vec![
-        "cards.1.mediaUrl: Content-Type image/jpeg, but the file is a PNG: serve it as image/png".into(),
-        "cards.1.thumbnailUrl: 154 kB: over the 100 kB recommended for thumbnails".into(),
-        "cards.2.mediaUrl: the server answered 200 OK with an HTML page, not media (Content-Type text/html; charset=utf-8): an error or login page?".into(),
-        "cards.2.thumbnailUrl: the server answered 404 Not Found".into(),
-        "cards.3.mediaUrl: 3.1 MB: over the 2 MB recommended for images".into(),
-        "cards.3.thumbnailUrl: this thumbnail is 100×100 (1.00:1) and its media 600×400 (1.50:1): not the same shape".into(),
-        "cards.4.mediaUrl: the top and bottom 32 % of this 600×800 image are cut at SHORT height (a 232×112 dp media area shows 600×290 of it)".into(),
-        format!("cards.5.mediaUrl: the redirects loop: {base}/loop/a → {base}/loop/b → {base}/loop/a"),
-        "cards.7.mediaUrl: 209.7 MB: past RBM's limit of 100 MiB for a media file".into(),
-        format!("cards.8.mediaUrl: not reachable: no complete answer from {host} within {timeout_secs} s (timeout)"),
-        "cards.9.mediaUrl: Content-Type application/octet-stream is not one RBM takes (images: image/jpeg, image/jpg, image/gif, image/png; video: video/h263, video/m4v, video/mp4, video/mpeg, video/mpeg4, video/webm) (the file is a GIF: image/gif)".into(),
-        "mmsFailover.mediaUrl: no Content-Type: MMS needs an accurate one (the file is a PNG: image/png)".into(),
-    ]
 }
 
 fn shown(issues: &[rcs_composer::message::Issue]) -> Vec<String> {
@@ -171,6 +115,29 @@ async fn every_finding_at_its_path_through_the_library() {
     assert_eq!(server.log().len(), before);
     assert!(cache.recheck(&format!("{base}/missing.png")));
     assert_eq!(cache.to_check(&doc), [format!("{base}/missing.png")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_findings_at_their_paths_through_the_library() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let port = closed_port();
+    let client = MediaClient::new(&settings(3)).unwrap();
+    for (doc, want) in [
+        (more_cards(&base, port), more_cards_expected(port)),
+        (tall_card(&base), tall_card_expected()),
+    ] {
+        assert!(rcs_composer::message::validate(&doc).warnings.is_empty());
+        let mut cache = MediaCache::new();
+        cache.check(&doc, &client).await;
+        assert_eq!(shown(&cache.findings(&doc)), want);
+    }
+    // The 12 MB video was sized from its headers and sniffed from its first 64 KiB.
+    let log = server.log();
+    let video: Vec<_> = log.iter().filter(|r| r.path == "/clip.mp4").collect();
+    assert_eq!(video.len(), 2, "{video:?}");
+    assert_eq!(video[0].method, "HEAD");
+    assert_eq!(video[1].header("range"), Some("bytes=0-65535"));
 }
 
 #[tokio::test]
@@ -359,10 +326,14 @@ fn a_bad_ca_file_is_named() {
 // ---------------------------------------------------------------- the binary
 
 fn run_validate(args: &[&str], file: &std::path::Path) -> std::process::Child {
+    run_validate_all(args, &[file])
+}
+
+fn run_validate_all(args: &[&str], files: &[&std::path::Path]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_rcs-composer"))
         .arg("validate")
         .args(args)
-        .arg(file)
+        .args(files)
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -432,6 +403,78 @@ fn validate_check_media_reports_the_same_findings() {
     assert_eq!(got, want);
     assert_eq!(v["warnings"][0]["description"], json!("mediaUrl"));
     assert_eq!(v["warnings"][11]["field"], json!("mmsFailover.mediaUrl"));
+}
+
+/// The findings the ten-card carousel has no room for, in two files of one run: a video, a
+/// hard crop at MEDIUM and at TALL height, a card's thumbnail without a type, a refused
+/// connection, and the paths of a standalone card's own media.
+#[test]
+fn validate_check_media_reports_the_other_findings_in_both_formats() {
+    let server = Server::start(Fixtures::shared());
+    let base = server.base_url();
+    let port = closed_port();
+    let dir = tempfile::tempdir().unwrap();
+    let (cards, card) = (dir.path().join("cards.json"), dir.path().join("card.json"));
+    std::fs::write(&cards, more_cards(&base, port).to_string()).unwrap();
+    std::fs::write(&card, tall_card(&base).to_string()).unwrap();
+    let files = [cards.as_path(), card.as_path()];
+    let human = run_validate_all(&["--check-media"], &files)
+        .wait_with_output()
+        .unwrap();
+    let json_out = run_validate_all(&["--check-media", "--format", "json"], &files)
+        .wait_with_output()
+        .unwrap();
+
+    let mut want: Vec<String> = Vec::new();
+    for (file, found) in [
+        (&cards, more_cards_expected(port)),
+        (&card, tall_card_expected()),
+    ] {
+        for f in found {
+            let (path, msg) = f.split_once(": ").unwrap();
+            want.push(format!("{}: {path}: warning: {msg}", file.display()));
+        }
+    }
+    want.push("2 files checked: 2 valid, 0 invalid (0 errors, 7 warnings)".into());
+    let stdout = String::from_utf8(human.stdout).unwrap();
+    assert_eq!(human.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), want);
+
+    assert_eq!(json_out.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8(json_out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<Vec<String>> = lines
+        .iter()
+        .map(|v| {
+            assert_eq!((&v["valid"], &v["errors"]), (&json!(true), &json!([])));
+            v["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{}: {}",
+                        w["field"].as_str().unwrap(),
+                        w["message"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(got, [more_cards_expected(port), tall_card_expected()]);
+    // The validator's description: the label at the top level, the key in a card.
+    assert_eq!(lines[1]["warnings"][0]["description"], json!("Media URL"));
+    assert_eq!(
+        lines[1]["warnings"][1]["description"],
+        json!("Thumbnail URL")
+    );
+    assert_eq!(
+        lines[0]["warnings"][3]["description"],
+        json!("thumbnailUrl")
+    );
 }
 
 #[test]

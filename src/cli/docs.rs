@@ -27,7 +27,9 @@ pub fn help_footer() -> String {
   {ENV_PASSWORD}   the API secret
   SSL_CERT_FILE, SSL_CERT_DIR   certificate authorities to trust instead of the system's
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxies for https to other hosts
-  NO_COLOR   no colour
+  NO_COLOR   no colour (and no pictures in the composer's preview)
+  RCS_COMPOSER_GRAPHICS   halfblocks: draw pictures with half-blocks without asking the
+                          terminal; ask: ask any terminal for kitty or sixel graphics
   XDG_CONFIG_HOME, XDG_DATA_HOME   where the config, drafts and history live
 
   Order: command-line options, then the environment, then the profile (a profile named

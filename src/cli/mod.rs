@@ -34,6 +34,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub target: TargetArgs,
+
+    /// Check no media URL in the composer (config.toml: media_check = false).
+    #[arg(long)]
+    pub no_media_check: bool,
 }
 
 /// Which API to talk to, and how: for the composer, `send` and `history resend`.
@@ -309,7 +313,7 @@ pub fn run() -> ExitCode {
                 eprintln!("{word}");
                 return ExitCode::from(2);
             }
-            crate::tui::run(cli.file, &cli.target.target())
+            crate::tui::run(cli.file, &cli.target.target(), cli.no_media_check)
         }
     }
 }

@@ -20,6 +20,9 @@ pub const CONCURRENT_PROBES: usize = 8;
 pub struct MediaCache {
     probes: HashMap<String, Probe>,
     in_flight: HashSet<String>,
+    /// Counts the changes to `probes`, so that a drawing that read them (the composer's
+    /// carousel cards) can tell whether it still holds.
+    generation: u64,
 }
 
 impl MediaCache {
@@ -31,6 +34,16 @@ impl MediaCache {
         self.probes.get(url)
     }
 
+    /// Changes so far to the probes (an answer stored, one forgotten).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// How many URLs are being probed.
+    pub fn pending(&self) -> usize {
+        self.in_flight.len()
+    }
+
     /// Every probe so far, for [`super::findings`].
     pub fn probes(&self) -> &HashMap<String, Probe> {
         &self.probes
@@ -39,9 +52,20 @@ impl MediaCache {
     /// The media URLs of `doc` that have no probe and are not being probed, each once, in
     /// schema order; they are marked as being probed.
     pub fn to_check(&mut self, doc: &Value) -> Vec<String> {
+        self.to_check_where(doc, |_| true)
+    }
+
+    /// As [`MediaCache::to_check`], only for the fields whose path `keep` accepts (the
+    /// composer leaves out the URL being typed).
+    pub fn to_check_where(
+        &mut self,
+        doc: &Value,
+        keep: impl Fn(&crate::message::FieldPath) -> bool,
+    ) -> Vec<String> {
         let mut out = Vec::new();
-        for (_, url) in media_urls(doc) {
-            if !self.probes.contains_key(&url) && self.in_flight.insert(url.clone()) {
+        for (path, url) in media_urls(doc) {
+            if keep(&path) && !self.probes.contains_key(&url) && self.in_flight.insert(url.clone())
+            {
                 out.push(url);
             }
         }
@@ -52,12 +76,14 @@ impl MediaCache {
     pub fn insert(&mut self, url: String, probe: Probe) {
         self.in_flight.remove(&url);
         self.probes.insert(url, probe);
+        self.generation += 1;
     }
 
     /// Forgets `url`, so the next `to_check` lists it again. True if there was a probe.
     /// (An answer still on its way is stored when it comes, and replaced by the new one.)
     pub fn recheck(&mut self, url: &str) -> bool {
         self.in_flight.remove(url);
+        self.generation += 1;
         self.probes.remove(url).is_some()
     }
 

@@ -160,11 +160,8 @@ fn media_type(content_type: &str) -> String {
 
 /// "serve it as image/png" when RBM has a type for what the file is.
 fn suggestion(sniffed: Option<FileType>) -> String {
-    match sniffed.and_then(|t| t.rbm_content_types().first()) {
-        Some(ct) => format!(
-            " (the file is a {}: {ct})",
-            sniffed.map_or("", FileType::name)
-        ),
+    match sniffed.and_then(|t| Some((t, t.rbm_content_types().first()?))) {
+        Some((t, ct)) => format!(" (the file is {} {}: {ct})", t.article(), t.name()),
         None => String::new(),
     }
 }
@@ -212,7 +209,8 @@ fn type_finding(a: &Answer, role: Role) -> Option<String> {
             None => String::new(),
         };
         format!(
-            "Content-Type {ct}, but the file is a {}{fix}",
+            "Content-Type {ct}, but the file is {} {}{fix}",
+            sniffed.article(),
             sniffed.name()
         )
     })

@@ -206,7 +206,11 @@ pub fn decode_image(bytes: &[u8]) -> Result<DecodedImage, ImageFailure> {
             return Err(ImageFailure::NotAnImage("an empty file".into()));
         }
         other => {
-            return Err(ImageFailure::NotAnImage(format!("a {}", other.name())));
+            return Err(ImageFailure::NotAnImage(format!(
+                "{} {}",
+                other.article(),
+                other.name()
+            )));
         }
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);

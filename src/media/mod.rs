@@ -32,7 +32,7 @@ pub use image::{DecodedImage, ImageFailure, decode_image, fetch_image};
 pub use net::{NetFailure, USER_AGENT};
 pub use probe::{Answer, Probe, SNIFF_BYTES, Skip};
 pub use sniff::{FileType, dimensions, sniff};
-pub use urls::media_urls;
+pub use urls::{is_checkable, media_urls};
 
 use std::path::PathBuf;
 use std::time::Duration;

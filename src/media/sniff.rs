@@ -40,6 +40,14 @@ impl FileType {
         }
     }
 
+    /// "a" or "an", as [`name`](Self::name) is read aloud: "an MP4 video", "a PNG".
+    pub fn article(self) -> &'static str {
+        match self {
+            FileType::Mp4 | FileType::Mpeg | FileType::H263 | FileType::Html => "an",
+            _ => "a",
+        }
+    }
+
     pub fn is_image(self) -> bool {
         matches!(
             self,

@@ -152,7 +152,7 @@ fn collect(
 
 /// An http or https URL with a host, valid by the validator's rules and parseable by the
 /// HTTP client.
-fn is_checkable(s: &str) -> bool {
+pub fn is_checkable(s: &str) -> bool {
     uri::parse_absolute(s).is_ok_and(|u| u.is_web()) && url::Url::parse(s).is_ok()
 }
 

@@ -110,6 +110,10 @@ pub enum Action {
     },
     /// The terminal changed size: redraw.
     Redraw,
+    /// F9: check every media URL of the draft again, and download its pictures again.
+    RecheckMedia,
+    /// Alt-I: pictures in the preview on or off.
+    ToggleImages,
     /// Copy the curl command of the send F5 would make to the clipboard (OSC 52).
     CopyCurl,
     /// Copy the JSON body F5 would send to the clipboard (OSC 52).
@@ -166,6 +170,22 @@ pub enum Message {
     /// A history line was appended (or could not be).
     HistoryWritten {
         result: Result<(), String>,
+    },
+    /// The media check of one URL finished.
+    MediaProbed {
+        url: String,
+        probe: crate::media::Probe,
+    },
+    /// A picture for the preview was downloaded and decoded (or could not be).
+    ImageLoaded {
+        url: String,
+        result: Result<std::sync::Arc<super::pictures::Picture>, crate::media::ImageFailure>,
+    },
+    /// A picture was encoded for the terminal at one size (`None`: the encoder failed).
+    ImageEncoded {
+        key: super::pictures::EncodeKey,
+        graphics: super::pictures::Graphics,
+        result: Option<super::pictures::Encoded>,
     },
     /// Another second of the send `id` in flight (the message line counts them).
     SendTick {
@@ -269,6 +289,9 @@ pub enum Effect {
         path: PathBuf,
         entry: Box<HistoryEntry>,
     },
+    /// Media work on the network runtime; answered with `Message::MediaProbed`,
+    /// `ImageLoaded` or `ImageEncoded`.
+    Media(super::app::MediaJob),
     /// Read config.toml again; answered with `Message::ConfigRead`.
     ReadConfig { path: PathBuf },
     /// Put `text` on the clipboard through the terminal (OSC 52).

@@ -166,6 +166,8 @@ impl Harness {
 
     pub fn draw(&mut self) {
         let _ = runtime::draw_on(&mut self.terminal, &mut self.app);
+        // The pictures the frame lacked, as the loop asks for them.
+        self.rt.execute(&mut self.app, &mut NoTerminal);
     }
 
     pub fn buffer(&self) -> &Buffer {

@@ -25,6 +25,7 @@ pub mod form;
 pub mod harness;
 pub mod keymap;
 pub mod measure;
+pub mod pictures;
 pub mod preview;
 pub mod problems;
 pub mod runtime;
@@ -38,6 +39,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Opens the composer on `file`, or on the most recently edited draft, or on a new one.
-pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
-    runtime::run(file, target)
+/// `no_media_check`: `--no-media-check`.
+pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> ExitCode {
+    runtime::run(file, target, no_media_check)
 }

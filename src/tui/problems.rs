@@ -1,16 +1,18 @@
-//! The problems the form shows, from every source: the local validator now, the server's 400
-//! answer later. Each source is set as a whole; the index by path (exact, and "somewhere
-//! inside") is rebuilt from all of them, so a new source is one more `set_*` call.
+//! The problems the form shows, from every source: the local validator, the server's 400
+//! answer, and the media check. Each source is set as a whole; the index by path (exact, and
+//! "somewhere inside") is rebuilt from all of them, so a new source is one more `set_*` call.
 
 use crate::client::ServerIssue;
 use crate::message::{FieldPath, Report, Severity};
 use rustc_hash::FxHashMap as HashMap;
 
-/// How a problem is marked: errors and warnings from the validator, and issues from the
-/// server, each with its own style and marker.
+/// How a problem is marked: errors and warnings from the validator, what the media check
+/// found (warnings: the API would take the message), and issues from the server, each with
+/// its own style and marker. Ordered from the least to the most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mark {
     Warning,
+    Media,
     Server,
     Error,
 }
@@ -27,6 +29,7 @@ pub struct Problem {
 pub struct Problems {
     local: Vec<Problem>,
     server: Vec<Problem>,
+    media: Vec<Problem>,
     /// Positions in `all()` order, by exact path. (Fx hashing: the form asks about every
     /// row on every frame; the keys are our own paths.)
     at: HashMap<FieldPath, Vec<usize>>,
@@ -68,6 +71,27 @@ impl Problems {
         self.reindex();
     }
 
+    /// Replaces the media check's findings (warnings at the media fields' paths).
+    pub fn set_media(&mut self, findings: &[crate::message::Issue]) {
+        let media: Vec<Problem> = findings
+            .iter()
+            .map(|i| Problem {
+                path: i.path.clone(),
+                message: i.message.clone(),
+                mark: Mark::Media,
+            })
+            .collect();
+        if media != self.media {
+            self.media = media;
+            self.reindex();
+        }
+    }
+
+    /// The media check's findings, in the document's order.
+    pub fn media(&self) -> impl Iterator<Item = &Problem> {
+        self.media.iter()
+    }
+
     /// Keeps the server's problems for which `keep` holds; true when any went.
     pub fn retain_server(&mut self, keep: impl Fn(&Problem) -> bool) -> bool {
         let before = self.server.len();
@@ -101,13 +125,13 @@ impl Problems {
         }
     }
 
-    /// Local problems (errors then warnings), then the server's.
+    /// Local problems (errors then warnings), then the server's, then the media check's.
     pub fn all(&self) -> impl Iterator<Item = &Problem> {
-        self.local.iter().chain(&self.server)
+        self.local.iter().chain(&self.server).chain(&self.media)
     }
 
     pub fn len(&self) -> usize {
-        self.local.len() + self.server.len()
+        self.local.len() + self.server.len() + self.media.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -115,10 +139,13 @@ impl Problems {
     }
 
     pub fn get(&self, i: usize) -> Option<&Problem> {
-        if i < self.local.len() {
+        let (l, s) = (self.local.len(), self.server.len());
+        if i < l {
             self.local.get(i)
+        } else if i < l + s {
+            self.server.get(i - l)
         } else {
-            self.server.get(i - self.local.len())
+            self.media.get(i - l - s)
         }
     }
 

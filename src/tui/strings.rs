@@ -62,7 +62,7 @@ pub fn list_full(kind_singular: &str, max: usize) -> String {
     format!("No more {kind_singular}s: the limit is {max}.")
 }
 
-pub fn problems_title(errors: usize, warnings: usize, server: usize) -> String {
+pub fn problems_title(errors: usize, warnings: usize, server: usize, media: usize) -> String {
     let mut s = format!(
         "{PANE_PROBLEMS}: {errors} error{}, {warnings} warning{}",
         plural(errors),
@@ -71,11 +71,31 @@ pub fn problems_title(errors: usize, warnings: usize, server: usize) -> String {
     if server > 0 {
         s.push_str(&format!(", {server} from the server"));
     }
+    if media > 0 {
+        s.push_str(&format!(", {media} from the media check"));
+    }
     s
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+pub const MEDIA_CHECK_OFF: &str = "The media check is off (media_check = false in config.toml, or --no-media-check); \
+     pictures are downloaded again.";
+pub const IMAGES_ON: &str = "Pictures in the preview: on (Alt-I turns them off).";
+pub const IMAGES_OFF: &str = "Pictures in the preview: off (Alt-I turns them on).";
+pub const IMAGES_NEED_COLOR: &str =
+    "Pictures need colours: NO_COLOR is set, or the terminal has none (TERM).";
+pub const MEDIA_NEEDS_CONFIG: &str = "No media URL is checked or downloaded: config.toml could not be read, \
+     so the hosts it marks private are not known. Fix it, then Ctrl-P reads it again.";
+
+pub fn media_rechecking(n: usize) -> String {
+    match n {
+        0 => "The draft has no media URL to check.".into(),
+        1 => "Checking the media URL again…".into(),
+        n => format!("Checking the {n} media URLs again…"),
+    }
 }
 
 pub fn more_problems(n: usize) -> String {

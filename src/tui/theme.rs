@@ -24,6 +24,8 @@ fn fg(style: Style, color: Color) -> Style {
 pub const MARK_ERROR: &str = "✗";
 pub const MARK_WARNING: &str = "!";
 pub const MARK_SERVER: &str = "⇄";
+/// A finding of the media check (the file behind a media URL).
+pub const MARK_MEDIA: &str = "◈";
 
 pub fn error() -> Style {
     fg(Style::new(), Color::Red).add_modifier(Modifier::BOLD)
@@ -45,6 +47,20 @@ pub fn server() -> Style {
     } else {
         s.add_modifier(Modifier::ITALIC)
     }
+}
+
+/// A finding of the media check, as distinct from the validator's warnings.
+pub fn media() -> Style {
+    if COLOR.load(Ordering::Relaxed) {
+        Style::new().fg(Color::LightBlue)
+    } else {
+        Style::new().add_modifier(Modifier::ITALIC)
+    }
+}
+
+/// True unless `NO_COLOR` turned colours off: pictures are drawn in colour or not at all.
+pub fn colors_on() -> bool {
+    COLOR.load(Ordering::Relaxed)
 }
 
 pub fn focus() -> Style {

@@ -1,8 +1,13 @@
 //! A loopback HTTP server for the media tests, on raw TCP so it can misbehave: refuse or
 //! hang up on HEAD, ignore Range, stall mid-body, loop redirects. One request per
-//! connection (`Connection: close`); every request is logged.
+//! connection (`Connection: close`); every request is logged. Also the carousel that points
+//! at every case, and what the check finds in it, for the library's tests and the app's.
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
 
 use image::{ImageFormat, Rgb, RgbImage};
+use serde_json::{Value, json};
 use std::io::{Cursor, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
@@ -23,7 +28,14 @@ pub struct Fixtures {
     pub big: Vec<u8>,
     /// The 300×200 JPEG padded to 153,600 bytes (150 KiB).
     pub heavy_thumb: Vec<u8>,
+    /// 1200×300 PNG: every card height cuts its sides.
+    pub wide: Vec<u8>,
+    /// An MP4's `ftyp` box padded to 12,000,000 bytes: a video past the recommended 10 MB.
+    pub video: Vec<u8>,
 }
+
+/// The first bytes of an MP4 file: its `ftyp` box.
+pub const MP4_FTYP: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
 
 fn encode(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
     let img = RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
@@ -53,6 +65,8 @@ impl Fixtures {
             heavy_thumb: padded(jpeg.clone(), 150 * 1024),
             tall: encode(600, 800, ImageFormat::Png),
             square_gif: encode(100, 100, ImageFormat::Gif),
+            wide: encode(1200, 300, ImageFormat::Png),
+            video: padded(MP4_FTYP.to_vec(), 12_000_000),
             wide_gif: encode(150, 100, ImageFormat::Gif),
             png,
             jpeg,
@@ -277,6 +291,9 @@ fn handle(
         "/notype.png" => file(c, &req, None, &f.png, true),
         "/big.png" => file(c, &req, Some("image/png"), &f.big, true),
         "/heavy-thumb.jpg" => file(c, &req, Some("image/jpeg"), &f.heavy_thumb, true),
+        "/wide.png" => file(c, &req, Some("image/png"), &f.wide, true),
+        "/clip.mp4" => file(c, &req, Some("video/mp4"), &f.video, true),
+        "/clip.mov" => file(c, &req, Some("video/quicktime"), &f.video[..4096], true),
         "/giant-header.png" => file(
             c,
             &req,
@@ -364,4 +381,122 @@ fn handle(
         }
         _ => respond(c, "404 Not Found", &[("Content-Length", "0".into())], &[]),
     }
+}
+
+pub fn card(base: &str, height: &str, media: &str, thumb: Option<&str>) -> Value {
+    let mut c = json!({
+        "title": "Sale",
+        "description": "Everything 20% off.",
+        "height": height,
+        "mediaUrl": format!("{base}{media}"),
+    });
+    if let Some(t) = thumb {
+        c["thumbnailUrl"] = json!(format!("{base}{t}"));
+    }
+    c
+}
+
+/// A valid carousel whose ten cards and MMS failover point at every case of the server.
+pub fn carousel(base: &str) -> Value {
+    json!({
+        "messageType": "RCS_CAROUSEL",
+        "source": "ACME",
+        "destination": "14155550100",
+        "cards": [
+            card(base, "MEDIUM", "/img.png", Some("/photo.jpg")),
+            card(base, "MEDIUM", "/mislabelled.png", Some("/heavy-thumb.jpg")),
+            card(base, "MEDIUM", "/page.html", Some("/missing.png")),
+            card(base, "MEDIUM", "/big.png", Some("/square.gif")),
+            card(base, "SHORT", "/tall.png", None),
+            card(base, "MEDIUM", "/loop/a", None),
+            card(base, "MEDIUM", "/nohead.png", Some("/nohead-drop.jpg")),
+            card(base, "MEDIUM", "/huge.png", None),
+            card(base, "MEDIUM", "/slow.png", None),
+            card(base, "MEDIUM", "/octet.gif", None),
+        ],
+        "mmsFailover": {
+            "enabled": true,
+            "failoverSource": "15551234567",
+            "fallbackText": "Our sale: everything 20% off.",
+            "mediaUrl": format!("{base}/notype.png"),
+            "subject": "Sale"
+        }
+    })
+}
+
+/// Every finding for `carousel`, `path: message`, in order.
+pub fn expected(base: &str, host: &str, timeout_secs: u64) -> Vec<String> {
+    vec![
+        "cards.1.mediaUrl: Content-Type image/jpeg, but the file is a PNG: serve it as image/png".into(),
+        "cards.1.thumbnailUrl: 154 kB: over the 100 kB recommended for thumbnails".into(),
+        "cards.2.mediaUrl: the server answered 200 OK with an HTML page, not media (Content-Type text/html; charset=utf-8): an error or login page?".into(),
+        "cards.2.thumbnailUrl: the server answered 404 Not Found".into(),
+        "cards.3.mediaUrl: 3.1 MB: over the 2 MB recommended for images".into(),
+        "cards.3.thumbnailUrl: this thumbnail is 100×100 (1.00:1) and its media 600×400 (1.50:1): not the same shape".into(),
+        "cards.4.mediaUrl: the top and bottom 32 % of this 600×800 image are cut at SHORT height (a 232×112 dp media area shows 600×290 of it)".into(),
+        format!("cards.5.mediaUrl: the redirects loop: {base}/loop/a → {base}/loop/b → {base}/loop/a"),
+        "cards.7.mediaUrl: 209.7 MB: past RBM's limit of 100 MiB for a media file".into(),
+        format!("cards.8.mediaUrl: not reachable: no complete answer from {host} within {timeout_secs} s (timeout)"),
+        "cards.9.mediaUrl: Content-Type application/octet-stream is not one RBM takes (images: image/jpeg, image/jpg, image/gif, image/png; video: video/h263, video/m4v, video/mp4, video/mpeg, video/mpeg4, video/webm) (the file is a GIF: image/gif)".into(),
+        "mmsFailover.mediaUrl: no Content-Type: MMS needs an accurate one (the file is a PNG: image/png)".into(),
+    ]
+}
+
+/// A port on loopback that nothing listens on (bound, then let go).
+pub fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A valid carousel with the findings `carousel` cannot hold (it has ten cards already): a
+/// hard crop at MEDIUM height, a heavy video, a video type RBM does not take, a card's
+/// thumbnail without a Content-Type, and a refused connection.
+pub fn more_cards(base: &str, refused_port: u16) -> Value {
+    let mut refused = card(base, "MEDIUM", "/img.png", None);
+    refused["mediaUrl"] = json!(format!("http://127.0.0.1:{refused_port}/gone.png"));
+    json!({
+        "messageType": "RCS_CAROUSEL",
+        "source": "ACME",
+        "destination": "14155550100",
+        "cards": [
+            card(base, "MEDIUM", "/wide.png", None),
+            card(base, "MEDIUM", "/clip.mp4", Some("/photo.jpg")),
+            card(base, "MEDIUM", "/clip.mov", None),
+            card(base, "MEDIUM", "/img.png", Some("/notype.png")),
+            refused,
+        ]
+    })
+}
+
+/// Every finding for `more_cards`, `path: message`, in order.
+pub fn more_cards_expected(refused_port: u16) -> Vec<String> {
+    vec![
+        "cards.0.mediaUrl: the left and right 33 % of this 1200×300 image are cut at MEDIUM height (a 232×168 dp media area shows 414×300 of it)".into(),
+        "cards.1.mediaUrl: 12.0 MB: over the 10 MB recommended for video".into(),
+        "cards.2.mediaUrl: Content-Type video/quicktime is not one RBM takes (images: image/jpeg, image/jpg, image/gif, image/png; video: video/h263, video/m4v, video/mp4, video/mpeg, video/mpeg4, video/webm) (the file is an MP4 video: video/mp4)".into(),
+        "cards.3.thumbnailUrl: no Content-Type: RBM needs an accurate one (the file is a PNG: image/png)".into(),
+        format!("cards.4.mediaUrl: not reachable: 127.0.0.1:{refused_port} refused the connection"),
+    ]
+}
+
+/// A standalone card, TALL: the message's own `mediaUrl` and `thumbnailUrl`.
+pub fn tall_card(base: &str) -> Value {
+    json!({
+        "messageType": "RCS_CARD",
+        "source": "ACME",
+        "destination": "14155550100",
+        "title": "Sale",
+        "description": "Everything 20% off.",
+        "height": "TALL",
+        "mediaUrl": format!("{base}/wide.png"),
+        "thumbnailUrl": format!("{base}/photo.jpg"),
+    })
+}
+
+/// Every finding for `tall_card`, `path: message`, in order.
+pub fn tall_card_expected() -> Vec<String> {
+    vec![
+        "mediaUrl: the left and right 35 % of this 1200×300 image are cut at TALL height (a 320×264 dp media area shows 364×300 of it)".into(),
+        "thumbnailUrl: this thumbnail is 300×200 (1.50:1) and its media 1200×300 (4.00:1): not the same shape".into(),
+    ]
 }

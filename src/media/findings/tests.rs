@@ -144,6 +144,12 @@ fn content_types() {
         .is_empty()
     );
     assert!(one(ok(Some("video/m4v"), Some(10), FileType::Mp4, None)).is_empty());
+    assert_eq!(
+        one(ok(Some("video/webm"), Some(10), FileType::Mp4, None)),
+        [
+            "mediaUrl [Media URL] Content-Type video/webm, but the file is an MP4 video: serve it as video/mp4"
+        ]
+    );
     assert!(one(ok(Some("video/mp4"), Some(10), FileType::Unknown, None)).is_empty());
     let m = one(ok(
         Some("application/octet-stream"),

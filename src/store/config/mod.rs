@@ -46,6 +46,10 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 pub const EXAMPLE: &str = r#"# ~/.config/rcs-composer/config.toml
 # The profile used when --profile is not given.
 default_profile = "production"
+# The composer checks every media URL in the background and draws the pictures in its
+# preview; false turns either off.
+media_check = true
+images = true
 
 [profiles.production]
 # The API root: requests go to {base_url}/v5/messages. The vendor publishes no v5 base
@@ -63,6 +67,8 @@ timeout_secs = 30
 # What a new draft (Ctrl-N) starts with, instead of the last draft's.
 default_source = "CONVEY"
 default_destination = "15559876543"
+# Hosts the media check and the preview never contact (nor the hosts below them).
+private_hosts = ["intranet.example"]
 
 [profiles.local]
 # `rcs-composer sandbox` on this machine; nothing is delivered.
@@ -242,6 +248,9 @@ pub struct ProfileConfig {
     /// What a new draft's `source` and `destination` start as (Ctrl-N in the composer).
     pub default_source: Option<String>,
     pub default_destination: Option<String>,
+    /// Hosts the composer's media check and image previews never contact (and the hosts
+    /// below them): an intranet's media server.
+    pub private_hosts: Vec<String>,
     /// Extra certificate authorities to trust (a path relative to the config file's folder).
     pub ca_file: Option<PathBuf>,
     /// The line of the `[profiles.NAME]` header.
@@ -275,6 +284,10 @@ pub struct Config {
     profiles: BTreeMap<String, ProfileConfig>,
     /// The file can be read by its group or by everyone.
     readable_by_others: bool,
+    /// `media_check = false`: the composer checks no media URL.
+    pub media_check: bool,
+    /// `images = false`: the composer's preview draws no pictures.
+    pub images: bool,
     /// Who else can change the file (its group, everyone, or anyone who can write its
     /// folder), when someone can: a `password_command` in it is then not run.
     writable_by_others: Option<String>,
@@ -286,6 +299,8 @@ struct RawConfig {
     default_profile: Option<Spanned<String>>,
     #[serde(default)]
     profiles: BTreeMap<String, Spanned<RawProfile>>,
+    media_check: Option<bool>,
+    images: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +317,7 @@ struct RawProfile {
     sandbox: Option<Spanned<bool>>,
     default_source: Option<Spanned<String>>,
     default_destination: Option<Spanned<String>>,
+    private_hosts: Option<Vec<String>>,
     ca_file: Option<Spanned<String>>,
 }
 
@@ -418,6 +434,8 @@ impl Config {
             default_profile,
             profiles,
             readable_by_others: false,
+            media_check: raw.media_check.unwrap_or(true),
+            images: raw.images.unwrap_or(true),
             writable_by_others: None,
         })
     }
@@ -651,6 +669,7 @@ fn check_profile(
         sandbox: sandbox.unwrap_or(false),
         default_source,
         default_destination,
+        private_hosts: raw.private_hosts.unwrap_or_default(),
         ca_file,
         line,
         field_lines,
@@ -674,53 +693,4 @@ fn check_username(v: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new("/cfg/config.toml"))
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_config_that_is_a_pipe_is_refused_not_waited_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("config.toml");
-        if !std::process::Command::new("mkfifo")
-            .arg(&p)
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            return;
-        }
-        let e = Config::load_from(&p).unwrap_err().to_string();
-        assert!(e.contains("not a regular file"), "{e}");
-    }
-
-    #[test]
-    fn bad_toml_names_file_and_line() {
-        let e =
-            parse("default_profile = \"a\"\n\n[profiles.a]\nbase_url = https://x\n").unwrap_err();
-        match &e {
-            ConfigError::Syntax { line, .. } => assert_eq!(*line, 4, "{e}"),
-            other => panic!("{other:?}"),
-        }
-        assert!(e.to_string().starts_with("/cfg/config.toml:4:"), "{e}");
-    }
-
-    #[test]
-    fn profile_line_is_its_header() {
-        let c = parse("# c\n\n[profiles.a]\nusername = \"k\"\n\n[profiles.b]\n").unwrap();
-        assert_eq!(c.profile("a").unwrap().line, 3);
-        assert_eq!(c.profile("a").unwrap().line_of("username"), 4);
-        assert_eq!(c.profile("b").unwrap().line, 6);
-    }
-
-    #[test]
-    fn fractional_timeouts() {
-        let c = parse("[profiles.a]\nconnect_timeout_secs = 0.5\ntimeout_secs = 2\n").unwrap();
-        let p = c.profile("a").unwrap();
-        assert_eq!(p.connect_timeout, Duration::from_millis(500));
-        assert_eq!(p.timeout, Duration::from_secs(2));
-    }
-}
+mod tests;

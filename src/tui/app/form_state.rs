@@ -70,6 +70,12 @@ impl Input {
     pub fn line_count(&self) -> usize {
         self.area.lines().len()
     }
+
+    /// True once the field was changed since the focus came to it: its text is being typed
+    /// (a URL in it may be half written).
+    pub fn edited(&self) -> bool {
+        self.undo_taken
+    }
 }
 
 /// The row that shows a problem at `path`: the row of that path, else the first row inside

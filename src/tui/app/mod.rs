@@ -32,6 +32,7 @@ mod editing;
 mod form_state;
 mod goto;
 mod items;
+mod media;
 mod navigation;
 mod save;
 mod sending;
@@ -41,6 +42,7 @@ mod view_state;
 pub use editing::clean_paste;
 pub use form_state::{EDIT_LIMIT_BYTES, FormState, Input, resolve};
 pub use goto::{GoTo, GoToItem};
+pub use media::{MediaJob, MediaState};
 pub use save::{AUTOSAVE_DELAY, Conflict, SaveState};
 pub use sending::SendSession;
 pub use view_state::{Geometry, Side, ViewState};
@@ -129,6 +131,8 @@ pub struct App {
     pub form: FormState,
     pub save: SaveState,
     pub session: SendSession,
+    /// The media check's probes and findings, and the preview's pictures.
+    pub media: MediaState,
     pub view: ViewState,
     pub overlay: Option<Overlay>,
     /// The message line.
@@ -155,6 +159,7 @@ impl App {
             form: FormState::default(),
             save: SaveState::new(on_disk),
             session: SendSession::default(),
+            media: MediaState::default(),
             view: ViewState::default(),
             overlay: None,
             status: None,
@@ -276,7 +281,15 @@ impl App {
                     ));
                 }
             }
+            Message::MediaProbed { url, probe } => self.media_probed(url, probe),
+            Message::ImageLoaded { url, result } => self.image_loaded(url, result),
+            Message::ImageEncoded {
+                key,
+                graphics,
+                result,
+            } => self.image_encoded(key, graphics, result),
         }
+        self.media_after_update();
     }
 
     /// A terminal event through the keymap.
@@ -386,6 +399,8 @@ impl App {
             Action::Click { column, row } => self.click(column, row),
             Action::Scroll { column, row, down } => self.scroll(column, row, down),
             Action::Redraw => {}
+            Action::RecheckMedia => self.recheck_media(),
+            Action::ToggleImages => self.toggle_images(),
             Action::CopyCurl => self.copy_curl(),
             Action::CopyBody => self.copy_body(),
         }

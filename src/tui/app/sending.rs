@@ -539,6 +539,7 @@ impl App {
         self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
         let old = &self.session.profiles;
         let active = old.active().map(|e| e.name.clone());
+        let media_config = loaded.as_ref().map(Option::clone).map_err(drop);
         let mut profiles = Profiles::from_config(
             loaded,
             self.session.config_path.clone(),
@@ -568,6 +569,7 @@ impl App {
                 .unwrap_or(0)
                 .min(n.saturating_sub(1));
         }
+        self.media_config_read(media_config.as_ref().map(Option::as_ref).map_err(drop));
     }
 
     pub(super) fn choose_profile(&mut self, i: usize) {
@@ -592,6 +594,8 @@ impl App {
                 self.warn(text);
             }
         }
+        // The media check trusts the CA file of the profile a send would use.
+        self.media_transport_changed();
     }
 
     /// The body F5 would send now, and its curl command with the active profile (the

@@ -251,6 +251,20 @@ pub(super) const COMPOSER: &[Binding] = &[
     ),
     row(
         W::Composer,
+        "F9",
+        "check the draft's media URLs again (and download their pictures again)",
+        false,
+        &[(key(F(9)), Act(&Action::RecheckMedia))],
+    ),
+    row(
+        W::Composer,
+        "Alt-I",
+        "pictures in the preview on or off",
+        false,
+        &[(with(Char('i'), ALT), Act(&Action::ToggleImages))],
+    ),
+    row(
+        W::Composer,
         "Ctrl-Q Ctrl-C",
         "quit (the draft is saved)",
         true,

@@ -330,7 +330,7 @@ mod tests {
         match *key {
             Key::Press(code, mods) => KeyEvent::new(code, mods),
             Key::Printable | Key::Alnum => KeyEvent::new(Char('é'), NONE),
-            Key::Any => KeyEvent::new(F(9), NONE),
+            Key::Any => KeyEvent::new(F(10), NONE),
         }
     }
 

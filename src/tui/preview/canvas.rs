@@ -141,6 +141,57 @@ impl<'b> Canvas<'b> {
         used + self.text(x + used as i32, y, ELLIPSIS, 1, style)
     }
 
+    /// True when the canvas draws and any of the `n` content rows from `y` is in view.
+    pub fn shows_rows(&self, y: i32, n: i32) -> bool {
+        self.buf.is_some() && (y..y.saturating_add(n)).any(|r| self.row(r).is_some())
+    }
+
+    /// True when the canvas draws and all of the `n` content rows from `y` are in view.
+    pub fn shows_all_rows(&self, y: i32, n: i32) -> bool {
+        self.buf.is_some() && (y..y.saturating_add(n)).all(|r| self.row(r).is_some())
+    }
+
+    /// Lets `draw` write a `w`×`h` block at column `x`, content row `y`, straight into the
+    /// buffer (a picture), given the block's screen rectangle. A block only partly in view
+    /// is drawn aside and the part in view copied, unless `whole` (a terminal graphics
+    /// protocol cannot be cut): then nothing is drawn. True when something was.
+    pub fn block(
+        &mut self,
+        x: i32,
+        y: i32,
+        (w, h): (u16, u16),
+        whole: bool,
+        draw: impl FnOnce(Rect, &mut Buffer),
+    ) -> bool {
+        self.touch(y + i32::from(h) - 1);
+        let Some(buf) = self.buf.as_deref_mut() else {
+            return false;
+        };
+        let (aw, ah) = (i32::from(self.area.width), i32::from(self.area.height));
+        let top = y - self.scroll;
+        let inside = x >= 0 && top >= 0 && x + i32::from(w) <= aw && top + i32::from(h) <= ah;
+        if inside {
+            let (bx, by) = (self.area.x + x as u16, self.area.y + top as u16);
+            draw(Rect::new(bx, by, w, h), buf);
+            return true;
+        }
+        if whole {
+            return false;
+        }
+        let mut aside = Buffer::empty(Rect::new(0, 0, w, h));
+        draw(aside.area, &mut aside);
+        for dy in 0..i32::from(h) {
+            for dx in 0..i32::from(w) {
+                let (cx, cy) = (x + dx, top + dy);
+                if (0..aw).contains(&cx) && (0..ah).contains(&cy) {
+                    let cell = aside[(dx as u16, dy as u16)].clone();
+                    buf[(self.area.x + cx as u16, self.area.y + cy as u16)] = cell;
+                }
+            }
+        }
+        true
+    }
+
     /// Copies `src` (drawn on its own) with its top left at (`x`, content row `y`), clipped
     /// like any drawing: a wide character that would straddle the right edge is left out.
     pub fn blit(&mut self, x: i32, y: i32, src: &Buffer) {

@@ -8,6 +8,7 @@ use super::{CardCache, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, Severity};
+use crate::tui::pictures::GraphicsKind;
 use crate::tui::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -95,8 +96,11 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
 }
 
 /// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
-/// since (its content, the width, the height, the focus inside it, its frame), and keeps
-/// what it draws otherwise: an edit to one card draws that card alone.
+/// since (its content, the width, the height, the focus inside it, its frame, its
+/// pictures), and keeps what it draws otherwise: an edit to one card draws that card alone.
+/// With pictures on, a card drawn in place is one only partly in view (a picture is
+/// downloaded only for a media area in view), or any card when the terminal draws the
+/// pictures itself (kitty, sixel, iTerm2: one escape sequence, not cells to copy or cut).
 fn drawn_card(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,
@@ -106,11 +110,24 @@ fn drawn_card(
     p: &FieldPath,
     opts: &CardOpts,
 ) {
+    if ctx.pictures.is_some_and(|pics| {
+        pics.store.graphics.kind != GraphicsKind::Halfblocks
+            || !c.shows_all_rows(y, opts.min_height)
+    }) {
+        card(ctx, c, x, y, v, p, opts);
+        return;
+    }
     let key = DrawnKey {
         width: opts.width,
         height: opts.min_height,
         focus: ctx.focus.filter(|f| f.starts_with(p)).cloned(),
         frame: opts.frame,
+        pictures: ctx.pictures.map(|pics| {
+            (
+                pics.generation,
+                pics.typing.filter(|t| t.starts_with(p)).cloned(),
+            )
+        }),
     };
     let mut kept = ctx.cards.borrow_mut();
     if kept.len() <= i {

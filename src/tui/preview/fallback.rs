@@ -1,9 +1,7 @@
 //! The fallback view: the SMS or MMS that goes out when RCS fails, or why none does.
 
 use super::canvas::Canvas;
-use super::rcs::{
-    bubble, frame_style, hidden_problems, media_area, media_lines, problem_paragraph,
-};
+use super::rcs::{bubble, frame_style, hidden_problems, media_lines, problem_paragraph};
 use super::strings;
 use super::{Ctx, Need, Shown, frame, marked, paragraph, parts};
 use crate::message::gsm::{self, Encoding, sms_cost};
@@ -205,14 +203,9 @@ fn mms(ctx: &Ctx<'_>, c: &mut Canvas<'_>, f: &Map<String, Value>, base: &FieldPa
     let h = i32::from(strings::MEDIA_BOX_ROWS) + 2;
     let path = base.key("mediaUrl");
     let focused = ctx.focused(&path);
-    media_area(
-        c,
-        1,
-        y + 1,
-        usize::from(bw.saturating_sub(2)),
-        strings::MEDIA_BOX_ROWS,
-        &lines,
-    );
+    let size = (usize::from(bw.saturating_sub(2)), strings::MEDIA_BOX_ROWS);
+    let whole = crate::tui::pictures::Fit::Whole;
+    super::image::media(ctx, c, (1, y + 1), size, &lines, (f, base), whole);
     frame(c, 0, y, bw, h, frame_style(ctx.severity(&path), focused));
     if focused {
         c.mark_focus(y, y + h);

@@ -19,6 +19,7 @@ mod canvas;
 mod carousel;
 mod choice;
 mod fallback;
+pub mod image;
 mod rcs;
 pub mod strings;
 mod urls;
@@ -47,13 +48,15 @@ pub struct PreviewState {
     /// The first carousel card shown, for horizontal scrolling. Moved on every render just
     /// enough to bring the focused card into view.
     pub first_card: usize,
+    /// The pictures the last render lacked (see [`image`]), for the app to fetch.
+    pub wanted: Vec<crate::tui::pictures::Want>,
     /// What is kept of each carousel card until it changes: its height, and the card as
     /// drawn.
     cards: Vec<CardCache>,
 }
 
 /// A carousel card's height at a width, and the card as drawn (for a width, a height, the
-/// focus inside it and its frame), kept until the app says it changed.
+/// focus inside it, its frame and its pictures), kept until the app says it changed.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CardCache {
     pub height: Option<(u16, i32)>,
@@ -67,6 +70,9 @@ pub(crate) struct DrawnKey {
     pub height: i32,
     pub focus: Option<FieldPath>,
     pub frame: Style,
+    /// With pictures on: the downloads', encodings' and probes' changes so far, and the
+    /// field being typed inside the card (its URL is not downloaded). `None`: pictures off.
+    pub pictures: Option<(u64, Option<FieldPath>)>,
 }
 
 impl PreviewState {
@@ -89,11 +95,18 @@ pub struct Preview<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
+    /// Pictures in the media areas; `None` draws the hatched boxes.
+    pub pictures: Option<image::Pictures<'a>>,
 }
 
 impl<'a> Preview<'a> {
     pub fn new(doc: &'a Value, report: &'a Report, focus: Option<&'a FieldPath>) -> Self {
-        Preview { doc, report, focus }
+        Preview {
+            doc,
+            report,
+            focus,
+            pictures: None,
+        }
     }
 }
 
@@ -118,6 +131,8 @@ impl StatefulWidget for Preview<'_> {
             doc: self.doc,
             report: self.report,
             focus: self.focus,
+            pictures: self.pictures,
+            wanted: Default::default(),
             cards: &cards,
         };
         let is_carousel = !state.show_fallback
@@ -159,6 +174,7 @@ impl StatefulWidget for Preview<'_> {
             draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
             c.height
         };
+        state.wanted = ctx.wanted.into_inner();
         state.cards = cards.into_inner();
         if area.width >= 2 {
             let x = area.right() - 1;
@@ -216,6 +232,9 @@ pub(crate) struct Ctx<'a> {
     pub doc: &'a Value,
     pub report: &'a Report,
     pub focus: Option<&'a FieldPath>,
+    pub pictures: Option<image::Pictures<'a>>,
+    /// What the pictures drawn lacked.
+    pub wanted: std::cell::RefCell<Vec<crate::tui::pictures::Want>>,
     /// What is kept of the carousel's cards between frames (see [`CardCache`]).
     pub cards: &'a std::cell::RefCell<Vec<CardCache>>,
 }
@@ -251,6 +270,14 @@ pub(crate) enum Need {
 }
 
 impl<'a> Ctx<'a> {
+    /// Notes a download or an encoding a media area lacked.
+    pub fn want(&self, w: crate::tui::pictures::Want) {
+        let mut wanted = self.wanted.borrow_mut();
+        if !wanted.contains(&w) {
+            wanted.push(w);
+        }
+    }
+
     /// The worst problem reported exactly at `path`.
     pub fn severity(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| &i.path == path) {

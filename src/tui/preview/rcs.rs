@@ -8,6 +8,7 @@ use super::{Ctx, Need, Shown, frame, marked, paragraph, parts, problem_style};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, MessageType, Severity};
 use crate::tui::measure;
+use crate::tui::pictures::Fit;
 use crate::tui::theme;
 use ratatui::style::Style;
 use serde_json::{Map, Value};
@@ -456,14 +457,8 @@ fn media_message(ctx: &Ctx<'_>, c: &mut Canvas<'_>, y: i32, obj: &Map<String, Va
     let keys = ["mediaUrl", "thumbnailUrl", "filenameOverride"];
     let focused = keys.iter().any(|k| ctx.focused(&root.key(k)));
     let sev = keys.iter().filter_map(|k| ctx.severity(&root.key(k))).min();
-    media_area(
-        c,
-        1,
-        y + 1,
-        usize::from(w.saturating_sub(2)),
-        strings::MEDIA_BOX_ROWS,
-        &lines,
-    );
+    let size = (usize::from(w.saturating_sub(2)), strings::MEDIA_BOX_ROWS);
+    super::image::media(ctx, c, (1, y + 1), size, &lines, (obj, &root), Fit::Whole);
     frame(c, 0, y, w, h, frame_style(sev, focused));
     if focused {
         c.mark_focus(y, y + h);
@@ -523,7 +518,8 @@ pub(crate) fn card(
         lines.push(marked(text, Some(sev), Style::new(), false));
     }
     let rows = media_rows(height);
-    media_area(c, ix, row, inner, rows, &lines);
+    let fit = super::image::card_fit(opts.carousel, height);
+    super::image::media(ctx, c, (ix, row), (inner, rows), &lines, (obj, path), fit);
     let media_keys = ["mediaUrl", "thumbnailUrl", "filenameOverride", "height"];
     if media_keys.iter().any(|k| ctx.focused(&path.key(k))) {
         c.mark_focus(row, row + i32::from(rows));

@@ -151,6 +151,10 @@ pub fn position(card: usize, of: usize) -> String {
     format!("{card}/{of}")
 }
 pub const THUMBNAIL: &str = "thumbnail ";
+/// A picture being downloaded or encoded, in its media box.
+pub const LOADING: &str = "loading…";
+/// A video with no thumbnail to show as its first frame.
+pub const PLAY: &str = "▶";
 pub const NO_THUMBNAIL: &str = "no thumbnail";
 
 pub const BROWSER: &str = "browser";

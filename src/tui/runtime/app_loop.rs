@@ -49,7 +49,7 @@ fn open_start(file: Option<PathBuf>) -> Result<Start, String> {
     }
 }
 
-pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
+pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> ExitCode {
     let (mut app, stamp, note) = match open_start(file) {
         Ok(x) => x,
         Err(e) => {
@@ -76,6 +76,7 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
         &mut rt,
         target,
         SandboxConfig::with_fresh_credentials(),
+        no_media_check,
     );
     app.start(stamp);
     // The lock and the history now, not at the first key.
@@ -91,6 +92,12 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Pictures need colours: NO_COLOR (above), or a terminal without any. Then, before
+    // anything reads the keyboard, the terminal is asked how it draws them.
+    app.media.terminal_colours = super::graphics::has_colours(&|k| std::env::var(k).ok());
+    if app.media.showing_images() {
+        app.media.pictures.set_graphics(super::graphics::detect());
+    }
     if !rt.start_input() {
         terminal::leave_terminal();
         eprintln!("rcs-composer: cannot read the terminal: the app's runtime did not start");
@@ -144,10 +151,18 @@ pub fn run(file: Option<PathBuf>, target: &Target) -> ExitCode {
 /// Gives the app its profiles and its listener: reads `config.toml`, starts the network (the
 /// listener, and the built-in sandbox). Every problem is shown in the app; none stops it.
 /// (The history is read by the writer thread: a slow or locked file cannot hold the start.)
-pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: SandboxConfig) {
+/// `no_media_check`: `--no-media-check`.
+pub fn connect(
+    app: &mut App,
+    rt: &mut Runtime,
+    target: &Target,
+    sandbox: SandboxConfig,
+    no_media_check: bool,
+) {
     let started = rt.start_net(Some(sandbox));
     let config_path = paths::config_file();
     let loaded = Config::load_from(&config_path);
+    let media_config = loaded.as_ref().map(Option::clone).map_err(drop);
     app.session.profiles = Profiles::from_config(
         loaded,
         config_path,
@@ -159,6 +174,12 @@ pub fn connect(app: &mut App, rt: &mut Runtime, target: &Target, sandbox: Sandbo
     app.session.target = target.clone();
     app.session.config_path = paths::config_file();
     app.session.osc52 = super::clipboard::osc52_likely();
+    // After the profiles: the check trusts the CA file the active one sends with. The probes
+    // it asks for start after the first frame (the loop carries them out).
+    match media_config {
+        Ok(config) => app.configure_media(config.as_ref(), no_media_check),
+        Err(()) => app.configure_media_without_config(),
+    }
     for p in &started.problems {
         app.sandbox_line(p.clone());
     }
@@ -228,6 +249,7 @@ fn next_message(rt: &Runtime, app: &App) -> Option<Message> {
 
 fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) -> io::Result<()> {
     draw_on(screen, app)?;
+    rt.execute(app, &mut RealTerminal(screen));
     while let Some(first) = next_message(rt, app) {
         // Handle what came and everything queued behind it, then draw once.
         let mut next = Some(first);
@@ -243,6 +265,8 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
         }
         if app.dirty {
             draw_on(screen, app)?;
+            // The pictures the frame lacked.
+            rt.execute(app, &mut RealTerminal(screen));
         }
     }
     Ok(())
@@ -254,6 +278,7 @@ pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<
     let mut state = std::mem::take(&mut app.view);
     let drawn = terminal.draw(|f| view::draw(f, app, &mut state));
     app.view = state;
+    app.pictures_wanted();
     drawn?;
     app.dirty = false;
     Ok(())

@@ -16,6 +16,8 @@ mod clipboard;
 mod editor;
 mod escape;
 mod files;
+mod graphics;
+mod media;
 mod net;
 mod terminal;
 
@@ -46,6 +48,8 @@ pub struct Runtime {
     editor_slot: EditorSlot,
     /// The network, once started.
     pub net: Option<Net>,
+    /// The media check's and the pictures' client and limits.
+    media: media::MediaWorker,
 }
 
 impl Default for Runtime {
@@ -81,6 +85,7 @@ impl Runtime {
             editor: None,
             editor_slot: EditorSlot::default(),
             net: None,
+            media: media::MediaWorker::default(),
         }
     }
 
@@ -150,6 +155,7 @@ impl Runtime {
                 Effect::AppendHistory { path, entry } => {
                     self.file_job(FileJob::History { path, entry })
                 }
+                Effect::Media(job) => self.media_job(job),
                 Effect::ReadConfig { path } => self.file_job(FileJob::ReadConfig { path }),
                 Effect::CopyToClipboard { text } => term.write_raw(&clipboard::osc52(&text)),
                 Effect::SaveDraft {

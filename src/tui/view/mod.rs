@@ -124,6 +124,7 @@ fn mark_style(m: Mark) -> Style {
         Mark::Error => theme::error(),
         Mark::Warning => theme::warning(),
         Mark::Server => theme::server(),
+        Mark::Media => theme::media(),
     }
 }
 
@@ -132,6 +133,7 @@ fn mark_symbol(m: Mark) -> &'static str {
         Mark::Error => theme::MARK_ERROR,
         Mark::Warning => theme::MARK_WARNING,
         Mark::Server => theme::MARK_SERVER,
+        Mark::Media => theme::MARK_MEDIA,
     }
 }
 

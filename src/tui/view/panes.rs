@@ -5,6 +5,7 @@ use crate::text::visible;
 use crate::tui::app::{App, ViewState};
 use crate::tui::measure::fit_ellipsis;
 use crate::tui::preview::Preview;
+use crate::tui::preview::image::Pictures;
 use crate::tui::strings as s;
 use crate::tui::theme;
 use ratatui::Frame;
@@ -32,6 +33,16 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
         doc: &app.doc,
         report: &app.report,
         focus: focus.as_ref(),
+        pictures: app.media.showing_images().then(|| Pictures {
+            store: &app.media.pictures,
+            probes: app.media.cache.probes(),
+            typing: app.typing(),
+            generation: app
+                .media
+                .pictures
+                .generation()
+                .wrapping_add(app.media.cache.generation()),
+        }),
     };
     frame.render_stateful_widget(widget, inner, &mut view.preview);
     view.geometry.preview = inner;
@@ -49,9 +60,10 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
         return;
     }
     let (e, w, sv) = app.problems.counts();
+    let media = app.problems.media().count();
     let title_style = if e > 0 {
         theme::error()
-    } else if w > 0 {
+    } else if w > 0 || media > 0 {
         theme::warning()
     } else {
         theme::ok()
@@ -59,7 +71,7 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     let inner = super::pane_frame(
         frame.buffer_mut(),
         area,
-        Span::styled(s::problems_title(e, w, sv), title_style),
+        Span::styled(s::problems_title(e, w, sv, media), title_style),
     );
     view.geometry.problems = inner;
     let n = app.problems.len();

@@ -1,0 +1,147 @@
+//! Media work on the network runtime: probes (a few at a time), picture downloads (fewer),
+//! and encodings (on blocking threads, one per core). Each answers through the channel; none
+//! ever blocks the UI thread, and a send never waits for any of them.
+
+use super::Runtime;
+use crate::media::{
+    CONCURRENT_PROBES, ImageFailure, MediaClient, MediaSettings, NetFailure, Probe, Skip,
+};
+use crate::tui::action::Message;
+use crate::tui::app::MediaJob;
+use crate::tui::pictures::{self, Picture};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use tokio::sync::Semaphore;
+
+/// Downloads at once: pictures are up to 10 MB each.
+const CONCURRENT_LOADS: usize = 4;
+/// Encodings at once: the machine's cores are shared with everything else.
+const CONCURRENT_ENCODES: usize = 2;
+
+/// The HTTP client (built once per settings) and the limits on work in flight.
+pub(super) struct MediaWorker {
+    client: Option<(Arc<MediaSettings>, Result<MediaClient, String>)>,
+    probes: Arc<Semaphore>,
+    loads: Arc<Semaphore>,
+    encodes: Arc<Semaphore>,
+    /// Names each image for a kitty terminal.
+    next_kitty_id: u32,
+}
+
+impl Default for MediaWorker {
+    fn default() -> Self {
+        MediaWorker {
+            client: None,
+            probes: Arc::new(Semaphore::new(CONCURRENT_PROBES)),
+            loads: Arc::new(Semaphore::new(CONCURRENT_LOADS)),
+            encodes: Arc::new(Semaphore::new(CONCURRENT_ENCODES)),
+            // Distinct from another app's images in the same kitty window.
+            next_kitty_id: std::process::id().wrapping_mul(2_654_435_761) | 1,
+        }
+    }
+}
+
+impl MediaWorker {
+    fn client(&mut self, settings: &Arc<MediaSettings>) -> Result<MediaClient, String> {
+        match &self.client {
+            Some((s, c)) if s == settings => c.clone(),
+            _ => {
+                let c = MediaClient::new(settings);
+                self.client = Some((settings.clone(), c.clone()));
+                c
+            }
+        }
+    }
+}
+
+impl Runtime {
+    pub(super) fn media_job(&mut self, job: MediaJob) {
+        let tx = self.tx.clone();
+        let handle = self
+            .net
+            .as_ref()
+            .and_then(|n| n.rt.as_ref())
+            .map(|rt| rt.handle().clone());
+        match job {
+            MediaJob::Probe { urls, settings } => {
+                let client = self.media.client(&settings);
+                for url in urls {
+                    let (tx, client) = (tx.clone(), client.clone());
+                    let Some(rt) = &handle else {
+                        let probe = Probe::Skipped(Skip::Disabled);
+                        let _ = tx.send(Message::MediaProbed { url, probe });
+                        continue;
+                    };
+                    let permits = self.media.probes.clone();
+                    rt.spawn(async move {
+                        let _permit = permits.acquire_owned().await;
+                        let probe = match client {
+                            Ok(c) => c.probe(&url).await,
+                            Err(e) => Probe::Unreachable {
+                                host: String::new(),
+                                failure: NetFailure::Other(e),
+                            },
+                        };
+                        let _ = tx.send(Message::MediaProbed { url, probe });
+                    });
+                }
+            }
+            MediaJob::Load { url, settings } => {
+                let client = self.media.client(&settings);
+                let Some(rt) = &handle else {
+                    let result = Err(ImageFailure::Skipped);
+                    let _ = tx.send(Message::ImageLoaded { url, result });
+                    return;
+                };
+                let permits = self.media.loads.clone();
+                rt.spawn(async move {
+                    let _permit = permits.acquire_owned().await;
+                    let result = match client {
+                        Ok(c) => load(&c, &url).await,
+                        Err(e) => Err(ImageFailure::Unreachable(e)),
+                    };
+                    let _ = tx.send(Message::ImageLoaded { url, result });
+                });
+            }
+            MediaJob::Encode {
+                key,
+                picture,
+                graphics,
+            } => {
+                let id = self.media.next_kitty_id;
+                self.media.next_kitty_id = id.wrapping_add(1).max(1);
+                let work = move |tx: Sender<Message>| {
+                    let result = pictures::encode(&picture, &key, graphics, id);
+                    let _ = tx.send(Message::ImageEncoded {
+                        key,
+                        graphics,
+                        result,
+                    });
+                };
+                match &handle {
+                    Some(rt) => {
+                        let permits = self.media.encodes.clone();
+                        rt.spawn(async move {
+                            let _permit = permits.acquire_owned().await;
+                            let _ = tokio::task::spawn_blocking(move || work(tx)).await;
+                        });
+                    }
+                    // No runtime (a test without the network): a thread of its own.
+                    None => {
+                        let _ = std::thread::Builder::new()
+                            .name("rcs-composer-encode".into())
+                            .spawn(move || work(tx));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Downloads and decodes (the media layer's limits), then shrinks off the async thread.
+async fn load(client: &MediaClient, url: &str) -> Result<Arc<Picture>, ImageFailure> {
+    let decoded = client.fetch_image(url).await?;
+    tokio::task::spawn_blocking(move || Arc::new(Picture::keep(decoded)))
+        .await
+        .map_err(|_| ImageFailure::Broken("the picture could not be scaled".into()))
+}

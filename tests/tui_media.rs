@@ -389,9 +389,10 @@ fn a_send_never_waits_for_the_check() {
     h.press(KeyCode::F(5));
     let done = h.wait_until(WAIT, |a| matches!(a.session.send, SendState::Done { .. }));
     assert!(done, "{:?}\n{}", h.app.session.send, h.screen());
-    assert_eq!(
-        h.app.media.cache.pending(),
-        1,
+    // The slow probe is still under way (the quick one may be too: the probes' HTTP client
+    // is built off the UI thread by the first of them, reading the trust store).
+    assert!(
+        h.app.media.cache.pending() >= 1,
         "the check is still under way"
     );
 }

@@ -18,9 +18,14 @@ const CONCURRENT_LOADS: usize = 4;
 /// Encodings at once: the machine's cores are shared with everything else.
 const CONCURRENT_ENCODES: usize = 2;
 
+/// The HTTP client for some settings, built by the first task that needs it, on a blocking
+/// thread: building one reads the system's trust store (10 ms and more), which must not
+/// hold the first frame or a key.
+type SharedClient = Arc<tokio::sync::OnceCell<Result<MediaClient, String>>>;
+
 /// The HTTP client (built once per settings) and the limits on work in flight.
 pub(super) struct MediaWorker {
-    client: Option<(Arc<MediaSettings>, Result<MediaClient, String>)>,
+    client: Option<(Arc<MediaSettings>, SharedClient)>,
     probes: Arc<Semaphore>,
     loads: Arc<Semaphore>,
     encodes: Arc<Semaphore>,
@@ -42,16 +47,31 @@ impl Default for MediaWorker {
 }
 
 impl MediaWorker {
-    fn client(&mut self, settings: &Arc<MediaSettings>) -> Result<MediaClient, String> {
+    fn client(&mut self, settings: &Arc<MediaSettings>) -> SharedClient {
         match &self.client {
             Some((s, c)) if s == settings => c.clone(),
             _ => {
-                let c = MediaClient::new(settings);
+                let c = SharedClient::default();
                 self.client = Some((settings.clone(), c.clone()));
                 c
             }
         }
     }
+}
+
+/// The client of `shared`, built now if no task did yet.
+async fn client_of(
+    shared: &SharedClient,
+    settings: Arc<MediaSettings>,
+) -> Result<MediaClient, String> {
+    shared
+        .get_or_init(|| async move {
+            tokio::task::spawn_blocking(move || MediaClient::new(&settings))
+                .await
+                .unwrap_or_else(|e| Err(format!("the HTTP client could not be set up: {e}")))
+        })
+        .await
+        .clone()
 }
 
 impl Runtime {
@@ -67,6 +87,7 @@ impl Runtime {
                 let client = self.media.client(&settings);
                 for url in urls {
                     let (tx, client) = (tx.clone(), client.clone());
+                    let settings = settings.clone();
                     let Some(rt) = &handle else {
                         let probe = Probe::Skipped(Skip::Disabled);
                         let _ = tx.send(Message::MediaProbed { url, probe });
@@ -75,7 +96,7 @@ impl Runtime {
                     let permits = self.media.probes.clone();
                     rt.spawn(async move {
                         let _permit = permits.acquire_owned().await;
-                        let probe = match client {
+                        let probe = match client_of(&client, settings).await {
                             Ok(c) => c.probe(&url).await,
                             Err(e) => Probe::Unreachable {
                                 host: String::new(),
@@ -96,7 +117,7 @@ impl Runtime {
                 let permits = self.media.loads.clone();
                 rt.spawn(async move {
                     let _permit = permits.acquire_owned().await;
-                    let result = match client {
+                    let result = match client_of(&client, settings).await {
                         Ok(c) => load(&c, &url).await,
                         Err(e) => Err(ImageFailure::Unreachable(e)),
                     };

@@ -8,7 +8,7 @@ use super::{CardCache, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, Severity};
-use crate::tui::pictures::GraphicsKind;
+use crate::tui::pictures::{GraphicsKind, Load};
 use crate::tui::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -98,9 +98,21 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
 /// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
 /// since (its content, the width, the height, the focus inside it, its frame, its
 /// pictures), and keeps what it draws otherwise: an edit to one card draws that card alone.
-/// With pictures on, a card drawn in place is one only partly in view (a picture is
-/// downloaded only for a media area in view), or any card when the terminal draws the
-/// pictures itself (kitty, sixel, iTerm2: one escape sequence, not cells to copy or cut).
+/// With pictures on, a card drawn in place is one only partly in view whose pictures are
+/// still to be downloaded (a picture is downloaded only for a media area in view), or any
+/// card when the terminal draws the pictures itself (kitty, sixel, iTerm2: one escape
+/// sequence, not cells to copy or cut).
+/// True when drawing `card` anywhere asks for no download: each of its pictures was
+/// downloaded, or failed, already. Such a card partly in view may be kept and copied.
+fn downloads_settled(pics: &super::image::Pictures<'_>, card: &Value) -> bool {
+    ["mediaUrl", "thumbnailUrl"].iter().all(|k| {
+        card.get(*k)
+            .and_then(Value::as_str)
+            .filter(|u| crate::media::is_checkable(u))
+            .is_none_or(|u| matches!(pics.store.load(u), Some(Load::Ready(_) | Load::Failed(_))))
+    })
+}
+
 fn drawn_card(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,
@@ -112,7 +124,7 @@ fn drawn_card(
 ) {
     if ctx.pictures.is_some_and(|pics| {
         pics.store.graphics.kind != GraphicsKind::Halfblocks
-            || !c.shows_all_rows(y, opts.min_height)
+            || (!c.shows_all_rows(y, opts.min_height) && !downloads_settled(&pics, v))
     }) {
         card(ctx, c, x, y, v, p, opts);
         return;
@@ -244,4 +256,61 @@ pub(crate) fn carousel(
         y += 1;
     }
     y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::image::Pictures;
+    use super::super::{Preview, PreviewState};
+    use crate::media::ImageFailure;
+    use crate::message::FieldPath;
+    use crate::tui::pictures::ImageStore;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::StatefulWidget;
+    use serde_json::Value;
+    use std::collections::HashMap;
+
+    /// A card only partly in view whose pictures have all failed asks for nothing when drawn:
+    /// it is kept and copied on the next frame, and that frame is the one drawn from nothing.
+    #[test]
+    fn a_card_partly_in_view_with_settled_pictures_is_kept_and_copied_as_drawn() {
+        let doc = crate::message::samples::largest_carousel();
+        let report = crate::message::validate(&doc);
+        let mut store = ImageStore::default();
+        for card in doc["cards"].as_array().into_iter().flatten() {
+            for k in ["mediaUrl", "thumbnailUrl"] {
+                if let Some(u) = card.get(k).and_then(Value::as_str) {
+                    store.start_load(u);
+                    store.loaded(u.to_string(), Err(ImageFailure::Timeout));
+                }
+            }
+        }
+        let probes = HashMap::new();
+        let focus = FieldPath::parse("cards.0.title");
+        // Shorter than a card: every card is partly in view.
+        let area = Rect::new(0, 0, 52, 16);
+        let render = |state: &mut PreviewState| {
+            let mut buf = Buffer::empty(area);
+            let mut p = Preview::new(&doc, &report, Some(&focus));
+            p.pictures = Some(Pictures {
+                store: &store,
+                probes: &probes,
+                typing: None,
+                generation: store.generation(),
+            });
+            p.render(area, &mut buf, state);
+            buf
+        };
+        let mut kept = PreviewState::default();
+        let first = render(&mut kept);
+        assert!(
+            kept.cards.iter().any(|c| c.drawn.is_some()),
+            "the cards in view are kept"
+        );
+        let copied = render(&mut kept);
+        let fresh = render(&mut PreviewState::default());
+        assert_eq!(first, fresh);
+        assert_eq!(copied, fresh);
+    }
 }

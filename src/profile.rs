@@ -111,18 +111,24 @@ impl Origin {
     /// `FILE:LINE: profile 'NAME': KEY` for a key of the file's profile (its header's line
     /// when the key is not written), or `profile 'NAME': KEY` for one made elsewhere.
     pub fn at(&self, profile: &str, key: &str) -> String {
-        match &self.file {
-            Some((path, header)) => {
-                let line = self
-                    .lines
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, l)| *l)
-                    .unwrap_or(*header);
+        match self.line_of(key) {
+            Some((path, line)) => {
                 format!("{}:{line}: profile '{profile}': {key}", path.display())
             }
             None => format!("profile '{profile}': {key}"),
         }
+    }
+
+    /// The file and line where `key` is written (its profile header's line when it is not),
+    /// for a profile read from a file.
+    fn line_of(&self, key: &str) -> Option<(&std::path::Path, usize)> {
+        let (path, header) = self.file.as_ref()?;
+        let line = self
+            .lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(*header, |(_, l)| *l);
+        Some((path.as_path(), line))
     }
 
     /// Where a value came from, in words: `--base-url`, `RCS_COMPOSER_BASE_URL`,
@@ -132,16 +138,8 @@ impl Origin {
             Source::Flag(f) => (*f).to_string(),
             Source::Env(v) => (*v).to_string(),
             Source::BuiltIn => "this program".to_string(),
-            Source::Profile => match &self.file {
-                Some((path, header)) => {
-                    let line = self
-                        .lines
-                        .iter()
-                        .find(|(k, _)| k == key)
-                        .map(|(_, l)| *l)
-                        .unwrap_or(*header);
-                    format!("{}:{line}", path.display())
-                }
+            Source::Profile => match self.line_of(key) {
+                Some((path, line)) => format!("{}:{line}", path.display()),
                 None => "the profile".to_string(),
             },
         }

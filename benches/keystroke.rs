@@ -7,7 +7,8 @@
 //! Besides criterion's estimates, it prints p50/p99 of single keystrokes and their ratio
 //! against references measured in the same run (a redraw alone, `serde_json::to_string` of
 //! the same document), a per-phase breakdown, and the scaling ratios (1 card against 10; a
-//! 10 MB and a 60 MB value elsewhere). `KEYSTROKE_PROFILE=N` runs only N keystrokes, for
+//! 10 MB and a 60 MB value elsewhere), and the keystroke `tools/tuiperf` times from outside,
+//! in-process. `KEYSTROKE_PROFILE=N` runs only N keystrokes, for
 //! `perf record`.
 
 use criterion::{Criterion, criterion_group};
@@ -516,6 +517,52 @@ criterion_group! {
     targets = bench
 }
 
+/// The keystroke `tools/tuiperf` measures from outside, here in-process: 120x40, `x` typed
+/// into the first card's title, already one past its limit (`max_carousel.py --bad-title`),
+/// reached with F8; Backspace between keys, untimed. From outside, a key costs this plus
+/// what the pseudo-terminal and the measuring program add (the `cat` floor).
+fn tuiperf_scenario_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut doc = rcs_composer::message::samples::largest_carousel();
+    if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
+        t.push('x');
+    }
+    let mut h = Harness::new(dir.path().join("max.json"), doc, true, 120, 40);
+    h.press(KeyCode::F(8));
+    assert_eq!(
+        h.app.focused().map(|r| r.path.to_string()).as_deref(),
+        Some("cards.0.title"),
+        "F8 lands on the title that is too long"
+    );
+    let mut keys = Vec::with_capacity(3000);
+    for i in 0..3200 {
+        let t = Instant::now();
+        h.press(KeyCode::Char('x'));
+        if i >= 200 {
+            keys.push(t.elapsed());
+        }
+        h.press(KeyCode::Backspace);
+    }
+    let mut blank =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    let mut flip = false;
+    let empty = time_each(3000, || {
+        flip = !flip;
+        let _ = blank.draw(|f| {
+            let sym = if flip { "a" } else { "b" };
+            f.buffer_mut()
+                .set_string(0, 0, sym, ratatui::style::Style::new());
+        });
+    });
+    let (k50, k99) = (percentile(keys.clone(), 0.5), percentile(keys, 0.99));
+    let e50 = percentile(empty, 0.5);
+    println!(
+        "keystroke as tools/tuiperf types it (120x40, a title past its limit): p50 {k50:?}  p99 {k99:?}; \
+         reference an empty 120x40 ratatui frame: p50 {e50:?} -> ratio p50 {:.1}x",
+        k50.as_secs_f64() / e50.as_secs_f64()
+    );
+}
+
 fn main() {
     // `KEYSTROKE_PROFILE=N`: only N keystrokes, for a profiler (`perf record`).
     if let Some(n) = std::env::var("KEYSTROKE_PROFILE")
@@ -531,6 +578,7 @@ fn main() {
         return;
     }
     phase_report();
+    tuiperf_scenario_report();
     startup_report();
     report();
     send_pane_report();

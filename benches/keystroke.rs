@@ -62,6 +62,22 @@ fn time_each(n: usize, mut f: impl FnMut()) -> Vec<Duration> {
         .collect()
 }
 
+/// 3,000 ratatui frames on a `width`×`height` `TestBackend`, one cell changed in each: what
+/// a frame costs before anything is drawn on it.
+fn empty_frames(width: u16, height: u16) -> Vec<Duration> {
+    let mut blank = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("terminal");
+    let mut flip = false;
+    time_each(3000, || {
+        flip = !flip;
+        let _ = blank.draw(|f| {
+            let sym = if flip { "a" } else { "b" };
+            f.buffer_mut()
+                .set_string(0, 0, sym, ratatui::style::Style::new());
+        });
+    })
+}
+
 fn report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
@@ -72,17 +88,7 @@ fn report() {
     }
     let keys = time_each(3000, || keystroke(&mut h, &mut n));
     let redraw = time_each(3000, || h.draw());
-    let mut blank =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).expect("terminal");
-    let mut flip = false;
-    let empty = time_each(3000, || {
-        flip = !flip;
-        let _ = blank.draw(|f| {
-            let sym = if flip { "a" } else { "b" };
-            f.buffer_mut()
-                .set_string(0, 0, sym, ratatui::style::Style::new());
-        });
-    });
+    let empty = empty_frames(200, 60);
     println!(
         "(part) ratatui frame cost, 200x60 TestBackend, one cell changed: p50 {:?}  p99 {:?}",
         percentile(empty.clone(), 0.5),
@@ -543,17 +549,7 @@ fn tuiperf_scenario_report() {
         }
         h.press(KeyCode::Backspace);
     }
-    let mut blank =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
-    let mut flip = false;
-    let empty = time_each(3000, || {
-        flip = !flip;
-        let _ = blank.draw(|f| {
-            let sym = if flip { "a" } else { "b" };
-            f.buffer_mut()
-                .set_string(0, 0, sym, ratatui::style::Style::new());
-        });
-    });
+    let empty = empty_frames(120, 40);
     let (k50, k99) = (percentile(keys.clone(), 0.5), percentile(keys, 0.99));
     let e50 = percentile(empty, 0.5);
     println!(

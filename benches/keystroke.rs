@@ -8,8 +8,7 @@
 //! against references measured in the same run (a redraw alone, `serde_json::to_string` of
 //! the same document), a per-phase breakdown, and the scaling ratios (1 card against 10; a
 //! 10 MB and a 60 MB value elsewhere), and the keystroke `tools/tuiperf` times from outside,
-//! in-process. `KEYSTROKE_PROFILE=N` runs only N keystrokes, for
-//! `perf record`.
+//! in-process. `KEYSTROKE_PROFILE=N` runs only N keystrokes, for `perf record`.
 
 use criterion::{Criterion, criterion_group};
 use ratatui::crossterm::event::KeyCode;
@@ -525,8 +524,9 @@ criterion_group! {
 
 /// The keystroke `tools/tuiperf` measures from outside, here in-process: 120x40, `x` typed
 /// into the first card's title, already one past its limit (`max_carousel.py --bad-title`),
-/// reached with F8; Backspace between keys, untimed. From outside, a key costs this plus
-/// what the pseudo-terminal and the measuring program add (the `cat` floor).
+/// reached with F8; Backspace between keys, untimed. The figure from outside also holds the
+/// pseudo-terminal, the threads' wake-ups and the measuring program; on this 2-core machine
+/// it was 2.5-3x this one.
 fn tuiperf_scenario_report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut doc = rcs_composer::message::samples::largest_carousel();

@@ -218,14 +218,12 @@ impl<'b> Canvas<'b> {
                     continue;
                 }
                 let sym = cell.symbol();
-                // One byte is one cell; only a wider cluster can straddle the edge.
-                let w = if sym.len() == 1 {
-                    1
-                } else {
-                    crate::tui::measure::width(sym).max(1) as i32
-                };
+                // Only a cluster that may reach past the edge is measured: a cluster is never
+                // wider in cells than it is long in bytes (a wide character takes three).
+                let straddles = col + sym.len().max(1) as i32 > right
+                    && col + (crate::tui::measure::width(sym).max(1) as i32) > right;
                 let target = &mut buf.content[to + col as usize];
-                if col + w > right {
+                if straddles {
                     target.reset();
                 } else {
                     target.clone_from(cell);

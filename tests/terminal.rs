@@ -237,3 +237,38 @@ fn two_instances_in_two_terminals_keep_both_versions() {
     // The lock is gone with both.
     assert!(!dir.path().join(".t.json.lock").exists());
 }
+
+/// The app keeps the terminal's size between frames (asking it costs system calls on every
+/// key) and takes the new one when the terminal says it changed: after growing and after
+/// shrinking, the footer is on the last row and the top bar spans the new width.
+#[test]
+fn a_resized_terminal_is_drawn_whole_at_its_new_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = draft(dir.path(), "r.json");
+    let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
+    p.wait_screen("Message Type");
+    let footer = p.rows().last().cloned().unwrap_or_default();
+    let hint = footer
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !hint.is_empty(),
+        "a footer on the last row:\n{}",
+        p.screen()
+    );
+    for (rows, cols) in [(40u16, 120u16), (26, 90)] {
+        p.resize(rows, cols);
+        p.wait_for("the frame at the new size", |p| {
+            let r = p.rows();
+            r.len() == rows as usize
+                && r.last().is_some_and(|l| l.starts_with(&hint))
+                // The form and the preview side by side: the preview's border reaches the
+                // right edge.
+                && r.iter().any(|l| l.chars().count() == cols as usize)
+        });
+    }
+    p.send(CTRL_Q);
+    assert!(p.wait_exit(Duration::from_secs(5)).is_some());
+}

@@ -155,6 +155,34 @@ impl Pty {
         }
     }
 
+    /// Resizes the terminal, as dragging its window does: the kernel tells the program
+    /// (SIGWINCH), and the screen read back takes the new size.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        let m = self.master.as_ref().expect("the terminal is open");
+        rustix::termios::tcsetwinsize(
+            m,
+            rustix::termios::Winsize {
+                ws_row: rows,
+                ws_col: cols,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+    }
+
+    /// The screen's rows, as text.
+    pub fn rows(&self) -> Vec<String> {
+        let p = self.parser.lock().unwrap();
+        let (_, cols) = p.screen().size();
+        p.screen().rows(0, cols).collect()
+    }
+
     /// Closes the terminal: every master end goes, as when its window is closed.
     pub fn hang_up(&mut self) {
         self.stop.store(true, Ordering::SeqCst);

@@ -253,15 +253,24 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
     while let Some(first) = next_message(rt, app) {
         // Handle what came and everything queued behind it, then draw once.
         let mut next = Some(first);
+        let mut resized = false;
         while let Some(m) = next {
             #[cfg(debug_assertions)]
             debug_panic(&m);
+            resized |= matches!(
+                m,
+                Message::Terminal(ratatui::crossterm::event::Event::Resize(..))
+            );
             app.update(m);
             rt.execute(app, &mut RealTerminal(screen));
             next = rt.rx.try_recv().ok();
         }
         if app.quit {
             return Ok(());
+        }
+        if resized {
+            terminal::follow_resize(screen)?;
+            app.dirty = true;
         }
         if app.dirty {
             draw_on(screen, app)?;

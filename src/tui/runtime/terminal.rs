@@ -65,11 +65,35 @@ pub(super) fn install_panic_hook() {
 /// would write it in 1 KB pieces, each a system call and a chance to show half a frame).
 pub(super) type Screen = CrosstermBackend<io::BufWriter<Stdout>>;
 
+/// The screen at the terminal's size now, kept at that size until [`follow_resize`] is
+/// called: asking the terminal its size on every frame costs three system calls per key.
 pub(super) fn open_screen() -> io::Result<Terminal<Screen>> {
-    Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    )))
+    use ratatui::backend::Backend;
+    let backend = CrosstermBackend::new(io::BufWriter::with_capacity(1 << 16, io::stdout()));
+    let size = backend.size()?;
+    Terminal::with_options(
+        backend,
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(
+                0,
+                0,
+                size.width,
+                size.height,
+            )),
+        },
+    )
+}
+
+/// After the terminal said it was resized: takes its size now (a burst of resizes is
+/// answered once, at the size it ended on) and, when that changed, clears the screen so the
+/// next frame is drawn whole.
+pub(super) fn follow_resize(screen: &mut Terminal<Screen>) -> io::Result<()> {
+    let size = screen.size()?;
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    if screen.get_frame().area() != area {
+        screen.resize(area)?;
+    }
+    Ok(())
 }
 
 /// Hands the terminal to a child process and takes it back.

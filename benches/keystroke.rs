@@ -528,38 +528,78 @@ criterion_group! {
 /// pseudo-terminal, the threads' wake-ups and the measuring program; on this 2-core machine
 /// it was 2.5-3x this one.
 fn tuiperf_scenario_report() {
+    for (w, h) in [(120u16, 40u16), (200, 60)] {
+        tuiperf_scenario(w, h);
+    }
+}
+
+/// The tuiperf keystroke at `width`x`height`, and the same frames drawn whole by ratatui's
+/// `Terminal::draw` (a blank frame, every line drawn, every cell compared), as the app drew
+/// them before it kept the form's unchanged lines; that reference leaves out the key's
+/// update. And an empty ratatui frame of that size.
+fn tuiperf_scenario(width: u16, height: u16) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut doc = rcs_composer::message::samples::largest_carousel();
     if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
         t.push('x');
     }
-    let mut h = Harness::new(dir.path().join("max.json"), doc, true, 120, 40);
+    let mut h = Harness::new(dir.path().join("max.json"), doc, true, width, height);
     h.press(KeyCode::F(8));
     assert_eq!(
         h.app.focused().map(|r| r.path.to_string()).as_deref(),
         Some("cards.0.title"),
         "F8 lands on the title that is too long"
     );
-    let mut keys = Vec::with_capacity(3000);
+    let mut whole = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let mut whole_view = rcs_composer::tui::app::ViewState::default();
+    let mut draw_whole = |app: &rcs_composer::tui::app::App| {
+        // As the app does on an edit: the edited card is measured and drawn again.
+        whole_view.preview.forget_card(0);
+        whole_view.form_memo.forget();
+        let _ = whole.draw(|f| rcs_composer::tui::view::draw(f, app, &mut whole_view));
+    };
+    let (mut keys, mut wholes) = (Vec::with_capacity(3000), Vec::with_capacity(3000));
     for i in 0..3200 {
         let t = Instant::now();
         h.press(KeyCode::Char('x'));
+        let kept = t.elapsed();
+        let t = Instant::now();
+        draw_whole(&h.app);
+        let drawn_whole = t.elapsed();
         if i >= 200 {
-            keys.push(t.elapsed());
+            keys.push(kept);
+            wholes.push(drawn_whole);
         }
         h.press(KeyCode::Backspace);
+        draw_whole(&h.app);
     }
-    let empty = empty_frames(120, 40);
+    let empty = empty_frames(width, height);
     let (k50, k99) = (percentile(keys.clone(), 0.5), percentile(keys, 0.99));
+    let (w50, w99) = (percentile(wholes.clone(), 0.5), percentile(wholes, 0.99));
     let e50 = percentile(empty, 0.5);
     println!(
-        "keystroke as tools/tuiperf types it (120x40, a title past its limit): p50 {k50:?}  p99 {k99:?}; \
-         reference an empty 120x40 ratatui frame: p50 {e50:?} -> ratio p50 {:.1}x",
+        "keystroke as tools/tuiperf types it ({width}x{height}, a title past its limit): \
+         p50 {k50:?}  p99 {k99:?}; reference the frame drawn whole (ratatui's draw): \
+         p50 {w50:?}  p99 {w99:?} -> ratio p50 {:.2}x, p99 {:.2}x; \
+         an empty {width}x{height} ratatui frame: p50 {e50:?} -> ratio p50 {:.1}x",
+        k50.as_secs_f64() / w50.as_secs_f64(),
+        k99.as_secs_f64() / w99.as_secs_f64(),
         k50.as_secs_f64() / e50.as_secs_f64()
     );
 }
 
 fn main() {
+    // `KEYSTROKE_PROFILE_TUIPERF=120x40` (else 200x60): only the tuiperf keystroke, for a
+    // profiler.
+    if let Ok(size) = std::env::var("KEYSTROKE_PROFILE_TUIPERF") {
+        match size.as_str() {
+            "120x40" => tuiperf_scenario(120, 40),
+            _ => tuiperf_scenario(200, 60),
+        }
+        return;
+    }
     // `KEYSTROKE_PROFILE=N`: only N keystrokes, for a profiler (`perf record`).
     if let Some(n) = std::env::var("KEYSTROKE_PROFILE")
         .ok()

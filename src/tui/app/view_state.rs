@@ -2,6 +2,7 @@
 //! mouse), the preview's own state and the side pane's wrapped-row count. The view writes
 //! it while drawing; `update` reads it for clicks and wheel scrolls.
 
+use crate::tui::measure::LineMemo;
 use crate::tui::preview::PreviewState;
 use crate::tui::view::send::PaneRows;
 use ratatui::layout::Rect;
@@ -51,6 +52,20 @@ pub struct ViewState {
     pub preview: PreviewState,
     /// Rows (first, last) a fold just opened: the next draw scrolls to show them.
     pub show_rows: Option<(usize, usize)>,
+    /// The form's lines kept on the screen between frames.
+    pub form_memo: LineMemo,
+    /// What the terminal shows: the last frame written (empty: nothing known, the next
+    /// frame is written whole).
+    pub shown: ratatui::buffer::Buffer,
+}
+
+impl ViewState {
+    /// The terminal was given to another program and taken back, cleared: nothing on it is
+    /// known, and the next frame is drawn and written whole.
+    pub fn forget_screen(&mut self) {
+        self.shown = ratatui::buffer::Buffer::empty(Rect::ZERO);
+        self.form_memo.forget();
+    }
 }
 
 impl Default for ViewState {
@@ -66,6 +81,8 @@ impl Default for ViewState {
             pane_rows: PaneRows::default(),
             preview: PreviewState::default(),
             show_rows: None,
+            form_memo: LineMemo::default(),
+            shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
         }
     }
 }

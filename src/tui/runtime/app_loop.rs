@@ -11,7 +11,7 @@ use crate::store::{drafts, paths};
 use crate::tui::action::Message;
 use crate::tui::app::App;
 use crate::tui::send::Profiles;
-use crate::tui::{strings as s, view};
+use crate::tui::strings as s;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
@@ -285,7 +285,7 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
 pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
     // The view reads the app and writes only its own state, kept in the app between frames.
     let mut state = std::mem::take(&mut app.view);
-    let drawn = terminal.draw(|f| view::draw(f, app, &mut state));
+    let drawn = super::frame::draw(terminal, app, &mut state);
     app.view = state;
     app.pictures_wanted();
     drawn?;

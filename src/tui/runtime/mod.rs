@@ -16,6 +16,7 @@ mod clipboard;
 mod editor;
 mod escape;
 mod files;
+mod frame;
 mod graphics;
 mod media;
 mod net;
@@ -136,6 +137,7 @@ impl Runtime {
                     let result =
                         editor::run_editor(&command, &draft, &text, slot, term.is_terminal());
                     term.resume();
+                    app.view.forget_screen();
                     if reading {
                         self.start_input();
                     }
@@ -174,7 +176,10 @@ impl Runtime {
                 Effect::LockDraft { path } => self.file_job(FileJob::Lock { path }),
                 Effect::Tidy { dirs } => self.file_job(FileJob::Tidy { dirs }),
                 Effect::Suspend => self.suspend(term),
-                Effect::Reenter => term.resume(),
+                Effect::Reenter => {
+                    term.resume();
+                    app.view.forget_screen();
+                }
             }
         }
     }

@@ -20,6 +20,10 @@ fn indent(depth: u16) -> usize {
 }
 
 pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    // Lines the frame before drew on the same rows are left there; kept lines anywhere else
+    // are let go (blanked) before the pane is drawn over them.
+    let inner = super::pane_inner(area.intersection(frame.area()));
+    view.form_memo.begin(frame.buffer_mut(), inner);
     let inner = super::pane_frame(
         frame.buffer_mut(),
         area,
@@ -299,9 +303,9 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             if ly < view.form_scroll || ly >= view.form_scroll + view_h {
                 continue;
             }
-            let sy = inner.y + (ly - view.form_scroll) as u16;
             form_lines[ly - view.form_scroll] = Some(i);
-            crate::tui::measure::set_line(frame.buffer_mut(), inner.x, sy, &line, inner.width);
+            view.form_memo
+                .set_line(frame.buffer_mut(), ly - view.form_scroll, &line);
         }
         // The text input sits where the value goes.
         if focused
@@ -315,10 +319,14 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             if w > 0 && visible_h > 0 {
                 let r = Rect::new(inner.x + vx as u16, sy, w, visible_h);
                 frame.render_widget(&input.area, r);
+                let first = usize::from(sy - inner.y);
+                view.form_memo
+                    .overdrawn(first..first + usize::from(visible_h));
             }
         }
         y += h;
     }
+    view.form_memo.end(frame.buffer_mut());
     view.geometry.form = inner;
     view.geometry.form_lines = form_lines;
 }

@@ -35,9 +35,15 @@ pub const MIN_HEIGHT: u16 = 16;
 /// Most lines a text field being typed in grows to.
 const MAX_INPUT_LINES: usize = 5;
 
+/// Draws a frame. The buffer holds the frame before: blank, but for the form's lines that
+/// [`ViewState::form_memo`] keeps (see `runtime::frame`).
 pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        if let Some(kept) = view.form_memo.area() {
+            crate::tui::measure::blank(frame.buffer_mut(), kept);
+        }
+        view.form_memo.forget();
         view.geometry = Default::default();
         let p = Paragraph::new(s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT))
             .style(theme::warning())
@@ -91,6 +97,10 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
         Some(Overlay::Profiles { .. }) => send::draw_profiles(frame, app, area),
         None => {}
     }
+    if app.overlay.is_some() {
+        // Drawn over the form: its rows are all written, now and on the next frame.
+        view.form_memo.forget();
+    }
 }
 
 /// A pane's frame: a plain border with `title` at its top left, drawn as
@@ -99,8 +109,9 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
 /// every keystroke.
 fn pane_frame(buf: &mut ratatui::buffer::Buffer, area: Rect, title: Span<'_>) -> Rect {
     let area = area.intersection(buf.area);
+    let inner = pane_inner(area);
     if area.width < 2 || area.height < 2 {
-        return Rect::new(area.x, area.y, 0, 0);
+        return inner;
     }
     let (l, r, t, b) = (area.left(), area.right() - 1, area.top(), area.bottom() - 1);
     for x in l + 1..r {
@@ -116,7 +127,15 @@ fn pane_frame(buf: &mut ratatui::buffer::Buffer, area: Rect, title: Span<'_>) ->
     buf[(l, b)].set_symbol("└");
     buf[(r, b)].set_symbol("┘");
     crate::tui::measure::set_line(buf, l + 1, t, &Line::from(title), area.width - 2);
-    Rect::new(l + 1, t + 1, area.width - 2, area.height - 2)
+    inner
+}
+
+/// The inside of a pane's frame drawn in `area` (already cut to the buffer).
+fn pane_inner(area: Rect) -> Rect {
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    Rect::new(area.x + 1, area.y + 1, area.width - 2, area.height - 2)
 }
 
 fn mark_style(m: Mark) -> Style {

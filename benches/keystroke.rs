@@ -459,12 +459,25 @@ fn phase_report() {
         let area = buf.area;
         Preview::new(&doc, &report, focus.as_ref()).render(area, &mut buf, &mut state);
     }));
+    // The frame after a key, drawn on the one before (the form's unchanged lines kept),
+    // and the same frame had nothing changed.
+    let mut k = 0u64;
     let frame = median(time_each(2000, || {
+        h.app.update(Message::Terminal(ev(k)));
+        k += 1;
+        h.draw();
+    }));
+    if k % 2 == 1 {
+        h.app.update(Message::Terminal(ev(k)));
+        h.draw();
+    }
+    let unchanged = median(time_each(2000, || {
         h.app.dirty = true;
         h.draw();
     }));
-    // Between two frames: ratatui's diff of the buffers, and the bytes of that diff for a
-    // real terminal (crossterm, into a sink).
+    // For scale, between two frames: ratatui's diff of the whole buffers (what every frame
+    // cost before the form's lines were kept), and the bytes of the change for a real
+    // terminal (crossterm, into a sink).
     let before = h.terminal.backend().buffer().clone();
     keystroke(&mut h, &mut n);
     let after = h.terminal.backend().buffer().clone();
@@ -483,14 +496,15 @@ fn phase_report() {
         let _ = Backend::flush(&mut out);
     }));
     println!("phases of a keystroke in the largest carousel at 200x60 (medians):");
-    let phases: [(&str, Duration); 8] = [
+    let phases: [(&str, Duration); 9] = [
         ("map key", map),
         ("update (the field checked again, rows kept)", update),
         ("  for scale: a full validation (load, $EDITOR)", validate),
         ("  for scale: all form rows built (a type switch)", rows),
         ("draw the frame (form, preview, panes, diff)", frame),
+        ("  for scale: the same frame, nothing changed", unchanged),
         ("  preview", preview),
-        ("  ratatui diff of two frames", diff),
+        ("  for scale: ratatui's diff of two whole frames", diff),
         ("write the diff for a terminal", write),
     ];
     for (what, t) in phases {

@@ -24,6 +24,7 @@ pub mod form;
 #[cfg(any(test, feature = "test-util"))]
 pub mod harness;
 pub mod keymap;
+pub mod line_memo;
 pub mod measure;
 pub mod pictures;
 pub mod preview;

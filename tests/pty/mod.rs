@@ -43,16 +43,7 @@ impl Pty {
         rustix::pty::grantpt(&master).unwrap();
         rustix::pty::unlockpt(&master).unwrap();
         let name = rustix::pty::ptsname(&master, Vec::new()).unwrap();
-        rustix::termios::tcsetwinsize(
-            &master,
-            rustix::termios::Winsize {
-                ws_row: rows,
-                ws_col: cols,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            },
-        )
-        .unwrap();
+        set_size(&master, rows, cols);
         let slave = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -158,17 +149,11 @@ impl Pty {
     /// Resizes the terminal, as dragging its window does: the kernel tells the program
     /// (SIGWINCH), and the screen read back takes the new size.
     pub fn resize(&mut self, rows: u16, cols: u16) {
-        let m = self.master.as_ref().expect("the terminal is open");
-        rustix::termios::tcsetwinsize(
-            m,
-            rustix::termios::Winsize {
-                ws_row: rows,
-                ws_col: cols,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            },
-        )
-        .unwrap();
+        set_size(
+            self.master.as_ref().expect("the terminal is open"),
+            rows,
+            cols,
+        );
         self.parser
             .lock()
             .unwrap()
@@ -211,6 +196,20 @@ impl Drop for Pty {
         self.hang_up();
         let _ = self.child.wait();
     }
+}
+
+/// Sets the terminal's size, through its master end.
+fn set_size(master: impl std::os::fd::AsFd, rows: u16, cols: u16) {
+    rustix::termios::tcsetwinsize(
+        master,
+        rustix::termios::Winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        },
+    )
+    .unwrap();
 }
 
 /// A command with the test's own data, config and home folders.

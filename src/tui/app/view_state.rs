@@ -2,7 +2,7 @@
 //! mouse), the preview's own state and the side pane's wrapped-row count. The view writes
 //! it while drawing; `update` reads it for clicks and wheel scrolls.
 
-use crate::tui::measure::LineMemo;
+use crate::tui::line_memo::LineMemo;
 use crate::tui::preview::PreviewState;
 use crate::tui::view::send::PaneRows;
 use ratatui::layout::Rect;

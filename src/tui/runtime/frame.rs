@@ -4,7 +4,7 @@
 //! that changed one line.
 //!
 //! Here the frame is drawn on the buffer that holds the frame before. Everything is blanked
-//! first except the form's lines ([`LineMemo`](crate::tui::measure::LineMemo)); the form
+//! first except the form's lines ([`LineMemo`](crate::tui::line_memo::LineMemo)); the form
 //! writes only the lines that changed and says which rows it left alone; those rows equal
 //! what the terminal shows, so [`diff`] does not compare them. The rest is ratatui's own
 //! rules: wide characters, the cells they cover, VS16 emoji and skipped cells (a property

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         if let Some(kept) = view.form_memo.area() {
-            crate::tui::measure::blank(frame.buffer_mut(), kept);
+            crate::tui::line_memo::blank(frame.buffer_mut(), kept);
         }
         view.form_memo.forget();
         view.geometry = Default::default();

@@ -1,0 +1,267 @@
+//! A pane's lines kept on the screen between frames: [`LineMemo`], and [`blank`].
+
+use super::measure::set_line;
+
+/// The lines a pane drew, one per screen row, kept on the screen between frames. A line
+/// drawn again unchanged (the same spans, styles and room) on the same row is left as it
+/// is: not written again, and not compared when the frame goes to the terminal (see
+/// [`LineMemo::clean`]). On a keystroke most lines of the form are those of the frame before.
+///
+/// It holds only while nothing else draws over the rows: the pane says which rows it drew
+/// over itself ([`LineMemo::overdrawn`]), and whoever draws over the pane from outside, or
+/// gives the screen a new terminal, calls [`LineMemo::forget`].
+#[derive(Default)]
+pub struct LineMemo {
+    /// The pane's inside, where the kept lines are; `None`: nothing is kept.
+    area: Option<ratatui::layout::Rect>,
+    rows: Vec<Option<Kept>>,
+    /// This frame: the rows left as the frame before drew them, and those drawn on.
+    clean: Vec<bool>,
+    visited: Vec<bool>,
+}
+
+/// One line as drawn.
+struct Kept {
+    line_style: ratatui::style::Style,
+    spans: Vec<(String, ratatui::style::Style)>,
+    used: u16,
+}
+
+impl Kept {
+    fn holds(&self, line: &ratatui::text::Line<'_>) -> bool {
+        self.line_style == line.style
+            && self.spans.len() == line.spans.len()
+            && self
+                .spans
+                .iter()
+                .zip(&line.spans)
+                .all(|((t, st), sp)| *st == sp.style && t.as_str() == sp.content.as_ref())
+    }
+}
+
+/// Blanks `area` (cut to the buffer) in `buf`.
+pub fn blank(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        let from = buf.index_of(area.x, y);
+        for c in &mut buf.content[from..from + usize::from(area.width)] {
+            c.reset();
+        }
+    }
+}
+
+impl LineMemo {
+    /// Where the kept lines are.
+    pub fn area(&self) -> Option<ratatui::layout::Rect> {
+        self.area
+    }
+
+    /// Nothing drawn before is kept any more, and nothing of this frame counts as left as
+    /// it was.
+    pub fn forget(&mut self) {
+        self.area = None;
+        self.rows.clear();
+        self.clean.clear();
+    }
+
+    /// Starts the pane's frame in `inner`. When that is not where the kept lines are, they
+    /// are let go and their rows blanked.
+    pub fn begin(&mut self, buf: &mut ratatui::buffer::Buffer, inner: ratatui::layout::Rect) {
+        if self.area != Some(inner) {
+            if let Some(old) = self.area {
+                blank(buf, old);
+            }
+            self.rows.clear();
+            self.area = Some(inner);
+        }
+        let h = usize::from(inner.height);
+        self.rows.resize_with(h, || None);
+        self.clean.clear();
+        self.clean.resize(h, false);
+        self.visited.clear();
+        self.visited.resize(h, false);
+    }
+
+    /// Draws `line` on screen row `row` of the pane (from its top) as [`set_line`] would,
+    /// across the pane's width, unless that row already shows it.
+    pub fn set_line(
+        &mut self,
+        buf: &mut ratatui::buffer::Buffer,
+        row: usize,
+        line: &ratatui::text::Line<'_>,
+    ) -> (u16, u16) {
+        let Some(inner) = self.area.filter(|_| row < self.rows.len()) else {
+            return (0, 0);
+        };
+        let (x, y) = (inner.x, inner.y + row as u16);
+        self.visited[row] = true;
+        if let Some(k) = &self.rows[row]
+            && k.holds(line)
+        {
+            self.clean[row] = true;
+            return (x + k.used, y);
+        }
+        self.clean[row] = false;
+        blank(buf, ratatui::layout::Rect::new(x, y, inner.width, 1));
+        let drawn = set_line(buf, x, y, line, inner.width);
+        self.rows[row] = Some(Kept {
+            line_style: line.style,
+            spans: line
+                .spans
+                .iter()
+                .map(|s| (s.content.to_string(), s.style))
+                .collect(),
+            used: drawn.0 - x,
+        });
+        drawn
+    }
+
+    /// The pane drew something else over these rows (a text input): they are drawn again on
+    /// the next frame.
+    pub fn overdrawn(&mut self, rows: std::ops::Range<usize>) {
+        for r in rows.start.min(self.rows.len())..rows.end.min(self.rows.len()) {
+            self.rows[r] = None;
+            self.clean[r] = false;
+        }
+    }
+
+    /// Ends the pane's frame: the rows no line was drawn on are blanked.
+    pub fn end(&mut self, buf: &mut ratatui::buffer::Buffer) {
+        let Some(inner) = self.area else { return };
+        for r in 0..self.rows.len() {
+            if !self.visited[r] {
+                let y = inner.y + r as u16;
+                blank(buf, ratatui::layout::Rect::new(inner.x, y, inner.width, 1));
+                self.rows[r] = None;
+                self.clean[r] = false;
+            }
+        }
+    }
+
+    /// This frame's rows left as the frame before drew them: the cells of each, as a range
+    /// of indices into a buffer over `screen`. They equal what the terminal shows.
+    pub fn clean(&self, screen: ratatui::layout::Rect) -> Vec<std::ops::Range<usize>> {
+        let Some(inner) = self.area.map(|a| a.intersection(screen)) else {
+            return Vec::new();
+        };
+        let w = usize::from(screen.width);
+        (0..self.clean.len())
+            .filter(|r| self.clean[*r] && (*r as u16) < inner.height)
+            .map(|r| {
+                let y = usize::from(inner.y - screen.y) + r;
+                let from = y * w + usize::from(inner.x - screen.x);
+                from..from + usize::from(inner.width)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frame after frame on one kept buffer, the memo leaves the pane as a blank pane with
+    /// `set_line` on each row leaves it; the rows it reports as left alone are those whose
+    /// line did not change, and a row written over is drawn again.
+    #[test]
+    fn the_line_memo_leaves_what_set_line_draws() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::style::{Color, Style};
+        use ratatui::text::{Line, Span};
+        let screen = Rect::new(0, 0, 30, 6);
+        let frames: &[(Rect, &[&str])] = &[
+            (
+                Rect::new(1, 1, 20, 4),
+                &["plain", "Grüße 漢字 🙂", "a\tb", "x"],
+            ),
+            (Rect::new(1, 1, 20, 4), &["plain", "Grüße 漢字 🙂!", "a\tb"]),
+            (Rect::new(1, 1, 20, 4), &["plain", "Grüße 漢字 🙂!", "a\tb"]),
+            (
+                Rect::new(1, 1, 20, 3),
+                &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢", "a\tb"],
+            ),
+            (
+                Rect::new(2, 1, 20, 3),
+                &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢", "a\tb"],
+            ),
+            (
+                Rect::new(2, 1, 20, 3),
+                &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢", "a\tb"],
+            ),
+        ];
+        let mut kept = Buffer::empty(screen);
+        let mut memo = LineMemo::default();
+        let mut last: Option<(Rect, u8, Vec<String>)> = None;
+        let mut left_alone = 0;
+        for (n, (inner, texts)) in frames.iter().enumerate() {
+            // Frame 2 draws the same text in another colour.
+            let colour = u8::from(n == 2);
+            let line = |t: &str| {
+                Line::from(vec![
+                    Span::styled(t.to_string(), Style::new().fg(Color::Indexed(colour))),
+                    Span::raw(" end"),
+                ])
+            };
+            // What is outside the pane is drawn fresh: blanked, as a frame starts.
+            let keep = memo.area();
+            for y in 0..screen.height {
+                for x in 0..screen.width {
+                    if !keep.is_some_and(|k| k.contains((x, y).into())) {
+                        kept[(x, y)].reset();
+                    }
+                }
+            }
+            kept[(0, 0)].set_symbol("#");
+            memo.begin(&mut kept, *inner);
+            for (r, t) in texts.iter().enumerate() {
+                memo.set_line(&mut kept, r, &line(t));
+            }
+            if n == 0 {
+                // Something else on row 0 this frame: drawn again on the next one.
+                kept[(inner.x + 3, inner.y)].set_symbol("@");
+                memo.overdrawn(0..1);
+            }
+            memo.end(&mut kept);
+            let mut fresh = Buffer::empty(screen);
+            fresh[(0, 0)].set_symbol("#");
+            for (r, t) in texts.iter().enumerate() {
+                set_line(
+                    &mut fresh,
+                    inner.x,
+                    inner.y + r as u16,
+                    &line(t),
+                    inner.width,
+                );
+            }
+            if n == 0 {
+                fresh[(inner.x + 3, inner.y)].set_symbol("@");
+            }
+            assert_eq!(kept, fresh, "frame {n}");
+            // Left alone: the rows whose line and place are those of the frame before, but
+            // for a row written over.
+            let expected: Vec<usize> = match &last {
+                Some((r, c, t)) if r == inner && *c == colour => (0..texts.len())
+                    .filter(|i| n != 1 || *i != 0)
+                    .filter(|i| t.get(*i).map(String::as_str) == Some(texts[*i]))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let clean: Vec<usize> = memo
+                .clean(screen)
+                .iter()
+                .map(|r| r.start / usize::from(screen.width) - usize::from(inner.y))
+                .collect();
+            assert_eq!(clean, expected, "frame {n}");
+            left_alone += clean.len();
+            last = Some((
+                *inner,
+                colour,
+                texts.iter().map(|t| t.to_string()).collect(),
+            ));
+        }
+        assert_eq!(left_alone, 1 + 3, "row 2 of frame 1, all of frame 5");
+        memo.forget();
+        assert!(memo.area().is_none() && memo.clean(screen).is_empty());
+    }
+}

@@ -4,7 +4,7 @@
 use super::canvas::Canvas;
 use super::rcs::{CardOpts, card, frame_style, hidden_problems};
 use super::strings;
-use super::{CardCache, DrawnKey};
+use super::{CardCache, DrawnCard, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, Severity};
@@ -129,7 +129,15 @@ fn drawn_card(
         card(ctx, c, x, y, v, p, opts);
         return;
     }
-    let key = DrawnKey {
+    keep_drawn(ctx, i, v, p, opts);
+    if let Some(d) = ctx.cards.borrow().get(i).and_then(|k| k.drawn.as_ref()) {
+        c.blit(x, y, &d.cells);
+    }
+}
+
+/// What card `i` drawn with `opts` must have in common with a drawing of it kept before.
+fn drawn_key(ctx: &Ctx<'_>, p: &FieldPath, opts: &CardOpts) -> DrawnKey {
+    DrawnKey {
         width: opts.width,
         height: opts.min_height,
         focus: ctx.focus.filter(|f| f.starts_with(p)).cloned(),
@@ -140,31 +148,48 @@ fn drawn_card(
                 pics.typing.filter(|t| t.starts_with(p)).cloned(),
             )
         }),
-    };
-    let mut kept = ctx.cards.borrow_mut();
-    if kept.len() <= i {
-        kept.resize(i + 1, CardCache::default());
     }
-    if let Some((k, drawn)) = &kept[i].drawn
-        && *k == key
+}
+
+/// Card `i` drawn on its own with `opts`: kept from before when nothing it shows changed,
+/// else drawn now and kept. Returns the content rows it used and its focus's rows, as a
+/// measure of it would find them.
+fn keep_drawn(
+    ctx: &Ctx<'_>,
+    i: usize,
+    v: &Value,
+    p: &FieldPath,
+    opts: &CardOpts,
+) -> (i32, Option<(i32, i32)>) {
+    let key = drawn_key(ctx, p, opts);
+    if let Some(d) = ctx.cards.borrow().get(i).and_then(|k| k.drawn.as_ref())
+        && d.key == key
     {
-        c.blit(x, y, drawn);
-        return;
+        return (d.height, d.focus);
     }
-    drop(kept);
     let area = Rect::new(
         0,
         0,
         opts.width,
         u16::try_from(opts.min_height).unwrap_or(0),
     );
-    let mut drawn = Buffer::empty(area);
-    {
-        let mut own = Canvas::new(&mut drawn, area, 0);
+    let mut cells = Buffer::empty(area);
+    let (height, focus) = {
+        let mut own = Canvas::new(&mut cells, area, 0);
         card(ctx, &mut own, 0, 0, v, p, opts);
+        (own.height, own.focus)
+    };
+    let mut kept = ctx.cards.borrow_mut();
+    if kept.len() <= i {
+        kept.resize(i + 1, CardCache::default());
     }
-    c.blit(x, y, &drawn);
-    ctx.cards.borrow_mut()[i].drawn = Some((key, drawn));
+    kept[i].drawn = Some(DrawnCard {
+        key,
+        cells,
+        height,
+        focus,
+    });
+    (height, focus)
 }
 
 /// RCS_CAROUSEL: a position row, then the cards side by side from `first`, each `tallest`
@@ -238,7 +263,27 @@ pub(crate) fn carousel(
             min_height: tallest,
             frame: frame_style(ctx.severity_under(&p), focused),
         };
-        if c.is_measuring() {
+        if c.is_measuring() && ctx.pictures.is_none() {
+            // The card being edited is drawn now, where the drawing pass finds it: its rows
+            // and its focus are those a measure finds, and it is not laid out twice.
+            let (h, inside) = keep_drawn(ctx, i, v, &p, &opts);
+            #[cfg(debug_assertions)]
+            {
+                let mut m = Canvas::measure(Rect::new(0, 0, cw, 1));
+                card(ctx, &mut m, 0, 0, v, &p, &opts);
+                debug_assert_eq!(
+                    (h, inside),
+                    (m.height, m.focus),
+                    "card {i} drawn vs measured"
+                );
+            }
+            if h > 0 {
+                c.reserve(y + h - 1);
+            }
+            if let Some((top, bottom)) = inside {
+                c.mark_focus(y + top, y + bottom);
+            }
+        } else if c.is_measuring() {
             card(ctx, c, x, y, v, &p, &opts);
         } else {
             drawn_card(ctx, c, (x, y), i, v, &p, &opts);

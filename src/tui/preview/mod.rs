@@ -60,7 +60,17 @@ pub struct PreviewState {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CardCache {
     pub height: Option<(u16, i32)>,
-    pub drawn: Option<(DrawnKey, Buffer)>,
+    pub drawn: Option<DrawnCard>,
+}
+
+/// A card drawn on its own: its cells, and the content rows it used and its focus took
+/// (what a measure of it would find).
+#[derive(Debug, Clone)]
+pub(crate) struct DrawnCard {
+    pub key: DrawnKey,
+    pub cells: Buffer,
+    pub height: i32,
+    pub focus: Option<(i32, i32)>,
 }
 
 /// What a card drawn before must have had in common with the one to draw now.

@@ -454,11 +454,6 @@ mod kept {
         h.draw();
         let screen = h.app.view.shown.area;
         let left = h.app.view.form_memo.clean(screen);
-        eprintln!(
-            "{} rows left alone, form {:?}",
-            left.len(),
-            h.app.view.geometry.form
-        );
         assert_eq!(left.len(), usize::from(h.app.view.geometry.form.height));
     }
 }

@@ -45,7 +45,7 @@ pub fn revalidate_field(
         return false;
     };
     let key = path.last_key().unwrap_or_default();
-    let Some(ctx) = context(doc, &parent, obj, key) else {
+    let Some(ctx) = context(doc, &parent, obj, key, report) else {
         return false;
     };
     let mut w = Walker {
@@ -87,13 +87,16 @@ fn resized(
 }
 
 /// How the walker sees the object at `parent` for a change of its member `key`; `None` where
-/// that member's problems depend on another's (a calendar event's times) or on a value that
-/// is not plain.
+/// that member's problems depend on another's (a calendar event's times), on a value that
+/// is not plain, or where `report`'s order cannot be kept by placing them after the fields
+/// before it (a calendar event whose times have problems: those checked against each other
+/// come after all of the event's fields).
 fn context(
     doc: &Value,
     parent: &FieldPath,
     obj: &serde_json::Map<String, Value>,
     key: &str,
+    report: &Report,
 ) -> Option<Ctx> {
     let segs = parent.segments();
     let in_list = |name: &str| {
@@ -118,8 +121,19 @@ fn context(
             .and_then(ChoiceType::parse);
         // A calendar event checks its times against each other (and the start against
         // now); its other fields stand alone.
-        if ct == Some(ChoiceType::CreateCalendarEvent) && matches!(key, "startTime" | "endTime") {
-            return None;
+        if ct == Some(ChoiceType::CreateCalendarEvent) {
+            if matches!(key, "startTime" | "endTime") {
+                return None;
+            }
+            let times = [parent.key("startTime"), parent.key("endTime")];
+            if report
+                .errors
+                .iter()
+                .chain(&report.warnings)
+                .any(|i| times.contains(&i.path))
+            {
+                return None;
+            }
         }
         return Some(Ctx {
             choice_type: ct,

@@ -24,7 +24,6 @@ pub struct LineMemo {
 struct Kept {
     line_style: ratatui::style::Style,
     spans: Vec<(String, ratatui::style::Style)>,
-    used: u16,
 }
 
 impl Kept {
@@ -83,15 +82,16 @@ impl LineMemo {
     }
 
     /// Draws `line` on screen row `row` of the pane (from its top) as [`set_line`] would,
-    /// across the pane's width, unless that row already shows it.
+    /// across the pane's width, unless that row already shows it. A row past the pane, or a
+    /// pane not begun, draws nothing.
     pub fn set_line(
         &mut self,
         buf: &mut ratatui::buffer::Buffer,
         row: usize,
         line: &ratatui::text::Line<'_>,
-    ) -> (u16, u16) {
+    ) {
         let Some(inner) = self.area.filter(|_| row < self.rows.len()) else {
-            return (0, 0);
+            return;
         };
         let (x, y) = (inner.x, inner.y + row as u16);
         self.visited[row] = true;
@@ -99,11 +99,11 @@ impl LineMemo {
             && k.holds(line)
         {
             self.clean[row] = true;
-            return (x + k.used, y);
+            return;
         }
         self.clean[row] = false;
         blank(buf, ratatui::layout::Rect::new(x, y, inner.width, 1));
-        let drawn = set_line(buf, x, y, line, inner.width);
+        set_line(buf, x, y, line, inner.width);
         self.rows[row] = Some(Kept {
             line_style: line.style,
             spans: line
@@ -111,9 +111,7 @@ impl LineMemo {
                 .iter()
                 .map(|s| (s.content.to_string(), s.style))
                 .collect(),
-            used: drawn.0 - x,
         });
-        drawn
     }
 
     /// The pane drew something else over these rows (a text input): they are drawn again on

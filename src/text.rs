@@ -10,6 +10,12 @@
 /// sequences), bidirectional overrides and line/paragraph separators become `⟨U+XXXX⟩`.
 /// Newlines and tabs are kept; a `\r\n` line ending becomes `\n`.
 pub fn visible(s: &str) -> String {
+    // Most text is printable ASCII (and newlines, tabs): nothing to mark.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -209,6 +209,10 @@ pub fn width_capped(s: &str, cap: usize) -> usize {
 
 /// The longest prefix of `s` that fits in `max` cells, and its width.
 pub fn fit(s: &str, max: usize) -> (&str, usize) {
+    if is_plain_ascii(s) {
+        let n = s.len().min(max);
+        return (&s[..n], n);
+    }
     let mut used = 0;
     for (i, _, w) in cells(s) {
         if used + w as usize > max {
@@ -355,7 +359,8 @@ impl TextWidth for str {
 
 /// `s` cut to `width` cells, ending in `…` when it was cut.
 pub fn fit_ellipsis(s: &str, width: usize) -> String {
-    if width_capped(s, width + 1) <= width {
+    // No cluster is wider in cells than it is long in bytes.
+    if s.len() <= width || width_capped(s, width + 1) <= width {
         return s.to_string();
     }
     let (head, _) = fit(s, width.saturating_sub(1));

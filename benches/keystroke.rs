@@ -571,7 +571,8 @@ fn tuiperf_scenario(width: u16, height: u16) {
     let mut draw_whole = |app: &rcs_composer::tui::app::App| {
         // As the app does on an edit: the edited card is measured and drawn again.
         whole_view.preview.forget_card(0);
-        whole_view.form_memo.forget();
+        whole_view.forget_kept();
+        whole_view.form_rows.clear();
         let _ = whole.draw(|f| rcs_composer::tui::view::draw(f, app, &mut whole_view));
     };
     let (mut keys, mut wholes) = (Vec::with_capacity(3000), Vec::with_capacity(3000));

@@ -349,8 +349,13 @@ fn unknown_rows(
 }
 
 /// What a folded card or choice says of itself: its title (a choice: its type too).
-pub fn summary(list: ListKind, item: &Value) -> String {
+pub fn summary(list: ListKind, item: &Value, chars: usize) -> String {
     let title = item.get("title").and_then(Value::as_str).unwrap_or("");
+    // Only what can show: a title may be megabytes long.
+    let title = match title.char_indices().nth(chars) {
+        Some((end, _)) => &title[..end],
+        None => title,
+    };
     match list {
         ListKind::Cards => title.to_string(),
         ListKind::Choices => {

@@ -52,8 +52,13 @@ pub struct ViewState {
     pub preview: PreviewState,
     /// Rows (first, last) a fold just opened: the next draw scrolls to show them.
     pub show_rows: Option<(usize, usize)>,
-    /// The form's lines kept on the screen between frames.
+    /// The form's lines kept on the screen between frames, and the problems pane's (the
+    /// preview's cards are kept in `preview.slots`).
     pub form_memo: LineMemo,
+    pub problems_memo: LineMemo,
+    /// The form's rows as made on the frame before, by position, with what they were made
+    /// of: a row whose inputs did not change is not made again.
+    pub form_rows: Vec<Option<crate::tui::view::KeptRow>>,
     /// What the terminal shows: the last frame written (empty: nothing known, the next
     /// frame is written whole).
     pub shown: ratatui::buffer::Buffer,
@@ -64,7 +69,36 @@ impl ViewState {
     /// known, and the next frame is drawn and written whole.
     pub fn forget_screen(&mut self) {
         self.shown = ratatui::buffer::Buffer::empty(Rect::ZERO);
+        self.forget_kept();
+    }
+
+    /// Nothing of the frame before is kept on the next one: it is drawn whole, on a blank
+    /// buffer or over the frame before (an overlay).
+    pub fn forget_kept(&mut self) {
         self.form_memo.forget();
+        self.problems_memo.forget();
+        self.preview.slots.forget();
+    }
+
+    /// Where the frame before left cells that the next frame may keep: the rest of the
+    /// buffer is blanked before the next frame is drawn on it.
+    pub fn kept_areas(&self) -> Vec<Rect> {
+        let lines = [self.form_memo.area(), self.problems_memo.area()];
+        lines
+            .into_iter()
+            .flatten()
+            .chain(self.preview.slots.areas())
+            .collect()
+    }
+
+    /// The cells this frame left as the frame before drew them, as sorted ranges of indices
+    /// into a buffer over `screen`: they equal what the terminal shows.
+    pub fn clean(&self, screen: Rect) -> Vec<std::ops::Range<usize>> {
+        let mut all = self.form_memo.clean(screen);
+        all.extend(self.problems_memo.clean(screen));
+        all.extend(self.preview.slots.clean(screen));
+        all.sort_unstable_by_key(|r| r.start);
+        all
     }
 }
 
@@ -82,6 +116,8 @@ impl Default for ViewState {
             preview: PreviewState::default(),
             show_rows: None,
             form_memo: LineMemo::default(),
+            problems_memo: LineMemo::default(),
+            form_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
         }
     }

@@ -232,6 +232,19 @@ impl<'b> Canvas<'b> {
         }
     }
 
+    /// Where a `w`×`h` block with its top left at column `x`, content row `y` goes on the
+    /// screen: the cells it covers in view, and where its corner is.
+    pub fn screen_rect(&self, x: i32, y: i32, w: u16, h: u16) -> (Rect, (i32, i32)) {
+        screen_rect(self.area, self.scroll, x, y, w, h)
+    }
+
+    /// Blanks `rect` (screen cells, cut to the view).
+    pub fn blank(&mut self, rect: Rect) {
+        if let Some(buf) = self.buf.as_deref_mut() {
+            crate::tui::line_memo::blank(buf, rect.intersection(self.area));
+        }
+    }
+
     /// Repeats the one-cell `symbol` over `n` cells.
     pub fn fill(&mut self, x: i32, y: i32, n: usize, symbol: &str, style: Style) {
         self.touch(y);
@@ -248,6 +261,23 @@ impl<'b> Canvas<'b> {
                 .set_style(style);
         }
     }
+}
+
+/// [`Canvas::screen_rect`] for a canvas over `area` scrolled to content row `scroll`.
+pub fn screen_rect(area: Rect, scroll: i32, x: i32, y: i32, w: u16, h: u16) -> (Rect, (i32, i32)) {
+    let (ox, oy) = (i32::from(area.x) + x, i32::from(area.y) + y - scroll);
+    let (l, t) = (
+        ox.max(i32::from(area.left())),
+        oy.max(i32::from(area.top())),
+    );
+    let r = (ox + i32::from(w)).min(i32::from(area.right()));
+    let b = (oy + i32::from(h)).min(i32::from(area.bottom()));
+    let rect = if r > l && b > t {
+        Rect::new(l as u16, t as u16, (r - l) as u16, (b - t) as u16)
+    } else {
+        Rect::ZERO
+    };
+    (rect, (ox, oy))
 }
 
 #[cfg(test)]

@@ -126,11 +126,31 @@ fn drawn_card(
         pics.store.graphics.kind != GraphicsKind::Halfblocks
             || (!c.shows_all_rows(y, opts.min_height) && !downloads_settled(&pics, v))
     }) {
+        // Drawn in place, over whatever a card left there.
+        let h = u16::try_from(opts.min_height).unwrap_or(0);
+        let (rect, _) = c.screen_rect(x, y, opts.width, h);
+        if ctx.slots.is_some_and(|s| s.borrow().holds(rect)) {
+            c.blank(rect);
+        }
         card(ctx, c, x, y, v, p, opts);
         return;
     }
     keep_drawn(ctx, i, v, p, opts);
-    if let Some(d) = ctx.cards.borrow().get(i).and_then(|k| k.drawn.as_ref()) {
+    let cards = ctx.cards.borrow();
+    let Some(d) = cards.get(i).and_then(|k| k.drawn.as_ref()) else {
+        return;
+    };
+    let (w, h) = (d.cells.area.width, d.cells.area.height);
+    let (rect, origin) = c.screen_rect(x, y, w, h);
+    let left = ctx
+        .slots
+        .is_some_and(|s| s.borrow_mut().place(rect, origin, d.id));
+    if left {
+        // The screen shows this drawing here already.
+        if h > 0 {
+            c.reserve(y + i32::from(h) - 1);
+        }
+    } else {
         c.blit(x, y, &d.cells);
     }
 }
@@ -162,8 +182,10 @@ fn keep_drawn(
     opts: &CardOpts,
 ) -> (i32, Option<(i32, i32)>) {
     let key = drawn_key(ctx, p, opts);
-    if let Some(d) = ctx.cards.borrow().get(i).and_then(|k| k.drawn.as_ref())
+    if let Some(k) = ctx.cards.borrow().get(i)
+        && let Some(d) = &k.drawn
         && d.key == key
+        && !k.stale
     {
         return (d.height, d.focus);
     }
@@ -183,13 +205,27 @@ fn keep_drawn(
     if kept.len() <= i {
         kept.resize(i + 1, CardCache::default());
     }
+    // A drawing that looks as the one before keeps its id: the screen showing that one
+    // shows this one.
+    let id = match &kept[i].drawn {
+        Some(d) if d.cells == cells => d.id,
+        _ => next_id(),
+    };
     kept[i].drawn = Some(DrawnCard {
+        id,
         key,
         cells,
         height,
         focus,
     });
+    kept[i].stale = false;
     (height, focus)
+}
+
+/// A new drawing's id.
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// RCS_CAROUSEL: a position row, then the cards side by side from `first`, each `tallest`
@@ -252,6 +288,10 @@ pub(crate) fn carousel(
         }
         let p = path.index(i);
         let focused = focus == Some(i);
+        if c.is_measuring() {
+            let h = u16::try_from(tallest).unwrap_or(0);
+            ctx.planned.borrow_mut().push((x, y, cw, h));
+        }
         if c.is_measuring() && !focused {
             // Its height is known; only the focused card's inside matters to the scroll.
             c.reserve(y + tallest - 1);

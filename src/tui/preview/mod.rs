@@ -21,6 +21,7 @@ mod choice;
 mod fallback;
 pub mod image;
 mod rcs;
+mod slots;
 pub mod strings;
 mod urls;
 
@@ -38,6 +39,8 @@ use ratatui::widgets::StatefulWidget;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
+pub use slots::CardSlots;
+
 /// What the preview remembers between frames.
 #[derive(Debug, Clone, Default)]
 pub struct PreviewState {
@@ -53,6 +56,8 @@ pub struct PreviewState {
     /// What is kept of each carousel card until it changes: its height, and the card as
     /// drawn.
     cards: Vec<CardCache>,
+    /// The cards on the screen, to leave there when they did not change.
+    pub slots: CardSlots,
 }
 
 /// A carousel card's height at a width, and the card as drawn (for a width, a height, the
@@ -61,12 +66,17 @@ pub struct PreviewState {
 pub(crate) struct CardCache {
     pub height: Option<(u16, i32)>,
     pub drawn: Option<DrawnCard>,
+    /// The card changed since it was drawn: it is drawn again, and the drawing before is
+    /// kept only to see whether the new one looks the same.
+    pub stale: bool,
 }
 
 /// A card drawn on its own: its cells, and the content rows it used and its focus took
 /// (what a measure of it would find).
 #[derive(Debug, Clone)]
 pub(crate) struct DrawnCard {
+    /// Two drawings of the card with the same id have the same cells.
+    pub id: u64,
     pub key: DrawnKey,
     pub cells: Buffer,
     pub height: i32,
@@ -89,7 +99,8 @@ impl PreviewState {
     /// Card `i` of a carousel changed: measure it again.
     pub fn forget_card(&mut self, i: usize) {
         if let Some(c) = self.cards.get_mut(i) {
-            *c = CardCache::default();
+            c.height = None;
+            c.stale = true;
         }
     }
 
@@ -107,6 +118,9 @@ pub struct Preview<'a> {
     pub focus: Option<&'a FieldPath>,
     /// Pictures in the media areas; `None` draws the hatched boxes.
     pub pictures: Option<image::Pictures<'a>>,
+    /// The buffer holds the frame before, as the terminal shows it: a carousel card drawn
+    /// as it was, where it was, is left there (see [`CardSlots`]).
+    pub on_screen: bool,
 }
 
 impl<'a> Preview<'a> {
@@ -116,6 +130,7 @@ impl<'a> Preview<'a> {
             report,
             focus,
             pictures: None,
+            on_screen: false,
         }
     }
 }
@@ -128,14 +143,6 @@ impl StatefulWidget for Preview<'_> {
         if area.is_empty() {
             return;
         }
-        for y in area.top()..area.bottom() {
-            let i = buf.index_of(area.x, y);
-            for cell in &mut buf.content[i..i + area.width as usize] {
-                if cell.symbol() != " " {
-                    cell.set_symbol(" ");
-                }
-            }
-        }
         let cards = std::cell::RefCell::new(std::mem::take(&mut state.cards));
         let ctx = Ctx {
             doc: self.doc,
@@ -144,6 +151,8 @@ impl StatefulWidget for Preview<'_> {
             pictures: self.pictures,
             wanted: Default::default(),
             cards: &cards,
+            planned: Default::default(),
+            slots: None,
         };
         let is_carousel = !state.show_fallback
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
@@ -179,6 +188,23 @@ impl StatefulWidget for Preview<'_> {
         let scroll = scroll.clamp(0, max_scroll);
         state.scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
 
+        // The cards that go where the same drawing is on screen already are left there.
+        if !self.on_screen {
+            state.slots.forget();
+        }
+        let planned: Vec<(Rect, (i32, i32))> = ctx
+            .planned
+            .take()
+            .into_iter()
+            .map(|(x, y, w, h)| canvas::screen_rect(area, i32::from(state.scroll), x, y, w, h))
+            .collect();
+        state.slots.begin(buf, area, &planned);
+        let slots = std::cell::RefCell::new(std::mem::take(&mut state.slots));
+        let ctx = Ctx {
+            slots: self.on_screen.then_some(&slots),
+            ..ctx
+        };
+
         let total = {
             let mut c = Canvas::new(buf, area, state.scroll);
             draw(&ctx, &mut c, state.show_fallback, first_card, card_height);
@@ -186,6 +212,8 @@ impl StatefulWidget for Preview<'_> {
         };
         state.wanted = ctx.wanted.into_inner();
         state.cards = cards.into_inner();
+        state.slots = slots.into_inner();
+        state.slots.end();
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {
@@ -247,6 +275,11 @@ pub(crate) struct Ctx<'a> {
     pub wanted: std::cell::RefCell<Vec<crate::tui::pictures::Want>>,
     /// What is kept of the carousel's cards between frames (see [`CardCache`]).
     pub cards: &'a std::cell::RefCell<Vec<CardCache>>,
+    /// Measuring: where the carousel's cards in view go (column, content row, width,
+    /// height).
+    pub planned: std::cell::RefCell<Vec<(i32, i32, u16, u16)>>,
+    /// Drawing on the frame before: the cards on the screen (see [`CardSlots`]).
+    pub slots: Option<&'a std::cell::RefCell<CardSlots>>,
 }
 
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the

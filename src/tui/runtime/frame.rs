@@ -34,20 +34,17 @@ pub fn draw<B: Backend>(
     if shown.area != area {
         // A new size or a new terminal: it shows nothing, and nothing drawn is kept.
         shown = Buffer::empty(area);
-        view.form_memo.forget();
+        view.forget_kept();
     }
     let buf = frame.buffer_mut();
     if buf.area != area {
         *buf = Buffer::empty(area);
     }
-    match view.form_memo.area() {
-        Some(keep) => blank_outside(buf, keep),
-        None => buf.reset(),
-    }
+    blank_outside(buf, &view.kept_areas());
     view::draw(&mut frame, app, view);
     #[cfg(debug_assertions)]
     same_as_drawn_whole(frame.buffer_mut(), app, view);
-    let left = view.form_memo.clean(area);
+    let left = view.clean(area);
 
     // The frame is taken out of the terminal so that it and the backend can be used at
     // once, and put back as it is: the next frame is drawn on it.
@@ -94,12 +91,22 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         },
     );
     // What this second drawing leaves in the view is put back as the first left it: the
-    // form's lines, and the pictures the frame asks for (a card copied from the preview's
-    // cache asks for none).
-    let memo = std::mem::take(&mut view.form_memo);
+    // lines, rows and cards kept (the second drawing makes every row anew), and the pictures the frame asks for (a card copied from the
+    // preview's cache asks for none).
+    let memos = (
+        std::mem::take(&mut view.form_memo),
+        std::mem::take(&mut view.problems_memo),
+        std::mem::take(&mut view.preview.slots),
+        std::mem::take(&mut view.form_rows),
+    );
     let wanted = std::mem::take(&mut view.preview.wanted);
     view::draw(&mut whole.get_frame(), app, view);
-    view.form_memo = memo;
+    (
+        view.form_memo,
+        view.problems_memo,
+        view.preview.slots,
+        view.form_rows,
+    ) = memos;
     view.preview.wanted = wanted;
     let whole = whole.current_buffer_mut();
     if whole != kept {
@@ -111,7 +118,16 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
                         .map(|x| b[(x, y)].symbol().to_string())
                         .collect::<String>()
                 };
-                format!("row {y}:\n  kept  {}\n  whole {}", row(kept), row(whole))
+                let first = (area.left()..area.right())
+                    .find(|x| whole[(*x, y)] != kept[(*x, y)])
+                    .unwrap_or_default();
+                format!(
+                    "row {y}:\n  kept  {}\n  whole {}\n  first at column {first}: kept {:?}, whole {:?}",
+                    row(kept),
+                    row(whole),
+                    kept[(first, y)],
+                    whole[(first, y)]
+                )
             })
             .collect();
         panic!(
@@ -121,23 +137,35 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
     }
 }
 
-/// Blanks all of `buf` but `keep`.
-fn blank_outside(buf: &mut Buffer, keep: Rect) {
+/// Blanks all of `buf` but the cells in `keep`.
+fn blank_outside(buf: &mut Buffer, keep: &[Rect]) {
     let area = buf.area;
-    let keep = keep.intersection(area);
+    let keep: Vec<Rect> = keep
+        .iter()
+        .map(|k| k.intersection(area))
+        .filter(|k| !k.is_empty())
+        .collect();
     let w = usize::from(area.width);
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(keep.len());
     for y in area.top()..area.bottom() {
         let row = usize::from(y - area.y) * w;
         let cells = &mut buf.content[row..row + w];
-        if keep.height > 0 && y >= keep.top() && y < keep.bottom() {
-            let (from, to) = (
-                usize::from(keep.x - area.x),
-                usize::from(keep.right() - area.x),
-            );
-            cells[..from].iter_mut().for_each(Cell::reset);
-            cells[to..].iter_mut().for_each(Cell::reset);
-        } else {
-            cells.iter_mut().for_each(Cell::reset);
+        spans.clear();
+        spans.extend(
+            keep.iter()
+                .filter(|k| y >= k.top() && y < k.bottom())
+                .map(|k| (usize::from(k.x - area.x), usize::from(k.right() - area.x))),
+        );
+        spans.sort_unstable();
+        let mut at = 0;
+        for (from, to) in spans.iter().copied() {
+            if from > at {
+                cells[at..from].iter_mut().for_each(Cell::reset);
+            }
+            at = at.max(to);
+        }
+        if at < w {
+            cells[at..].iter_mut().for_each(Cell::reset);
         }
     }
 }
@@ -455,5 +483,55 @@ mod kept {
         let screen = h.app.view.shown.area;
         let left = h.app.view.form_memo.clean(screen);
         assert_eq!(left.len(), usize::from(h.app.view.geometry.form.height));
+    }
+}
+
+#[cfg(test)]
+mod kept_on_a_key {
+    use crossterm::event::KeyCode;
+    use std::collections::BTreeMap;
+
+    /// Typing past the limit of card 1's title in the largest carousel (what tools/tuiperf
+    /// types) changes the title's row, its message, and the problems pane's line about it:
+    /// every card in view, the other problems and the other rows of the form are left on
+    /// the screen, neither written nor compared.
+    #[test]
+    fn a_key_in_one_card_leaves_the_cards_and_other_problems_on_the_screen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut doc = crate::message::samples::largest_carousel();
+        if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
+            t.push('x');
+        }
+        let mut h =
+            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 200, 60);
+        h.press(KeyCode::F(8));
+        assert_eq!(
+            h.app.focused().map(|r| r.path.to_string()).as_deref(),
+            Some("cards.0.title")
+        );
+        h.press(KeyCode::Char('x'));
+        let view = &h.app.view;
+        let screen = view.shown.area;
+        let w = usize::from(screen.width);
+
+        // The cards: three in view (the third cut by the pane's edge), each left whole.
+        let mut cards: BTreeMap<usize, usize> = BTreeMap::new();
+        for r in view.preview.slots.clean(screen) {
+            *cards.entry(r.start % w).or_default() += 1;
+        }
+        let rows: Vec<usize> = cards.values().copied().collect();
+        assert_eq!(rows.len(), 3, "cards left: {cards:?}");
+        assert!(
+            rows.iter().all(|n| *n == rows[0] && *n > 10),
+            "each card left whole: {cards:?}"
+        );
+
+        // The problems: all but the title's own line.
+        let problems = usize::from(view.geometry.problems.height);
+        assert_eq!(view.problems_memo.clean(screen).len(), problems - 1);
+
+        // The form: all but the title's lines (the input, two lines, and its message).
+        let form = usize::from(view.geometry.form.height);
+        assert_eq!(view.form_memo.clean(screen).len(), form - 3);
     }
 }

@@ -20,10 +20,8 @@ fn indent(depth: u16) -> usize {
 }
 
 pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
-    // Lines the frame before drew on the same rows are left there; kept lines anywhere else
-    // are let go (blanked) before the pane is drawn over them.
-    let inner = super::pane_inner(area.intersection(frame.area()));
-    view.form_memo.begin(frame.buffer_mut(), inner);
+    // Lines the frame before drew on the same rows are left there (the memo was begun with
+    // the pane's inside, see `view::draw`).
     let inner = super::pane_frame(
         frame.buffer_mut(),
         area,
@@ -117,6 +115,8 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
 
     let mut form_lines = vec![None; view_h];
     let mut y = 0usize; // line position in the whole form
+    let mut kept = std::mem::take(&mut view.form_rows);
+    kept.resize_with(app.form.rows.len(), || None);
     for (i, row) in app.form.rows.iter().enumerate() {
         let h = heights[i];
         if y + h <= view.form_scroll {
@@ -127,189 +127,49 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             break;
         }
         let focused = i == app.form.focus;
-        let ind = indent(row.depth);
+        let typing = focused && app.form.input.is_some();
         let own = app.problems.mark_at(&row.path).max(match row.kind {
             RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
             _ => None,
         });
         let inside = row.container().and_then(|c| app.problems.mark_inside(&c));
-        let mark = own.max(inside);
-        let mut spans: Vec<Span> = Vec::with_capacity(8);
-        spans.push(Span::raw(" ".repeat(ind)));
-        match mark {
-            Some(m) => spans.push(Span::styled(format!("{} ", mark_symbol(m)), mark_style(m))),
-            None => spans.push(Span::raw("  ")),
-        }
-        let label_style = {
-            let base = mark.map(mark_style).unwrap_or_default();
-            if focused {
-                base.patch(theme::focus())
-            } else {
-                base
-            }
-        };
         let value = row.path.get(&app.doc);
-        let mut value_at: Option<usize> = None;
-        let mut right: Option<Span> = None;
-        match &row.kind {
-            RowKind::Value(f) => {
-                spans.push(Span::styled(
-                    format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
-                    label_style,
-                ));
-                spans.push(Span::raw(" "));
-                value_at = Some(ind + 2 + label_w + 1);
-                let counter_w = counter_width(row, value);
-                let room = width.saturating_sub(ind + 2 + label_w + 1 + counter_w);
-                if !(focused && app.form.input.is_some()) {
-                    match form::display_prefix(value, room + 1) {
-                        Some(v) => {
-                            let mut v = visible(&v);
-                            if row.is_picker() {
-                                v.push_str(" ▾");
-                            }
-                            spans.push(Span::raw(fit_ellipsis(&v, room)));
-                        }
-                        None => {
-                            let hint = if row.is_picker() {
-                                "choose ▾"
-                            } else if f.hint.is_empty() {
-                                s::EMPTY
-                            } else {
-                                f.hint
-                            };
-                            spans.push(Span::styled(fit_ellipsis(hint, room), theme::muted()));
-                        }
-                    }
-                }
-                if let Some((len, max)) = form::counter(f, value).filter(|_| value.is_some()) {
-                    let st = if len > max {
-                        theme::error()
-                    } else if len * 10 >= max * 9 {
-                        theme::warning()
-                    } else {
-                        theme::muted()
-                    };
-                    right = Some(Span::styled(format!(" {len}/{max}"), st));
-                }
-            }
-            RowKind::Raw(f) => {
-                spans.push(Span::styled(
-                    format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
-                    label_style,
-                ));
-                let note = if matches!(f.kind, crate::message::Kind::Failover(_)) {
-                    s::NOT_AN_OBJECT
-                } else {
-                    s::NOT_A_LIST
-                };
-                spans.push(Span::styled(format!(" {note}"), theme::muted()));
-            }
-            RowKind::Unknown => {
-                spans.push(Span::styled(
-                    format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
-                    label_style,
-                ));
-                // Only what fits: an unknown key may hold megabytes.
-                let v = value
-                    .map(|v| form::json_prefix(v, width * 4))
-                    .unwrap_or_default();
-                spans.push(Span::styled(
-                    format!(" {} ({})", visible(&v), s::UNKNOWN_KEY),
-                    theme::muted(),
-                ));
-            }
-            RowKind::Failover(_) => {
-                spans.push(Span::styled(
-                    format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
-                    label_style.patch(theme::title()),
-                ));
-                let on = value.and_then(Value::as_bool) == Some(true);
-                spans.push(Span::raw(format!(" {}", if on { s::ON } else { s::OFF })));
-            }
-            RowKind::ListHeader { .. } => {
-                spans.push(Span::styled(row.label(), label_style.patch(theme::title())));
-            }
-            RowKind::Item { list, folded, .. } => {
-                spans.push(Span::styled(
-                    format!("{} {}", if *folded { "▸" } else { "▾" }, row.label()),
-                    label_style.patch(theme::title()),
-                ));
-                spans.push(Span::styled(
-                    format!(
-                        "  {}",
-                        visible(&form::summary(*list, value.unwrap_or(&Value::Null)))
-                    ),
-                    theme::muted(),
-                ));
-            }
-            RowKind::AddItem { len, max, .. } => {
-                let full = max.is_some_and(|m| *len >= m);
-                let st = if focused {
-                    theme::focus()
-                } else if full {
-                    theme::muted()
-                } else {
-                    theme::key_hint()
-                };
-                spans.push(Span::styled(row.label(), st));
-            }
-            RowKind::Note(text) => {
-                spans.push(Span::styled(*text, theme::warning()));
-            }
-        }
-        // Lay the row out line by line, skipping lines scrolled out of view.
-        let mut lines: Vec<Line> = Vec::with_capacity(h);
-        let mut first = Line::from(spans);
-        if let Some(r) = right {
-            let used = first.width();
-            let rw = r.width();
-            if used + rw < width {
-                first.spans.push(Span::raw(" ".repeat(width - used - rw)));
-            }
-            first.spans.push(r);
-        }
-        lines.push(first);
-        let input_h = if focused && app.form.input.is_some() {
+        let input_h = if typing {
             heights[i] - messages[i].len()
         } else {
             1
         };
-        for _ in 1..input_h {
-            lines.push(Line::raw(""));
-        }
-        for (m, first, text) in &messages[i] {
-            lines.push(match m {
-                Some(m) => Line::from(vec![
-                    Span::raw(" ".repeat(ind + 2)),
-                    Span::styled(
-                        if *first {
-                            format!("{} ", mark_symbol(*m))
-                        } else {
-                            "  ".to_string()
-                        },
-                        mark_style(*m),
-                    ),
-                    Span::styled(text.clone(), mark_style(*m)),
-                ]),
-                None => Line::from(vec![
-                    Span::raw(" ".repeat(ind + 4)),
-                    Span::styled(text.clone(), theme::muted()),
-                ]),
-            });
-        }
-        for (k, line) in lines.into_iter().enumerate() {
+        let inputs = RowInputs {
+            row,
+            focused,
+            typing,
+            mark: own.max(inside),
+            shown: shown_value(row, value, typing, width, label_w),
+            width,
+            label_w,
+            input_h,
+            messages: &messages[i],
+        };
+        // The row's lines as the frame before made them, when nothing they show changed.
+        let lines = match &kept[i] {
+            Some(k) if k.holds(&inputs) => &k.lines,
+            _ => {
+                let lines = row_lines(&inputs);
+                &kept[i].insert(KeptRow::new(&inputs, lines)).lines
+            }
+        };
+        for (k, line) in lines.iter().enumerate() {
             let ly = y + k;
             if ly < view.form_scroll || ly >= view.form_scroll + view_h {
                 continue;
             }
             form_lines[ly - view.form_scroll] = Some(i);
             view.form_memo
-                .set_line(frame.buffer_mut(), ly - view.form_scroll, &line);
+                .set_line(frame.buffer_mut(), ly - view.form_scroll, line);
         }
         // The text input sits where the value goes.
-        if focused
-            && let (Some(input), Some(vx)) = (&app.form.input, value_at)
+        if typing
+            && let (Some(input), Some(vx)) = (&app.form.input, value_at(&inputs))
             && y >= view.form_scroll
         {
             let counter_w = counter_width(row, value);
@@ -326,6 +186,7 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         }
         y += h;
     }
+    view.form_rows = kept;
     view.form_memo.end(frame.buffer_mut());
     view.geometry.form = inner;
     view.geometry.form_lines = form_lines;
@@ -339,4 +200,297 @@ fn counter_width(row: &form::Row, value: Option<&Value>) -> usize {
             .map_or(0, |(l, m)| format!(" {l}/{m}").width()),
         _ => 0,
     }
+}
+
+/// What a row of the form shows of its value: only what can show, so that it costs no more
+/// than the room it has (a value may be megabytes long).
+#[derive(Debug, Clone, PartialEq)]
+enum ShownValue {
+    /// A value's start (`None`: absent) and its `23/25` counter. Nothing while typed in: the
+    /// text input is drawn there.
+    Text {
+        start: Option<String>,
+        counter: Option<(usize, usize)>,
+    },
+    /// An unknown key's value as JSON, its start.
+    Json(String),
+    /// A failover's toggle.
+    Toggle(bool),
+    /// A card's or a choice's summary, its start.
+    Summary(String),
+    Nothing,
+}
+
+/// Everything a row's lines are made of.
+struct RowInputs<'a> {
+    row: &'a form::Row,
+    focused: bool,
+    /// Focused with the text input open.
+    typing: bool,
+    mark: Option<Mark>,
+    shown: ShownValue,
+    width: usize,
+    label_w: usize,
+    /// Lines the text input takes.
+    input_h: usize,
+    /// The problems' lines below the row.
+    messages: &'a [(Option<Mark>, bool, String)],
+}
+
+/// A row's lines kept between frames with what they were made of: on a keystroke, only
+/// the rows it changed are made again.
+pub struct KeptRow {
+    row: form::Row,
+    focused: bool,
+    typing: bool,
+    mark: Option<Mark>,
+    shown: ShownValue,
+    width: usize,
+    label_w: usize,
+    input_h: usize,
+    messages: Vec<(Option<Mark>, bool, String)>,
+    lines: Vec<Line<'static>>,
+}
+
+impl KeptRow {
+    fn new(i: &RowInputs<'_>, lines: Vec<Line<'static>>) -> Self {
+        KeptRow {
+            row: i.row.clone(),
+            focused: i.focused,
+            typing: i.typing,
+            mark: i.mark,
+            shown: i.shown.clone(),
+            width: i.width,
+            label_w: i.label_w,
+            input_h: i.input_h,
+            messages: i.messages.to_vec(),
+            lines,
+        }
+    }
+
+    /// True when these lines are what `i` makes.
+    fn holds(&self, i: &RowInputs<'_>) -> bool {
+        self.focused == i.focused
+            && self.typing == i.typing
+            && self.mark == i.mark
+            && self.width == i.width
+            && self.label_w == i.label_w
+            && self.input_h == i.input_h
+            && self.shown == i.shown
+            && self.messages == i.messages
+            && self.row == *i.row
+    }
+}
+
+/// The room a value has on its row: after the indent, the marker, the label and a space,
+/// before the counter.
+fn value_room(row: &form::Row, width: usize, label_w: usize, counter_w: usize) -> usize {
+    width.saturating_sub(indent(row.depth) + 2 + label_w + 1 + counter_w)
+}
+
+/// Where the value (or the text input) starts on a value's row.
+fn value_at(i: &RowInputs<'_>) -> Option<usize> {
+    matches!(i.row.kind, RowKind::Value(_)).then(|| indent(i.row.depth) + 2 + i.label_w + 1)
+}
+
+fn shown_value(
+    row: &form::Row,
+    value: Option<&Value>,
+    typing: bool,
+    width: usize,
+    label_w: usize,
+) -> ShownValue {
+    match &row.kind {
+        RowKind::Value(f) => {
+            let counter = form::counter(f, value).filter(|_| value.is_some());
+            let counter_w = counter.map_or(0, |(l, m)| format!(" {l}/{m}").width());
+            let room = value_room(row, width, label_w, counter_w);
+            ShownValue::Text {
+                start: if typing {
+                    None
+                } else {
+                    form::display_prefix(value, room + 1)
+                },
+                counter,
+            }
+        }
+        RowKind::Unknown => ShownValue::Json(
+            value
+                .map(|v| form::json_prefix(v, width * 4))
+                .unwrap_or_default(),
+        ),
+        RowKind::Failover(_) => ShownValue::Toggle(value.and_then(Value::as_bool) == Some(true)),
+        RowKind::Item { list, .. } => {
+            ShownValue::Summary(form::summary(*list, value.unwrap_or(&Value::Null), width))
+        }
+        _ => ShownValue::Nothing,
+    }
+}
+
+/// A row's lines: its own, the lines the text input grows to, and its problems'.
+fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
+    let (row, width, label_w) = (i.row, i.width, i.label_w);
+    let ind = indent(row.depth);
+    let mut spans: Vec<Span<'static>> = Vec::with_capacity(8);
+    spans.push(Span::raw(" ".repeat(ind)));
+    match i.mark {
+        Some(m) => spans.push(Span::styled(format!("{} ", mark_symbol(m)), mark_style(m))),
+        None => spans.push(Span::raw("  ")),
+    }
+    let label_style = {
+        let base = i.mark.map(mark_style).unwrap_or_default();
+        if i.focused {
+            base.patch(theme::focus())
+        } else {
+            base
+        }
+    };
+    let mut right: Option<Span> = None;
+    match (&row.kind, &i.shown) {
+        (RowKind::Value(f), ShownValue::Text { start, counter }) => {
+            spans.push(Span::styled(
+                format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
+                label_style,
+            ));
+            spans.push(Span::raw(" "));
+            let counter_w = counter.map_or(0, |(l, m)| format!(" {l}/{m}").width());
+            let room = value_room(row, width, label_w, counter_w);
+            if !i.typing {
+                match start {
+                    Some(v) => {
+                        let mut v = visible(v);
+                        if row.is_picker() {
+                            v.push_str(" ▾");
+                        }
+                        spans.push(Span::raw(fit_ellipsis(&v, room)));
+                    }
+                    None => {
+                        let hint = if row.is_picker() {
+                            "choose ▾"
+                        } else if f.hint.is_empty() {
+                            s::EMPTY
+                        } else {
+                            f.hint
+                        };
+                        spans.push(Span::styled(fit_ellipsis(hint, room), theme::muted()));
+                    }
+                }
+            }
+            if let Some((len, max)) = *counter {
+                let st = if len > max {
+                    theme::error()
+                } else if len * 10 >= max * 9 {
+                    theme::warning()
+                } else {
+                    theme::muted()
+                };
+                right = Some(Span::styled(format!(" {len}/{max}"), st));
+            }
+        }
+        (RowKind::Raw(f), _) => {
+            spans.push(Span::styled(
+                format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
+                label_style,
+            ));
+            let note = if matches!(f.kind, crate::message::Kind::Failover(_)) {
+                s::NOT_AN_OBJECT
+            } else {
+                s::NOT_A_LIST
+            };
+            spans.push(Span::styled(format!(" {note}"), theme::muted()));
+        }
+        (RowKind::Unknown, shown) => {
+            spans.push(Span::styled(
+                format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
+                label_style,
+            ));
+            let v = match shown {
+                ShownValue::Json(v) => v.as_str(),
+                _ => "",
+            };
+            spans.push(Span::styled(
+                format!(" {} ({})", visible(v), s::UNKNOWN_KEY),
+                theme::muted(),
+            ));
+        }
+        (RowKind::Failover(_), shown) => {
+            spans.push(Span::styled(
+                format!("{:<label_w$}", fit_ellipsis(&row.label(), label_w)),
+                label_style.patch(theme::title()),
+            ));
+            let on = matches!(shown, ShownValue::Toggle(true));
+            spans.push(Span::raw(format!(" {}", if on { s::ON } else { s::OFF })));
+        }
+        (RowKind::ListHeader { .. }, _) => {
+            spans.push(Span::styled(row.label(), label_style.patch(theme::title())));
+        }
+        (RowKind::Item { folded, .. }, shown) => {
+            spans.push(Span::styled(
+                format!("{} {}", if *folded { "▸" } else { "▾" }, row.label()),
+                label_style.patch(theme::title()),
+            ));
+            // Cut to the room it has: the row is then the same while typing past it.
+            let summary = match shown {
+                ShownValue::Summary(v) => v.as_str(),
+                _ => "",
+            };
+            let used: usize = spans.iter().map(Span::width).sum();
+            let room = width.saturating_sub(used + 2);
+            spans.push(Span::styled(
+                format!("  {}", fit_ellipsis(&visible(summary), room)),
+                theme::muted(),
+            ));
+        }
+        (RowKind::AddItem { len, max, .. }, _) => {
+            let full = max.is_some_and(|m| *len >= m);
+            let st = if i.focused {
+                theme::focus()
+            } else if full {
+                theme::muted()
+            } else {
+                theme::key_hint()
+            };
+            spans.push(Span::styled(row.label(), st));
+        }
+        (RowKind::Note(text), _) => {
+            spans.push(Span::styled(*text, theme::warning()));
+        }
+        // A value's row is always shown as text (see `shown_value`).
+        (RowKind::Value(_), _) => {}
+    }
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(i.input_h + i.messages.len());
+    let mut first = Line::from(spans);
+    if let Some(r) = right {
+        let used = first.width();
+        let rw = r.width();
+        if used + rw < width {
+            first.spans.push(Span::raw(" ".repeat(width - used - rw)));
+        }
+        first.spans.push(r);
+    }
+    lines.push(first);
+    for _ in 1..i.input_h {
+        lines.push(Line::raw(""));
+    }
+    for (m, first, text) in i.messages {
+        lines.push(match m {
+            Some(m) => Line::from(vec![
+                Span::raw(" ".repeat(ind + 2)),
+                Span::styled(
+                    if *first {
+                        format!("{} ", mark_symbol(*m))
+                    } else {
+                        "  ".to_string()
+                    },
+                    mark_style(*m),
+                ),
+                Span::styled(text.clone(), mark_style(*m)),
+            ]),
+            None => Line::from(vec![
+                Span::raw(" ".repeat(ind + 4)),
+                Span::styled(text.clone(), theme::muted()),
+            ]),
+        });
+    }
+    lines
 }

@@ -25,6 +25,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+pub use form::KeptRow;
 pub(super) use overlays::centered;
 
 /// Below this the composer says so instead of drawing.
@@ -35,15 +36,15 @@ pub const MIN_HEIGHT: u16 = 16;
 /// Most lines a text field being typed in grows to.
 const MAX_INPUT_LINES: usize = 5;
 
-/// Draws a frame. The buffer holds the frame before: blank, but for the form's lines that
-/// [`ViewState::form_memo`] keeps (see `runtime::frame`).
+/// Draws a frame. The buffer holds the frame before: blank, but for the lines and cards
+/// that the view keeps ([`ViewState::kept_areas`], see `runtime::frame`).
 pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        if let Some(kept) = view.form_memo.area() {
+        for kept in view.kept_areas() {
             crate::tui::line_memo::blank(frame.buffer_mut(), kept);
         }
-        view.form_memo.forget();
+        view.forget_kept();
         view.geometry = Default::default();
         let p = Paragraph::new(s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT))
             .style(theme::warning())
@@ -73,6 +74,21 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     let form_area = Rect::new(x, body.y, form_w, body.height);
     let preview_area = Rect::new(x + form_w, body.y, w - form_w, body.height);
 
+    // What the frame before left where something else goes now is blanked before anything
+    // is drawn, so that no pane blanks what another drew.
+    let buf = frame.buffer_mut();
+    view.form_memo
+        .begin(buf, pane_inner(form_area.intersection(area)));
+    let problems_inner = if app.problems.is_empty() {
+        problems.intersection(area)
+    } else {
+        pane_inner(problems.intersection(area))
+    };
+    view.problems_memo.begin(buf, problems_inner);
+    let preview_inner = (view.side == Side::Preview && preview_area.width >= panes::MIN_PREVIEW)
+        .then(|| pane_inner(preview_area.intersection(area)));
+    view.preview.slots.prepare(buf, preview_inner);
+
     chrome::draw_top(frame, app, top);
     form::draw_form(frame, app, view, form_area);
     match view.side {
@@ -98,8 +114,8 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
         None => {}
     }
     if app.overlay.is_some() {
-        // Drawn over the form: its rows are all written, now and on the next frame.
-        view.form_memo.forget();
+        // Drawn over the panes: their rows are all written, now and on the next frame.
+        view.forget_kept();
     }
 }
 

@@ -11,10 +11,12 @@ use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+
+/// The narrowest preview pane drawn.
+pub(super) const MIN_PREVIEW: u16 = 4;
 
 pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
-    if area.width < 4 {
+    if area.width < MIN_PREVIEW {
         view.geometry.preview = Rect::default();
         return;
     }
@@ -43,20 +45,22 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
                 .generation()
                 .wrapping_add(app.media.cache.generation()),
         }),
+        on_screen: true,
     };
     frame.render_stateful_widget(widget, inner, &mut view.preview);
     view.geometry.preview = inner;
 }
 
+/// The problems pane. Its lines go through [`ViewState::problems_memo`] (begun with the
+/// pane's inside, see `view::draw`): a line drawn as before is left on the screen.
 pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     view.geometry.problem_lines.clear();
     if app.problems.is_empty() {
         // One line, no frame: nothing to list.
         view.geometry.problems = area;
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!(" ✓ {}", s::NO_PROBLEMS), theme::ok())),
-            area,
-        );
+        let line = Line::from(Span::styled(format!(" ✓ {}", s::NO_PROBLEMS), theme::ok()));
+        view.problems_memo.set_line(frame.buffer_mut(), 0, &line);
+        view.problems_memo.end(frame.buffer_mut());
         return;
     }
     let (e, w, sv) = app.problems.counts();
@@ -77,18 +81,16 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     let n = app.problems.len();
     let h = inner.height as usize;
     view.problems_scroll = view.problems_scroll.min(n.saturating_sub(h));
-    let focus_path = app.form.rows.get(app.form.focus).map(|r| r.path.clone());
+    let focus_path = app.form.rows.get(app.form.focus).map(|r| &r.path);
     let width = inner.width as usize;
     // When not all fit, the last line says how many more there are.
     let more = n - view.problems_scroll > h;
     let shown = if more { h.saturating_sub(1) } else { h };
     if more {
         let rest = n - view.problems_scroll - shown;
-        let r = Rect::new(inner.x, inner.y + shown as u16, inner.width, 1);
-        frame.render_widget(
-            Paragraph::new(Span::styled(s::more_problems(rest), theme::muted())),
-            r,
-        );
+        let line = Line::from(Span::styled(s::more_problems(rest), theme::muted()));
+        view.problems_memo
+            .set_line(frame.buffer_mut(), shown, &line);
     }
     for (line, i) in (view.problems_scroll..n).take(shown).enumerate() {
         let Some(p) = app.problems.get(i) else { break };
@@ -99,7 +101,7 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
             path
         };
         let st = mark_style(p.mark);
-        let here = focus_path.as_ref() == Some(&p.path);
+        let here = focus_path == Some(&p.path);
         let text = fit_ellipsis(
             &format!("{}  {}", visible(&path), visible(&p.message)),
             width.saturating_sub(2),
@@ -116,8 +118,8 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
         if here {
             l = l.patch_style(theme::focus());
         }
-        let r = Rect::new(inner.x, inner.y + line as u16, inner.width, 1);
-        crate::tui::measure::set_line(frame.buffer_mut(), r.x, r.y, &l, r.width);
+        view.problems_memo.set_line(frame.buffer_mut(), line, &l);
         view.geometry.problem_lines.push(i);
     }
+    view.problems_memo.end(frame.buffer_mut());
 }

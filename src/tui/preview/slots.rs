@@ -1,0 +1,155 @@
+//! Carousel cards left on the screen between frames: [`CardSlots`].
+//!
+//! A card is copied onto the screen from its drawing (see `carousel::keep_drawn`). When the
+//! same drawing goes to the same place as on the frame before, the cells there are those
+//! already on screen: the copy is left out, and so is the comparison when the frame goes to
+//! the terminal. Typing in card 1 of a ten-card carousel then writes and compares card 1's
+//! cells, not those of every card in view.
+//!
+//! It holds only while the preview is drawn on the buffer that holds the frame before
+//! ([`Preview::on_screen`](super::Preview)), and while nothing else draws over the cards:
+//! whoever does, or gives the screen a new terminal, calls [`CardSlots::forget`].
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::ops::Range;
+
+/// One card copied onto the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// The cells it covers, cut to the pane.
+    pub rect: Rect,
+    /// Where the card's top left corner is on the screen (it may lie outside the pane).
+    pub origin: (i32, i32),
+    /// Which drawing of the card (see `DrawnCard::id`).
+    pub id: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CardSlots {
+    /// The cards the frame before copied, as they are on the screen.
+    shown: Vec<Slot>,
+    /// This frame: the cards that may be left as they are (the same place as before; the
+    /// drawing decides), and the cards copied or left, with whether they were left.
+    keep: Vec<Slot>,
+    now: Vec<(Slot, bool)>,
+}
+
+impl CardSlots {
+    /// Where cards of the frame before are on the screen.
+    pub fn areas(&self) -> impl Iterator<Item = Rect> + '_ {
+        self.shown.iter().map(|s| s.rect)
+    }
+
+    /// Nothing on the screen is kept any more.
+    pub fn forget(&mut self) {
+        self.shown.clear();
+        self.keep.clear();
+        self.now.clear();
+    }
+
+    /// Before anything of a frame is drawn: the cards of the frame before that lie outside
+    /// `pane` (the preview's inside this frame; `None`: no preview) are blanked and let go,
+    /// so that nothing drawn this frame is blanked later.
+    pub fn prepare(&mut self, buf: &mut Buffer, pane: Option<Rect>) {
+        self.shown.retain(|s| {
+            let inside = pane.is_some_and(|p| p.union(s.rect) == p);
+            if !inside {
+                crate::tui::line_memo::blank(buf, s.rect);
+            }
+            inside
+        });
+        self.keep.clear();
+        self.now.clear();
+    }
+
+    /// Starts the preview's drawing in `area`, where cards will go to `planned` (their
+    /// rectangles and origins): the cards of the frame before at those places may be left;
+    /// every other cell of `area` is blanked (its symbol made a space). A card under the
+    /// scroll marks (the right end of the first and last rows) is never left: the marks
+    /// come and go over it.
+    pub fn begin(&mut self, buf: &mut Buffer, area: Rect, planned: &[(Rect, (i32, i32))]) {
+        let marks = [
+            Rect::new(area.right().saturating_sub(2), area.y, 2, 1),
+            Rect::new(
+                area.right().saturating_sub(2),
+                area.bottom().saturating_sub(1),
+                2,
+                1,
+            ),
+        ];
+        self.keep = self
+            .shown
+            .iter()
+            .filter(|s| planned.contains(&(s.rect, s.origin)))
+            .filter(|s| marks.iter().all(|m| !m.intersects(s.rect)))
+            .copied()
+            .collect();
+        // The cards of the frame before not left are blanked as the rest of the screen was.
+        for s in &self.shown {
+            if !self.keep.contains(s) {
+                crate::tui::line_memo::blank(buf, s.rect);
+            }
+        }
+        self.now.clear();
+        let mut spans: Vec<(u16, u16)> = Vec::with_capacity(self.keep.len());
+        for y in area.top()..area.bottom() {
+            spans.clear();
+            spans.extend(
+                self.keep
+                    .iter()
+                    .filter(|s| s.rect.top() <= y && y < s.rect.bottom())
+                    .map(|s| (s.rect.left(), s.rect.right())),
+            );
+            let i = buf.index_of(area.x, y);
+            let row = &mut buf.content[i..i + usize::from(area.width)];
+            for (k, cell) in row.iter_mut().enumerate() {
+                let x = area.x + k as u16;
+                if spans.iter().any(|(l, r)| *l <= x && x < *r) {
+                    continue;
+                }
+                if cell.symbol() != " " {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+    }
+
+    /// The card drawing `id` goes to `rect` with its corner at `origin`: true when the
+    /// screen shows it there already (leave it), false when it is to be copied.
+    pub fn place(&mut self, rect: Rect, origin: (i32, i32), id: u64) -> bool {
+        let slot = Slot { rect, origin, id };
+        let left = self.keep.contains(&slot);
+        self.now.push((slot, left));
+        left
+    }
+
+    /// True when a card of the frame before is left at `rect` unless it is drawn again: a
+    /// card drawn in place there must blank it first.
+    pub fn holds(&self, rect: Rect) -> bool {
+        self.keep.iter().any(|s| s.rect == rect)
+    }
+
+    /// Ends the frame: the cards copied or left are those on the screen.
+    pub fn end(&mut self) {
+        self.shown = self.now.iter().map(|(s, _)| *s).collect();
+    }
+
+    /// This frame's cards left as they were: their cells, as ranges of indices into a
+    /// buffer over `screen`, row by row.
+    pub fn clean(&self, screen: Rect) -> Vec<Range<usize>> {
+        let w = usize::from(screen.width);
+        let mut out = Vec::new();
+        for (s, left) in &self.now {
+            if !left {
+                continue;
+            }
+            let r = s.rect.intersection(screen);
+            for y in r.top()..r.bottom() {
+                let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
+                out.push(from..from + usize::from(r.width));
+            }
+        }
+        out
+    }
+}

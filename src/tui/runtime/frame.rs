@@ -207,15 +207,12 @@ fn width(cell: &Cell) -> usize {
     }
 }
 
-/// Cells a walk through equal cells is begun before the end of a range it skips: more than
-/// any cluster is wide, so that it meets the range's end in step with a walk through all of
-/// them (a wide character's covered cells are one cell wide).
-const RESYNC: usize = 8;
-
 /// The cells of `next` to write over `shown`, with their positions: exactly what
 /// `shown.diff(next)` returns (wide characters, the cells they cover, VS16 emoji and
 /// skipped cells included), without comparing the cells in `left`, ranges (sorted, apart)
-/// where the two are known equal.
+/// where the two are known equal, each closed: no cluster that starts in it reaches past
+/// its end (what drawing cut to a pane's edge leaves, and what the line memo and the
+/// preview's cards report).
 ///
 /// # Panics
 /// As `Buffer::diff`, when the two buffers differ in x, y or width.
@@ -250,15 +247,18 @@ fn diff_rows<'n>(
     while i < len {
         // Inside a range of equal cells: no cell there is written (a cell is written when
         // it differs, or when a wide character before it changed width, which equal cells
-        // do not), so the walk goes on near its end.
+        // do not; a change before the range that reaches into it was walked already), and a
+        // walk through all of it would end at its end (no cluster crosses it), so the walk
+        // goes on there, reading none of its cells.
         while skips.peek().is_some_and(|r| r.end <= i) {
             skips.next();
         }
         if let Some(r) = skips.peek()
             && r.start <= i
-            && i + RESYNC < r.end
         {
-            i = r.end - RESYNC;
+            i = r.end;
+            skips.next();
+            continue;
         }
         let (c, p) = (&cur[i], &prev[i]);
         // The common case: the same cell as on screen.

@@ -6,6 +6,9 @@
 //! the terminal. Typing in card 1 of a ten-card carousel then writes and compares card 1's
 //! cells, not those of every card in view.
 //!
+//! The rows below the preview's content are blank on every frame: those blank on the frame
+//! before too are left the same way, neither blanked nor compared.
+//!
 //! It holds only while the preview is drawn on the buffer that holds the frame before
 //! ([`Preview::on_screen`](super::Preview)), and while nothing else draws over the cards:
 //! whoever does, or gives the screen a new terminal, calls [`CardSlots::forget`].
@@ -33,12 +36,16 @@ pub struct CardSlots {
     /// drawing decides), and the cards copied or left, with whether they were left.
     keep: Vec<Slot>,
     now: Vec<(Slot, bool)>,
+    /// The rows below the content (whole rows of the pane) the frame before left blank,
+    /// and those of them blank on this frame too.
+    blank: Option<Rect>,
+    blank_left: Option<Rect>,
 }
 
 impl CardSlots {
     /// Where cards of the frame before are on the screen.
     pub fn areas(&self) -> impl Iterator<Item = Rect> + '_ {
-        self.shown.iter().map(|s| s.rect)
+        self.shown.iter().map(|s| s.rect).chain(self.blank)
     }
 
     /// Nothing on the screen is kept any more.
@@ -46,6 +53,8 @@ impl CardSlots {
         self.shown.clear();
         self.keep.clear();
         self.now.clear();
+        self.blank = None;
+        self.blank_left = None;
     }
 
     /// Before anything of a frame is drawn: the cards of the frame before that lie outside
@@ -59,8 +68,14 @@ impl CardSlots {
             }
             inside
         });
+        // Blank rows are left blank, as the rest of the screen is blanked: whoever draws
+        // there now draws on blank cells.
+        self.blank = self
+            .blank
+            .filter(|b| pane.is_some_and(|p| p.union(*b) == p));
         self.keep.clear();
         self.now.clear();
+        self.blank_left = None;
     }
 
     /// Starts the preview's drawing in `area`, where cards will go to `planned` (their
@@ -92,8 +107,13 @@ impl CardSlots {
             }
         }
         self.now.clear();
+        // Rows left blank are blank already.
+        self.blank = self
+            .blank
+            .filter(|b| b.x == area.x && b.width == area.width);
+        let blank_from = self.blank.map_or(area.bottom(), |b| b.y);
         let mut spans: Vec<(u16, u16)> = Vec::with_capacity(self.keep.len());
-        for y in area.top()..area.bottom() {
+        for y in area.top()..area.bottom().min(blank_from) {
             spans.clear();
             spans.extend(
                 self.keep
@@ -130,9 +150,18 @@ impl CardSlots {
         self.keep.iter().any(|s| s.rect == rect)
     }
 
-    /// Ends the frame: the cards copied or left are those on the screen.
-    pub fn end(&mut self) {
+    /// Ends the frame in `area`, where nothing was drawn from screen row `end` down: the
+    /// cards copied or left are those on the screen, and those rows are blank.
+    pub fn end(&mut self, area: Rect, end: u16) {
         self.shown = self.now.iter().map(|(s, _)| *s).collect();
+        let end = end.clamp(area.top(), area.bottom());
+        let blank = Rect::new(area.x, end, area.width, area.bottom() - end);
+        let blank = (!blank.is_empty()).then_some(blank);
+        self.blank_left = match (self.blank, blank) {
+            (Some(before), Some(now)) => Some(before.intersection(now)).filter(|r| !r.is_empty()),
+            _ => None,
+        };
+        self.blank = blank;
     }
 
     /// This frame's cards left as they were: their cells, as ranges of indices into a
@@ -140,11 +169,13 @@ impl CardSlots {
     pub fn clean(&self, screen: Rect) -> Vec<Range<usize>> {
         let w = usize::from(screen.width);
         let mut out = Vec::new();
-        for (s, left) in &self.now {
-            if !left {
-                continue;
-            }
-            let r = s.rect.intersection(screen);
+        let cards = self
+            .now
+            .iter()
+            .filter(|(_, left)| *left)
+            .map(|(s, _)| s.rect);
+        for r in cards.chain(self.blank_left) {
+            let r = r.intersection(screen);
             for y in r.top()..r.bottom() {
                 let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
                 out.push(from..from + usize::from(r.width));

@@ -514,10 +514,17 @@ mod kept_on_a_key {
         let screen = view.shown.area;
         let w = usize::from(screen.width);
 
-        // The cards: three in view (the third cut by the pane's edge), each left whole.
+        // The cards: three in view (the third cut by the pane's edge), each left whole; and
+        // the blank rows below them, whole rows of the pane.
+        let pane = view.geometry.preview;
         let mut cards: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut blank = Vec::new();
         for r in view.preview.slots.clean(screen) {
-            *cards.entry(r.start % w).or_default() += 1;
+            if r.len() == usize::from(pane.width) {
+                blank.push(r.start / w);
+            } else {
+                *cards.entry(r.start % w).or_default() += 1;
+            }
         }
         let rows: Vec<usize> = cards.values().copied().collect();
         assert_eq!(rows.len(), 3, "cards left: {cards:?}");
@@ -525,6 +532,10 @@ mod kept_on_a_key {
             rows.iter().all(|n| *n == rows[0] && *n > 10),
             "each card left whole: {cards:?}"
         );
+        let below: Vec<usize> =
+            (usize::from(pane.bottom()) - blank.len()..usize::from(pane.bottom())).collect();
+        assert!(blank.len() > 5, "blank rows left: {blank:?}");
+        assert_eq!(blank, below, "the blank rows are the pane's last");
 
         // The problems: all but the title's own line.
         let problems = usize::from(view.geometry.problems.height);

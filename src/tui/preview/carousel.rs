@@ -2,7 +2,7 @@
 //! as the tallest, scrolled to the card being edited.
 
 use super::canvas::Canvas;
-use super::rcs::{CardOpts, card, frame_style, hidden_problems};
+use super::rcs::{CardOpts, card, card_rows, frame_style, hidden_problems};
 use super::strings;
 use super::{CardCache, DrawnCard, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
@@ -62,37 +62,67 @@ pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usiz
 }
 
 /// The height of the tallest carousel card at `width`: every card is drawn that tall, as
-/// phones draw them. A card's height is measured when it changed (the app says which, see
+/// phones draw them. A card's height is found when it changed (the app says which, see
 /// `PreviewState::forget_card`) or the width did, and kept otherwise.
+///
+/// A changed card drawn before at this width is drawn again now, as tall as then, and its
+/// height read from that drawing: unless the tallest card changed, it is the drawing the
+/// frame copies, and the card is laid out once, not measured and then drawn.
 pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
     let Some(Value::Array(list)) = ctx.doc.get("cards") else {
         return 0;
     };
     let cw = carousel_card_width(width);
     let path = FieldPath::root().key("cards");
-    let opts = CardOpts {
-        width: cw,
-        carousel: true,
-        min_height: 0,
-        frame: Style::new(),
-    };
     let n = list.len().min(strings::MAX_CARDS);
-    let mut kept = ctx.cards.borrow_mut();
-    kept.resize(n, CardCache::default());
+    ctx.cards.borrow_mut().resize(n, CardCache::default());
+    let focus = ctx.focused_card();
     let mut tallest = 0;
     for (i, v) in list.iter().enumerate().take(n) {
-        let h = match kept[i].height {
+        let known = ctx.cards.borrow()[i].height;
+        let h = match known {
             Some((w, h)) if w == cw => h,
             _ => {
-                let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
-                let h = card(ctx, &mut m, 0, 0, v, &path.index(i), &opts);
-                kept[i].height = Some((cw, h));
+                let p = path.index(i);
+                let before = ctx.cards.borrow()[i]
+                    .drawn
+                    .as_ref()
+                    .filter(|d| d.key.width == cw)
+                    .map(|d| d.key.height);
+                let h = match before {
+                    Some(min_height) if ctx.pictures.is_none() => {
+                        let opts = CardOpts {
+                            width: cw,
+                            carousel: true,
+                            min_height,
+                            frame: frame_style(ctx.severity_under(&p), focus == Some(i)),
+                        };
+                        keep_drawn(ctx, i, v, &p, &opts);
+                        let h = ctx.cards.borrow()[i].drawn.as_ref().map_or(0, |d| d.natural);
+                        debug_assert_eq!(h, measure_card(ctx, cw, v, &p), "card {i}'s height");
+                        h
+                    }
+                    _ => measure_card(ctx, cw, v, &p),
+                };
+                ctx.cards.borrow_mut()[i].height = Some((cw, h));
                 h
             }
         };
         tallest = tallest.max(h);
     }
     tallest
+}
+
+/// The rows card `v` (at `p`) needs at width `cw`.
+fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
+    let opts = CardOpts {
+        width: cw,
+        carousel: true,
+        min_height: 0,
+        frame: Style::new(),
+    };
+    let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
+    card(ctx, &mut m, 0, 0, v, p, &opts)
 }
 
 /// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
@@ -196,10 +226,10 @@ fn keep_drawn(
         u16::try_from(opts.min_height).unwrap_or(0),
     );
     let mut cells = Buffer::empty(area);
-    let (height, focus) = {
+    let (height, focus, natural) = {
         let mut own = Canvas::new(&mut cells, area, 0);
-        card(ctx, &mut own, 0, 0, v, p, opts);
-        (own.height, own.focus)
+        let (_, natural) = card_rows(ctx, &mut own, 0, 0, v, p, opts);
+        (own.height, own.focus, natural)
     };
     let mut kept = ctx.cards.borrow_mut();
     if kept.len() <= i {
@@ -217,6 +247,7 @@ fn keep_drawn(
         cells,
         height,
         focus,
+        natural,
     });
     kept[i].stale = false;
     (height, focus)

@@ -81,6 +81,8 @@ pub(crate) struct DrawnCard {
     pub cells: Buffer,
     pub height: i32,
     pub focus: Option<(i32, i32)>,
+    /// The rows its content needs (its height with no `min_height`).
+    pub natural: i32,
 }
 
 /// What a card drawn before must have had in common with the one to draw now.

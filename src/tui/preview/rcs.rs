@@ -492,6 +492,20 @@ pub(crate) fn card(
     path: &FieldPath,
     opts: &CardOpts,
 ) -> i32 {
+    card_rows(ctx, c, x, y, v, path, opts).0
+}
+
+/// [`card`], returning the rows it was drawn on and the rows its content needs (its
+/// height with no `min_height`).
+pub(crate) fn card_rows(
+    ctx: &Ctx<'_>,
+    c: &mut Canvas<'_>,
+    x: i32,
+    y: i32,
+    v: &Value,
+    path: &FieldPath,
+    opts: &CardOpts,
+) -> (i32, i32) {
     let w = opts.width;
     let inner = usize::from(w.saturating_sub(2));
     let ix = x + 1;
@@ -502,7 +516,7 @@ pub(crate) fn card(
         row = paragraph(c, ix, row, inner, usize::MAX, &s.text, false, s.style);
         let bottom = row.max(y + opts.min_height - 1);
         frame(c, x, y, w, bottom - y + 1, opts.frame);
-        return bottom - y + 1;
+        return (bottom - y + 1, row - y + 1);
     };
     let o = Some(obj);
 
@@ -614,5 +628,5 @@ pub(crate) fn card(
         c.fill(x + 1, s, inner, "─", opts.frame);
         c.text(x + i32::from(w) - 1, s, "┤", 1, opts.frame);
     }
-    h
+    (h, row - y + 1)
 }

@@ -36,6 +36,32 @@ pub struct Geometry {
     pub overlay_scroll_max: u16,
 }
 
+/// The panes drawn line by line, each with its lines kept on the screen between frames.
+#[derive(Default)]
+pub struct KeptLines {
+    pub form: LineMemo,
+    pub problems: LineMemo,
+    /// The top bar.
+    pub top: LineMemo,
+    /// The message line and the footer below it.
+    pub bottom: LineMemo,
+}
+
+impl KeptLines {
+    fn all(&self) -> [&LineMemo; 4] {
+        [&self.form, &self.problems, &self.top, &self.bottom]
+    }
+
+    fn all_mut(&mut self) -> [&mut LineMemo; 4] {
+        [
+            &mut self.form,
+            &mut self.problems,
+            &mut self.top,
+            &mut self.bottom,
+        ]
+    }
+}
+
 pub struct ViewState {
     /// The form's first visible line, and whether it follows the focus.
     pub form_scroll: usize,
@@ -52,10 +78,9 @@ pub struct ViewState {
     pub preview: PreviewState,
     /// Rows (first, last) a fold just opened: the next draw scrolls to show them.
     pub show_rows: Option<(usize, usize)>,
-    /// The form's lines kept on the screen between frames, and the problems pane's (the
-    /// preview's cards are kept in `preview.slots`).
-    pub form_memo: LineMemo,
-    pub problems_memo: LineMemo,
+    /// The lines kept on the screen between frames (the preview's cards are kept in
+    /// `preview.slots`).
+    pub lines: KeptLines,
     /// The form's rows as made on the frame before, by position, with what they were made
     /// of: a row whose inputs did not change is not made again.
     pub form_rows: Vec<Option<crate::tui::view::KeptRow>>,
@@ -75,18 +100,19 @@ impl ViewState {
     /// Nothing of the frame before is kept on the next one: it is drawn whole, on a blank
     /// buffer or over the frame before (an overlay).
     pub fn forget_kept(&mut self) {
-        self.form_memo.forget();
-        self.problems_memo.forget();
+        for memo in self.lines.all_mut() {
+            memo.forget();
+        }
         self.preview.slots.forget();
     }
 
     /// Where the frame before left cells that the next frame may keep: the rest of the
     /// buffer is blanked before the next frame is drawn on it.
     pub fn kept_areas(&self) -> Vec<Rect> {
-        let lines = [self.form_memo.area(), self.problems_memo.area()];
-        lines
+        self.lines
+            .all()
             .into_iter()
-            .flatten()
+            .filter_map(LineMemo::area)
             .chain(self.preview.slots.areas())
             .collect()
     }
@@ -94,8 +120,10 @@ impl ViewState {
     /// The cells this frame left as the frame before drew them, as sorted ranges of indices
     /// into a buffer over `screen`: they equal what the terminal shows.
     pub fn clean(&self, screen: Rect) -> Vec<std::ops::Range<usize>> {
-        let mut all = self.form_memo.clean(screen);
-        all.extend(self.problems_memo.clean(screen));
+        let mut all = Vec::new();
+        for memo in self.lines.all() {
+            all.extend(memo.clean(screen));
+        }
         all.extend(self.preview.slots.clean(screen));
         all.sort_unstable_by_key(|r| r.start);
         all
@@ -115,8 +143,7 @@ impl Default for ViewState {
             pane_rows: PaneRows::default(),
             preview: PreviewState::default(),
             show_rows: None,
-            form_memo: LineMemo::default(),
-            problems_memo: LineMemo::default(),
+            lines: KeptLines::default(),
             form_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
         }

@@ -98,7 +98,10 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
                             frame: frame_style(ctx.severity_under(&p), focus == Some(i)),
                         };
                         keep_drawn(ctx, i, v, &p, &opts);
-                        let h = ctx.cards.borrow()[i].drawn.as_ref().map_or(0, |d| d.natural);
+                        let h = ctx.cards.borrow()[i]
+                            .drawn
+                            .as_ref()
+                            .map_or(0, |d| d.natural);
                         debug_assert_eq!(h, measure_card(ctx, cw, v, &p), "card {i}'s height");
                         h
                     }

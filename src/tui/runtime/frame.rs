@@ -94,19 +94,13 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
     // lines, rows and cards kept (the second drawing makes every row anew), and the pictures the frame asks for (a card copied from the
     // preview's cache asks for none).
     let memos = (
-        std::mem::take(&mut view.form_memo),
-        std::mem::take(&mut view.problems_memo),
+        std::mem::take(&mut view.lines),
         std::mem::take(&mut view.preview.slots),
         std::mem::take(&mut view.form_rows),
     );
     let wanted = std::mem::take(&mut view.preview.wanted);
     view::draw(&mut whole.get_frame(), app, view);
-    (
-        view.form_memo,
-        view.problems_memo,
-        view.preview.slots,
-        view.form_rows,
-    ) = memos;
+    (view.lines, view.preview.slots, view.form_rows) = memos;
     view.preview.wanted = wanted;
     let whole = whole.current_buffer_mut();
     if whole != kept {
@@ -481,7 +475,7 @@ mod kept {
         h.app.dirty = true;
         h.draw();
         let screen = h.app.view.shown.area;
-        let left = h.app.view.form_memo.clean(screen);
+        let left = h.app.view.lines.form.clean(screen);
         assert_eq!(left.len(), usize::from(h.app.view.geometry.form.height));
     }
 }
@@ -539,10 +533,10 @@ mod kept_on_a_key {
 
         // The problems: all but the title's own line.
         let problems = usize::from(view.geometry.problems.height);
-        assert_eq!(view.problems_memo.clean(screen).len(), problems - 1);
+        assert_eq!(view.lines.problems.clean(screen).len(), problems - 1);
 
         // The form: all but the title's lines (the input, two lines, and its message).
         let form = usize::from(view.geometry.form.height);
-        assert_eq!(view.form_memo.clean(screen).len(), form - 3);
+        assert_eq!(view.lines.form.clean(screen).len(), form - 3);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::message::Segment;
 use crate::text::{one_line, visible};
-use crate::tui::app::App;
+use crate::tui::app::{App, ViewState};
 use crate::tui::keymap::{self, Binding, When, bindings};
 use crate::tui::measure::{TextWidth, fit_ellipsis, wrap_lines};
 use crate::tui::strings as s;
@@ -11,10 +11,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use serde_json::Value;
 
-pub(super) fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
+/// The top bar, through [`ViewState::lines`]`.top` (begun with `area`).
+pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     let name = app
         .path
         .file_name()
@@ -76,16 +76,44 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" │ "),
         Span::styled(state, state_style),
     ]);
-    let left = Line::from(spans);
-    let lr = Rect::new(area.x, area.y, area.width - rw as u16, 1);
-    frame.render_widget(Paragraph::new(left), lr);
-    let r = Rect::new(area.x + area.width - rw as u16, area.y, rw as u16, 1);
+    // One line: the left part cut to its room, then the right part at the right end.
+    let room = usize::from(area.width).saturating_sub(rw);
+    let mut line = cut_line(spans, room);
+    let used: usize = line.spans.iter().map(|s| s.content.width()).sum();
+    if used < room {
+        line.spans.push(Span::raw(" ".repeat(room - used)));
+    }
     let style = if sending {
         theme::warning()
     } else {
         theme::muted()
     };
-    frame.render_widget(Paragraph::new(right).style(style), r);
+    line.spans.push(Span::styled(right, style));
+    view.lines.top.set_line(frame.buffer_mut(), 0, &line);
+    view.lines.top.end(frame.buffer_mut());
+}
+
+/// `spans` cut to `width` cells (a wide character that would straddle the end is left
+/// out, as drawing leaves it).
+fn cut_line(spans: Vec<Span<'_>>, width: usize) -> Line<'_> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut room = width;
+    for sp in spans {
+        if room == 0 {
+            break;
+        }
+        let w = sp.content.width();
+        if w <= room {
+            room -= w;
+            out.push(sp);
+        } else {
+            let (head, hw) = crate::tui::measure::fit(&sp.content, room);
+            out.push(Span::styled(head.to_string(), sp.style));
+            debug_assert!(hw <= room);
+            break;
+        }
+    }
+    Line::from(out)
 }
 
 /// The message line's text, wrapped to `width` (at most three lines, the last cut).
@@ -101,7 +129,15 @@ pub(super) fn status_lines(app: &App, width: usize) -> Vec<String> {
     lines
 }
 
-pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect, lines: Vec<String>) {
+/// The message line, through [`ViewState::lines`]`.bottom` (begun with this area and the
+/// footer's row below it). Each line takes the whole width in the message's style.
+pub(super) fn draw_status(
+    frame: &mut Frame,
+    app: &App,
+    view: &mut ViewState,
+    area: Rect,
+    lines: Vec<String>,
+) {
     let Some(st) = &app.status else {
         return;
     };
@@ -110,11 +146,19 @@ pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect, lines: Vec<S
     } else {
         Style::default()
     };
-    let lines: Vec<Line> = lines.into_iter().map(Line::raw).collect();
-    frame.render_widget(Paragraph::new(lines).style(style), area);
+    let width = usize::from(area.width);
+    for (row, text) in lines.into_iter().take(usize::from(area.height)).enumerate() {
+        let pad = width.saturating_sub(text.width());
+        let line = Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(" ".repeat(pad), style),
+        ]);
+        view.lines.bottom.set_line(frame.buffer_mut(), row, &line);
+    }
 }
 
-pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+/// The footer of keys, the last row of [`ViewState::lines`]`.bottom`.
+pub(super) fn draw_footer(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     let ctx = keymap::context(app);
     let places = keymap::places(ctx);
     let in_composer = places.contains(&When::Composer);
@@ -166,5 +210,38 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(format!(" {help}  ")));
         used += w;
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let row = usize::from(
+        area.y
+            .saturating_sub(view.lines.bottom.area().map_or(area.y, |a| a.y)),
+    );
+    view.lines
+        .bottom
+        .set_line(frame.buffer_mut(), row, &Line::from(spans));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line cut to a width keeps whole spans while they fit, cuts the one that does not,
+    /// and leaves out a wide character that would straddle the end.
+    #[test]
+    fn a_line_is_cut_to_its_room() {
+        let spans = || {
+            vec![
+                Span::styled("ab", theme::title()),
+                Span::raw("漢字x"),
+                Span::raw("never"),
+            ]
+        };
+        let texts = |l: Line<'_>| -> Vec<String> {
+            l.spans.iter().map(|s| s.content.to_string()).collect()
+        };
+        assert_eq!(texts(cut_line(spans(), 7)), ["ab", "漢字x"]);
+        assert_eq!(texts(cut_line(spans(), 5)), ["ab", "漢"]);
+        assert_eq!(texts(cut_line(spans(), 4)), ["ab", "漢"]);
+        assert_eq!(texts(cut_line(spans(), 1)), ["a"]);
+        assert_eq!(cut_line(spans(), 1).spans[0].style, theme::title());
+        assert!(cut_line(spans(), 0).spans.is_empty());
+    }
 }

@@ -164,7 +164,8 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
                 continue;
             }
             form_lines[ly - view.form_scroll] = Some(i);
-            view.form_memo
+            view.lines
+                .form
                 .set_line(frame.buffer_mut(), ly - view.form_scroll, line);
         }
         // The text input sits where the value goes.
@@ -180,14 +181,15 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
                 let r = Rect::new(inner.x + vx as u16, sy, w, visible_h);
                 frame.render_widget(&input.area, r);
                 let first = usize::from(sy - inner.y);
-                view.form_memo
+                view.lines
+                    .form
                     .overdrawn(first..first + usize::from(visible_h));
             }
         }
         y += h;
     }
     view.form_rows = kept;
-    view.form_memo.end(frame.buffer_mut());
+    view.lines.form.end(frame.buffer_mut());
     view.geometry.form = inner;
     view.geometry.form_lines = form_lines;
 }

@@ -77,19 +77,24 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     // What the frame before left where something else goes now is blanked before anything
     // is drawn, so that no pane blanks what another drew.
     let buf = frame.buffer_mut();
-    view.form_memo
+    view.lines
+        .form
         .begin(buf, pane_inner(form_area.intersection(area)));
     let problems_inner = if app.problems.is_empty() {
         problems.intersection(area)
     } else {
         pane_inner(problems.intersection(area))
     };
-    view.problems_memo.begin(buf, problems_inner);
+    view.lines.problems.begin(buf, problems_inner);
+    view.lines.top.begin(buf, top);
+    view.lines
+        .bottom
+        .begin(buf, Rect::new(x, status.y, w, sh + 1));
     let preview_inner = (view.side == Side::Preview && preview_area.width >= panes::MIN_PREVIEW)
         .then(|| pane_inner(preview_area.intersection(area)));
     view.preview.slots.prepare(buf, preview_inner);
 
-    chrome::draw_top(frame, app, top);
+    chrome::draw_top(frame, app, view, top);
     form::draw_form(frame, app, view, form_area);
     match view.side {
         Side::Preview => panes::draw_preview(frame, app, view, preview_area),
@@ -97,8 +102,9 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
         Side::Deliveries => send::draw_deliveries(frame, app, view, preview_area),
     }
     panes::draw_problems(frame, app, view, problems);
-    chrome::draw_status(frame, app, status, status_lines);
-    chrome::draw_footer(frame, app, footer);
+    chrome::draw_status(frame, app, view, status, status_lines);
+    chrome::draw_footer(frame, app, view, footer);
+    view.lines.bottom.end(frame.buffer_mut());
     // Overlays leave the message line and the footer in view: what just happened, and
     // the overlay's own keys.
     let area = Rect::new(x, area.y, w, status.y - area.y);

@@ -59,8 +59,8 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
         // One line, no frame: nothing to list.
         view.geometry.problems = area;
         let line = Line::from(Span::styled(format!(" ✓ {}", s::NO_PROBLEMS), theme::ok()));
-        view.problems_memo.set_line(frame.buffer_mut(), 0, &line);
-        view.problems_memo.end(frame.buffer_mut());
+        view.lines.problems.set_line(frame.buffer_mut(), 0, &line);
+        view.lines.problems.end(frame.buffer_mut());
         return;
     }
     let (e, w, sv) = app.problems.counts();
@@ -89,7 +89,8 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     if more {
         let rest = n - view.problems_scroll - shown;
         let line = Line::from(Span::styled(s::more_problems(rest), theme::muted()));
-        view.problems_memo
+        view.lines
+            .problems
             .set_line(frame.buffer_mut(), shown, &line);
     }
     for (line, i) in (view.problems_scroll..n).take(shown).enumerate() {
@@ -118,8 +119,8 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
         if here {
             l = l.patch_style(theme::focus());
         }
-        view.problems_memo.set_line(frame.buffer_mut(), line, &l);
+        view.lines.problems.set_line(frame.buffer_mut(), line, &l);
         view.geometry.problem_lines.push(i);
     }
-    view.problems_memo.end(frame.buffer_mut());
+    view.lines.problems.end(frame.buffer_mut());
 }

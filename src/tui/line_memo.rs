@@ -154,6 +154,122 @@ impl LineMemo {
     }
 }
 
+/// A pane's border and title kept on the screen between frames: drawn again only when the
+/// pane moved or its title changed, and otherwise neither written nor compared.
+#[derive(Default)]
+pub struct FrameMemo {
+    /// The border on the screen: the pane's area and its title's spans.
+    drawn: Option<(ratatui::layout::Rect, String, ratatui::style::Style)>,
+    /// This frame: left as the frame before drew it.
+    clean: bool,
+}
+
+/// The four edges of `area`: its top and bottom rows, and its left and right columns
+/// between them.
+fn edges(area: ratatui::layout::Rect) -> [ratatui::layout::Rect; 4] {
+    use ratatui::layout::Rect;
+    let mid = area.height.saturating_sub(2);
+    [
+        Rect::new(area.x, area.y, area.width, area.height.min(1)),
+        Rect::new(
+            area.x,
+            area.bottom().saturating_sub(1),
+            area.width,
+            u16::from(area.height > 1),
+        ),
+        Rect::new(area.x, area.y + 1, area.width.min(1), mid),
+        Rect::new(
+            area.right().saturating_sub(1),
+            area.y + 1,
+            u16::from(area.width > 1),
+            mid,
+        ),
+    ]
+}
+
+impl FrameMemo {
+    pub fn forget(&mut self) {
+        self.drawn = None;
+        self.clean = false;
+    }
+
+    /// Where the border on the screen is.
+    pub fn areas(&self) -> Vec<ratatui::layout::Rect> {
+        self.drawn
+            .iter()
+            .flat_map(|(a, ..)| edges(*a))
+            .filter(|r| !r.is_empty())
+            .collect()
+    }
+
+    /// Before anything of a frame is drawn: a border that will not be at `area` this frame
+    /// (`None`: the pane has none) is blanked and let go.
+    pub fn begin(
+        &mut self,
+        buf: &mut ratatui::buffer::Buffer,
+        area: Option<ratatui::layout::Rect>,
+    ) {
+        self.clean = false;
+        if let Some((old, ..)) = &self.drawn
+            && area.map(|a| a.intersection(buf.area)) != Some(*old)
+        {
+            for e in edges(*old) {
+                blank(buf, e);
+            }
+            self.drawn = None;
+        }
+    }
+
+    /// True when the screen shows the border in `area` with `title` already: it is left
+    /// as it is. Else the border on the screen is blanked and let go, for the caller to draw
+    /// this one and say so ([`FrameMemo::drew`]).
+    pub fn holds(
+        &mut self,
+        buf: &mut ratatui::buffer::Buffer,
+        area: ratatui::layout::Rect,
+        title: &ratatui::text::Span<'_>,
+    ) -> bool {
+        if let Some((a, text, style)) = &self.drawn
+            && *a == area
+            && *text == title.content
+            && *style == title.style
+        {
+            self.clean = true;
+            return true;
+        }
+        if let Some((old, ..)) = self.drawn.take() {
+            // A title in another style leaves no style behind.
+            for e in edges(old) {
+                blank(buf, e);
+            }
+        }
+        false
+    }
+
+    /// The border in `area` with `title` was drawn.
+    pub fn drew(&mut self, area: ratatui::layout::Rect, title: &ratatui::text::Span<'_>) {
+        self.drawn = Some((area, title.content.to_string(), title.style));
+    }
+
+    /// The border's cells when this frame left it as the frame before drew it, as ranges of
+    /// indices into a buffer over `screen`, row by row.
+    pub fn clean(&self, screen: ratatui::layout::Rect) -> Vec<std::ops::Range<usize>> {
+        let Some((area, ..)) = self.drawn.as_ref().filter(|_| self.clean) else {
+            return Vec::new();
+        };
+        let w = usize::from(screen.width);
+        let mut out = Vec::new();
+        for e in edges(*area) {
+            let r = e.intersection(screen);
+            for y in r.top()..r.bottom() {
+                let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
+                out.push(from..from + usize::from(r.width));
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

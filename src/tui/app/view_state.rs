@@ -2,7 +2,7 @@
 //! mouse), the preview's own state and the side pane's wrapped-row count. The view writes
 //! it while drawing; `update` reads it for clicks and wheel scrolls.
 
-use crate::tui::line_memo::LineMemo;
+use crate::tui::line_memo::{FrameMemo, LineMemo};
 use crate::tui::preview::PreviewState;
 use crate::tui::view::send::PaneRows;
 use ratatui::layout::Rect;
@@ -45,11 +45,27 @@ pub struct KeptLines {
     pub top: LineMemo,
     /// The message line and the footer below it.
     pub bottom: LineMemo,
+    /// The borders of the form, the preview and the problems pane.
+    pub form_frame: FrameMemo,
+    pub preview_frame: FrameMemo,
+    pub problems_frame: FrameMemo,
 }
 
 impl KeptLines {
     fn all(&self) -> [&LineMemo; 4] {
         [&self.form, &self.problems, &self.top, &self.bottom]
+    }
+
+    fn frames(&self) -> [&FrameMemo; 3] {
+        [&self.form_frame, &self.preview_frame, &self.problems_frame]
+    }
+
+    fn frames_mut(&mut self) -> [&mut FrameMemo; 3] {
+        [
+            &mut self.form_frame,
+            &mut self.preview_frame,
+            &mut self.problems_frame,
+        ]
     }
 
     fn all_mut(&mut self) -> [&mut LineMemo; 4] {
@@ -103,6 +119,9 @@ impl ViewState {
         for memo in self.lines.all_mut() {
             memo.forget();
         }
+        for memo in self.lines.frames_mut() {
+            memo.forget();
+        }
         self.preview.slots.forget();
     }
 
@@ -113,6 +132,7 @@ impl ViewState {
             .all()
             .into_iter()
             .filter_map(LineMemo::area)
+            .chain(self.lines.frames().into_iter().flat_map(FrameMemo::areas))
             .chain(self.preview.slots.areas())
             .collect()
     }
@@ -122,6 +142,9 @@ impl ViewState {
     pub fn clean(&self, screen: Rect) -> Vec<std::ops::Range<usize>> {
         let mut all = Vec::new();
         for memo in self.lines.all() {
+            all.extend(memo.clean(screen));
+        }
+        for memo in self.lines.frames() {
             all.extend(memo.clean(screen));
         }
         all.extend(self.preview.slots.clean(screen));

@@ -161,7 +161,7 @@ fn drawn_card(
     }) {
         // Drawn in place, over whatever a card left there.
         let h = u16::try_from(opts.min_height).unwrap_or(0);
-        let (rect, _) = c.screen_rect(x, y, opts.width, h);
+        let (rect, _) = c.screen_rect(x, y, opts.width + strings::CAROUSEL_GAP, h);
         if ctx.slots.is_some_and(|s| s.borrow().holds(rect)) {
             c.blank(rect);
         }
@@ -174,7 +174,8 @@ fn drawn_card(
         return;
     };
     let (w, h) = (d.cells.area.width, d.cells.area.height);
-    let (rect, origin) = c.screen_rect(x, y, w, h);
+    // The blank gap at the card's right goes with it: nothing else is drawn there.
+    let (rect, origin) = c.screen_rect(x, y, w + strings::CAROUSEL_GAP, h);
     let left = ctx
         .slots
         .is_some_and(|s| s.borrow_mut().place(rect, origin, d.id));
@@ -324,7 +325,9 @@ pub(crate) fn carousel(
         let focused = focus == Some(i);
         if c.is_measuring() {
             let h = u16::try_from(tallest).unwrap_or(0);
-            ctx.planned.borrow_mut().push((x, y, cw, h));
+            ctx.planned
+                .borrow_mut()
+                .push((x, y, cw + strings::CAROUSEL_GAP, h));
         }
         if c.is_measuring() && !focused {
             // Its height is known; only the focused card's inside matters to the scroll.

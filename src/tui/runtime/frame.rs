@@ -535,6 +535,19 @@ mod kept_on_a_key {
         let problems = usize::from(view.geometry.problems.height);
         assert_eq!(view.lines.problems.clean(screen).len(), problems - 1);
 
+        // The panes' borders: the same places and titles.
+        let lines = &view.lines;
+        for (name, memo) in [
+            ("form", &lines.form_frame),
+            ("preview", &lines.preview_frame),
+            ("problems", &lines.problems_frame),
+        ] {
+            assert!(
+                !memo.clean(screen).is_empty(),
+                "the {name} pane's border is left"
+            );
+        }
+
         // The form: all but the title's lines (the input, two lines, and its message).
         let form = usize::from(view.geometry.form.height);
         assert_eq!(view.lines.form.clean(screen).len(), form - 3);

@@ -22,8 +22,9 @@ fn indent(depth: u16) -> usize {
 pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
     // Lines the frame before drew on the same rows are left there (the memo was begun with
     // the pane's inside, see `view::draw`).
-    let inner = super::pane_frame(
+    let inner = super::kept_pane_frame(
         frame.buffer_mut(),
+        &mut view.lines.form_frame,
         area,
         Span::styled(s::PANE_FORM, theme::title()),
     );

@@ -87,11 +87,18 @@ pub fn draw(frame: &mut Frame, app: &App, view: &mut ViewState) {
     };
     view.lines.problems.begin(buf, problems_inner);
     view.lines.top.begin(buf, top);
+    view.lines.form_frame.begin(buf, Some(form_area));
+    let preview_shown = view.side == Side::Preview && preview_area.width >= panes::MIN_PREVIEW;
+    view.lines
+        .preview_frame
+        .begin(buf, preview_shown.then_some(preview_area));
+    view.lines
+        .problems_frame
+        .begin(buf, (!app.problems.is_empty()).then_some(problems));
     view.lines
         .bottom
         .begin(buf, Rect::new(x, status.y, w, sh + 1));
-    let preview_inner = (view.side == Side::Preview && preview_area.width >= panes::MIN_PREVIEW)
-        .then(|| pane_inner(preview_area.intersection(area)));
+    let preview_inner = preview_shown.then(|| pane_inner(preview_area.intersection(area)));
     view.preview.slots.prepare(buf, preview_inner);
 
     chrome::draw_top(frame, app, view, top);
@@ -150,6 +157,21 @@ fn pane_frame(buf: &mut ratatui::buffer::Buffer, area: Rect, title: Span<'_>) ->
     buf[(r, b)].set_symbol("┘");
     crate::tui::measure::set_line(buf, l + 1, t, &Line::from(title), area.width - 2);
     inner
+}
+
+/// [`pane_frame`], unless `memo` says the screen shows that frame already.
+fn kept_pane_frame(
+    buf: &mut ratatui::buffer::Buffer,
+    memo: &mut crate::tui::line_memo::FrameMemo,
+    area: Rect,
+    title: Span<'_>,
+) -> Rect {
+    let area = area.intersection(buf.area);
+    if memo.holds(buf, area, &title) {
+        return pane_inner(area);
+    }
+    memo.drew(area, &title);
+    pane_frame(buf, area, title)
 }
 
 /// The inside of a pane's frame drawn in `area` (already cut to the buffer).

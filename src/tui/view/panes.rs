@@ -25,8 +25,9 @@ pub(super) fn draw_preview(frame: &mut Frame, app: &App, view: &mut ViewState, a
     } else {
         s::PANE_PREVIEW_RCS
     };
-    let inner = super::pane_frame(
+    let inner = super::kept_pane_frame(
         frame.buffer_mut(),
+        &mut view.lines.preview_frame,
         area,
         Span::styled(title, theme::title()),
     );
@@ -72,8 +73,9 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
     } else {
         theme::ok()
     };
-    let inner = super::pane_frame(
+    let inner = super::kept_pane_frame(
         frame.buffer_mut(),
+        &mut view.lines.problems_frame,
         area,
         Span::styled(s::problems_title(e, w, sv, media), title_style),
     );

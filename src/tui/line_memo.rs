@@ -38,6 +38,21 @@ impl Kept {
     }
 }
 
+/// Adds the cells of `rect` (cut to `screen`) to `out`, row by row, as ranges of indices
+/// into a buffer over `screen`.
+pub fn cell_ranges(
+    rect: ratatui::layout::Rect,
+    screen: ratatui::layout::Rect,
+    out: &mut Vec<std::ops::Range<usize>>,
+) {
+    let r = rect.intersection(screen);
+    let w = usize::from(screen.width);
+    for y in r.top()..r.bottom() {
+        let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
+        out.push(from..from + usize::from(r.width));
+    }
+}
+
 /// Blanks `area` (cut to the buffer) in `buf`.
 pub fn blank(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
     let area = area.intersection(buf.area);
@@ -257,14 +272,9 @@ impl FrameMemo {
         let Some((area, ..)) = self.drawn.as_ref().filter(|_| self.clean) else {
             return Vec::new();
         };
-        let w = usize::from(screen.width);
         let mut out = Vec::new();
         for e in edges(*area) {
-            let r = e.intersection(screen);
-            for y in r.top()..r.bottom() {
-                let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
-                out.push(from..from + usize::from(r.width));
-            }
+            cell_ranges(e, screen, &mut out);
         }
         out
     }

@@ -2,7 +2,7 @@
 //! as the tallest, scrolled to the card being edited.
 
 use super::canvas::Canvas;
-use super::rcs::{CardOpts, card, card_rows, frame_style, hidden_problems};
+use super::rcs::{CardOpts, card, frame_style, hidden_problems};
 use super::strings;
 use super::{CardCache, DrawnCard, DrawnKey};
 use super::{Ctx, Shown, marked, parts};
@@ -125,7 +125,7 @@ fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
         frame: Style::new(),
     };
     let mut m = Canvas::measure(ratatui::layout::Rect::new(0, 0, cw, 1));
-    card(ctx, &mut m, 0, 0, v, p, &opts)
+    card(ctx, &mut m, 0, 0, v, p, &opts).0
 }
 
 /// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
@@ -232,7 +232,7 @@ fn keep_drawn(
     let mut cells = Buffer::empty(area);
     let (height, focus, natural) = {
         let mut own = Canvas::new(&mut cells, area, 0);
-        let (_, natural) = card_rows(ctx, &mut own, 0, 0, v, p, opts);
+        let (_, natural) = card(ctx, &mut own, 0, 0, v, p, opts);
         (own.height, own.focus, natural)
     };
     let mut kept = ctx.cards.borrow_mut();

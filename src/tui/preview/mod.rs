@@ -215,11 +215,14 @@ impl StatefulWidget for Preview<'_> {
         state.wanted = ctx.wanted.into_inner();
         state.cards = cards.into_inner();
         state.slots = slots.into_inner();
-        // Nothing was drawn below the content (the marks go on rows with content).
-        let end = i64::from(area.y) + i64::from(total) - i64::from(state.scroll);
-        state
-            .slots
-            .end(area, u16::try_from(end.max(0)).unwrap_or(u16::MAX));
+        if self.on_screen {
+            // Nothing was drawn below the content (the marks go on rows with content).
+            let end = i64::from(area.y) + i64::from(total) - i64::from(state.scroll);
+            let end = u16::try_from(end.max(0)).unwrap_or(u16::MAX);
+            state.slots.end(area, end);
+        } else {
+            state.slots.forget();
+        }
         if area.width >= 2 {
             let x = area.right() - 1;
             if scroll > 0 {

@@ -43,7 +43,7 @@ pub(crate) fn draw(
                     min_height: 0,
                     frame: frame_style(None, focused),
                 };
-                y += card(ctx, c, 0, y, ctx.doc, &root, &opts);
+                y += card(ctx, c, 0, y, ctx.doc, &root, &opts).0;
                 CARD_KEYS
             }
             Some(MessageType::Carousel) => {
@@ -482,22 +482,9 @@ fn media_rows(height: Option<&str>) -> u16 {
     }
 }
 
-/// A card at (`x`, `y`): media, title, description, buttons. Returns its height.
+/// A card at (`x`, `y`): media, title, description, buttons. Returns its height (the rows
+/// it was drawn on), and the rows its content needs (its height with no `min_height`).
 pub(crate) fn card(
-    ctx: &Ctx<'_>,
-    c: &mut Canvas<'_>,
-    x: i32,
-    y: i32,
-    v: &Value,
-    path: &FieldPath,
-    opts: &CardOpts,
-) -> i32 {
-    card_rows(ctx, c, x, y, v, path, opts).0
-}
-
-/// [`card`], returning the rows it was drawn on and the rows its content needs (its
-/// height with no `min_height`).
-pub(crate) fn card_rows(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,
     x: i32,

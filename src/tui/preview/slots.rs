@@ -167,7 +167,6 @@ impl CardSlots {
     /// This frame's cards left as they were: their cells, as ranges of indices into a
     /// buffer over `screen`, row by row.
     pub fn clean(&self, screen: Rect) -> Vec<Range<usize>> {
-        let w = usize::from(screen.width);
         let mut out = Vec::new();
         let cards = self
             .now
@@ -175,11 +174,7 @@ impl CardSlots {
             .filter(|(_, left)| *left)
             .map(|(s, _)| s.rect);
         for r in cards.chain(self.blank_left) {
-            let r = r.intersection(screen);
-            for y in r.top()..r.bottom() {
-                let from = usize::from(y - screen.y) * w + usize::from(r.x - screen.x);
-                out.push(from..from + usize::from(r.width));
-            }
+            crate::tui::line_memo::cell_ranges(r, screen, &mut out);
         }
         out
     }

@@ -142,13 +142,15 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         };
         let inputs = RowInputs {
             row,
-            focused,
-            typing,
-            mark: own.max(inside),
-            shown: shown_value(row, value, typing, width, label_w),
-            width,
-            label_w,
-            input_h,
+            look: RowLook {
+                focused,
+                typing,
+                mark: own.max(inside),
+                shown: shown_value(row, value, typing, width, label_w),
+                width,
+                label_w,
+                input_h,
+            },
             messages: &messages[i],
         };
         // The row's lines as the frame before made them, when nothing they show changed.
@@ -224,9 +226,9 @@ enum ShownValue {
     Nothing,
 }
 
-/// Everything a row's lines are made of.
-struct RowInputs<'a> {
-    row: &'a form::Row,
+/// What a row's own line shows, but for the row itself and its problems' lines.
+#[derive(Debug, Clone, PartialEq)]
+struct RowLook {
     focused: bool,
     /// Focused with the text input open.
     typing: bool,
@@ -236,6 +238,12 @@ struct RowInputs<'a> {
     label_w: usize,
     /// Lines the text input takes.
     input_h: usize,
+}
+
+/// Everything a row's lines are made of.
+struct RowInputs<'a> {
+    row: &'a form::Row,
+    look: RowLook,
     /// The problems' lines below the row.
     messages: &'a [(Option<Mark>, bool, String)],
 }
@@ -244,13 +252,7 @@ struct RowInputs<'a> {
 /// the rows it changed are made again.
 pub struct KeptRow {
     row: form::Row,
-    focused: bool,
-    typing: bool,
-    mark: Option<Mark>,
-    shown: ShownValue,
-    width: usize,
-    label_w: usize,
-    input_h: usize,
+    look: RowLook,
     messages: Vec<(Option<Mark>, bool, String)>,
     lines: Vec<Line<'static>>,
 }
@@ -259,13 +261,7 @@ impl KeptRow {
     fn new(i: &RowInputs<'_>, lines: Vec<Line<'static>>) -> Self {
         KeptRow {
             row: i.row.clone(),
-            focused: i.focused,
-            typing: i.typing,
-            mark: i.mark,
-            shown: i.shown.clone(),
-            width: i.width,
-            label_w: i.label_w,
-            input_h: i.input_h,
+            look: i.look.clone(),
             messages: i.messages.to_vec(),
             lines,
         }
@@ -273,15 +269,7 @@ impl KeptRow {
 
     /// True when these lines are what `i` makes.
     fn holds(&self, i: &RowInputs<'_>) -> bool {
-        self.focused == i.focused
-            && self.typing == i.typing
-            && self.mark == i.mark
-            && self.width == i.width
-            && self.label_w == i.label_w
-            && self.input_h == i.input_h
-            && self.shown == i.shown
-            && self.messages == i.messages
-            && self.row == *i.row
+        self.look == i.look && self.messages == i.messages && self.row == *i.row
     }
 }
 
@@ -293,7 +281,7 @@ fn value_room(row: &form::Row, width: usize, label_w: usize, counter_w: usize) -
 
 /// Where the value (or the text input) starts on a value's row.
 fn value_at(i: &RowInputs<'_>) -> Option<usize> {
-    matches!(i.row.kind, RowKind::Value(_)).then(|| indent(i.row.depth) + 2 + i.label_w + 1)
+    matches!(i.row.kind, RowKind::Value(_)).then(|| indent(i.row.depth) + 2 + i.look.label_w + 1)
 }
 
 fn shown_value(
@@ -332,24 +320,24 @@ fn shown_value(
 
 /// A row's lines: its own, the lines the text input grows to, and its problems'.
 fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
-    let (row, width, label_w) = (i.row, i.width, i.label_w);
+    let (row, width, label_w) = (i.row, i.look.width, i.look.label_w);
     let ind = indent(row.depth);
     let mut spans: Vec<Span<'static>> = Vec::with_capacity(8);
     spans.push(Span::raw(" ".repeat(ind)));
-    match i.mark {
+    match i.look.mark {
         Some(m) => spans.push(Span::styled(format!("{} ", mark_symbol(m)), mark_style(m))),
         None => spans.push(Span::raw("  ")),
     }
     let label_style = {
-        let base = i.mark.map(mark_style).unwrap_or_default();
-        if i.focused {
+        let base = i.look.mark.map(mark_style).unwrap_or_default();
+        if i.look.focused {
             base.patch(theme::focus())
         } else {
             base
         }
     };
     let mut right: Option<Span> = None;
-    match (&row.kind, &i.shown) {
+    match (&row.kind, &i.look.shown) {
         (RowKind::Value(f), ShownValue::Text { start, counter }) => {
             spans.push(Span::styled(
                 format!("{:<label_w$}", fit_ellipsis(f.label, label_w)),
@@ -358,7 +346,7 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
             spans.push(Span::raw(" "));
             let counter_w = counter.map_or(0, |(l, m)| format!(" {l}/{m}").width());
             let room = value_room(row, width, label_w, counter_w);
-            if !i.typing {
+            if !i.look.typing {
                 match start {
                     Some(v) => {
                         let mut v = visible(v);
@@ -446,7 +434,7 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
         }
         (RowKind::AddItem { len, max, .. }, _) => {
             let full = max.is_some_and(|m| *len >= m);
-            let st = if i.focused {
+            let st = if i.look.focused {
                 theme::focus()
             } else if full {
                 theme::muted()
@@ -461,7 +449,7 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
         // A value's row is always shown as text (see `shown_value`).
         (RowKind::Value(_), _) => {}
     }
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(i.input_h + i.messages.len());
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(i.look.input_h + i.messages.len());
     let mut first = Line::from(spans);
     if let Some(r) = right {
         let used = first.width();
@@ -472,7 +460,7 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
         first.spans.push(r);
     }
     lines.push(first);
-    for _ in 1..i.input_h {
+    for _ in 1..i.look.input_h {
         lines.push(Line::raw(""));
     }
     for (m, first, text) in i.messages {

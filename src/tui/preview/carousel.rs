@@ -223,6 +223,39 @@ fn keep_drawn(
     {
         return (d.height, d.focus);
     }
+    // The same card drawn as tall as another card now is: its drawing is stretched or
+    // shrunk, not laid out again (typing in one card changes every card's height when it
+    // changes the tallest's).
+    let resized = {
+        let cards = ctx.cards.borrow();
+        cards.get(i).filter(|k| !k.stale).and_then(|k| {
+            let d = k.drawn.as_ref()?;
+            let same = DrawnKey {
+                height: key.height,
+                ..d.key.clone()
+            } == key;
+            same.then(|| restretch(d, opts.min_height)).flatten()
+        })
+    };
+    if let Some(d) = resized {
+        #[cfg(debug_assertions)]
+        {
+            let mut fresh = Buffer::empty(d.cells.area);
+            card(
+                ctx,
+                &mut Canvas::new(&mut fresh, d.cells.area, 0),
+                0,
+                0,
+                v,
+                p,
+                opts,
+            );
+            debug_assert!(fresh == d.cells, "card {i} stretched differs from drawn");
+        }
+        let out = (d.height, d.focus);
+        ctx.cards.borrow_mut()[i].drawn = Some(DrawnCard { key, ..d });
+        return out;
+    }
     let area = Rect::new(
         0,
         0,
@@ -255,6 +288,45 @@ fn keep_drawn(
     });
     kept[i].stale = false;
     (height, focus)
+}
+
+/// Card drawing `d` as tall as `min_height` makes it: the rows of its content, then rows of
+/// its sides alone, then its bottom edge (see `rcs::card` and `preview::frame`). `None` when
+/// the content does not fit in both heights, or is too short to have a side to copy.
+fn restretch(d: &DrawnCard, min_height: i32) -> Option<DrawnCard> {
+    let old_h = i32::from(d.cells.area.height);
+    if d.natural < 3 || old_h < d.natural || min_height < d.natural {
+        return None;
+    }
+    let new_h = u16::try_from(min_height).ok()?;
+    let w = d.cells.area.width;
+    if w < 2 {
+        return None;
+    }
+    let area = Rect::new(0, 0, w, new_h);
+    let mut cells = Buffer::empty(area);
+    let row = |y: u16| {
+        let from = usize::from(y) * usize::from(w);
+        from..from + usize::from(w)
+    };
+    let content = u16::try_from(d.natural - 1).ok()?;
+    for y in 0..content {
+        cells.content[row(y)].clone_from_slice(&d.cells.content[row(y)]);
+    }
+    for y in content..new_h - 1 {
+        cells[(0, y)] = d.cells[(0, 1)].clone();
+        cells[(w - 1, y)] = d.cells[(w - 1, 1)].clone();
+    }
+    let last = u16::try_from(old_h - 1).ok()?;
+    cells.content[row(new_h - 1)].clone_from_slice(&d.cells.content[row(last)]);
+    Some(DrawnCard {
+        id: next_id(),
+        key: d.key.clone(),
+        cells,
+        height: min_height.max(d.natural),
+        focus: d.focus,
+        natural: d.natural,
+    })
 }
 
 /// A new drawing's id.
@@ -392,6 +464,40 @@ mod tests {
     use ratatui::widgets::StatefulWidget;
     use serde_json::Value;
     use std::collections::HashMap;
+
+    /// A card whose media goes from MEDIUM to TALL grows, and every card is drawn as tall
+    /// as the tallest: the cards that did not change are stretched from their
+    /// drawing to that height, and the frame is the one drawn from nothing (debug builds
+    /// also check each stretched card against a fresh drawing of it).
+    #[test]
+    fn cards_drawn_at_a_new_height_are_those_drawn_from_nothing() {
+        let mut doc = crate::message::samples::largest_carousel();
+        let focus = FieldPath::parse("cards.0.height");
+        let area = Rect::new(0, 0, 88, 60);
+        let render = |doc: &Value, state: &mut PreviewState| {
+            let report = crate::message::validate(doc);
+            let mut buf = Buffer::empty(area);
+            Preview::new(doc, &report, Some(&focus)).render(area, &mut buf, state);
+            buf
+        };
+        let mut kept = PreviewState::default();
+        render(&doc, &mut kept);
+        let height = |s: &PreviewState| s.cards[1].drawn.as_ref().map(|d| d.key.height);
+        let before = height(&kept);
+        for (grow, step) in [(true, "grown"), (false, "shrunk back")] {
+            doc["cards"][0]["height"] = if grow { "TALL" } else { "MEDIUM" }.into();
+            kept.forget_card(0);
+            let drawn = render(&doc, &mut kept);
+            let fresh = render(&doc, &mut PreviewState::default());
+            assert_eq!(drawn, fresh, "{step}");
+            let now = height(&kept);
+            assert_eq!(
+                now != before,
+                grow,
+                "{step}: card 2's height {before:?} -> {now:?}"
+            );
+        }
+    }
 
     /// A card only partly in view whose pictures have all failed asks for nothing when drawn:
     /// it is kept and copied on the next frame, and that frame is the one drawn from nothing.

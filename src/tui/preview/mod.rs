@@ -200,7 +200,8 @@ impl StatefulWidget for Preview<'_> {
             .into_iter()
             .map(|(x, y, w, h)| canvas::screen_rect(area, i32::from(state.scroll), x, y, w, h))
             .collect();
-        state.slots.begin(buf, area, &planned);
+        // On the frame before, everything but what the slots keep was blanked already.
+        state.slots.begin(buf, area, &planned, self.on_screen);
         let slots = std::cell::RefCell::new(std::mem::take(&mut state.slots));
         let ctx = Ctx {
             slots: self.on_screen.then_some(&slots),

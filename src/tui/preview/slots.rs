@@ -80,10 +80,17 @@ impl CardSlots {
 
     /// Starts the preview's drawing in `area`, where cards will go to `planned` (their
     /// rectangles and origins): the cards of the frame before at those places may be left;
-    /// every other cell of `area` is blanked (its symbol made a space). A card under the
+    /// every other cell of `area` is blanked (its symbol made a space), unless `blank` says
+    /// the frame blanked them already (all but the kept cards and rows). A card under the
     /// scroll marks (the right end of the first and last rows) is never left: the marks
     /// come and go over it.
-    pub fn begin(&mut self, buf: &mut Buffer, area: Rect, planned: &[(Rect, (i32, i32))]) {
+    pub fn begin(
+        &mut self,
+        buf: &mut Buffer,
+        area: Rect,
+        planned: &[(Rect, (i32, i32))],
+        blank: bool,
+    ) {
         let marks = [
             Rect::new(area.right().saturating_sub(2), area.y, 2, 1),
             Rect::new(
@@ -111,6 +118,9 @@ impl CardSlots {
         self.blank = self
             .blank
             .filter(|b| b.x == area.x && b.width == area.width);
+        if blank {
+            return;
+        }
         let blank_from = self.blank.map_or(area.bottom(), |b| b.y);
         let mut spans: Vec<(u16, u16)> = Vec::with_capacity(self.keep.len());
         for y in area.top()..area.bottom().min(blank_from) {

@@ -247,6 +247,10 @@ fn a_resized_terminal_is_drawn_whole_at_its_new_size() {
     let file = draft(dir.path(), "r.json");
     let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
     p.wait_screen("Message Type");
+    // The frame may still be arriving: its last row comes last.
+    p.wait_for("the footer", |s| {
+        s.rows().last().is_some_and(|r| !r.trim().is_empty())
+    });
     let footer = p.rows().last().cloned().unwrap_or_default();
     let hint = footer
         .split_whitespace()

@@ -560,6 +560,7 @@ fn tuiperf_scenario(width: u16, height: u16) {
         t.push('x');
     }
     let mut h = Harness::new(dir.path().join("max.json"), doc, true, width, height);
+    unreachable_media(&mut h);
     h.press(KeyCode::F(8));
     assert_eq!(
         h.app.focused().map(|r| r.path.to_string()).as_deref(),
@@ -602,6 +603,39 @@ fn tuiperf_scenario(width: u16, height: u16) {
         k50.as_secs_f64() / w50.as_secs_f64(),
         k99.as_secs_f64() / w99.as_secs_f64(),
         k50.as_secs_f64() / e50.as_secs_f64()
+    );
+}
+
+/// The app as tools/tuiperf runs it, on a machine that cannot resolve the sample's media
+/// host: the media check on, pictures on, and every URL unreachable. Its answers are the
+/// messages the runtime sends then, so the form and the problems pane hold a finding at
+/// every media field, and each card a picture that failed.
+fn unreachable_media(h: &mut Harness) {
+    use rcs_composer::media::{ImageFailure, NetFailure, Probe};
+    use rcs_composer::tui::action::Message;
+    h.app.configure_media(None, false);
+    h.app.media.images = true;
+    for (_, url) in rcs_composer::media::media_urls(&h.app.doc) {
+        let host = url.split('/').nth(2).unwrap_or_default().to_string();
+        h.app.media.pictures.start_load(&url);
+        h.send(Message::ImageLoaded {
+            url: url.clone(),
+            result: Err(ImageFailure::Unreachable(format!(
+                "{host} could not be found (DNS)"
+            ))),
+        });
+        h.send(Message::MediaProbed {
+            url,
+            probe: Probe::Unreachable {
+                host,
+                failure: NetFailure::Dns,
+            },
+        });
+    }
+    h.draw();
+    assert!(
+        h.app.problems.media().count() >= 20,
+        "every media field has a finding"
     );
 }
 

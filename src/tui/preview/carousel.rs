@@ -67,7 +67,8 @@ pub(crate) fn carousel_first(ctx: &Ctx<'_>, width: u16, previous: usize) -> usiz
 ///
 /// A changed card drawn before at this width is drawn again now, as tall as then, and its
 /// height read from that drawing: unless the tallest card changed, it is the drawing the
-/// frame copies, and the card is laid out once, not measured and then drawn.
+/// frame copies, and the card is laid out once, not measured and then drawn (see
+/// [`drawn_alike`] for when pictures allow it).
 pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
     let Some(Value::Array(list)) = ctx.doc.get("cards") else {
         return 0;
@@ -90,7 +91,7 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
                     .filter(|d| d.key.width == cw)
                     .map(|d| d.key.height);
                 let h = match before {
-                    Some(min_height) if ctx.pictures.is_none() => {
+                    Some(min_height) if drawn_alike(ctx, focus == Some(i), v) => {
                         let opts = CardOpts {
                             width: cw,
                             carousel: true,
@@ -116,6 +117,18 @@ pub(crate) fn carousel_card_height(ctx: &Ctx<'_>, width: u16) -> i32 {
     tallest
 }
 
+/// True when card `v` drawn on its own now is the drawing the frame will copy, and asks
+/// for nothing a drawing in place would not: no pictures, or pictures drawn in cells
+/// (halfblocks) for the focused card (in view: the carousel scrolls to it) whose downloads
+/// are settled. A card that is not in view must not ask for its pictures.
+fn drawn_alike(ctx: &Ctx<'_>, focused: bool, v: &Value) -> bool {
+    ctx.pictures.is_none_or(|pics| {
+        focused
+            && pics.store.graphics.kind == GraphicsKind::Halfblocks
+            && downloads_settled(&pics, v)
+    })
+}
+
 /// The rows card `v` (at `p`) needs at width `cw`.
 fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
     let opts = CardOpts {
@@ -128,13 +141,6 @@ fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
     card(ctx, &mut m, 0, 0, v, p, &opts).0
 }
 
-/// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
-/// since (its content, the width, the height, the focus inside it, its frame, its
-/// pictures), and keeps what it draws otherwise: an edit to one card draws that card alone.
-/// With pictures on, a card drawn in place is one only partly in view whose pictures are
-/// still to be downloaded (a picture is downloaded only for a media area in view), or any
-/// card when the terminal draws the pictures itself (kitty, sixel, iTerm2: one escape
-/// sequence, not cells to copy or cut).
 /// True when drawing `card` anywhere asks for no download: each of its pictures was
 /// downloaded, or failed, already. Such a card partly in view may be kept and copied.
 fn downloads_settled(pics: &super::image::Pictures<'_>, card: &Value) -> bool {
@@ -146,6 +152,13 @@ fn downloads_settled(pics: &super::image::Pictures<'_>, card: &Value) -> bool {
     })
 }
 
+/// Draws card `i` at (`x`, `y`) as it was drawn before when nothing it shows has changed
+/// since (its content, the width, the height, the focus inside it, its frame, its
+/// pictures), and keeps what it draws otherwise: an edit to one card draws that card alone.
+/// With pictures on, a card drawn in place is one only partly in view whose pictures are
+/// still to be downloaded (a picture is downloaded only for a media area in view), or any
+/// card when the terminal draws the pictures itself (kitty, sixel, iTerm2: one escape
+/// sequence, not cells to copy or cut).
 fn drawn_card(
     ctx: &Ctx<'_>,
     c: &mut Canvas<'_>,

@@ -42,7 +42,7 @@ pub struct Problems {
 impl Problems {
     /// Replaces the local validator's problems.
     pub fn set_local(&mut self, report: &Report) {
-        self.local = report
+        let local: Vec<Problem> = report
             .all()
             .map(|i| Problem {
                 path: i.path.clone(),
@@ -53,9 +53,19 @@ impl Problems {
                 },
             })
             .collect();
+        // A keystroke mostly changes a message ("it has 102"), not where problems are: the
+        // index, by position, path and mark, then stands as it is.
+        let same_places = local.len() == self.local.len()
+            && local
+                .iter()
+                .zip(&self.local)
+                .all(|(a, b)| a.path == b.path && a.mark == b.mark);
+        self.local = local;
         self.errors = report.errors.len();
         self.warnings = report.warnings.len();
-        self.reindex();
+        if !same_places {
+            self.reindex();
+        }
     }
 
     /// Replaces the server's problems (a 400's `data[]`); empty clears them.
@@ -175,5 +185,109 @@ impl Problems {
 
     pub fn counts(&self) -> (usize, usize, usize) {
         (self.errors, self.warnings, self.server.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Issue;
+    use proptest::prelude::*;
+
+    fn issue(path: &str, severity: Severity, message: &str) -> Issue {
+        Issue {
+            path: FieldPath::parse(path),
+            description: String::new(),
+            message: message.to_string(),
+            severity,
+        }
+    }
+
+    fn report(items: &[(usize, bool, u8)]) -> Report {
+        const PATHS: [&str; 4] = ["cards.0.title", "cards.0", "cards.1.title", "text"];
+        let mut r = Report::default();
+        for &(p, error, n) in items {
+            let i = issue(
+                PATHS[p % PATHS.len()],
+                if error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                &format!("it has {n}"),
+            );
+            if error {
+                r.errors.push(i)
+            } else {
+                r.warnings.push(i)
+            }
+        }
+        r
+    }
+
+    /// What every question about paths answers, for comparing two indexes.
+    fn answers(p: &Problems) -> Vec<(Vec<Problem>, Option<Mark>, Option<Mark>)> {
+        [
+            "cards",
+            "cards.0",
+            "cards.0.title",
+            "cards.1",
+            "cards.1.title",
+            "text",
+        ]
+        .iter()
+        .map(|s| {
+            let path = FieldPath::parse(s);
+            (
+                p.at(&path).cloned().collect(),
+                p.mark_at(&path),
+                p.mark_inside(&path),
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn an_error_that_becomes_a_warning_at_the_same_place_marks_its_card_as_a_warning() {
+        let mut p = Problems::default();
+        p.set_local(&report(&[(0, true, 1)]));
+        assert_eq!(
+            p.mark_inside(&FieldPath::parse("cards.0")),
+            Some(Mark::Error)
+        );
+        p.set_local(&report(&[(0, false, 1)]));
+        assert_eq!(
+            p.mark_inside(&FieldPath::parse("cards.0")),
+            Some(Mark::Warning)
+        );
+        assert_eq!(
+            p.mark_at(&FieldPath::parse("cards.0.title")),
+            Some(Mark::Warning)
+        );
+    }
+
+    proptest! {
+        /// Reports set one after another (the index kept when only messages change)
+        /// answer as the last one set on its own.
+        #[test]
+        fn the_index_after_many_reports_is_the_last_reports_own(
+            reports in proptest::collection::vec(
+                proptest::collection::vec((0usize..4, any::<bool>(), 0u8..3), 0..5),
+                1..6,
+            )
+        ) {
+            let mut kept = Problems::default();
+            kept.set_media(&[issue("cards.1.title", Severity::Warning, "not reachable")]);
+            for r in &reports {
+                kept.set_local(&report(r));
+            }
+            // The reference is indexed from nothing: setting the media findings last
+            // indexes everything anew.
+            let mut fresh = Problems::default();
+            fresh.set_local(&report(reports.last().expect("one report")));
+            fresh.set_media(&[issue("cards.1.title", Severity::Warning, "not reachable")]);
+            prop_assert_eq!(answers(&kept), answers(&fresh));
+            prop_assert_eq!(kept.counts(), fresh.counts());
+        }
     }
 }

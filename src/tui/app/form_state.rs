@@ -19,7 +19,11 @@ pub(super) const UNDO_DEPTH: usize = 50;
 /// the focused one, the folded cards and choices, the text being typed, and undo.
 #[derive(Default)]
 pub struct FormState {
+    /// Replaced whole, by [`FormState::set_rows`].
     pub rows: Vec<Row>,
+    /// Counts the times the rows were replaced: what the view keeps about them (the rows
+    /// each problem shows at) stands while it is the same.
+    pub rows_generation: u64,
     pub focus: usize,
     pub folded: HashSet<FieldPath>,
     pub input: Option<Input>,
@@ -35,6 +39,13 @@ pub struct FormState {
     pub recovery: Option<std::path::PathBuf>,
     /// The field a one-field edit changed, so `changed` drops only its server issues.
     pub(super) last_edit: Option<FieldPath>,
+}
+
+impl FormState {
+    pub fn set_rows(&mut self, rows: Vec<Row>) {
+        self.rows = rows;
+        self.rows_generation += 1;
+    }
 }
 
 /// The text being typed into the focused field.

@@ -428,7 +428,8 @@ impl App {
     pub(super) fn rebuild(&mut self, target: Option<RowKey>) {
         let keep = target.or_else(|| self.focused().map(Row::key));
         let old_focus = self.form.focus;
-        self.form.rows = form::build(&self.doc, &self.form.folded);
+        self.form
+            .set_rows(form::build(&self.doc, &self.form.folded));
         self.form.focus = keep
             .and_then(|k| self.find_row(&k))
             .unwrap_or_else(|| old_focus.min(self.form.rows.len().saturating_sub(1)));

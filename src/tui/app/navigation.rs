@@ -117,7 +117,8 @@ impl App {
     /// Focuses the row that shows the problem at `path`, unfolding what holds it.
     pub fn focus_problem(&mut self, path: &FieldPath) {
         self.reveal(path);
-        self.form.rows = form::build(&self.doc, &self.form.folded);
+        self.form
+            .set_rows(form::build(&self.doc, &self.form.folded));
         if let Some(i) = resolve(&self.form.rows, path) {
             self.set_focus(i);
         }

@@ -91,16 +91,23 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         },
     );
     // What this second drawing leaves in the view is put back as the first left it: the
-    // lines, rows and cards kept (the second drawing makes every row anew), and the pictures the frame asks for (a card copied from the
+    // lines, rows and cards kept and the rows each problem shows at (the second drawing
+    // makes them anew), and the pictures the frame asks for (a card copied from the
     // preview's cache asks for none).
     let memos = (
         std::mem::take(&mut view.lines),
         std::mem::take(&mut view.preview.slots),
         std::mem::take(&mut view.form_rows),
+        std::mem::take(&mut view.form_problems),
     );
     let wanted = std::mem::take(&mut view.preview.wanted);
     view::draw(&mut whole.get_frame(), app, view);
-    (view.lines, view.preview.slots, view.form_rows) = memos;
+    (
+        view.lines,
+        view.preview.slots,
+        view.form_rows,
+        view.form_problems,
+    ) = memos;
     view.preview.wanted = wanted;
     let whole = whole.current_buffer_mut();
     if whole != kept {

@@ -12,6 +12,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::message::FieldPath;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
 /// The indent of a row, capped so deep carousel fields keep room for their values.
@@ -32,11 +34,11 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     let label_w = (width / 3).clamp(8, 18);
 
     // The height of each row: its line, a growing text input, and its problems' lines.
+    let mut messages = view.form_problems.messages(app, width);
     let mut heights = Vec::with_capacity(app.form.rows.len());
-    let mut messages: Vec<Vec<(Option<Mark>, bool, String)>> =
-        Vec::with_capacity(app.form.rows.len());
     for (i, row) in app.form.rows.iter().enumerate() {
         let mut h = 1;
+        let msgs = &mut messages[i];
         if i == app.form.focus
             && let Some(input) = &app.form.input
         {
@@ -48,26 +50,6 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             let wrapped: usize = input.area.lines().iter().map(|l| input_rows(l, room)).sum();
             h = wrapped.clamp(1, MAX_INPUT_LINES);
         }
-        let mut msgs = Vec::new();
-        let avail = width.saturating_sub(indent(row.depth) + 4);
-        // A failover's row also shows the problems of the object it switches.
-        let parent = match row.kind {
-            RowKind::Failover(_) => row.path.parent(),
-            _ => None,
-        };
-        for p in app
-            .problems
-            .at(&row.path)
-            .chain(parent.iter().flat_map(|pp| app.problems.at(pp)))
-        {
-            for (k, l) in wrap_lines(&visible(&p.message), avail)
-                .into_iter()
-                .enumerate()
-            {
-                // Continuation lines carry no marker of their own.
-                msgs.push((Some(p.mark), k == 0, l));
-            }
-        }
         // The focused field's hint (a date-time's format, a number's precision).
         if i == app.form.focus
             && let RowKind::Value(f) = row.kind
@@ -77,13 +59,12 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
                 crate::message::Kind::DateTime | crate::message::Kind::Number { .. }
             )
         {
-            for l in wrap_lines(f.hint, avail) {
+            for l in wrap_lines(f.hint, message_room(row, width)) {
                 msgs.push((None, false, l));
             }
         }
         h += msgs.len();
         heights.push(h);
-        messages.push(msgs);
     }
     let total: usize = heights.iter().sum();
     let view_h = inner.height as usize;
@@ -190,6 +171,80 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     view.lines.form.end(frame.buffer_mut());
     view.geometry.form = inner;
     view.geometry.form_lines = form_lines;
+}
+
+/// The columns a problem's message wraps in, below `row`.
+fn message_room(row: &form::Row, width: usize) -> usize {
+    width.saturating_sub(indent(row.depth) + 4)
+}
+
+/// A problem's lines below a row: its mark, whether it is the message's first line, the
+/// text.
+type MessageLine = (Option<Mark>, bool, String);
+
+/// The rows each problem shows at, kept while the form's rows stay the same, and each
+/// message wrapped to its room, kept while it is shown: the heights of the form's rows
+/// (hundreds in a large carousel) are found from the problems, not by asking about each
+/// row on every frame.
+#[derive(Default)]
+pub struct ProblemRows {
+    /// The form's rows these are for ([`crate::tui::app::FormState::rows_generation`]).
+    generation: Option<u64>,
+    /// The rows whose own path is the key.
+    own: HashMap<FieldPath, Vec<usize>>,
+    /// Failover rows: each also shows the problems of the object it switches (the key).
+    switched: HashMap<FieldPath, Vec<usize>>,
+    /// Messages wrapped at a width (the key), as shown on the frame before.
+    wrapped: HashMap<usize, HashMap<String, Vec<String>>>,
+}
+
+impl ProblemRows {
+    /// The problems' lines below each of the app's rows: the problems at its path, then,
+    /// for a failover, those of the object it switches, each in the order of
+    /// `Problems::all`.
+    fn messages(&mut self, app: &App, width: usize) -> Vec<Vec<MessageLine>> {
+        let rows = &app.form.rows;
+        if self.generation != Some(app.form.rows_generation) {
+            self.own.clear();
+            self.switched.clear();
+            for (i, row) in rows.iter().enumerate() {
+                self.own.entry(row.path.clone()).or_default().push(i);
+                if let (RowKind::Failover(_), Some(parent)) = (&row.kind, row.path.parent()) {
+                    self.switched.entry(parent).or_default().push(i);
+                }
+            }
+            self.generation = Some(app.form.rows_generation);
+        }
+        let mut out = vec![Vec::new(); rows.len()];
+        let mut before = std::mem::take(&mut self.wrapped);
+        for index in [&self.own, &self.switched] {
+            for p in app.problems.all() {
+                for &i in index.get(&p.path).into_iter().flatten() {
+                    let Some(row) = rows.get(i) else { continue };
+                    let room = message_room(row, width);
+                    let now = self.wrapped.entry(room).or_default();
+                    let lines = match now.get(&p.message) {
+                        Some(lines) => lines,
+                        None => {
+                            let lines = before
+                                .get_mut(&room)
+                                .and_then(|m| m.remove(&p.message))
+                                .unwrap_or_else(|| wrap_lines(&visible(&p.message), room));
+                            now.entry(p.message.clone()).or_insert(lines)
+                        }
+                    };
+                    // Continuation lines carry no marker of their own.
+                    out[i].extend(
+                        lines
+                            .iter()
+                            .enumerate()
+                            .map(|(k, l)| (Some(p.mark), k == 0, l.clone())),
+                    );
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The rows the text input shows `line` on, `width` columns wide: wrapped as the text area
@@ -303,7 +358,7 @@ struct RowInputs<'a> {
     row: &'a form::Row,
     look: RowLook,
     /// The problems' lines below the row.
-    messages: &'a [(Option<Mark>, bool, String)],
+    messages: &'a [MessageLine],
 }
 
 /// A row's lines kept between frames with what they were made of: on a keystroke, only
@@ -311,7 +366,7 @@ struct RowInputs<'a> {
 pub struct KeptRow {
     row: form::Row,
     look: RowLook,
-    messages: Vec<(Option<Mark>, bool, String)>,
+    messages: Vec<MessageLine>,
     lines: Vec<Line<'static>>,
 }
 
@@ -596,5 +651,117 @@ mod input_tests {
                 width
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod problem_rows_tests {
+    use super::*;
+    use crate::message::{Issue, Report, Severity};
+    use proptest::prelude::*;
+
+    /// The problems' lines of each row as each row asks for them: its path's problems,
+    /// then a failover's object's.
+    fn asked_row_by_row(app: &App, width: usize) -> Vec<Vec<MessageLine>> {
+        app.form
+            .rows
+            .iter()
+            .map(|row| {
+                let parent = match row.kind {
+                    RowKind::Failover(_) => row.path.parent(),
+                    _ => None,
+                };
+                app.problems
+                    .at(&row.path)
+                    .chain(parent.iter().flat_map(|pp| app.problems.at(pp)))
+                    .flat_map(|p| {
+                        wrap_lines(&visible(&p.message), message_room(row, width))
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, l)| (Some(p.mark), k == 0, l))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A card with both failovers (each shown as a toggle row standing for its object),
+    /// and `cards` carousel cards.
+    fn draft(cards: usize) -> Value {
+        let mut doc = crate::message::samples::largest_carousel();
+        if let Some(Value::Array(list)) = doc.get_mut("cards") {
+            list.truncate(cards.max(1));
+        }
+        doc["mmsFailover"] = serde_json::json!({"enabled": true, "subject": "s"});
+        doc["smsFailover"] = serde_json::json!({"enabled": true, "text": "t"});
+        doc
+    }
+
+    proptest! {
+        /// Problems set and rows rebuilt in any order: the lines found from the problems
+        /// are the lines each row would ask for, failovers included.
+        #[test]
+        fn each_row_shows_the_problems_it_would_ask_for(
+            steps in proptest::collection::vec(
+                (0usize..3, proptest::collection::vec((any::<u16>(), any::<bool>(), 0usize..3), 0..8)),
+                1..6,
+            ),
+            width in 10usize..90,
+        ) {
+            let dir = std::path::PathBuf::from("/nonexistent-drafts");
+            let mut app = App::new(dir.join("d.json"), draft(2), false, dir);
+            let mut kept = ProblemRows::default();
+            let words = ["too long", "must be at most 100 characters long (it has 102)", "x"];
+            for (cards, picks) in steps {
+                if cards > 0 {
+                    app.doc = draft(cards);
+                    app.form.set_rows(form::build(&app.doc, &app.form.folded));
+                }
+                // Problems at rows' own paths and at the objects failovers stand for.
+                let mut places: Vec<FieldPath> =
+                    app.form.rows.iter().map(|r| r.path.clone()).collect();
+                places.extend(app.form.rows.iter().filter_map(|r| r.container()));
+                let mut report = Report::default();
+                for (at, error, w) in picks {
+                    let issue = Issue {
+                        path: places[usize::from(at) % places.len()].clone(),
+                        description: String::new(),
+                        message: words[w].to_string(),
+                        severity: if error { Severity::Error } else { Severity::Warning },
+                    };
+                    if error { report.errors.push(issue) } else { report.warnings.push(issue) }
+                }
+                app.problems.set_local(&report);
+                prop_assert_eq!(kept.messages(&app, width), asked_row_by_row(&app, width));
+            }
+        }
+    }
+
+    #[test]
+    fn a_failover_row_shows_the_problems_of_its_object() {
+        let dir = std::path::PathBuf::from("/nonexistent-drafts");
+        let mut app = App::new(dir.join("d.json"), draft(1), false, dir);
+        let mut report = Report::default();
+        report.errors.push(Issue {
+            path: FieldPath::parse("mmsFailover"),
+            description: String::new(),
+            message: "no subject".into(),
+            severity: Severity::Error,
+        });
+        app.problems.set_local(&report);
+        let lines = ProblemRows::default().messages(&app, 60);
+        let at = |p: &str| {
+            let i = app
+                .form
+                .rows
+                .iter()
+                .position(|r| r.path == FieldPath::parse(p));
+            lines[i.expect("the row")].clone()
+        };
+        assert_eq!(
+            at("mmsFailover.enabled"),
+            vec![(Some(Mark::Error), true, "no subject".to_string())]
+        );
+        assert!(at("smsFailover.enabled").is_empty());
     }
 }

@@ -506,6 +506,41 @@ fn only_the_cards_in_view_are_downloaded() {
     );
 }
 
+/// Typing in a card whose pictures are settled lays it out once per key (its drawing gives
+/// its height): its title wraps as a fresh drawing's would (debug builds compare every frame
+/// with one drawn from nothing, and the height with a measure), it keeps its picture, and
+/// it asks for nothing more.
+#[test]
+fn typing_in_a_card_with_its_pictures_shown_wraps_its_title_and_fetches_nothing_more() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = pictures_app(dir.path(), gallery(&server.base_url()), 120, 40);
+    h.app.focus_problem(&FieldPath::parse("cards.1.title"));
+    settle_pictures(&mut h);
+    let (asked, pictures) = (server.log().len(), picture_cells(&preview_of(&h)));
+    assert!(pictures > 100, "{}", h.screen());
+    for c in " and a title long enough to wrap onto two more lines".chars() {
+        h.press(KeyCode::Char(c));
+    }
+    // The card's title shows its first two lines, the second cut.
+    let pane: String = {
+        let p = preview_of(&h);
+        (0..p.area.height)
+            .map(|y| {
+                (0..p.area.width)
+                    .map(|x| p[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(pane.contains("Sale and a title long"), "{pane}");
+    assert!(pane.contains("enough to wrap onto tw…"), "{pane}");
+    assert_eq!(picture_cells(&preview_of(&h)), pictures, "{}", h.screen());
+    assert_eq!(server.log().len(), asked, "{:?}", server.log());
+    assert!(h.app.view.preview.wanted.is_empty());
+}
+
 /// A carousel scrolled down until its cards' media areas are out of view downloads none of
 /// them: a card only partly in view is drawn in place, not whole and kept.
 #[test]

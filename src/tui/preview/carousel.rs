@@ -425,7 +425,7 @@ pub(crate) fn carousel(
             min_height: tallest,
             frame: frame_style(ctx.severity_under(&p), focused),
         };
-        if c.is_measuring() && ctx.pictures.is_none() {
+        if c.is_measuring() && drawn_alike(ctx, focused, v) {
             // The card being edited is drawn now, where the drawing pass finds it: its rows
             // and its focus are those a measure finds, and it is not laid out twice.
             let (h, inside) = keep_drawn(ctx, i, v, &p, &opts);

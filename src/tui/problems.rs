@@ -37,6 +37,9 @@ pub struct Problems {
     inside: HashMap<FieldPath, Mark>,
     errors: usize,
     warnings: usize,
+    /// Counts the times the index was rebuilt: while it is the same, every path's marks
+    /// are as they were.
+    places: u64,
 }
 
 impl Problems {
@@ -118,7 +121,13 @@ impl Problems {
         self.server.iter()
     }
 
+    /// Changes when the marks at some path may have changed (see `places`).
+    pub fn places_generation(&self) -> u64 {
+        self.places
+    }
+
     fn reindex(&mut self) {
+        self.places += 1;
         self.at.clear();
         self.inside.clear();
         let all: Vec<(FieldPath, Mark)> = self.all().map(|p| (p.path.clone(), p.mark)).collect();

@@ -39,6 +39,10 @@ pub struct FormState {
     pub recovery: Option<std::path::PathBuf>,
     /// The field a one-field edit changed, so `changed` drops only its server issues.
     pub(super) last_edit: Option<FieldPath>,
+    /// The document's generation (`SaveState::generation`) that a change of one value
+    /// made, and that value's path: while the generation is that one, only the rows at,
+    /// above or below the path can show anything new.
+    pub value_edit: Option<(u64, FieldPath)>,
 }
 
 impl FormState {

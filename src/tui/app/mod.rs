@@ -451,6 +451,7 @@ impl App {
     /// [`App::value_len`]), so the body's size follows without measuring the whole draft.
     pub(super) fn changed_value(&mut self, path: &FieldPath, old_len: Option<usize>) {
         self.save.generation += 1;
+        self.form.value_edit = Some((self.save.generation, path.clone()));
         self.form.last_edit = None;
         self.edited_for_server(Some(path.clone()));
         match path.segments() {

@@ -100,6 +100,8 @@ pub struct ViewState {
     /// The form's rows as made on the frame before, by position, with what they were made
     /// of: a row whose inputs did not change is not made again.
     pub form_rows: Vec<Option<crate::tui::view::KeptRow>>,
+    /// What `form_rows` were made under.
+    pub form_seen: Option<crate::tui::view::FormSeen>,
     /// The rows each problem shows at, and the problems' messages wrapped.
     pub form_problems: crate::tui::view::ProblemRows,
     /// What the terminal shows: the last frame written (empty: nothing known, the next
@@ -170,6 +172,7 @@ impl Default for ViewState {
             show_rows: None,
             lines: KeptLines::default(),
             form_rows: Vec::new(),
+            form_seen: None,
             form_problems: Default::default(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
         }

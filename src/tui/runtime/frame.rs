@@ -98,6 +98,7 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         std::mem::take(&mut view.lines),
         std::mem::take(&mut view.preview.slots),
         std::mem::take(&mut view.form_rows),
+        std::mem::take(&mut view.form_seen),
         std::mem::take(&mut view.form_problems),
     );
     let wanted = std::mem::take(&mut view.preview.wanted);
@@ -106,6 +107,7 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         view.lines,
         view.preview.slots,
         view.form_rows,
+        view.form_seen,
         view.form_problems,
     ) = memos;
     view.preview.wanted = wanted;

@@ -94,6 +94,9 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     let mut y = 0usize; // line position in the whole form
     let mut kept = std::mem::take(&mut view.form_rows);
     kept.resize_with(app.form.rows.len(), || None);
+    let seen = FormSeen::of(app, width);
+    let before = view.form_seen.replace(seen);
+    let reach = Reach::since(app, before, seen);
     for (i, row) in app.form.rows.iter().enumerate() {
         let h = heights[i];
         if y + h <= view.form_scroll {
@@ -105,38 +108,51 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         }
         let focused = i == app.form.focus;
         let typing = focused && app.form.input.is_some();
-        let own = app.problems.mark_at(&row.path).max(match row.kind {
-            RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
-            _ => None,
-        });
-        let inside = row.container().and_then(|c| app.problems.mark_inside(&c));
-        let value = row.path.get(&app.doc);
         let input_h = if typing {
             heights[i] - messages[i].len()
         } else {
             1
         };
-        let inputs = RowInputs {
-            row,
-            look: RowLook {
-                focused,
-                typing,
-                mark: own.max(inside),
-                shown: shown_value(row, value, typing, width, label_w),
-                width,
-                label_w,
-                input_h,
-            },
-            messages: &messages[i],
-        };
-        // The row's lines as the frame before made them, when nothing they show changed.
-        let lines = match &kept[i] {
-            Some(k) if k.holds(&inputs) => &k.lines,
-            _ => {
-                let lines = row_lines(&inputs);
-                &kept[i].insert(KeptRow::new(&inputs, lines)).lines
+        // A row drawn on the frame before, out of the last change's reach and looking as
+        // it did, is left as it was without finding its value and marks again.
+        let untouched = kept[i].as_ref().is_some_and(|k| {
+            before.is_some_and(|b| k.seen == b)
+                && reach.leaves(&row.path)
+                && k.look.focused == focused
+                && k.look.typing == typing
+                && k.look.input_h == input_h
+                && k.messages == messages[i]
+        });
+        if !untouched {
+            let own = app.problems.mark_at(&row.path).max(match row.kind {
+                RowKind::Failover(_) => row.path.parent().and_then(|p| app.problems.mark_at(&p)),
+                _ => None,
+            });
+            let inside = row.container().and_then(|c| app.problems.mark_inside(&c));
+            let value = row.path.get(&app.doc);
+            let inputs = RowInputs {
+                row,
+                look: RowLook {
+                    focused,
+                    typing,
+                    mark: own.max(inside),
+                    shown: shown_value(row, value, typing, width, label_w),
+                    width,
+                    label_w,
+                    input_h,
+                },
+                messages: &messages[i],
+            };
+            // The row's lines as the frame before made them, when nothing they show
+            // changed.
+            if !kept[i].as_ref().is_some_and(|k| k.holds(&inputs)) {
+                kept[i] = Some(KeptRow::new(&inputs, seen, row_lines(&inputs)));
             }
-        };
+        }
+        if let Some(k) = kept[i].as_mut() {
+            k.seen = seen;
+        }
+        let lines = kept[i].as_ref().map_or(&[][..], |k| &k.lines);
         for (k, line) in lines.iter().enumerate() {
             let ly = y + k;
             if ly < view.form_scroll || ly >= view.form_scroll + view_h {
@@ -149,10 +165,10 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         }
         // The text input sits where the value goes.
         if typing
-            && let (Some(input), Some(vx)) = (&app.form.input, value_at(&inputs))
+            && let (Some(input), Some(vx)) = (&app.form.input, value_at(row, label_w))
             && y >= view.form_scroll
         {
-            let counter_w = counter_width(row, value);
+            let counter_w = counter_width(row, row.path.get(&app.doc));
             let sy = inner.y + (y - view.form_scroll) as u16;
             let w = width.saturating_sub(vx + counter_w) as u16;
             let visible_h = (input_h as u16).min(inner.y + inner.height - sy);
@@ -364,6 +380,8 @@ struct RowInputs<'a> {
 /// A row's lines kept between frames with what they were made of: on a keystroke, only
 /// the rows it changed are made again.
 pub struct KeptRow {
+    /// The frame it was last drawn on, as what that frame's rows were made under.
+    seen: FormSeen,
     row: form::Row,
     look: RowLook,
     messages: Vec<MessageLine>,
@@ -371,8 +389,9 @@ pub struct KeptRow {
 }
 
 impl KeptRow {
-    fn new(i: &RowInputs<'_>, lines: Vec<Line<'static>>) -> Self {
+    fn new(i: &RowInputs<'_>, seen: FormSeen, lines: Vec<Line<'static>>) -> Self {
         KeptRow {
+            seen,
             row: i.row.clone(),
             look: i.look.clone(),
             messages: i.messages.to_vec(),
@@ -393,8 +412,63 @@ fn value_room(row: &form::Row, width: usize, label_w: usize, counter_w: usize) -
 }
 
 /// Where the value (or the text input) starts on a value's row.
-fn value_at(i: &RowInputs<'_>) -> Option<usize> {
-    matches!(i.row.kind, RowKind::Value(_)).then(|| indent(i.row.depth) + 2 + i.look.label_w + 1)
+fn value_at(row: &form::Row, label_w: usize) -> Option<usize> {
+    matches!(row.kind, RowKind::Value(_)).then(|| indent(row.depth) + 2 + label_w + 1)
+}
+
+/// What the form's kept rows were made under: the rows, the problems' places, the
+/// document, the width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormSeen {
+    rows: u64,
+    places: u64,
+    doc: u64,
+    width: usize,
+}
+
+impl FormSeen {
+    fn of(app: &App, width: usize) -> Self {
+        FormSeen {
+            rows: app.form.rows_generation,
+            places: app.problems.places_generation(),
+            doc: app.save.generation,
+            width,
+        }
+    }
+}
+
+/// Which rows may show something new since the frame before.
+enum Reach<'a> {
+    /// None: the document, the rows, the problems' places and the width are as they were.
+    Nothing,
+    /// Those at, above or below the one value changed.
+    Value(&'a FieldPath),
+    All,
+}
+
+impl Reach<'_> {
+    fn since(app: &App, before: Option<FormSeen>, now: FormSeen) -> Reach<'_> {
+        let Some(b) =
+            before.filter(|b| (b.rows, b.places, b.width) == (now.rows, now.places, now.width))
+        else {
+            return Reach::All;
+        };
+        match &app.form.value_edit {
+            _ if b.doc == now.doc => Reach::Nothing,
+            Some((g, p)) if *g == now.doc && b.doc + 1 == now.doc => Reach::Value(p),
+            _ => Reach::All,
+        }
+    }
+
+    /// True when the row at `path` is out of this reach: its value, its summary and its
+    /// marks are as on the frame before.
+    fn leaves(&self, path: &FieldPath) -> bool {
+        match self {
+            Reach::Nothing => true,
+            Reach::Value(p) => !p.starts_with(path) && !path.starts_with(p),
+            Reach::All => false,
+        }
+    }
 }
 
 fn shown_value(
@@ -763,5 +837,81 @@ mod problem_rows_tests {
             vec![(Some(Mark::Error), true, "no subject".to_string())]
         );
         assert!(at("smsFailover.enabled").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod kept_rows_tests {
+    use crate::message::FieldPath;
+    use crate::tui::form::RowKind;
+    use crate::tui::harness::Harness;
+    use ratatui::crossterm::event::KeyCode;
+
+    fn focused(h: &Harness) -> String {
+        h.app
+            .focused()
+            .map(|r| r.path.to_string())
+            .unwrap_or_default()
+    }
+
+    /// A card's summary row scrolled out of view while its title is typed in is made
+    /// again when the wheel brings it back: it was out of the frames the edit was drawn
+    /// on, so what was kept of it is older than the frame before. In view, an edit of the
+    /// title makes it again too.
+    #[test]
+    fn a_summary_changed_while_out_of_view_shows_the_change_back_in_view() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let doc = serde_json::from_str(include_str!("../../../assets/examples/carousel.json"))
+            .expect("the example");
+        let mut h = Harness::new(dir.path().join("c.json"), doc, false, 120, 16);
+        // Card 2's row is drawn, then scrolled out of view above its title.
+        h.app.focus_problem(&FieldPath::parse("cards.1.title"));
+        h.draw();
+        h.app
+            .focus_problem(&FieldPath::parse("cards.1.choices.0.postbackData"));
+        h.draw();
+        while focused(&h) != "cards.1.title" {
+            h.press(KeyCode::Up);
+        }
+        let item = h
+            .app
+            .form
+            .rows
+            .iter()
+            .position(|r| {
+                r.path == FieldPath::parse("cards.1") && matches!(r.kind, RowKind::Item { .. })
+            })
+            .expect("card 2's row");
+        assert!(
+            !h.app.view.geometry.form_lines.contains(&Some(item)),
+            "card 2's row is out of view:\n{}",
+            h.screen()
+        );
+        for c in "XYZ".chars() {
+            h.press(KeyCode::Char(c));
+        }
+        // The wheel brings the row back into view; the focus stays on the title.
+        let form = h.app.view.geometry.form;
+        h.act(crate::tui::action::Action::Scroll {
+            column: form.x + 2,
+            row: form.y + 2,
+            down: false,
+        });
+        assert_eq!(focused(&h), "cards.1.title");
+        assert!(h.app.view.geometry.form_lines.contains(&Some(item)));
+        let line = h
+            .screen()
+            .lines()
+            .find(|l| l.contains("▾ Card 2"))
+            .map(str::to_string)
+            .unwrap_or_default();
+        assert!(line.contains("Card 2XYZ"), "{}", h.screen());
+        // Typed in view, the title reaches the row above it too.
+        h.press(KeyCode::Char('W'));
+        assert!(
+            h.screen().contains("▾ Card 2  Card 2XYZW"),
+            "{}",
+            h.screen()
+        );
     }
 }

@@ -25,7 +25,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub use form::{KeptRow, ProblemRows};
+pub use form::{FormSeen, KeptRow, ProblemRows};
 pub(super) use overlays::centered;
 
 /// Below this the composer says so instead of drawing.

@@ -247,14 +247,27 @@ pub struct WrappedLine<'a> {
 /// more, the last line kept is marked `cut` (drawn with `…`). A cluster wider than `width`
 /// (a wide character in a one-cell column) is dropped rather than overflow.
 pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
+    wrap_upto(s, width, max_lines).0
+}
+
+/// [`wrap`], and how much of `s` decided its lines when they stopped at `max_lines`: `Some(n)`
+/// when every text that starts with `s[..n]` wraps to the same lines (the lines, the cluster
+/// that did not fit after them, and the character after that cluster, which could have
+/// joined it). `None` when the lines depend on all of `s`.
+pub fn wrap_upto(s: &str, width: usize, max_lines: usize) -> (Vec<WrappedLine<'_>>, Option<usize>) {
     let mut out: Vec<WrappedLine<'_>> = Vec::new();
     if width == 0 || max_lines == 0 {
-        return out;
+        return (out, None);
     }
     let mut more = false;
+    // Where the text stopped mattering (see above), before the character after it.
+    let mut stop: Option<usize> = None;
     'paras: for para in s.split('\n') {
+        // `para` is a piece of `s`: its place in it.
+        let off = para.as_ptr() as usize - s.as_ptr() as usize;
         if out.len() >= max_lines {
             more = true;
+            stop = Some(off);
             break;
         }
         let para = para.strip_suffix('\r').unwrap_or(para);
@@ -274,6 +287,7 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
                     });
                     if out.len() >= max_lines {
                         more = true;
+                        stop = Some(off + i + g.len());
                         break 'paras;
                     }
                 }
@@ -294,6 +308,7 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
                     brk = None;
                     if out.len() >= max_lines {
                         more = true;
+                        stop = Some(off + i + g.len());
                         break 'paras;
                     }
                     continue;
@@ -307,6 +322,7 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
                     w -= wb;
                     if out.len() >= max_lines {
                         more = true;
+                        stop = Some(off + i + g.len());
                         break 'paras;
                     }
                 }
@@ -319,6 +335,7 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
                     w = 0;
                     if out.len() >= max_lines {
                         more = true;
+                        stop = Some(off + i + g.len());
                         break 'paras;
                     }
                 }
@@ -343,7 +360,13 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<WrappedLine<'_>> {
         last.text = t;
         last.cut = true;
     }
-    out
+    // The character after the cluster that did not fit is part of what decided it.
+    let upto = stop.filter(|_| more).and_then(|n| {
+        s.get(n..)
+            .and_then(|rest| rest.chars().next())
+            .map(|c| n + c.len_utf8())
+    });
+    (out, upto)
 }
 
 /// `.width()` on text, measured as everything here is.
@@ -466,6 +489,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// What `wrap_upto` says decided the lines does: any text that starts with it wraps
+        /// to the same lines, whatever follows (words, spaces, line breaks, wide clusters,
+        /// marks that join the cluster before them).
+        #[test]
+        fn a_text_that_starts_as_the_part_that_decided_wraps_the_same(
+            s in "([a-e]{1,6}|[ \n\t]|日本|e\u{301}|\u{263A}|\u{FE0F}|👍|\u{200D}){0,30}",
+            more in "([a-e]{1,6}|[ \n\t]|日本|\u{301}|\u{FE0F}|👍|\u{200D}){0,8}",
+            width in 1usize..12,
+            max_lines in 1usize..5,
+        ) {
+            let (lines, upto) = wrap_upto(&s, width, max_lines);
+            proptest::prop_assert_eq!(&lines, &wrap(&s, width, max_lines));
+            if let Some(n) = upto {
+                proptest::prop_assert!(n <= s.len());
+                // What follows at random, and what joins the cluster before it.
+                for tail in [more.as_str(), "\u{301}", "\u{FE0F}", "\u{200D}👍", " "] {
+                    let other = format!("{}{tail}", &s[..n]);
+                    proptest::prop_assert_eq!(
+                        wrap(&other, width, max_lines),
+                        lines.clone(),
+                        "{:?} and {:?}",
+                        s,
+                        other
+                    );
+                }
+            }
+        }
+
         #[test]
         fn any_text_measures_as_segmentation_does(s in "[ -~\t\u{A0}-\u{2FF}\u{300}-\u{36F}\u{370}-\u{3FF}\u{200B}-\u{200F}\u{2010}-\u{2027}\u{2500}-\u{27BF}\u{3040}-\u{30FF}\u{4E00}-\u{4E80}\u{1100}-\u{1120}\u{1160}-\u{1170}\u{AC00}-\u{AC80}\u{FE00}-\u{FE0F}\u{1F1E6}-\u{1F1FF}\u{1F300}-\u{1F3FF}\u{1F600}-\u{1F64F}]{0,40}") {
             let fast: Vec<_> = cells(&s).collect();
@@ -488,6 +539,19 @@ mod tests {
         assert_eq!(width("👍"), 2);
         assert_eq!(width("a\tb"), 3);
         assert_eq!(width("a\u{7}b"), 2);
+    }
+
+    #[test]
+    fn the_part_of_a_long_text_that_decided_its_lines() {
+        // Two lines of four: "abcd efgh" decides them, the space that did not fit after
+        // them, and the character after that.
+        let (lines, upto) = wrap_upto("abcd efgh ijkl mnop", 4, 2);
+        assert_eq!(texts(&lines), ["abcd", "efg"]);
+        assert_eq!(upto, Some("abcd efgh i".len()));
+        // All of it fits: all of it decides.
+        assert_eq!(wrap_upto("abcd efgh", 4, 2).1, None);
+        // It ends on the cluster that did not fit: a mark typed next would join it.
+        assert_eq!(wrap_upto("abcd efgh ", 4, 2).1, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::canvas::Canvas;
 use super::rcs::{CardOpts, card, frame_style, hidden_problems};
 use super::strings;
-use super::{CardCache, DrawnCard, DrawnKey};
+use super::{CardCache, DrawnCard, DrawnKey, Reads};
 use super::{Ctx, Shown, marked, parts};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, Severity};
@@ -236,6 +236,34 @@ fn keep_drawn(
     {
         return (d.height, d.focus);
     }
+    // A card that changed but would draw the same (typed past where its title or its
+    // description stops showing) keeps its drawing.
+    let alike = {
+        let cards = ctx.cards.borrow();
+        cards.get(i).and_then(|k| {
+            let d = k.drawn.as_ref()?;
+            (d.key == key && d.reads.draw_alike(ctx, &d.content, v)).then_some((d.height, d.focus))
+        })
+    };
+    if let Some(out) = alike {
+        #[cfg(debug_assertions)]
+        {
+            let cards = ctx.cards.borrow();
+            if let Some(d) = cards[i].drawn.as_ref() {
+                let mut fresh = Buffer::empty(d.cells.area);
+                let mut own = Canvas::new(&mut fresh, d.cells.area, 0);
+                let (_, natural) = card(ctx, &mut own, 0, 0, v, p, opts);
+                let (height, focus) = (own.height, own.focus);
+                debug_assert!(
+                    fresh == d.cells,
+                    "card {i} kept as alike differs from drawn"
+                );
+                debug_assert_eq!((height, focus, natural), (d.height, d.focus, d.natural));
+            }
+        }
+        ctx.cards.borrow_mut()[i].stale = false;
+        return out;
+    }
     // The same card drawn as tall as another card now is: its drawing is stretched or
     // shrunk, not laid out again (typing in one card changes every card's height when it
     // changes the tallest's).
@@ -276,11 +304,13 @@ fn keep_drawn(
         u16::try_from(opts.min_height).unwrap_or(0),
     );
     let mut cells = Buffer::empty(area);
+    *ctx.reads.borrow_mut() = Some(Reads::default());
     let (height, focus, natural) = {
         let mut own = Canvas::new(&mut cells, area, 0);
         let (_, natural) = card(ctx, &mut own, 0, 0, v, p, opts);
         (own.height, own.focus, natural)
     };
+    let reads = ctx.reads.borrow_mut().take().unwrap_or_default();
     let mut kept = ctx.cards.borrow_mut();
     if kept.len() <= i {
         kept.resize(i + 1, CardCache::default());
@@ -298,6 +328,8 @@ fn keep_drawn(
         height,
         focus,
         natural,
+        content: v.clone(),
+        reads,
     });
     kept[i].stale = false;
     (height, focus)
@@ -339,6 +371,8 @@ fn restretch(d: &DrawnCard, min_height: i32) -> Option<DrawnCard> {
         height: min_height.max(d.natural),
         focus: d.focus,
         natural: d.natural,
+        content: d.content.clone(),
+        reads: d.reads.clone(),
     })
 }
 
@@ -477,6 +511,71 @@ mod tests {
     use ratatui::widgets::StatefulWidget;
     use serde_json::Value;
     use std::collections::HashMap;
+
+    /// A card typed in is drawn as a fresh drawing of it: kept when the edit is past where
+    /// its title or description stops showing (and the validator's answers it read are the
+    /// same), drawn again otherwise (debug builds also compare each kept card with a fresh
+    /// drawing).
+    #[test]
+    fn a_card_typed_in_is_the_card_drawn_from_nothing() {
+        use proptest::prelude::*;
+        let area = Rect::new(0, 0, 88, 60);
+        let render = |doc: &Value, focus: &FieldPath, state: &mut PreviewState| {
+            let report = crate::message::validate(doc);
+            let mut buf = Buffer::empty(area);
+            Preview::new(doc, &report, Some(focus)).render(area, &mut buf, state);
+            buf
+        };
+        let edits = proptest::collection::vec(
+            (
+                any::<bool>(),
+                0.0f64..=1.0,
+                prop_oneof![
+                    Just(None),
+                    Just(Some('a')),
+                    Just(Some(' ')),
+                    Just(Some('\n')),
+                    Just(Some('é')),
+                    Just(Some('日')),
+                ],
+            ),
+            1..40,
+        );
+        let kept_any = std::cell::Cell::new(false);
+        proptest!(ProptestConfig::with_cases(16), |(steps in edits, long in 90usize..110)| {
+            let mut doc = crate::message::samples::largest_carousel();
+            doc["cards"][0]["title"] = "t".repeat(long).into();
+            let mut kept = PreviewState::default();
+            for (title, at, op) in steps {
+                let key = if title { "title" } else { "description" };
+                let focus = FieldPath::parse(&format!("cards.0.{key}"));
+                let mut text: Vec<char> = doc["cards"][0][key]
+                    .as_str()
+                    .unwrap_or_default()
+                    .chars()
+                    .collect();
+                let i = ((text.len() as f64) * at) as usize;
+                match op {
+                    Some(c) => text.insert(i.min(text.len()), c),
+                    None if i < text.len() => {
+                        text.remove(i);
+                    }
+                    None => {}
+                }
+                doc["cards"][0][key] = text.into_iter().collect::<String>().into();
+                kept.forget_card(0);
+                let drawn = render(&doc, &focus, &mut kept);
+                // Kept as alike: the drawing is still the one of the value before.
+                let content = kept.cards[0].drawn.as_ref().map(|d| &d.content);
+                if content != Some(&doc["cards"][0]) {
+                    kept_any.set(true);
+                }
+                let fresh = render(&doc, &focus, &mut PreviewState::default());
+                prop_assert_eq!(drawn, fresh);
+            }
+        });
+        assert!(kept_any.get(), "no edit was past a cut");
+    }
 
     /// A card whose media goes from MEDIUM to TALL grows, and every card is drawn as tall
     /// as the tallest: the cards that did not change are stretched from their

@@ -83,6 +83,10 @@ pub(crate) struct DrawnCard {
     pub focus: Option<(i32, i32)>,
     /// The rows its content needs (its height with no `min_height`).
     pub natural: i32,
+    /// The card's value it was drawn from, and what else the drawing read: a changed card
+    /// that would draw the same keeps this drawing (see [`Reads::draw_alike`]).
+    pub content: Value,
+    pub reads: Reads,
 }
 
 /// What a card drawn before must have had in common with the one to draw now.
@@ -155,6 +159,7 @@ impl StatefulWidget for Preview<'_> {
             cards: &cards,
             planned: Default::default(),
             slots: None,
+            reads: Default::default(),
         };
         let is_carousel = !state.show_fallback
             && self.doc.get("messageType").and_then(Value::as_str) == Some("RCS_CAROUSEL");
@@ -290,6 +295,81 @@ pub(crate) struct Ctx<'a> {
     pub planned: std::cell::RefCell<Vec<(i32, i32, u16, u16)>>,
     /// Drawing on the frame before: the cards on the screen (see [`CardSlots`]).
     pub slots: Option<&'a std::cell::RefCell<CardSlots>>,
+    /// While a carousel card is drawn to be kept: what its drawing read (see [`Reads`]).
+    pub reads: std::cell::RefCell<Option<Reads>>,
+}
+
+/// What a card's drawing read besides its own value, the width, the height, the focus, its
+/// frame and the pictures: the validator's answers it asked for, and how much of each text
+/// that stopped at its lines decided them. A card whose value changed draws the same while
+/// these give the same answers and its value is the same but past those texts' parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Reads {
+    /// A text of the card (its key) and the bytes of it that decided what was drawn.
+    pub texts: Vec<(&'static str, usize)>,
+    pub report: Vec<ReportRead>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ReportRead {
+    At(FieldPath, Option<Severity>),
+    Under(FieldPath, Option<Severity>),
+    Hidden {
+        base: FieldPath,
+        shown: Vec<String>,
+        at_base: bool,
+        lines: Vec<(Severity, String)>,
+    },
+}
+
+impl ReportRead {
+    /// The same question asked of `ctx`'s report gets the same answer.
+    fn holds(&self, ctx: &Ctx<'_>) -> bool {
+        match self {
+            ReportRead::At(p, s) => ctx.severity_of(p) == *s,
+            ReportRead::Under(p, s) => ctx.severity_under_of(p) == *s,
+            ReportRead::Hidden {
+                base,
+                shown,
+                at_base,
+                lines,
+            } => {
+                let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+                let now = ctx.hidden_issues_of(base, &shown, *at_base);
+                now.len() == lines.len()
+                    && now
+                        .iter()
+                        .zip(lines)
+                        .all(|(i, (s, m))| i.severity == *s && &i.message == m)
+            }
+        }
+    }
+}
+
+impl Reads {
+    /// Card `now` drawn with `ctx` is the drawing of `before` that made these reads.
+    pub fn draw_alike(&self, ctx: &Ctx<'_>, before: &Value, now: &Value) -> bool {
+        let same_value = match (before, now) {
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter().all(|(k, va)| {
+                        let Some(vb) = b.get(k) else { return false };
+                        match self.texts.iter().find(|(t, _)| t == k) {
+                            Some((_, n)) => match (va, vb) {
+                                (Value::String(x), Value::String(y)) => {
+                                    x.as_bytes().get(..*n).is_some()
+                                        && x.as_bytes().get(..*n) == y.as_bytes().get(..*n)
+                                }
+                                _ => false,
+                            },
+                            None => va == vb,
+                        }
+                    })
+            }
+            _ => before == now,
+        };
+        same_value && self.report.iter().all(|r| r.holds(ctx))
+    }
 }
 
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the
@@ -302,6 +382,8 @@ pub(crate) struct Shown<'a> {
     pub placeholder: bool,
     /// True when the value was cut (drawn with `…`).
     pub cut: bool,
+    /// Where the value starts in `text` (after its mark), `None` for a placeholder.
+    pub value_at: Option<usize>,
 }
 
 impl<'a> Shown<'a> {
@@ -311,6 +393,7 @@ impl<'a> Shown<'a> {
             style,
             placeholder: false,
             cut: false,
+            value_at: None,
         }
     }
 }
@@ -333,6 +416,70 @@ impl<'a> Ctx<'a> {
 
     /// The worst problem reported exactly at `path`.
     pub fn severity(&self, path: &FieldPath) -> Option<Severity> {
+        let s = self.severity_of(path);
+        self.read(|| ReportRead::At(path.clone(), s));
+        s
+    }
+
+    /// Notes what a card's drawing read, while one is drawn to be kept.
+    fn read(&self, r: impl FnOnce() -> ReportRead) {
+        if let Some(reads) = self.reads.borrow_mut().as_mut() {
+            reads.report.push(r());
+        }
+    }
+
+    /// Notes how much of the card's text `key` (shown as `t`) decided its drawing: all of
+    /// it unless `upto` (from [`paragraph_upto`]) says less, past its mark.
+    pub fn read_text(&self, key: &'static str, t: &Shown<'_>, upto: Option<usize>) {
+        let mut reads = self.reads.borrow_mut();
+        if let (Some(reads), Some(at), Some(n)) = (reads.as_mut(), t.value_at, upto)
+            && n > at
+        {
+            reads.texts.push((key, n - at));
+        }
+    }
+
+    /// The problems a card or a choice at `base` lists because no field of it shows them:
+    /// those at its keys not in `shown`, and with `at_base`, those at `base` itself.
+    pub fn hidden_issues(
+        &self,
+        base: &FieldPath,
+        shown: &[&str],
+        at_base: bool,
+    ) -> Vec<&'a crate::message::Issue> {
+        let issues = self.hidden_issues_of(base, shown, at_base);
+        self.read(|| ReportRead::Hidden {
+            base: base.clone(),
+            shown: shown.iter().map(|s| s.to_string()).collect(),
+            at_base,
+            lines: issues
+                .iter()
+                .map(|i| (i.severity, i.message.clone()))
+                .collect(),
+        });
+        issues
+    }
+
+    fn hidden_issues_of(
+        &self,
+        base: &FieldPath,
+        shown: &[&str],
+        at_base: bool,
+    ) -> Vec<&'a crate::message::Issue> {
+        self.report
+            .all()
+            .filter(|issue| {
+                let p = &issue.path;
+                // Positions under `base` (a card, a choice) draw their own problems.
+                let direct = p.len() == base.len() + 1
+                    && p.starts_with(base)
+                    && p.last_key().is_some_and(|k| !shown.contains(&k));
+                direct || (at_base && p == base)
+            })
+            .collect()
+    }
+
+    fn severity_of(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| &i.path == path) {
             Some(Severity::Error)
         } else if self.report.warnings.iter().any(|i| &i.path == path) {
@@ -344,6 +491,12 @@ impl<'a> Ctx<'a> {
 
     /// The worst problem reported at `path` or below it.
     pub fn severity_under(&self, path: &FieldPath) -> Option<Severity> {
+        let s = self.severity_under_of(path);
+        self.read(|| ReportRead::Under(path.clone(), s));
+        s
+    }
+
+    fn severity_under_of(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| i.path.starts_with(path)) {
             Some(Severity::Error)
         } else if self
@@ -399,10 +552,12 @@ impl<'a> Ctx<'a> {
         let sev = self.severity(&path);
         let value = obj.and_then(|o| o.get(key));
         let mut cut = false;
+        let mut value_len = None;
         let (text, placeholder): (Cow<'a, str>, bool) = match value {
             Some(Value::String(s)) if !s.is_empty() => {
                 let (t, c) = measure::cut_chars(s, limit);
                 cut = c;
+                value_len = Some(t.len());
                 (Cow::Borrowed(t), false)
             }
             Some(Value::String(_)) => {
@@ -425,6 +580,8 @@ impl<'a> Ctx<'a> {
         let sev = sev.or(placeholder.then_some(Severity::Error));
         let mut shown = marked(text, sev, style, placeholder);
         shown.cut = cut;
+        // The value ends the text (a mark may come first).
+        shown.value_at = value_len.map(|n| shown.text.len() - n);
         Some(shown)
     }
 
@@ -464,12 +621,14 @@ pub(crate) fn marked<'a>(
             style,
             placeholder,
             cut: false,
+            value_at: None,
         },
         Some(s) => Shown {
             text: format!("{} {text}", mark(s)).into(),
             style: problem_style(s),
             placeholder,
             cut: false,
+            value_at: None,
         },
     }
 }
@@ -571,7 +730,24 @@ pub(crate) fn paragraph(
     cut: bool,
     style: Style,
 ) -> i32 {
-    let lines = measure::wrap(text, width, max_lines);
+    paragraph_upto(c, x, y, width, max_lines, text, cut, style).0
+}
+
+/// [`paragraph`], and how much of `text` decided what it drew when it stopped at
+/// `max_lines` (see [`measure::wrap_upto`]; `cut` does not matter then: the last line is
+/// cut anyway).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn paragraph_upto(
+    c: &mut Canvas<'_>,
+    x: i32,
+    y: i32,
+    width: usize,
+    max_lines: usize,
+    text: &str,
+    cut: bool,
+    style: Style,
+) -> (i32, Option<usize>) {
+    let (lines, upto) = measure::wrap_upto(text, width, max_lines);
     let n = lines.len();
     for (i, line) in lines.iter().enumerate() {
         let last = i + 1 == n;
@@ -584,5 +760,5 @@ pub(crate) fn paragraph(
             style,
         );
     }
-    y + n as i32
+    (y + n as i32, upto)
 }

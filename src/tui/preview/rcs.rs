@@ -4,7 +4,7 @@
 use super::canvas::Canvas;
 use super::choice::{self, ChoiceView};
 use super::strings::{self, MediaKind};
-use super::{Ctx, Need, Shown, frame, marked, paragraph, parts, problem_style};
+use super::{Ctx, Need, Shown, frame, marked, paragraph, paragraph_upto, parts, problem_style};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, MessageType, Severity};
 use crate::tui::measure;
@@ -125,16 +125,7 @@ pub(crate) fn hidden_problems(
     shown: &[&str],
     at_base: bool,
 ) -> i32 {
-    for issue in ctx.report.all() {
-        let p = &issue.path;
-        // Positions under `base` (a card, a choice) draw their own problems.
-        let direct = p.len() == base.len() + 1
-            && p.starts_with(base)
-            && p.last_key().is_some_and(|k| !shown.contains(&k));
-        let here = at_base && p == base;
-        if !(direct || here) {
-            continue;
-        }
+    for issue in ctx.hidden_issues(base, shown, at_base) {
         let text = format!("{} {}", super::mark(issue.severity), issue.message);
         c.text_cut(x, y, &text, w, false, problem_style(issue.severity));
         y += 1;
@@ -530,7 +521,8 @@ pub(crate) fn card(
     // Title and description.
     if let Some(t) = ctx.text(o, path, "title", Need::Required, theme::title()) {
         let top = row;
-        row = paragraph(
+        let upto;
+        (row, upto) = paragraph_upto(
             c,
             ix,
             row,
@@ -540,6 +532,7 @@ pub(crate) fn card(
             t.cut,
             t.style,
         );
+        ctx.read_text("title", &t, upto);
         if ctx.focused(&path.key("title")) {
             c.mark_focus(top, row);
         }
@@ -551,7 +544,9 @@ pub(crate) fn card(
     };
     if let Some(d) = ctx.text(o, path, "description", Need::Required, Style::new()) {
         let top = row;
-        row = paragraph(c, ix, row, inner, desc_lines, &d.text, d.cut, d.style);
+        let upto;
+        (row, upto) = paragraph_upto(c, ix, row, inner, desc_lines, &d.text, d.cut, d.style);
+        ctx.read_text("description", &d, upto);
         if ctx.focused(&path.key("description")) {
             c.mark_focus(top, row);
         }

@@ -24,6 +24,8 @@ pub struct LineMemo {
 struct Kept {
     line_style: ratatui::style::Style,
     spans: Vec<(String, ratatui::style::Style)>,
+    /// Where the caller keeps that line, when it said (see [`LineMemo::set_kept_line`]).
+    source: Option<(u64, usize)>,
 }
 
 impl Kept {
@@ -105,14 +107,29 @@ impl LineMemo {
         row: usize,
         line: &ratatui::text::Line<'_>,
     ) {
+        self.set_kept_line(buf, row, line, None);
+    }
+
+    /// [`LineMemo::set_line`] for a line the caller keeps, unchanged, as long as `source`
+    /// names it (an id the caller never gives another line, and the line's place there):
+    /// when the row shows the line from that source, it is left without comparing them.
+    pub fn set_kept_line(
+        &mut self,
+        buf: &mut ratatui::buffer::Buffer,
+        row: usize,
+        line: &ratatui::text::Line<'_>,
+        source: Option<(u64, usize)>,
+    ) {
         let Some(inner) = self.area.filter(|_| row < self.rows.len()) else {
             return;
         };
         let (x, y) = (inner.x, inner.y + row as u16);
         self.visited[row] = true;
-        if let Some(k) = &self.rows[row]
-            && k.holds(line)
+        if let Some(k) = &mut self.rows[row]
+            && ((source.is_some() && k.source == source) || k.holds(line))
         {
+            debug_assert!(k.holds(line), "a kept line's source drew another line");
+            k.source = source;
             self.clean[row] = true;
             return;
         }
@@ -126,6 +143,7 @@ impl LineMemo {
                 .iter()
                 .map(|s| (s.content.to_string(), s.style))
                 .collect(),
+            source,
         });
     }
 
@@ -283,6 +301,30 @@ impl FrameMemo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line from a source the row shows already is left (and not compared); another
+    /// source with the same line is left too, and takes the row; another line is drawn.
+    #[test]
+    fn a_line_from_the_source_the_row_shows_is_left() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::text::Line;
+        let screen = Rect::new(0, 0, 10, 2);
+        let mut buf = Buffer::empty(screen);
+        let mut memo = LineMemo::default();
+        let frame = |memo: &mut LineMemo, buf: &mut Buffer, text: &str, source| {
+            memo.begin(buf, screen);
+            memo.set_kept_line(buf, 0, &Line::raw(text.to_string()), source);
+            memo.end(buf);
+            memo.clean(screen).len()
+        };
+        assert_eq!(frame(&mut memo, &mut buf, "one", Some((7, 0))), 0);
+        assert_eq!(frame(&mut memo, &mut buf, "one", Some((7, 0))), 1);
+        assert_eq!(frame(&mut memo, &mut buf, "one", Some((8, 0))), 1);
+        assert_eq!(frame(&mut memo, &mut buf, "two", Some((9, 0))), 0);
+        assert_eq!(buf[(0, 0)].symbol(), "t");
+        assert_eq!(frame(&mut memo, &mut buf, "two", Some((9, 0))), 1);
+    }
 
     /// Frame after frame on one kept buffer, the memo leaves the pane as a blank pane with
     /// `set_line` on each row leaves it; the rows it reports as left alone are those whose

@@ -152,16 +152,21 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
         if let Some(k) = kept[i].as_mut() {
             k.seen = seen;
         }
-        let lines = kept[i].as_ref().map_or(&[][..], |k| &k.lines);
+        let (id, lines) = kept[i]
+            .as_ref()
+            .map_or((0, &[][..]), |k| (k.id, &k.lines[..]));
         for (k, line) in lines.iter().enumerate() {
             let ly = y + k;
             if ly < view.form_scroll || ly >= view.form_scroll + view_h {
                 continue;
             }
             form_lines[ly - view.form_scroll] = Some(i);
-            view.lines
-                .form
-                .set_line(frame.buffer_mut(), ly - view.form_scroll, line);
+            view.lines.form.set_kept_line(
+                frame.buffer_mut(),
+                ly - view.form_scroll,
+                line,
+                Some((id, k)),
+            );
         }
         // The text input sits where the value goes.
         if typing
@@ -198,20 +203,23 @@ fn message_room(row: &form::Row, width: usize) -> usize {
 /// text.
 type MessageLine = (Option<Mark>, bool, String);
 
-/// The rows each problem shows at, kept while the form's rows stay the same, and each
-/// message wrapped to its room, kept while it is shown: the heights of the form's rows
-/// (hundreds in a large carousel) are found from the problems, not by asking about each
-/// row on every frame.
+/// The rows each problem shows at, kept while the form's rows and the problems' places stay
+/// the same, and each problem's message wrapped to its room, kept while it reads the same:
+/// the heights of the form's rows (hundreds in a large carousel) are found from the
+/// problems, without asking about each row, or looking paths up, on every frame.
 #[derive(Default)]
 pub struct ProblemRows {
-    /// The form's rows these are for ([`crate::tui::app::FormState::rows_generation`]).
-    generation: Option<u64>,
-    /// The rows whose own path is the key.
-    own: HashMap<FieldPath, Vec<usize>>,
-    /// Failover rows: each also shows the problems of the object it switches (the key).
-    switched: HashMap<FieldPath, Vec<usize>>,
-    /// Messages wrapped at a width (the key), as shown on the frame before.
-    wrapped: HashMap<usize, HashMap<String, Vec<String>>>,
+    /// The rows and the problems' places these are for
+    /// ([`crate::tui::app::FormState::rows_generation`],
+    /// [`crate::tui::problems::Problems::places_generation`]).
+    generation: Option<(u64, u64)>,
+    /// For each problem, in the order of `Problems::all`: the rows whose own path is its
+    /// path, and the failover rows whose object is at its path (they show its problems
+    /// too).
+    rows_of: Vec<(Vec<usize>, Vec<usize>)>,
+    /// For each problem: its message wrapped at a room, as last shown (room, message,
+    /// lines).
+    wrapped: Vec<Vec<(usize, String, Vec<String>)>>,
 }
 
 impl ProblemRows {
@@ -220,41 +228,63 @@ impl ProblemRows {
     /// `Problems::all`.
     fn messages(&mut self, app: &App, width: usize) -> Vec<Vec<MessageLine>> {
         let rows = &app.form.rows;
-        if self.generation != Some(app.form.rows_generation) {
-            self.own.clear();
-            self.switched.clear();
+        let now = (app.form.rows_generation, app.problems.places_generation());
+        if self.generation != Some(now) {
+            let mut own: HashMap<&FieldPath, Vec<usize>> = HashMap::default();
+            let mut switched: HashMap<FieldPath, Vec<usize>> = HashMap::default();
             for (i, row) in rows.iter().enumerate() {
-                self.own.entry(row.path.clone()).or_default().push(i);
+                own.entry(&row.path).or_default().push(i);
                 if let (RowKind::Failover(_), Some(parent)) = (&row.kind, row.path.parent()) {
-                    self.switched.entry(parent).or_default().push(i);
+                    switched.entry(parent).or_default().push(i);
                 }
             }
-            self.generation = Some(app.form.rows_generation);
+            self.rows_of = app
+                .problems
+                .all()
+                .map(|p| {
+                    (
+                        own.get(&p.path).cloned().unwrap_or_default(),
+                        switched.get(&p.path).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            self.wrapped.clear();
+            self.generation = Some(now);
         }
+        self.wrapped.resize_with(self.rows_of.len(), Vec::new);
         let mut out = vec![Vec::new(); rows.len()];
-        let mut before = std::mem::take(&mut self.wrapped);
-        for index in [&self.own, &self.switched] {
-            for p in app.problems.all() {
-                for &i in index.get(&p.path).into_iter().flatten() {
+        for switched in [false, true] {
+            for (k, p) in app.problems.all().enumerate() {
+                let Some((own, sw)) = self.rows_of.get(k) else {
+                    break;
+                };
+                for &i in if switched { sw } else { own } {
                     let Some(row) = rows.get(i) else { continue };
                     let room = message_room(row, width);
-                    let now = self.wrapped.entry(room).or_default();
-                    let lines = match now.get(&p.message) {
-                        Some(lines) => lines,
+                    let memo = &mut self.wrapped[k];
+                    let at = match memo
+                        .iter()
+                        .position(|(r, m, _)| *r == room && *m == p.message)
+                    {
+                        Some(j) => j,
                         None => {
-                            let lines = before
-                                .get_mut(&room)
-                                .and_then(|m| m.remove(&p.message))
-                                .unwrap_or_else(|| wrap_lines(&visible(&p.message), room));
-                            now.entry(p.message.clone()).or_insert(lines)
+                            // A message that changes as it is typed ("it has 102") leaves
+                            // a few lines behind; they go before they pile up.
+                            if memo.len() >= 4 {
+                                memo.clear();
+                            }
+                            let lines = wrap_lines(&visible(&p.message), room);
+                            memo.push((room, p.message.clone(), lines));
+                            memo.len() - 1
                         }
                     };
                     // Continuation lines carry no marker of their own.
                     out[i].extend(
-                        lines
+                        memo[at]
+                            .2
                             .iter()
                             .enumerate()
-                            .map(|(k, l)| (Some(p.mark), k == 0, l.clone())),
+                            .map(|(n, l)| (Some(p.mark), n == 0, l.clone())),
                     );
                 }
             }
@@ -380,6 +410,9 @@ struct RowInputs<'a> {
 /// A row's lines kept between frames with what they were made of: on a keystroke, only
 /// the rows it changed are made again.
 pub struct KeptRow {
+    /// Names these lines on the screen's memo (see `LineMemo::set_kept_line`): no other
+    /// kept row has it.
+    id: u64,
     /// The frame it was last drawn on, as what that frame's rows were made under.
     seen: FormSeen,
     row: form::Row,
@@ -390,7 +423,9 @@ pub struct KeptRow {
 
 impl KeptRow {
     fn new(i: &RowInputs<'_>, seen: FormSeen, lines: Vec<Line<'static>>) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         KeptRow {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             seen,
             row: i.row.clone(),
             look: i.look.clone(),

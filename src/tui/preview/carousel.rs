@@ -145,10 +145,11 @@ fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
 /// downloaded, or failed, already. Such a card partly in view may be kept and copied.
 fn downloads_settled(pics: &super::image::Pictures<'_>, card: &Value) -> bool {
     ["mediaUrl", "thumbnailUrl"].iter().all(|k| {
-        card.get(*k)
-            .and_then(Value::as_str)
-            .filter(|u| crate::media::is_checkable(u))
-            .is_none_or(|u| matches!(pics.store.load(u), Some(Load::Ready(_) | Load::Failed(_))))
+        card.get(*k).and_then(Value::as_str).is_none_or(|u| {
+            // Asked of the store first: parsing the URL costs more, on every frame.
+            matches!(pics.store.load(u), Some(Load::Ready(_) | Load::Failed(_)))
+                || !crate::media::is_checkable(u)
+        })
     })
 }
 

@@ -104,6 +104,8 @@ pub struct ViewState {
     pub form_seen: Option<crate::tui::view::FormSeen>,
     /// The rows each problem shows at, and the problems' messages wrapped.
     pub form_problems: crate::tui::view::ProblemRows,
+    /// The problems pane's lines as made on a frame before, by the problem's position.
+    pub problem_rows: Vec<Option<crate::tui::view::KeptProblem>>,
     /// What the terminal shows: the last frame written (empty: nothing known, the next
     /// frame is written whole).
     pub shown: ratatui::buffer::Buffer,
@@ -174,6 +176,7 @@ impl Default for ViewState {
             form_rows: Vec::new(),
             form_seen: None,
             form_problems: Default::default(),
+            problem_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
         }
     }

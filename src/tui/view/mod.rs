@@ -27,6 +27,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub use form::{FormSeen, KeptRow, ProblemRows};
 pub(super) use overlays::centered;
+pub use panes::KeptProblem;
 
 /// Below this the composer says so instead of drawing.
 pub const MIN_WIDTH: u16 = 64;

@@ -95,8 +95,22 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
             .problems
             .set_line(frame.buffer_mut(), shown, &line);
     }
+    let places = app.problems.places_generation();
+    view.problem_rows.resize_with(n, || None);
     for (line, i) in (view.problems_scroll..n).take(shown).enumerate() {
         let Some(p) = app.problems.get(i) else { break };
+        let here = focus_path == Some(&p.path);
+        // As made on a frame before, when the problem at this place reads the same.
+        if let Some(k) = &view.problem_rows[i]
+            && (k.places, k.width, k.here) == (places, width, here)
+            && k.message == p.message
+        {
+            view.lines
+                .problems
+                .set_kept_line(frame.buffer_mut(), line, &k.line, Some((k.id, 0)));
+            view.geometry.problem_lines.push(i);
+            continue;
+        }
         let path = p.path.to_string();
         let path = if path.is_empty() {
             "(body)".into()
@@ -104,7 +118,6 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
             path
         };
         let st = mark_style(p.mark);
-        let here = focus_path == Some(&p.path);
         let text = fit_ellipsis(
             &format!("{}  {}", visible(&path), visible(&p.message)),
             width.saturating_sub(2),
@@ -121,8 +134,39 @@ pub(super) fn draw_problems(frame: &mut Frame, app: &App, view: &mut ViewState, 
         if here {
             l = l.patch_style(theme::focus());
         }
-        view.lines.problems.set_line(frame.buffer_mut(), line, &l);
+        let k = KeptProblem::new(places, width, here, p.message.clone(), l);
+        view.lines
+            .problems
+            .set_kept_line(frame.buffer_mut(), line, &k.line, Some((k.id, 0)));
+        view.problem_rows[i] = Some(k);
         view.geometry.problem_lines.push(i);
     }
     view.lines.problems.end(frame.buffer_mut());
+}
+
+/// A problem's line in the problems pane, kept with what it was made of: the problems'
+/// places (while they stand, the problem at a position has the same path and mark), the
+/// width, whether the focused row is at it, and its message.
+pub struct KeptProblem {
+    /// Names the line on the screen's memo: no other kept line has it.
+    id: u64,
+    places: u64,
+    width: usize,
+    here: bool,
+    message: String,
+    line: Line<'static>,
+}
+
+impl KeptProblem {
+    fn new(places: u64, width: usize, here: bool, message: String, line: Line<'static>) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        KeptProblem {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            places,
+            width,
+            here,
+            message,
+            line,
+        }
+    }
 }

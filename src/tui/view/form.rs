@@ -209,13 +209,18 @@ type MessageLine = (Option<Mark>, bool, String);
 /// problems, without asking about each row, or looking paths up, on every frame.
 #[derive(Default)]
 pub struct ProblemRows {
-    /// The rows and the problems' places these are for
-    /// ([`crate::tui::app::FormState::rows_generation`],
-    /// [`crate::tui::problems::Problems::places_generation`]).
+    /// The rows `own` and `switched` are for
+    /// ([`crate::tui::app::FormState::rows_generation`]).
+    rows: Option<u64>,
+    /// The rows whose own path is the key.
+    own: HashMap<FieldPath, Vec<usize>>,
+    /// Failover rows: each also shows the problems of the object it switches (the key).
+    switched: HashMap<FieldPath, Vec<usize>>,
+    /// The rows and the problems' places `rows_of` is for
+    /// ([`crate::tui::problems::Problems::places_generation`]).
     generation: Option<(u64, u64)>,
     /// For each problem, in the order of `Problems::all`: the rows whose own path is its
-    /// path, and the failover rows whose object is at its path (they show its problems
-    /// too).
+    /// path, and the failover rows whose object is at its path.
     rows_of: Vec<(Vec<usize>, Vec<usize>)>,
     /// For each problem: its message wrapped at a room, as last shown (room, message,
     /// lines).
@@ -228,23 +233,30 @@ impl ProblemRows {
     /// `Problems::all`.
     fn messages(&mut self, app: &App, width: usize) -> Vec<Vec<MessageLine>> {
         let rows = &app.form.rows;
-        let now = (app.form.rows_generation, app.problems.places_generation());
-        if self.generation != Some(now) {
-            let mut own: HashMap<&FieldPath, Vec<usize>> = HashMap::default();
-            let mut switched: HashMap<FieldPath, Vec<usize>> = HashMap::default();
+        // Where each path shows: found again only when the rows are.
+        if self.rows != Some(app.form.rows_generation) {
+            self.own.clear();
+            self.switched.clear();
             for (i, row) in rows.iter().enumerate() {
-                own.entry(&row.path).or_default().push(i);
-                if let (RowKind::Failover(_), Some(parent)) = (&row.kind, row.path.parent()) {
-                    switched.entry(parent).or_default().push(i);
+                self.own.entry(row.path.clone()).or_default().push(i);
+                if let RowKind::Failover(_) = row.kind
+                    && let Some(parent) = row.path.parent()
+                {
+                    self.switched.entry(parent).or_default().push(i);
                 }
             }
+            self.rows = Some(app.form.rows_generation);
+        }
+        // Where each problem shows: found again only when the problems' places are.
+        let now = (app.form.rows_generation, app.problems.places_generation());
+        if self.generation != Some(now) {
             self.rows_of = app
                 .problems
                 .all()
                 .map(|p| {
                     (
-                        own.get(&p.path).cloned().unwrap_or_default(),
-                        switched.get(&p.path).cloned().unwrap_or_default(),
+                        self.own.get(&p.path).cloned().unwrap_or_default(),
+                        self.switched.get(&p.path).cloned().unwrap_or_default(),
                     )
                 })
                 .collect();

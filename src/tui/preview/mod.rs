@@ -21,6 +21,7 @@ mod choice;
 mod fallback;
 pub mod image;
 mod rcs;
+mod reads;
 mod slots;
 pub mod strings;
 mod urls;
@@ -36,6 +37,7 @@ use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::StatefulWidget;
+pub(crate) use reads::{Reads, ReportRead};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -299,79 +301,6 @@ pub(crate) struct Ctx<'a> {
     pub reads: std::cell::RefCell<Option<Reads>>,
 }
 
-/// What a card's drawing read besides its own value, the width, the height, the focus, its
-/// frame and the pictures: the validator's answers it asked for, and how much of each text
-/// that stopped at its lines decided them. A card whose value changed draws the same while
-/// these give the same answers and its value is the same but past those texts' parts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Reads {
-    /// A text of the card (its key) and the bytes of it that decided what was drawn.
-    pub texts: Vec<(&'static str, usize)>,
-    pub report: Vec<ReportRead>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum ReportRead {
-    At(FieldPath, Option<Severity>),
-    Under(FieldPath, Option<Severity>),
-    Hidden {
-        base: FieldPath,
-        shown: Vec<String>,
-        at_base: bool,
-        lines: Vec<(Severity, String)>,
-    },
-}
-
-impl ReportRead {
-    /// The same question asked of `ctx`'s report gets the same answer.
-    fn holds(&self, ctx: &Ctx<'_>) -> bool {
-        match self {
-            ReportRead::At(p, s) => ctx.severity_of(p) == *s,
-            ReportRead::Under(p, s) => ctx.severity_under_of(p) == *s,
-            ReportRead::Hidden {
-                base,
-                shown,
-                at_base,
-                lines,
-            } => {
-                let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-                let now = ctx.hidden_issues_of(base, &shown, *at_base);
-                now.len() == lines.len()
-                    && now
-                        .iter()
-                        .zip(lines)
-                        .all(|(i, (s, m))| i.severity == *s && &i.message == m)
-            }
-        }
-    }
-}
-
-impl Reads {
-    /// Card `now` drawn with `ctx` is the drawing of `before` that made these reads.
-    pub fn draw_alike(&self, ctx: &Ctx<'_>, before: &Value, now: &Value) -> bool {
-        let same_value = match (before, now) {
-            (Value::Object(a), Value::Object(b)) => {
-                a.len() == b.len()
-                    && a.iter().all(|(k, va)| {
-                        let Some(vb) = b.get(k) else { return false };
-                        match self.texts.iter().find(|(t, _)| t == k) {
-                            Some((_, n)) => match (va, vb) {
-                                (Value::String(x), Value::String(y)) => {
-                                    x.as_bytes().get(..*n).is_some()
-                                        && x.as_bytes().get(..*n) == y.as_bytes().get(..*n)
-                                }
-                                _ => false,
-                            },
-                            None => va == vb,
-                        }
-                    })
-            }
-            _ => before == now,
-        };
-        same_value && self.report.iter().all(|r| r.holds(ctx))
-    }
-}
-
 /// A field's text as shown: the value, or a placeholder, with its style (marked when the
 /// validator reported it).
 #[derive(Debug, Clone)]
@@ -421,24 +350,6 @@ impl<'a> Ctx<'a> {
         s
     }
 
-    /// Notes what a card's drawing read, while one is drawn to be kept.
-    fn read(&self, r: impl FnOnce() -> ReportRead) {
-        if let Some(reads) = self.reads.borrow_mut().as_mut() {
-            reads.report.push(r());
-        }
-    }
-
-    /// Notes how much of the card's text `key` (shown as `t`) decided its drawing: all of
-    /// it unless `upto` (from [`paragraph_upto`]) says less, past its mark.
-    pub fn read_text(&self, key: &'static str, t: &Shown<'_>, upto: Option<usize>) {
-        let mut reads = self.reads.borrow_mut();
-        if let (Some(reads), Some(at), Some(n)) = (reads.as_mut(), t.value_at, upto)
-            && n > at
-        {
-            reads.texts.push((key, n - at));
-        }
-    }
-
     /// The problems a card or a choice at `base` lists because no field of it shows them:
     /// those at its keys not in `shown`, and with `at_base`, those at `base` itself.
     pub fn hidden_issues(
@@ -460,7 +371,7 @@ impl<'a> Ctx<'a> {
         issues
     }
 
-    fn hidden_issues_of(
+    pub(super) fn hidden_issues_of(
         &self,
         base: &FieldPath,
         shown: &[&str],
@@ -479,7 +390,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn severity_of(&self, path: &FieldPath) -> Option<Severity> {
+    pub(super) fn severity_of(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| &i.path == path) {
             Some(Severity::Error)
         } else if self.report.warnings.iter().any(|i| &i.path == path) {
@@ -496,7 +407,7 @@ impl<'a> Ctx<'a> {
         s
     }
 
-    fn severity_under_of(&self, path: &FieldPath) -> Option<Severity> {
+    pub(super) fn severity_under_of(&self, path: &FieldPath) -> Option<Severity> {
         if self.report.errors.iter().any(|i| i.path.starts_with(path)) {
             Some(Severity::Error)
         } else if self
@@ -730,24 +641,33 @@ pub(crate) fn paragraph(
     cut: bool,
     style: Style,
 ) -> i32 {
-    paragraph_upto(c, x, y, width, max_lines, text, cut, style).0
+    let lines = measure::wrap(text, width, max_lines);
+    draw_lines(c, (x, y), width, &lines, cut, style)
 }
 
-/// [`paragraph`], and how much of `text` decided what it drew when it stopped at
-/// `max_lines` (see [`measure::wrap_upto`]; `cut` does not matter then: the last line is
-/// cut anyway).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn paragraph_upto(
+/// [`paragraph`] for a field's text as shown, and how much of that text decided what was
+/// drawn when it stopped at `max_lines` (see [`measure::wrap_upto`]; whether the value was
+/// cut does not matter then: the last line is cut anyway).
+pub(crate) fn shown_paragraph(
     c: &mut Canvas<'_>,
-    x: i32,
-    y: i32,
+    (x, y): (i32, i32),
+    (width, max_lines): (usize, usize),
+    t: &Shown<'_>,
+) -> (i32, Option<usize>) {
+    let (lines, upto) = measure::wrap_upto(&t.text, width, max_lines);
+    (draw_lines(c, (x, y), width, &lines, t.cut, t.style), upto)
+}
+
+/// Draws wrapped `lines` from (`x`, `y`); the last one cut with `…` when `cut`. Returns the
+/// row after the last line.
+fn draw_lines(
+    c: &mut Canvas<'_>,
+    (x, y): (i32, i32),
     width: usize,
-    max_lines: usize,
-    text: &str,
+    lines: &[measure::WrappedLine<'_>],
     cut: bool,
     style: Style,
-) -> (i32, Option<usize>) {
-    let (lines, upto) = measure::wrap_upto(text, width, max_lines);
+) -> i32 {
     let n = lines.len();
     for (i, line) in lines.iter().enumerate() {
         let last = i + 1 == n;
@@ -760,5 +680,5 @@ pub(crate) fn paragraph_upto(
             style,
         );
     }
-    (y + n as i32, upto)
+    y + n as i32
 }

@@ -4,7 +4,7 @@
 use super::canvas::Canvas;
 use super::choice::{self, ChoiceView};
 use super::strings::{self, MediaKind};
-use super::{Ctx, Need, Shown, frame, marked, paragraph, paragraph_upto, parts, problem_style};
+use super::{Ctx, Need, Shown, frame, marked, paragraph, parts, problem_style, shown_paragraph};
 use crate::message::validate::type_name;
 use crate::message::{FieldPath, MessageType, Severity};
 use crate::tui::measure;
@@ -522,16 +522,7 @@ pub(crate) fn card(
     if let Some(t) = ctx.text(o, path, "title", Need::Required, theme::title()) {
         let top = row;
         let upto;
-        (row, upto) = paragraph_upto(
-            c,
-            ix,
-            row,
-            inner,
-            strings::CARD_TITLE_LINES,
-            &t.text,
-            t.cut,
-            t.style,
-        );
+        (row, upto) = shown_paragraph(c, (ix, row), (inner, strings::CARD_TITLE_LINES), &t);
         ctx.read_text("title", &t, upto);
         if ctx.focused(&path.key("title")) {
             c.mark_focus(top, row);
@@ -545,7 +536,7 @@ pub(crate) fn card(
     if let Some(d) = ctx.text(o, path, "description", Need::Required, Style::new()) {
         let top = row;
         let upto;
-        (row, upto) = paragraph_upto(c, ix, row, inner, desc_lines, &d.text, d.cut, d.style);
+        (row, upto) = shown_paragraph(c, (ix, row), (inner, desc_lines), &d);
         ctx.read_text("description", &d, upto);
         if ctx.focused(&path.key("description")) {
             c.mark_focus(top, row);

@@ -1,6 +1,8 @@
 //! The form: one row per field, card, choice and list, with its marker, its value or the
 //! text being typed, its counter, and the problems at it on the lines below.
 
+use super::form_problems::{MessageLine, message_room};
+use super::form_reach::{FormSeen, Reach};
 use super::{MAX_INPUT_LINES, Mark, mark_style, mark_symbol};
 use crate::text::visible;
 use crate::tui::app::{App, ViewState};
@@ -12,12 +14,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::message::FieldPath;
-use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
 /// The indent of a row, capped so deep carousel fields keep room for their values.
-fn indent(depth: u16) -> usize {
+pub(super) fn indent(depth: u16) -> usize {
     (depth as usize * 2).min(8)
 }
 
@@ -194,117 +194,6 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     view.geometry.form_lines = form_lines;
 }
 
-/// The columns a problem's message wraps in, below `row`.
-fn message_room(row: &form::Row, width: usize) -> usize {
-    width.saturating_sub(indent(row.depth) + 4)
-}
-
-/// A problem's lines below a row: its mark, whether it is the message's first line, the
-/// text.
-type MessageLine = (Option<Mark>, bool, String);
-
-/// The rows each problem shows at, kept while the form's rows and the problems' places stay
-/// the same, and each problem's message wrapped to its room, kept while it reads the same:
-/// the heights of the form's rows (hundreds in a large carousel) are found from the
-/// problems, without asking about each row, or looking paths up, on every frame.
-#[derive(Default)]
-pub struct ProblemRows {
-    /// The rows `own` and `switched` are for
-    /// ([`crate::tui::app::FormState::rows_generation`]).
-    rows: Option<u64>,
-    /// The rows whose own path is the key.
-    own: HashMap<FieldPath, Vec<usize>>,
-    /// Failover rows: each also shows the problems of the object it switches (the key).
-    switched: HashMap<FieldPath, Vec<usize>>,
-    /// The rows and the problems' places `rows_of` is for
-    /// ([`crate::tui::problems::Problems::places_generation`]).
-    generation: Option<(u64, u64)>,
-    /// For each problem, in the order of `Problems::all`: the rows whose own path is its
-    /// path, and the failover rows whose object is at its path.
-    rows_of: Vec<(Vec<usize>, Vec<usize>)>,
-    /// For each problem: its message wrapped at a room, as last shown (room, message,
-    /// lines).
-    wrapped: Vec<Vec<(usize, String, Vec<String>)>>,
-}
-
-impl ProblemRows {
-    /// The problems' lines below each of the app's rows: the problems at its path, then,
-    /// for a failover, those of the object it switches, each in the order of
-    /// `Problems::all`.
-    fn messages(&mut self, app: &App, width: usize) -> Vec<Vec<MessageLine>> {
-        let rows = &app.form.rows;
-        // Where each path shows: found again only when the rows are.
-        if self.rows != Some(app.form.rows_generation) {
-            self.own.clear();
-            self.switched.clear();
-            for (i, row) in rows.iter().enumerate() {
-                self.own.entry(row.path.clone()).or_default().push(i);
-                if let RowKind::Failover(_) = row.kind
-                    && let Some(parent) = row.path.parent()
-                {
-                    self.switched.entry(parent).or_default().push(i);
-                }
-            }
-            self.rows = Some(app.form.rows_generation);
-        }
-        // Where each problem shows: found again only when the problems' places are.
-        let now = (app.form.rows_generation, app.problems.places_generation());
-        if self.generation != Some(now) {
-            self.rows_of = app
-                .problems
-                .all()
-                .map(|p| {
-                    (
-                        self.own.get(&p.path).cloned().unwrap_or_default(),
-                        self.switched.get(&p.path).cloned().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            self.wrapped.clear();
-            self.generation = Some(now);
-        }
-        self.wrapped.resize_with(self.rows_of.len(), Vec::new);
-        let mut out = vec![Vec::new(); rows.len()];
-        for switched in [false, true] {
-            for (k, p) in app.problems.all().enumerate() {
-                let Some((own, sw)) = self.rows_of.get(k) else {
-                    break;
-                };
-                for &i in if switched { sw } else { own } {
-                    let Some(row) = rows.get(i) else { continue };
-                    let room = message_room(row, width);
-                    let memo = &mut self.wrapped[k];
-                    let at = match memo
-                        .iter()
-                        .position(|(r, m, _)| *r == room && *m == p.message)
-                    {
-                        Some(j) => j,
-                        None => {
-                            // A message that changes as it is typed ("it has 102") leaves
-                            // a few lines behind; they go before they pile up.
-                            if memo.len() >= 4 {
-                                memo.clear();
-                            }
-                            let lines = wrap_lines(&visible(&p.message), room);
-                            memo.push((room, p.message.clone(), lines));
-                            memo.len() - 1
-                        }
-                    };
-                    // Continuation lines carry no marker of their own.
-                    out[i].extend(
-                        memo[at]
-                            .2
-                            .iter()
-                            .enumerate()
-                            .map(|(n, l)| (Some(p.mark), n == 0, l.clone())),
-                    );
-                }
-            }
-        }
-        out
-    }
-}
-
 /// The rows the text input shows `line` on, `width` columns wide: wrapped as the text area
 /// wraps it (`WrapMode::WordOrGlyph`, see `app::form_state`), at word bounds, a word wider
 /// than a row cut between clusters. Counted as it counts them, so that the input is as tall
@@ -461,61 +350,6 @@ fn value_room(row: &form::Row, width: usize, label_w: usize, counter_w: usize) -
 /// Where the value (or the text input) starts on a value's row.
 fn value_at(row: &form::Row, label_w: usize) -> Option<usize> {
     matches!(row.kind, RowKind::Value(_)).then(|| indent(row.depth) + 2 + label_w + 1)
-}
-
-/// What the form's kept rows were made under: the rows, the problems' places, the
-/// document, the width.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FormSeen {
-    rows: u64,
-    places: u64,
-    doc: u64,
-    width: usize,
-}
-
-impl FormSeen {
-    fn of(app: &App, width: usize) -> Self {
-        FormSeen {
-            rows: app.form.rows_generation,
-            places: app.problems.places_generation(),
-            doc: app.save.generation,
-            width,
-        }
-    }
-}
-
-/// Which rows may show something new since the frame before.
-enum Reach<'a> {
-    /// None: the document, the rows, the problems' places and the width are as they were.
-    Nothing,
-    /// Those at, above or below the one value changed.
-    Value(&'a FieldPath),
-    All,
-}
-
-impl Reach<'_> {
-    fn since(app: &App, before: Option<FormSeen>, now: FormSeen) -> Reach<'_> {
-        let Some(b) =
-            before.filter(|b| (b.rows, b.places, b.width) == (now.rows, now.places, now.width))
-        else {
-            return Reach::All;
-        };
-        match &app.form.value_edit {
-            _ if b.doc == now.doc => Reach::Nothing,
-            Some((g, p)) if *g == now.doc && b.doc + 1 == now.doc => Reach::Value(p),
-            _ => Reach::All,
-        }
-    }
-
-    /// True when the row at `path` is out of this reach: its value, its summary and its
-    /// marks are as on the frame before.
-    fn leaves(&self, path: &FieldPath) -> bool {
-        match self {
-            Reach::Nothing => true,
-            Reach::Value(p) => !p.starts_with(path) && !path.starts_with(p),
-            Reach::All => false,
-        }
-    }
 }
 
 fn shown_value(
@@ -772,193 +606,5 @@ mod input_tests {
                 width
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod problem_rows_tests {
-    use super::*;
-    use crate::message::{Issue, Report, Severity};
-    use proptest::prelude::*;
-
-    /// The problems' lines of each row as each row asks for them: its path's problems,
-    /// then a failover's object's.
-    fn asked_row_by_row(app: &App, width: usize) -> Vec<Vec<MessageLine>> {
-        app.form
-            .rows
-            .iter()
-            .map(|row| {
-                let parent = match row.kind {
-                    RowKind::Failover(_) => row.path.parent(),
-                    _ => None,
-                };
-                app.problems
-                    .at(&row.path)
-                    .chain(parent.iter().flat_map(|pp| app.problems.at(pp)))
-                    .flat_map(|p| {
-                        wrap_lines(&visible(&p.message), message_room(row, width))
-                            .into_iter()
-                            .enumerate()
-                            .map(|(k, l)| (Some(p.mark), k == 0, l))
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    /// A card with both failovers (each shown as a toggle row standing for its object),
-    /// and `cards` carousel cards.
-    fn draft(cards: usize) -> Value {
-        let mut doc = crate::message::samples::largest_carousel();
-        if let Some(Value::Array(list)) = doc.get_mut("cards") {
-            list.truncate(cards.max(1));
-        }
-        doc["mmsFailover"] = serde_json::json!({"enabled": true, "subject": "s"});
-        doc["smsFailover"] = serde_json::json!({"enabled": true, "text": "t"});
-        doc
-    }
-
-    proptest! {
-        /// Problems set and rows rebuilt in any order: the lines found from the problems
-        /// are the lines each row would ask for, failovers included.
-        #[test]
-        fn each_row_shows_the_problems_it_would_ask_for(
-            steps in proptest::collection::vec(
-                (0usize..3, proptest::collection::vec((any::<u16>(), any::<bool>(), 0usize..3), 0..8)),
-                1..6,
-            ),
-            width in 10usize..90,
-        ) {
-            let dir = std::path::PathBuf::from("/nonexistent-drafts");
-            let mut app = App::new(dir.join("d.json"), draft(2), false, dir);
-            let mut kept = ProblemRows::default();
-            let words = ["too long", "must be at most 100 characters long (it has 102)", "x"];
-            for (cards, picks) in steps {
-                if cards > 0 {
-                    app.doc = draft(cards);
-                    app.form.set_rows(form::build(&app.doc, &app.form.folded));
-                }
-                // Problems at rows' own paths and at the objects failovers stand for.
-                let mut places: Vec<FieldPath> =
-                    app.form.rows.iter().map(|r| r.path.clone()).collect();
-                places.extend(app.form.rows.iter().filter_map(|r| r.container()));
-                let mut report = Report::default();
-                for (at, error, w) in picks {
-                    let issue = Issue {
-                        path: places[usize::from(at) % places.len()].clone(),
-                        description: String::new(),
-                        message: words[w].to_string(),
-                        severity: if error { Severity::Error } else { Severity::Warning },
-                    };
-                    if error { report.errors.push(issue) } else { report.warnings.push(issue) }
-                }
-                app.problems.set_local(&report);
-                prop_assert_eq!(kept.messages(&app, width), asked_row_by_row(&app, width));
-            }
-        }
-    }
-
-    #[test]
-    fn a_failover_row_shows_the_problems_of_its_object() {
-        let dir = std::path::PathBuf::from("/nonexistent-drafts");
-        let mut app = App::new(dir.join("d.json"), draft(1), false, dir);
-        let mut report = Report::default();
-        report.errors.push(Issue {
-            path: FieldPath::parse("mmsFailover"),
-            description: String::new(),
-            message: "no subject".into(),
-            severity: Severity::Error,
-        });
-        app.problems.set_local(&report);
-        let lines = ProblemRows::default().messages(&app, 60);
-        let at = |p: &str| {
-            let i = app
-                .form
-                .rows
-                .iter()
-                .position(|r| r.path == FieldPath::parse(p));
-            lines[i.expect("the row")].clone()
-        };
-        assert_eq!(
-            at("mmsFailover.enabled"),
-            vec![(Some(Mark::Error), true, "no subject".to_string())]
-        );
-        assert!(at("smsFailover.enabled").is_empty());
-    }
-}
-
-#[cfg(test)]
-mod kept_rows_tests {
-    use crate::message::FieldPath;
-    use crate::tui::form::RowKind;
-    use crate::tui::harness::Harness;
-    use ratatui::crossterm::event::KeyCode;
-
-    fn focused(h: &Harness) -> String {
-        h.app
-            .focused()
-            .map(|r| r.path.to_string())
-            .unwrap_or_default()
-    }
-
-    /// A card's summary row scrolled out of view while its title is typed in is made
-    /// again when the wheel brings it back: it was out of the frames the edit was drawn
-    /// on, so what was kept of it is older than the frame before. In view, an edit of the
-    /// title makes it again too.
-    #[test]
-    fn a_summary_changed_while_out_of_view_shows_the_change_back_in_view() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let doc = serde_json::from_str(include_str!("../../../assets/examples/carousel.json"))
-            .expect("the example");
-        let mut h = Harness::new(dir.path().join("c.json"), doc, false, 120, 16);
-        // Card 2's row is drawn, then scrolled out of view above its title.
-        h.app.focus_problem(&FieldPath::parse("cards.1.title"));
-        h.draw();
-        h.app
-            .focus_problem(&FieldPath::parse("cards.1.choices.0.postbackData"));
-        h.draw();
-        while focused(&h) != "cards.1.title" {
-            h.press(KeyCode::Up);
-        }
-        let item = h
-            .app
-            .form
-            .rows
-            .iter()
-            .position(|r| {
-                r.path == FieldPath::parse("cards.1") && matches!(r.kind, RowKind::Item { .. })
-            })
-            .expect("card 2's row");
-        assert!(
-            !h.app.view.geometry.form_lines.contains(&Some(item)),
-            "card 2's row is out of view:\n{}",
-            h.screen()
-        );
-        for c in "XYZ".chars() {
-            h.press(KeyCode::Char(c));
-        }
-        // The wheel brings the row back into view; the focus stays on the title.
-        let form = h.app.view.geometry.form;
-        h.act(crate::tui::action::Action::Scroll {
-            column: form.x + 2,
-            row: form.y + 2,
-            down: false,
-        });
-        assert_eq!(focused(&h), "cards.1.title");
-        assert!(h.app.view.geometry.form_lines.contains(&Some(item)));
-        let line = h
-            .screen()
-            .lines()
-            .find(|l| l.contains("▾ Card 2"))
-            .map(str::to_string)
-            .unwrap_or_default();
-        assert!(line.contains("Card 2XYZ"), "{}", h.screen());
-        // Typed in view, the title reaches the row above it too.
-        h.press(KeyCode::Char('W'));
-        assert!(
-            h.screen().contains("▾ Card 2  Card 2XYZW"),
-            "{}",
-            h.screen()
-        );
     }
 }

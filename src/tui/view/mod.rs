@@ -11,6 +11,8 @@
 
 mod chrome;
 mod form;
+mod form_problems;
+mod form_reach;
 mod overlays;
 mod panes;
 pub mod send;
@@ -25,7 +27,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub use form::{FormSeen, KeptRow, ProblemRows};
+pub use form::KeptRow;
+pub use form_problems::ProblemRows;
+pub use form_reach::FormSeen;
 pub(super) use overlays::centered;
 pub use panes::KeptProblem;
 

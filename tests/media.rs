@@ -8,9 +8,10 @@ use media_server::{
     Fixtures, Server, carousel, closed_port, crc32, expected, more_cards, more_cards_expected,
     tall_card, tall_card_expected,
 };
+use rcs_composer::client::{ProxyChoice, Resolver};
 use rcs_composer::media::{
-    self, FileType, ImageFailure, MediaCache, MediaClient, MediaSettings, NetFailure, Probe, Skip,
-    decode_image,
+    self, FileType, ImageFailure, MediaCache, MediaClient, MediaSettings, Names, NetFailure, Probe,
+    Skip, decode_image,
 };
 use serde_json::{Value, json};
 use std::process::Command;
@@ -268,6 +269,103 @@ async fn a_closed_port_is_refused_by_name() {
     );
     let img = client.fetch_image(&url).await.unwrap_err();
     assert_eq!(img.reason(), "unreachable");
+}
+
+/// A host that is not found is settled before any client is built (the composer's check
+/// does so), in the very words the client would have used.
+#[tokio::test]
+async fn a_name_not_found_is_settled_without_a_client_in_the_clients_words() {
+    let s = MediaSettings {
+        proxy: ProxyChoice::Direct,
+        ..settings(5)
+    };
+    // `.invalid` is never found (RFC 6761); the port and the credentials do not matter.
+    let url = "https://user:pw@cdn.nothing.invalid:8443/a.png";
+    let early = Names::new()
+        .failure(&s, url)
+        .await
+        .expect("a name not found");
+    let client = MediaClient::new(&s).unwrap();
+    let probe = client.probe(url).await;
+    assert_eq!(
+        probe,
+        Probe::Unreachable {
+            host: "cdn.nothing.invalid:8443".into(),
+            failure: NetFailure::Dns
+        }
+    );
+    assert_eq!(early.clone().probe(), probe);
+    assert_eq!(early.image(), client.fetch_image(url).await.unwrap_err());
+}
+
+/// The URLs asked about while their host is being looked up share that one lookup; a
+/// name that resolves, a private host, an address or a proxy leaves the URL to the client.
+#[tokio::test]
+async fn urls_on_one_host_share_its_lookup_and_only_names_resolved_here_are_looked_up() {
+    let s = MediaSettings {
+        proxy: ProxyChoice::Direct,
+        private_hosts: vec!["intranet.example".into()],
+        ..settings(5)
+    };
+    let names = Names::with_resolver(Resolver::fixed([(
+        "cdn.example",
+        vec!["192.0.2.7".parse().unwrap()],
+    )]));
+    let mut asked = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        for host in ["gone.example", "CDN.example."] {
+            let (names, s) = (names.clone(), s.clone());
+            let url = format!("https://{host}/card{i}.png");
+            asked.spawn(async move { (url.clone(), names.failure(&s, &url).await) });
+        }
+    }
+    let mut settled = 0;
+    while let Some(done) = asked.join_next().await {
+        let (url, failure) = done.unwrap();
+        if url.contains("gone.example") {
+            let probe = failure.expect("gone.example is not found").probe();
+            assert_eq!(
+                probe,
+                Probe::Unreachable {
+                    host: "gone.example".into(),
+                    failure: NetFailure::Dns
+                }
+            );
+            settled += 1;
+        } else {
+            assert_eq!(failure, None, "{url}");
+        }
+    }
+    assert_eq!(settled, 20);
+    assert_eq!(names.lookups(), 2, "one lookup for each host");
+    // Nothing is kept once a lookup ends: the next check asks again.
+    assert!(
+        names
+            .failure(&s, "https://gone.example/x.png")
+            .await
+            .is_some()
+    );
+    assert_eq!(names.lookups(), 3);
+    for left in [
+        "https://cdn.intranet.example/a.png",
+        "https://192.0.2.9/a.png",
+        "http://localhost:1/a.png",
+        "not a url",
+    ] {
+        assert_eq!(names.failure(&s, left).await, None, "{left}");
+    }
+    let proxied = MediaSettings {
+        proxy: ProxyChoice::Url("http://127.0.0.1:9".into()),
+        ..s.clone()
+    };
+    let off = MediaSettings {
+        enabled: false,
+        ..s.clone()
+    };
+    for s in [proxied, off] {
+        assert_eq!(names.failure(&s, "https://gone.example/a.png").await, None);
+    }
+    assert_eq!(names.lookups(), 3, "none of those was looked up");
 }
 
 #[tokio::test]

@@ -200,6 +200,52 @@ fn start_on_card(dir: &Path, server: &Server, config: Option<&str>, args: &[&str
     s
 }
 
+/// A host whose name is not found is named at its field and in its card's box, while the
+/// next card's picture, from a server that answers, still comes. (The composer settles such
+/// a URL before it builds the HTTP client: tests/media.rs shows the words are the client's.)
+#[test]
+fn a_host_not_found_is_named_at_its_field_while_the_next_card_gets_its_picture() {
+    let server = Server::start(Fixtures::shared());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.json");
+    let card = |title: &str, url: &str| {
+        serde_json::json!({"title": title, "description": "d", "height": "MEDIUM",
+            "mediaUrl": url})
+    };
+    let doc = serde_json::json!({"messageType": "RCS_CAROUSEL", "source": "ACME",
+    "destination": "14155550100", "cards": [
+        card("Gone", "https://cdn.gone.example/a.png"),
+        card("Here", &format!("{}/img.png", server.base_url())),
+    ]});
+    fs::write(&file, doc.to_string()).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    // Names come from this table (debug builds): cdn.gone.example is not in it. No proxy
+    // of the environment may take the request instead.
+    cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
+    for k in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        cmd.env_remove(k);
+    }
+    cmd.env_remove("ALL_PROXY");
+    cmd.env_remove("all_proxy");
+    let mut s = Session::start(cmd, 40, 120);
+    s.wait_screen("not reachable: cdn.gone.example could not be found (DNS)");
+    s.wait_screen("unreachable");
+    s.wait_for("the second card's picture", |s| {
+        let (left, right) = picture_rows(s);
+        left == 0 && right > 3
+    });
+    s.wait_screen("Problems: 0 errors, 0 warnings, 1 from the media check");
+    let log = server.log();
+    assert!(
+        log.iter().all(|r| r.path == "/img.png"),
+        "only the second card's URL was asked for: {:?}",
+        log.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
 fn picture_cells(s: &Session) -> usize {
     s.rgb_cells_per_row(1..30, preview_columns(s)).iter().sum()
 }

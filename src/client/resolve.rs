@@ -57,7 +57,12 @@ impl Resolver {
     /// Every address of `host`.
     pub async fn lookup(&self, host: &str) -> io::Result<Vec<IpAddr>> {
         let addrs: Vec<IpAddr> = match &self.fixed {
-            Some(table) => table.get(&normal(host)).cloned().unwrap_or_default(),
+            Some(table) => {
+                // The answer comes later, as the system's does: lookups asked for at the same
+                // time are under way at the same time.
+                tokio::task::yield_now().await;
+                table.get(&normal(host)).cloned().unwrap_or_default()
+            }
             None => tokio::net::lookup_host((host, 0))
                 .await?
                 .map(|a| a.ip())

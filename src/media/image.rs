@@ -136,10 +136,8 @@ async fn download(
         }
         Err(Stop::Done(Probe::Answered(a))) => return Err(ImageFailure::Status(a.status)),
         Err(Stop::Network { url, error }) => {
-            return Err(match net::classify(&error, settings.timeout) {
-                NetFailure::Timeout(_) => ImageFailure::Timeout,
-                f => ImageFailure::Unreachable(describe(&net::host_port(&url), &f)),
-            });
+            let f = net::classify(&error, settings.timeout);
+            return Err(failure(&net::host_port(&url), f));
         }
     };
     let status = reply.response.status();
@@ -159,10 +157,7 @@ async fn download(
     let host = net::host_port(&reply.url);
     let (bytes, error) = probe::first_bytes(reply.response, cap + 1).await;
     if let Some(e) = error {
-        return Err(match net::classify(&e, settings.timeout) {
-            NetFailure::Timeout(_) => ImageFailure::Timeout,
-            f => ImageFailure::Unreachable(describe(&host, &f)),
-        });
+        return Err(failure(&host, net::classify(&e, settings.timeout)));
     }
     if bytes.len() > cap {
         return Err(ImageFailure::TooBig(format!(
@@ -170,6 +165,14 @@ async fn download(
         )));
     }
     Ok(bytes)
+}
+
+/// What a download reports when `host` gave no (complete) HTTP answer.
+pub(super) fn failure(host: &str, f: NetFailure) -> ImageFailure {
+    match f {
+        NetFailure::Timeout(_) => ImageFailure::Timeout,
+        f => ImageFailure::Unreachable(describe(host, &f)),
+    }
 }
 
 fn describe(host: &str, f: &NetFailure) -> String {

@@ -16,6 +16,7 @@ mod cache;
 mod findings;
 pub mod geometry;
 pub mod image;
+mod names;
 mod net;
 mod probe;
 pub mod sniff;
@@ -29,6 +30,7 @@ pub use findings::{
 };
 pub use geometry::crop_for_height;
 pub use image::{DecodedImage, ImageFailure, decode_image, fetch_image};
+pub use names::{NameFailure, Names};
 pub use net::{NetFailure, USER_AGENT};
 pub use probe::{Answer, Probe, SNIFF_BYTES, Skip};
 pub use sniff::{FileType, dimensions, sniff};

@@ -174,8 +174,9 @@ pub fn connect(
     app.session.target = target.clone();
     app.session.config_path = paths::config_file();
     app.session.osc52 = super::clipboard::osc52_likely();
-    // After the profiles: the check trusts the CA file the active one sends with. The probes
-    // it asks for start after the first frame (the loop carries them out).
+    // After the profiles: the check trusts the CA file the active one sends with. Its probes
+    // start before the first frame; a name not found is settled without building the HTTP
+    // client (the trust store), which otherwise is built on a blocking thread.
     match media_config {
         Ok(config) => app.configure_media(config.as_ref(), no_media_check),
         Err(()) => app.configure_media_without_config(),

@@ -4,7 +4,7 @@
 
 use super::Runtime;
 use crate::media::{
-    CONCURRENT_PROBES, ImageFailure, MediaClient, MediaSettings, NetFailure, Probe, Skip,
+    CONCURRENT_PROBES, ImageFailure, MediaClient, MediaSettings, Names, NetFailure, Probe, Skip,
 };
 use crate::tui::action::Message;
 use crate::tui::app::MediaJob;
@@ -23,9 +23,12 @@ const CONCURRENT_ENCODES: usize = 2;
 /// hold the first frame or a key.
 type SharedClient = Arc<tokio::sync::OnceCell<Result<MediaClient, String>>>;
 
-/// The HTTP client (built once per settings) and the limits on work in flight.
+/// The HTTP client (built once per settings), the names being looked up, and the limits on
+/// work in flight.
 pub(super) struct MediaWorker {
     client: Option<(Arc<MediaSettings>, SharedClient)>,
+    /// A URL whose host is not found is settled before the client is built, or waited for.
+    names: Names,
     probes: Arc<Semaphore>,
     loads: Arc<Semaphore>,
     encodes: Arc<Semaphore>,
@@ -37,6 +40,7 @@ impl Default for MediaWorker {
     fn default() -> Self {
         MediaWorker {
             client: None,
+            names: Names::new(),
             probes: Arc::new(Semaphore::new(CONCURRENT_PROBES)),
             loads: Arc::new(Semaphore::new(CONCURRENT_LOADS)),
             encodes: Arc::new(Semaphore::new(CONCURRENT_ENCODES)),
@@ -94,7 +98,14 @@ impl Runtime {
                         continue;
                     };
                     let permits = self.media.probes.clone();
+                    let names = self.media.names.clone();
                     rt.spawn(async move {
+                        // Before the permit: the URLs on one host share its lookup.
+                        if let Some(f) = names.failure(&settings, &url).await {
+                            let probe = f.probe();
+                            let _ = tx.send(Message::MediaProbed { url, probe });
+                            return;
+                        }
                         let _permit = permits.acquire_owned().await;
                         let probe = match client_of(&client, settings).await {
                             Ok(c) => c.probe(&url).await,
@@ -115,7 +126,13 @@ impl Runtime {
                     return;
                 };
                 let permits = self.media.loads.clone();
+                let names = self.media.names.clone();
                 rt.spawn(async move {
+                    if let Some(f) = names.failure(&settings, &url).await {
+                        let result = Err(f.image());
+                        let _ = tx.send(Message::ImageLoaded { url, result });
+                        return;
+                    }
                     let _permit = permits.acquire_owned().await;
                     let result = match client_of(&client, settings).await {
                         Ok(c) => load(&c, &url).await,

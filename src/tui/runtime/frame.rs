@@ -493,7 +493,7 @@ mod kept {
 
 #[cfg(test)]
 mod kept_on_a_key {
-    use crossterm::event::KeyCode;
+    use ratatui::crossterm::event::KeyCode;
     use std::collections::BTreeMap;
 
     /// Typing past the limit of card 1's title in the largest carousel (what tools/tuiperf

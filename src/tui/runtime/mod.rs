@@ -7,7 +7,8 @@
 //!   order), which checks a draft's file before writing it and holds its lock.
 //! - [`editor`]: `$EDITOR` in a process group of its own that holds the terminal.
 //! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
-//!   the sends, the signal watcher and the terminal's input.
+//!   the sends and the signal watcher.
+//! - [`input`]: the terminal's input, on a thread of its own.
 //! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
 //! - [`app_loop`]: starting the app, the loop itself, and leaving.
 
@@ -18,6 +19,7 @@ mod escape;
 mod files;
 mod frame;
 mod graphics;
+mod input;
 mod media;
 mod net;
 mod terminal;
@@ -51,6 +53,8 @@ pub struct Runtime {
     pub net: Option<Net>,
     /// The media check's and the pictures' client and limits.
     media: media::MediaWorker,
+    /// The thread reading the terminal, while it runs.
+    input: Option<input::Input>,
 }
 
 impl Default for Runtime {
@@ -87,6 +91,7 @@ impl Runtime {
             editor_slot: EditorSlot::default(),
             net: None,
             media: media::MediaWorker::default(),
+            input: None,
         }
     }
 

@@ -1,9 +1,9 @@
 //! The network side of the app: a small tokio runtime with the in-process sandbox, the
-//! delivery listener, one task per send, the signal watcher, and the terminal's input. Each
-//! answers through the one channel.
+//! delivery listener, one task per send, and the signal watcher. Each answers through the
+//! one channel.
 
+use super::Runtime;
 use super::terminal::{leave_terminal, note_signal};
-use super::{Runtime, escape};
 use crate::client;
 use crate::profile::{Profile, Secret};
 use crate::sandbox::{self, RunningListener, RunningSandbox, SandboxConfig};
@@ -23,8 +23,6 @@ pub struct Net {
     pub(super) sends: HashMap<u64, tokio::task::AbortHandle>,
     /// The password commands this app's sends run, to stop them.
     pub(super) password_commands: PasswordCommands,
-    /// The task that reads the terminal, while it runs.
-    input: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// What [`Runtime::start_net`] got going.
@@ -41,9 +39,6 @@ pub struct NetStarted {
 impl Drop for Net {
     fn drop(&mut self) {
         for (_, h) in self.sends.drain() {
-            h.abort();
-        }
-        if let Some(h) = self.input.take() {
             h.abort();
         }
         self.password_commands.stop_all();
@@ -97,7 +92,6 @@ impl Runtime {
             listener: running.listener,
             sends: HashMap::new(),
             password_commands: PasswordCommands::new(),
-            input: None,
         });
         started
     }
@@ -175,85 +169,6 @@ impl Runtime {
             }
             n.password_commands.stop_all();
         }
-    }
-
-    /// Makes the terminal's input one more producer into the channel: a task reads events
-    /// as they come (blocking nowhere) and sends each as `Message::Terminal`. The end of
-    /// input or a read error is sent as `Message::InputClosed`. A lone Esc and the escape
-    /// sequence read with it are rejoined ([`super::escape`]). False when there is no
-    /// network runtime to run it on.
-    pub(super) fn start_input(&mut self) -> bool {
-        let tx = self.tx.clone();
-        let Some(net) = self.net.as_mut() else {
-            return false;
-        };
-        let Some(rt) = net.rt.as_ref() else {
-            return false;
-        };
-        net.input = Some(rt.spawn(async move {
-            use futures_core::Stream;
-            use std::pin::Pin;
-            use std::task::Poll;
-            let mut events = ratatui::crossterm::event::EventStream::new();
-            loop {
-                let next = std::future::poll_fn(|cx| Pin::new(&mut events).poll_next(cx)).await;
-                let batch = match next {
-                    Some(Ok(ev)) if escape::is_lone_esc(&ev) => {
-                        // What came in the same read is ready now, without waiting.
-                        let mut after = Vec::new();
-                        let mut failed = None;
-                        while after.len() < 64 {
-                            let ready = std::future::poll_fn(|cx| {
-                                Poll::Ready(match Pin::new(&mut events).poll_next(cx) {
-                                    Poll::Ready(x) => Some(x),
-                                    Poll::Pending => None,
-                                })
-                            })
-                            .await;
-                            match ready {
-                                Some(Some(Ok(e))) => after.push(e),
-                                Some(other) => {
-                                    failed = Some(other);
-                                    break;
-                                }
-                                None => break,
-                            }
-                        }
-                        let mut msgs: Vec<Message> = escape::rejoin(ev, after)
-                            .into_iter()
-                            .map(Message::Terminal)
-                            .collect();
-                        if let Some(f) = failed {
-                            msgs.push(closed(f));
-                        }
-                        msgs
-                    }
-                    Some(Ok(ev)) => vec![Message::Terminal(ev)],
-                    other => vec![closed(other)],
-                };
-                for msg in batch {
-                    let end = matches!(msg, Message::InputClosed(_));
-                    if tx.send(msg).is_err() || end {
-                        return;
-                    }
-                }
-            }
-        }));
-        true
-    }
-
-    /// Stops reading the terminal (another program is about to own it) and waits until the
-    /// reader has let go, so that no key meant for that program is taken.
-    pub(super) fn pause_input(&mut self) -> bool {
-        let Some(net) = self.net.as_mut() else {
-            return false;
-        };
-        let (Some(h), Some(rt)) = (net.input.take(), net.rt.as_ref()) else {
-            return false;
-        };
-        h.abort();
-        let _ = rt.block_on(h);
-        true
     }
 
     /// On SIGTERM, SIGHUP, SIGINT or SIGQUIT, quits as Ctrl-Q does (the draft saved, the
@@ -334,21 +249,10 @@ impl Runtime {
             .name("rcs-composer-hangup".into())
             .spawn(move || {
                 use rustix::event::{PollFd, PollFlags, poll};
-                use std::os::fd::AsFd;
-                let stdin = std::io::stdin();
-                let dev_tty;
-                let fd = if rustix::termios::isatty(stdin.as_fd()) {
-                    stdin.as_fd()
-                } else {
-                    // crossterm reads /dev/tty when standard input is not the terminal.
-                    match std::fs::File::open("/dev/tty") {
-                        Ok(f) => {
-                            dev_tty = f;
-                            dev_tty.as_fd()
-                        }
-                        Err(_) => return,
-                    }
+                let Some(tty) = super::input::Tty::open() else {
+                    return;
                 };
+                let fd = tty.fd();
                 loop {
                     let mut fds = [PollFd::new(&fd, PollFlags::empty())];
                     match poll(&mut fds, None) {
@@ -371,13 +275,5 @@ impl Runtime {
                     }
                 }
             });
-    }
-}
-
-/// The end of the terminal's input, or a read error, as a message.
-fn closed(next: Option<std::io::Result<ratatui::crossterm::event::Event>>) -> Message {
-    match next {
-        Some(Err(e)) => Message::InputClosed(Some(e.to_string())),
-        _ => Message::InputClosed(None),
     }
 }

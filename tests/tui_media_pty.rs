@@ -223,11 +223,9 @@ fn a_host_not_found_is_named_at_its_field_while_the_next_card_gets_its_picture()
     // Names come from this table (debug builds): cdn.gone.example is not in it. No proxy
     // of the environment may take the request instead.
     cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
-    for k in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+    for k in rcs_composer::client::PROXY_VARIABLES {
         cmd.env_remove(k);
     }
-    cmd.env_remove("ALL_PROXY");
-    cmd.env_remove("all_proxy");
     let mut s = Session::start(cmd, 40, 120);
     s.wait_screen("not reachable: cdn.gone.example could not be found (DNS)");
     s.wait_screen("unreachable");

@@ -9,6 +9,16 @@ use super::Resolver;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+/// The environment variables reqwest takes a proxy from (`NO_PROXY` aside).
+pub const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
 /// Which proxy to use for hosts other than this machine (always reached directly).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ProxyChoice {

@@ -18,7 +18,9 @@ mod scrub;
 mod transport;
 
 pub use history::{history_entry, latency_ms};
-pub use http::{ProxyChoice, Transport, client_builder, read_ca_file, system_roots};
+pub use http::{
+    PROXY_VARIABLES, ProxyChoice, Transport, client_builder, read_ca_file, system_roots,
+};
 pub use request::{
     CurlSecret, PreparedRequest, check_transport, is_loopback_host, is_loopback_url,
 };

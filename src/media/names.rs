@@ -13,7 +13,7 @@
 
 use super::net::{self, NetFailure};
 use super::{ImageFailure, MediaSettings, Probe, ProxyChoice};
-use crate::client::{Resolver, is_loopback_host};
+use crate::client::{PROXY_VARIABLES, Resolver, is_loopback_host};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -146,16 +146,9 @@ fn looked_up_here<'u>(settings: &MediaSettings, url: &'u Url) -> Option<&'u str>
 
 /// True when the environment names a proxy reqwest may use (whatever `NO_PROXY` says).
 fn proxy_in_environment() -> bool {
-    [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ]
-    .iter()
-    .any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
+    PROXY_VARIABLES
+        .iter()
+        .any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
 }
 
 #[cfg(test)]

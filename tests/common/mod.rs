@@ -382,13 +382,10 @@ impl Home {
             "TEST_SECRET",
             "SSL_CERT_FILE",
             "SSL_CERT_DIR",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        ]
+        .into_iter()
+        .chain(rcs_composer::client::PROXY_VARIABLES)
+        {
             cmd.env_remove(v);
         }
         cmd

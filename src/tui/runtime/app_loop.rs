@@ -100,7 +100,7 @@ pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> Exit
     }
     if !rt.start_input() {
         terminal::leave_terminal();
-        eprintln!("rcs-composer: cannot read the terminal: the app's runtime did not start");
+        eprintln!("rcs-composer: cannot read the terminal's input (standard input or /dev/tty)");
         return ExitCode::from(2);
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -6,7 +6,7 @@
 //! The thread waits in `poll` on the terminal and on a pipe of its own, then takes what
 //! crossterm has ready without ever blocking in crossterm. A byte on the pipe says stop
 //! (another program is about to own the terminal: the thread is gone before it does, so no
-//! key meant for that program is taken) or look (SIGWINCH: crossterm has a resize to tell).
+//! key meant for that program is taken) or look (SIGWINCH: the thread sends the size).
 //! A lone Esc and the escape sequence read with it are rejoined ([`super::escape`]).
 
 use super::{Runtime, escape};
@@ -80,6 +80,22 @@ impl Runtime {
         let Ok((wait, wake)) = std::io::pipe() else {
             return false;
         };
+        // Resizes are watched from here on, before any frame: crossterm starts when first
+        // asked (what it reads now stays queued for the thread), and the signal is taken
+        // here, not when the task first runs.
+        let _ = event::poll(Duration::ZERO);
+        let resized = self
+            .net
+            .as_ref()
+            .and_then(|n| n.rt.as_ref())
+            .and_then(|rt| {
+                use tokio::signal::unix::{SignalKind, signal};
+                let _inside = rt.enter();
+                Some((
+                    rt.handle().clone(),
+                    signal(SignalKind::window_change()).ok()?,
+                ))
+            });
         // A burst of resizes cannot block the signal task on a full pipe.
         let _ = rustix::fs::fcntl_setfl(&wake, rustix::fs::OFlags::NONBLOCK);
         let wake = Arc::new(wake);
@@ -90,13 +106,9 @@ impl Runtime {
         else {
             return false;
         };
-        let winch = self.net.as_ref().and_then(|n| n.rt.as_ref()).map(|rt| {
+        let winch = resized.map(|(rt, mut resized)| {
             let wake = wake.clone();
             rt.spawn(async move {
-                use tokio::signal::unix::{SignalKind, signal};
-                let Ok(mut resized) = signal(SignalKind::window_change()) else {
-                    return;
-                };
                 while resized.recv().await.is_some() {
                     let _ = (&*wake).write(&[LOOK]);
                 }
@@ -128,8 +140,7 @@ impl Runtime {
 /// stop, the input ends, or reading fails.
 fn read_loop(tty: &Tty, mut wait: PipeReader, tx: &Sender<Message>) {
     let mut said = [0u8; 64];
-    // crossterm starts watching for resizes (SIGWINCH) when first asked: now, not at the
-    // first key. What it already has is sent too.
+    // What crossterm read before the thread began.
     if !send_ready(tx) {
         return;
     }
@@ -153,7 +164,18 @@ fn read_loop(tty: &Tty, mut wait: PipeReader, tx: &Sender<Message>) {
                 Ok(n) if said[..n].contains(&STOP) => return,
                 // Every writer is gone: nobody can stop this thread, nor wants it.
                 Ok(0) => return,
-                _ => {}
+                // A resize: said with the size now, whether or not crossterm says it too
+                // (the loop takes the size once for a burst of them).
+                Ok(_) => {
+                    if let Ok((cols, rows)) = ratatui::crossterm::terminal::size()
+                        && tx
+                            .send(Message::Terminal(Event::Resize(cols, rows)))
+                            .is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(_) => {}
             }
         }
         if on_tty.contains(PollFlags::NVAL) {

@@ -33,7 +33,7 @@ type Shared = Arc<OnceCell<Lookup>>;
 
 /// The lookups under way, shared by every task that asks about the same host. Cheap to
 /// clone: the clones share them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Names {
     resolver: Resolver,
     pending: Arc<Mutex<HashMap<String, Shared>>>,
@@ -63,6 +63,12 @@ impl NameFailure {
     }
 }
 
+impl Default for Names {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Names {
     /// Names looked up with the system's resolver (in debug builds, the test table of
     /// [`Resolver::from_env`]), as the clients do.
@@ -73,7 +79,8 @@ impl Names {
     pub fn with_resolver(resolver: Resolver) -> Self {
         Names {
             resolver,
-            ..Names::default()
+            pending: Arc::default(),
+            started: Arc::default(),
         }
     }
 

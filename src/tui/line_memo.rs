@@ -29,6 +29,21 @@ struct Kept {
 }
 
 impl Kept {
+    /// A row blanked: no line, no style.
+    fn blank() -> Kept {
+        Kept {
+            line_style: ratatui::style::Style::default(),
+            spans: Vec::new(),
+            source: None,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.spans.is_empty()
+            && self.source.is_none()
+            && self.line_style == ratatui::style::Style::default()
+    }
+
     fn holds(&self, line: &ratatui::text::Line<'_>) -> bool {
         self.line_style == line.style
             && self.spans.len() == line.spans.len()
@@ -156,14 +171,20 @@ impl LineMemo {
         }
     }
 
-    /// Ends the pane's frame: the rows no line was drawn on are blanked.
+    /// Ends the pane's frame: the rows no line was drawn on are blanked. A row the frame
+    /// before left blank this way is blank still (the frame is drawn on the one before, and
+    /// the pane's rows are not blanked before it): it is left as it is.
     pub fn end(&mut self, buf: &mut ratatui::buffer::Buffer) {
         let Some(inner) = self.area else { return };
         for r in 0..self.rows.len() {
             if !self.visited[r] {
+                if self.rows[r].as_ref().is_some_and(Kept::is_blank) {
+                    self.clean[r] = true;
+                    continue;
+                }
                 let y = inner.y + r as u16;
                 blank(buf, ratatui::layout::Rect::new(inner.x, y, inner.width, 1));
-                self.rows[r] = None;
+                self.rows[r] = Some(Kept::blank());
                 self.clean[r] = false;
             }
         }
@@ -304,6 +325,7 @@ mod tests {
 
     /// A line from a source the row shows already is left (and not compared); another
     /// source with the same line is left too, and takes the row; another line is drawn.
+    /// The row below, where nothing is drawn, is blanked once, then left blank.
     #[test]
     fn a_line_from_the_source_the_row_shows_is_left() {
         use ratatui::buffer::Buffer;
@@ -319,11 +341,11 @@ mod tests {
             memo.clean(screen).len()
         };
         assert_eq!(frame(&mut memo, &mut buf, "one", Some((7, 0))), 0);
-        assert_eq!(frame(&mut memo, &mut buf, "one", Some((7, 0))), 1);
-        assert_eq!(frame(&mut memo, &mut buf, "one", Some((8, 0))), 1);
-        assert_eq!(frame(&mut memo, &mut buf, "two", Some((9, 0))), 0);
-        assert_eq!(buf[(0, 0)].symbol(), "t");
+        assert_eq!(frame(&mut memo, &mut buf, "one", Some((7, 0))), 2);
+        assert_eq!(frame(&mut memo, &mut buf, "one", Some((8, 0))), 2);
         assert_eq!(frame(&mut memo, &mut buf, "two", Some((9, 0))), 1);
+        assert_eq!(buf[(0, 0)].symbol(), "t");
+        assert_eq!(frame(&mut memo, &mut buf, "two", Some((9, 0))), 2);
     }
 
     /// Frame after frame on one kept buffer, the memo leaves the pane as a blank pane with
@@ -405,11 +427,13 @@ mod tests {
             }
             assert_eq!(kept, fresh, "frame {n}");
             // Left alone: the rows whose line and place are those of the frame before, but
-            // for a row written over.
+            // for a row written over; and the rows blank on both frames.
             let expected: Vec<usize> = match &last {
-                Some((r, c, t)) if r == inner && *c == colour => (0..texts.len())
+                Some((r, c, t)) if r == inner => (0..texts.len())
+                    .filter(|_| *c == colour)
                     .filter(|i| n != 1 || *i != 0)
                     .filter(|i| t.get(*i).map(String::as_str) == Some(texts[*i]))
+                    .chain(texts.len().max(t.len())..usize::from(inner.height))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -426,7 +450,11 @@ mod tests {
                 texts.iter().map(|t| t.to_string()).collect(),
             ));
         }
-        assert_eq!(left_alone, 1 + 3, "row 2 of frame 1, all of frame 5");
+        assert_eq!(
+            left_alone,
+            1 + 1 + 3,
+            "row 2 of frame 1, the blank row 4 of frame 2, all of frame 5"
+        );
         memo.forget();
         assert!(memo.area().is_none() && memo.clean(screen).is_empty());
     }

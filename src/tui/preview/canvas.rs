@@ -195,6 +195,15 @@ impl<'b> Canvas<'b> {
     /// Copies `src` (drawn on its own) with its top left at (`x`, content row `y`), clipped
     /// like any drawing: a wide character that would straddle the right edge is left out.
     pub fn blit(&mut self, x: i32, y: i32, src: &Buffer) {
+        self.blit_where(x, y, src, |_| true);
+    }
+
+    /// [`Canvas::blit`], writing only the screen rows in `rows`.
+    pub fn blit_rows(&mut self, x: i32, y: i32, src: &Buffer, rows: &[u16]) {
+        self.blit_where(x, y, src, |row| rows.contains(&row));
+    }
+
+    fn blit_where(&mut self, x: i32, y: i32, src: &Buffer, on: impl Fn(u16) -> bool) {
         let h = i32::from(src.area.height);
         if h > 0 {
             self.touch(y + h - 1);
@@ -203,7 +212,7 @@ impl<'b> Canvas<'b> {
         let area_x = self.area.x;
         let src_w = src.area.width as usize;
         for dy in 0..src.area.height {
-            let Some(row) = self.row(y + i32::from(dy)) else {
+            let Some(row) = self.row(y + i32::from(dy)).filter(|r| on(*r)) else {
                 continue;
             };
             let Some(buf) = self.buf.as_deref_mut() else {

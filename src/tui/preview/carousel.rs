@@ -194,9 +194,17 @@ fn drawn_card(
         .slots
         .is_some_and(|s| s.borrow_mut().place(rect, origin, d.id));
     if left {
-        // The screen shows this drawing here already.
+        // The screen shows this drawing here already, but for the rows the scroll marks
+        // may cover.
         if h > 0 {
             c.reserve(y + i32::from(h) - 1);
+        }
+        let rows = ctx
+            .slots
+            .map(|s| s.borrow().copied_rows(rect))
+            .unwrap_or_default();
+        if !rows.is_empty() {
+            c.blit_rows(x, y, &d.cells, &rows);
         }
     } else {
         c.blit(x, y, &d.cells);

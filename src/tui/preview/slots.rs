@@ -40,12 +40,21 @@ pub struct CardSlots {
     /// and those of them blank on this frame too.
     blank: Option<Rect>,
     blank_left: Option<Rect>,
+    /// Where the scroll marks may go (the right end of the first and last rows): on this
+    /// frame, and on the frame before. A card's rows under them are copied on every frame;
+    /// the rest of the card may be left.
+    marks: [Rect; 2],
+    marks_before: [Rect; 2],
 }
 
 impl CardSlots {
     /// Where cards of the frame before are on the screen.
+    /// (Asked before the frame begins: the marks are the frame before's.)
     pub fn areas(&self) -> impl Iterator<Item = Rect> + '_ {
-        self.shown.iter().map(|s| s.rect).chain(self.blank)
+        self.shown
+            .iter()
+            .flat_map(|s| kept_parts(s.rect, &self.marks))
+            .chain(self.blank)
     }
 
     /// Nothing on the screen is kept any more.
@@ -55,6 +64,8 @@ impl CardSlots {
         self.now.clear();
         self.blank = None;
         self.blank_left = None;
+        self.marks = [Rect::ZERO; 2];
+        self.marks_before = [Rect::ZERO; 2];
     }
 
     /// Before anything of a frame is drawn: the cards of the frame before that lie outside
@@ -82,8 +93,9 @@ impl CardSlots {
     /// rectangles and origins): the cards of the frame before at those places may be left;
     /// every other cell of `area` is blanked (its symbol made a space), unless `blank` says
     /// the frame blanked them already (all but the kept cards and rows). A card under the
-    /// scroll marks (the right end of the first and last rows) is never left: the marks
-    /// come and go over it.
+    /// scroll marks (the right end of the first and last rows) is left but for its rows
+    /// under them: the marks come and go over it, so those rows are copied on every frame
+    /// ([`CardSlots::copied_rows`]).
     pub fn begin(
         &mut self,
         buf: &mut Buffer,
@@ -100,11 +112,12 @@ impl CardSlots {
                 1,
             ),
         ];
+        self.marks_before = self.marks;
+        self.marks = marks;
         self.keep = self
             .shown
             .iter()
             .filter(|s| planned.contains(&(s.rect, s.origin)))
-            .filter(|s| marks.iter().all(|m| !m.intersects(s.rect)))
             .copied()
             .collect();
         // The cards of the frame before not left are blanked as the rest of the screen was.
@@ -129,6 +142,7 @@ impl CardSlots {
                 self.keep
                     .iter()
                     .filter(|s| s.rect.top() <= y && y < s.rect.bottom())
+                    .filter(|s| !self.copied_rows(s.rect).contains(&y))
                     .map(|s| (s.rect.left(), s.rect.right())),
             );
             let i = buf.index_of(area.x, y);
@@ -152,6 +166,22 @@ impl CardSlots {
         let left = self.keep.contains(&slot);
         self.now.push((slot, left));
         left
+    }
+
+    /// The screen rows of a card left at `rect` that are copied all the same: those under
+    /// the scroll marks of this frame or of the frame before (they are not left as they
+    /// were: the blanking before the frame, or a mark, went over them).
+    pub fn copied_rows(&self, rect: Rect) -> Vec<u16> {
+        let mut rows: Vec<u16> = self
+            .marks
+            .iter()
+            .chain(&self.marks_before)
+            .filter(|m| !m.is_empty() && m.intersects(rect))
+            .map(|m| m.y)
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
     }
 
     /// True when a card of the frame before is left at `rect` unless it is drawn again: a
@@ -182,10 +212,34 @@ impl CardSlots {
             .now
             .iter()
             .filter(|(_, left)| *left)
-            .map(|(s, _)| s.rect);
+            .flat_map(|(s, _)| {
+                let marks = [self.marks, self.marks_before].concat();
+                kept_parts(s.rect, &marks)
+            });
         for r in cards.chain(self.blank_left) {
             crate::tui::line_memo::cell_ranges(r, screen, &mut out);
         }
         out
     }
+}
+
+/// `rect` without the rows the `marks` that reach into it are on: at most three rectangles,
+/// top to bottom.
+fn kept_parts(rect: Rect, marks: &[Rect]) -> Vec<Rect> {
+    let mut rows: Vec<u16> = marks
+        .iter()
+        .filter(|m| !m.is_empty() && m.intersects(rect))
+        .map(|m| m.y)
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut parts = Vec::with_capacity(rows.len() + 1);
+    let mut top = rect.top();
+    for y in rows.into_iter().chain([rect.bottom()]) {
+        if y > top {
+            parts.push(Rect::new(rect.x, top, rect.width, y - top));
+        }
+        top = top.max(y.saturating_add(1));
+    }
+    parts
 }

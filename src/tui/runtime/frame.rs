@@ -564,3 +564,73 @@ mod kept_on_a_key {
         assert_eq!(view.lines.form.clean(screen).len(), form - 3);
     }
 }
+
+#[cfg(test)]
+mod kept_under_the_marks {
+    use ratatui::crossterm::event::KeyCode;
+    use std::collections::BTreeMap;
+
+    /// At 120x40 with the media check's findings (as tools/tuiperf runs it with no
+    /// network), the preview scrolls: the second card in view reaches the pane's last row,
+    /// where the mark that says more is below goes. A key in card 1 leaves both cards on the
+    /// screen but for that row of the second card, which is copied again under the mark.
+    #[test]
+    fn a_card_under_a_scroll_mark_is_left_but_for_the_marks_row() {
+        use crate::media::{ImageFailure, NetFailure, Probe};
+        use crate::tui::action::Message;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut doc = crate::message::samples::largest_carousel();
+        if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
+            t.push('x');
+        }
+        let mut h =
+            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 120, 40);
+        h.app.configure_media(None, false);
+        h.app.media.images = true;
+        for (_, url) in crate::media::media_urls(&h.app.doc) {
+            h.app.media.pictures.start_load(&url);
+            let host = "cdn.example".to_string();
+            h.send(Message::ImageLoaded {
+                url: url.clone(),
+                result: Err(ImageFailure::Unreachable(format!(
+                    "{host} could not be found"
+                ))),
+            });
+            h.send(Message::MediaProbed {
+                url,
+                probe: Probe::Unreachable {
+                    host,
+                    failure: NetFailure::Dns,
+                },
+            });
+        }
+        h.press(KeyCode::F(8));
+        h.press(KeyCode::Char('x'));
+        let view = &h.app.view;
+        let screen = view.shown.area;
+        let pane = view.geometry.preview;
+        let last = pane.bottom() - 1;
+        let mark = &view.shown[(pane.right() - 1, last)];
+        assert_eq!(mark.symbol(), "▼", "the mark that says more is below");
+
+        // Row by row, the cards left (their cells kept, neither written nor compared).
+        let w = usize::from(screen.width);
+        let mut per_row: BTreeMap<usize, usize> = BTreeMap::new();
+        for r in view.preview.slots.clean(screen) {
+            if r.len() < usize::from(pane.width) {
+                *per_row.entry(r.start / w).or_default() += 1;
+            }
+        }
+        let last = usize::from(last);
+        let (first, _) = per_row.first_key_value().expect("cards left");
+        assert!(*first < last, "cards left: {per_row:?}");
+        for (row, n) in &per_row {
+            let want = if *row == last { 1 } else { 2 };
+            assert_eq!(*n, want, "cards left on row {row}: {per_row:?}");
+        }
+        assert!(
+            per_row.contains_key(&last),
+            "card 1 is left on the last row"
+        );
+    }
+}

@@ -276,3 +276,53 @@ fn a_resized_terminal_is_drawn_whole_at_its_new_size() {
     p.send(CTRL_Q);
     assert!(p.wait_exit(Duration::from_secs(5)).is_some());
 }
+
+/// CPU time (user and system, in clock ticks) `pid` has used so far.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's name (in parentheses): utime and stime are the 12th
+    // and 13th of them.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    rest.split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum()
+}
+
+/// Failed before: more than 1024 bytes of input at once that is not a bracketed paste
+/// (tmux's `paste-buffer`, a terminal that does not bracket pastes) stopped after the first
+/// 1024 or 2048: crossterm reads the terminal when its edge-triggered poll says so, and
+/// stops at the first event of a read, so the rest waited for the next key, while the
+/// thread reading the terminal spun on a full core.
+#[test]
+fn a_long_paste_without_brackets_is_read_whole_and_leaves_the_app_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = draft(dir.path(), "p.json");
+    let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
+    let pid = pid_of(&p);
+    p.wait_screen("Message Type");
+    p.send(DOWN);
+    let pasted = "A".repeat(3000);
+    p.send(pasted.as_bytes());
+    // No key after it: the autosave writes what was read.
+    let want = format!("CONVEY{pasted}");
+    let start = Instant::now();
+    while source_of(&file) != want {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the draft's source has {} of {} characters",
+            source_of(&file).len(),
+            want.len()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Then it waits: a second later it has used next to no CPU time.
+    std::thread::sleep(Duration::from_millis(300));
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let used = cpu_ticks(pid) - before;
+    assert!(used < 10, "{used} ticks of CPU in a second, idle");
+    p.send(CTRL_Q);
+    assert!(p.wait_exit(Duration::from_secs(5)).is_some());
+}

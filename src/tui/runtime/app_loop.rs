@@ -1,5 +1,6 @@
 //! Starting the composer, its loop, and leaving it.
 
+use super::input::Waited;
 use super::terminal::{self, RealTerminal, Screen};
 use super::{NoTerminal, Runtime};
 use crate::message::edit;
@@ -17,8 +18,6 @@ use ratatui::backend::Backend;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc::RecvTimeoutError;
-use std::time::Instant;
 
 /// What the app starts on: the app, the stamp of the draft's file as read (for the checks
 /// before each write), and a note for the message line.
@@ -232,19 +231,13 @@ fn debug_panic(m: &Message) {
     }
 }
 
-/// The one wait point: the next message, or `AutosaveDue` when the autosave's time comes
-/// first. `None` when every sender is gone.
-fn next_message(rt: &Runtime, app: &App) -> Option<Message> {
-    match app.save.autosave_due {
-        Some(due) => match rt
-            .rx
-            .recv_timeout(due.saturating_duration_since(Instant::now()))
-        {
-            Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout) => Some(Message::AutosaveDue),
-            Err(RecvTimeoutError::Disconnected) => None,
-        },
-        None => rt.rx.recv().ok(),
+/// The one wait point: the next message (the terminal's or the channel's), or
+/// `AutosaveDue` when the autosave's time comes first. `None` when every sender is gone.
+fn next_message(rt: &mut Runtime, app: &App) -> Option<Message> {
+    match rt.wait(app.save.autosave_due) {
+        Waited::Message(m) => Some(m),
+        Waited::TimedOut => Some(Message::AutosaveDue),
+        Waited::Closed => None,
     }
 }
 
@@ -264,7 +257,7 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
             );
             app.update(m);
             rt.execute(app, &mut RealTerminal(screen));
-            next = rt.rx.try_recv().ok();
+            next = rt.ready().and_then(Result::ok);
         }
         if app.quit {
             return Ok(());

@@ -1,26 +1,27 @@
-//! The terminal's input, read on a thread of its own that sends each event straight into
-//! the loop's channel: a key wakes that thread, which wakes the loop. (crossterm's
-//! `EventStream`, polled on the network runtime, took two more wake-ups per key: its own
-//! polling thread, then the runtime's worker.)
+//! The terminal's input, read by the loop itself: it waits in `poll` on the terminal and on
+//! the channel's bell ([`super::channel`]), then takes what crossterm has ready without ever
+//! blocking in crossterm. A key wakes the loop's thread and no other. (A reading thread of
+//! its own cost a second wake-up per key; crossterm's `EventStream` on the network runtime,
+//! before it, two more.)
 //!
-//! The thread waits in `poll` on the terminal and on a pipe of its own, then takes what
-//! crossterm has ready without ever blocking in crossterm. A byte on the pipe says stop
-//! (another program is about to own the terminal: the thread is gone before it does, so no
-//! key meant for that program is taken) or look (SIGWINCH: the thread sends the size).
-//! A lone Esc and the escape sequence read with it are rejoined ([`super::escape`]).
+//! While another program owns the terminal (`$EDITOR`, the shell after Alt-Z) the loop is
+//! inside that call, so it reads nothing meant for that program; the input is paused
+//! around it all the same, and the resize watcher with it. A resize (SIGWINCH) is sent into
+//! the channel with the size now. A lone Esc and the escape sequence read with it are
+//! rejoined ([`super::escape`]).
 
+use super::channel::Bell;
 use super::{Runtime, escape};
 use crate::tui::action::Message;
 use ratatui::crossterm::event::{self, Event};
-use rustix::event::{PollFd, PollFlags, poll};
-use std::io::{PipeReader, PipeWriter, Read, Write};
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use std::collections::VecDeque;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::Arc;
-use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::sync::mpsc::TryRecvError;
+use std::time::{Duration, Instant};
 
-const STOP: u8 = b's';
-const LOOK: u8 = b'l';
+/// How often the loop looks at input crossterm would not read.
+const STALLED: Duration = Duration::from_millis(20);
 
 /// The events after a lone Esc looked at for the rest of an escape sequence.
 const AFTER_ESC: usize = 64;
@@ -48,28 +49,96 @@ impl Tty {
     }
 }
 
-/// The reading thread, while it runs.
+/// The terminal's input while it is read: the terminal, the events read and not yet
+/// handed out, and the resize watcher.
 pub(super) struct Input {
-    wake: Arc<PipeWriter>,
-    thread: std::thread::JoinHandle<()>,
+    tty: Tty,
+    pending: VecDeque<Event>,
+    /// Why the input ended (handed out after `pending`).
+    closed: Option<String>,
+    /// crossterm may hold events read before (it was asked at the start).
+    maybe_held: bool,
+    /// The terminal has input crossterm would not read (see [`Input::read`]): the loop
+    /// does not wait on it, but looks again every [`STALLED`].
+    stalled: bool,
     winch: Option<tokio::task::AbortHandle>,
 }
 
 impl Input {
-    /// Tells the thread to stop and waits until it has.
-    fn stop(self) {
-        if let Some(w) = &self.winch {
-            w.abort();
+    /// What `poll` says of the terminal now.
+    fn state(&self) -> PollFlags {
+        let fd = self.tty.fd();
+        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+        match poll(&mut fds, Some(&Timespec::default())) {
+            Ok(_) => fds[0].revents(),
+            Err(_) => PollFlags::empty(),
         }
-        let _ = (&*self.wake).write(&[STOP]);
-        let _ = self.thread.join();
+    }
+
+    /// Takes what the terminal has into `pending`, or notes why it can be read no more.
+    /// crossterm is asked only when the terminal has input (or crossterm may hold some): it
+    /// is drained whole each time, and on a terminal that hung up it would read the end of
+    /// input forever.
+    fn read(&mut self) {
+        if !std::mem::take(&mut self.maybe_held) {
+            let r = self.state();
+            if let Some(why) = gone(r) {
+                self.closed = Some(why);
+                return;
+            }
+            if !r.contains(PollFlags::IN) {
+                self.stalled = false;
+                return;
+            }
+        }
+        for _ in 0..3 {
+            match take_ready() {
+                Ok(events) => self.pending.extend(rejoined(events)),
+                Err(e) => {
+                    self.closed = Some(e.to_string());
+                    return;
+                }
+            }
+            let r = self.state();
+            if !r.contains(PollFlags::IN) || gone(r).is_some() {
+                self.stalled = false;
+                return;
+            }
+            // Input is left that crossterm did not read. Its poll is edge-triggered, and
+            // it stops reading at the first event of a read (1024 bytes: a paste that is
+            // not bracketed) or at a resize that came with a key: what is left waits for
+            // new input. Setting the terminal's modes again, unchanged, wakes its poll.
+            let fd = self.tty.fd();
+            if let Ok(modes) = rustix::termios::tcgetattr(fd) {
+                let _ =
+                    rustix::termios::tcsetattr(fd, rustix::termios::OptionalActions::Now, &modes);
+            }
+        }
+        // Still unread: the loop looks again in a while rather than spin on it.
+        self.stalled = true;
     }
 }
 
+impl Drop for Input {
+    fn drop(&mut self) {
+        if let Some(w) = &self.winch {
+            w.abort();
+        }
+    }
+}
+
+/// What the loop's wait found.
+pub(super) enum Waited {
+    Message(Message),
+    /// The time given passed first.
+    TimedOut,
+    /// Every producer is gone.
+    Closed,
+}
+
 impl Runtime {
-    /// Makes the terminal's input one more producer into the channel (see the module's
-    /// documentation). The end of input or a read error is sent as `Message::InputClosed`.
-    /// False when the terminal cannot be opened or the thread not started.
+    /// Starts reading the terminal (see the module's documentation). The end of input or a
+    /// read error comes as `Message::InputClosed`. False when the terminal cannot be opened.
     pub(super) fn start_input(&mut self) -> bool {
         if self.input.is_some() {
             return true;
@@ -77,136 +146,146 @@ impl Runtime {
         let Some(tty) = Tty::open() else {
             return false;
         };
-        let Ok((wait, wake)) = std::io::pipe() else {
-            return false;
-        };
         // Resizes are watched from here on, before any frame: crossterm starts when first
-        // asked (what it reads now stays queued for the thread), and the signal is taken
-        // here, not when the task first runs.
+        // asked (what it reads now stays queued for the loop), and the signal is taken here,
+        // not when the task first runs.
         let _ = event::poll(Duration::ZERO);
-        let resized = self
+        let winch = self
             .net
             .as_ref()
             .and_then(|n| n.rt.as_ref())
             .and_then(|rt| {
                 use tokio::signal::unix::{SignalKind, signal};
                 let _inside = rt.enter();
-                Some((
-                    rt.handle().clone(),
-                    signal(SignalKind::window_change()).ok()?,
-                ))
+                let mut resized = signal(SignalKind::window_change()).ok()?;
+                let tx = self.tx.clone();
+                Some(
+                    rt.spawn(async move {
+                        while resized.recv().await.is_some() {
+                            // Sent with the size now, whether or not crossterm says it too
+                            // (the loop takes the size once for a burst of them).
+                            if let Ok((cols, rows)) = ratatui::crossterm::terminal::size()
+                                && tx
+                                    .send(Message::Terminal(Event::Resize(cols, rows)))
+                                    .is_err()
+                            {
+                                return;
+                            }
+                        }
+                    })
+                    .abort_handle(),
+                )
             });
-        // A burst of resizes cannot block the signal task on a full pipe.
-        let _ = rustix::fs::fcntl_setfl(&wake, rustix::fs::OFlags::NONBLOCK);
-        let wake = Arc::new(wake);
-        let tx = self.tx.clone();
-        let Ok(thread) = std::thread::Builder::new()
-            .name("rcs-composer-input".into())
-            .spawn(move || read_loop(&tty, wait, &tx))
-        else {
-            return false;
-        };
-        let winch = resized.map(|(rt, mut resized)| {
-            let wake = wake.clone();
-            rt.spawn(async move {
-                while resized.recv().await.is_some() {
-                    let _ = (&*wake).write(&[LOOK]);
-                }
-            })
-            .abort_handle()
-        });
         self.input = Some(Input {
-            wake,
-            thread,
+            tty,
+            pending: VecDeque::new(),
+            closed: None,
+            maybe_held: true,
+            stalled: false,
             winch,
         });
         true
     }
 
-    /// Stops reading the terminal (another program is about to own it) and waits until the
-    /// reader has let go, so that no key meant for that program is taken.
+    /// Stops reading the terminal (another program is about to own it); true when it was
+    /// being read.
     pub(super) fn pause_input(&mut self) -> bool {
-        match self.input.take() {
-            Some(input) => {
-                input.stop();
-                true
-            }
-            None => false,
-        }
+        self.input.take().is_some()
     }
-}
 
-/// Waits for the terminal or the pipe, and sends what crossterm has ready, until told to
-/// stop, the input ends, or reading fails.
-fn read_loop(tty: &Tty, mut wait: PipeReader, tx: &Sender<Message>) {
-    let mut said = [0u8; 64];
-    // What crossterm read before the thread began.
-    if !send_ready(tx) {
-        return;
-    }
-    loop {
-        let (fd, pipe) = (tty.fd(), wait.as_fd());
-        let mut fds = [
-            PollFd::new(&fd, PollFlags::IN),
-            PollFd::new(&pipe, PollFlags::IN),
-        ];
-        match poll(&mut fds, None) {
-            Ok(_) => {}
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => {
-                let _ = tx.send(Message::InputClosed(Some(e.to_string())));
-                return;
+    /// The next message without waiting: an event read before, then the channel's queue,
+    /// then what the terminal has ready.
+    pub(super) fn ready(&mut self) -> Option<Result<Message, TryRecvError>> {
+        if let Some(input) = &mut self.input {
+            if let Some(e) = input.pending.pop_front() {
+                return Some(Ok(Message::Terminal(e)));
+            }
+            if let Some(why) = input.closed.take() {
+                self.input = None;
+                return Some(Ok(Message::InputClosed(Some(why))));
             }
         }
-        let (on_tty, on_pipe) = (fds[0].revents(), fds[1].revents());
-        if on_pipe.contains(PollFlags::IN) {
-            match wait.read(&mut said) {
-                Ok(n) if said[..n].contains(&STOP) => return,
-                // Every writer is gone: nobody can stop this thread, nor wants it.
-                Ok(0) => return,
-                // A resize: said with the size now, whether or not crossterm says it too
-                // (the loop takes the size once for a burst of them).
-                Ok(_) => {
-                    if let Ok((cols, rows)) = ratatui::crossterm::terminal::size()
-                        && tx
-                            .send(Message::Terminal(Event::Resize(cols, rows)))
-                            .is_err()
-                    {
-                        return;
-                    }
+        match self.rx.try_recv() {
+            Ok(m) => return Some(Ok(m)),
+            Err(TryRecvError::Disconnected) => return Some(Err(TryRecvError::Disconnected)),
+            Err(TryRecvError::Empty) => {}
+        }
+        let input = self.input.as_mut()?;
+        input.read();
+        if input.pending.is_empty() && input.closed.is_none() {
+            return None;
+        }
+        self.ready()
+    }
+
+    /// Waits for the next message, at most until `until`.
+    pub(super) fn wait(&mut self, until: Option<Instant>) -> Waited {
+        loop {
+            match self.ready() {
+                Some(Ok(m)) => return Waited::Message(m),
+                Some(Err(_)) => return Waited::Closed,
+                None => {}
+            }
+            let mut left = until.map(|u| u.saturating_duration_since(Instant::now()));
+            if left == Some(Duration::ZERO) {
+                return Waited::TimedOut;
+            }
+            let stalled = self.input.as_ref().is_some_and(|i| i.stalled);
+            for (every, now) in [
+                (Bell::FALLBACK, self.bell.reader().is_none()),
+                (STALLED, stalled),
+            ] {
+                if now {
+                    left = Some(left.map_or(every, |l| l.min(every)));
                 }
-                Err(_) => {}
             }
-        }
-        if on_tty.contains(PollFlags::NVAL) {
-            let why = "the terminal's input cannot be waited for".to_string();
-            let _ = tx.send(Message::InputClosed(Some(why)));
-            return;
-        }
-        if !send_ready(tx) {
-            return;
-        }
-        if on_tty.intersects(PollFlags::HUP | PollFlags::ERR) {
-            // The terminal is gone; what it held was sent above.
-            let _ = tx.send(Message::InputClosed(Some("the terminal was closed".into())));
-            return;
+            let timeout = left.map(|l| Timespec {
+                tv_sec: l.as_secs().try_into().unwrap_or(i64::MAX),
+                tv_nsec: l.subsec_nanos().into(),
+            });
+            let tty = self
+                .input
+                .as_ref()
+                .filter(|i| !i.stalled)
+                .map(|i| i.tty.fd());
+            let bell = self.bell.reader().map(AsFd::as_fd);
+            let mut fds: Vec<PollFd<'_>> = tty
+                .iter()
+                .chain(bell.iter())
+                .map(|fd| PollFd::new(fd, PollFlags::IN))
+                .collect();
+            let waited = poll(&mut fds, timeout.as_ref());
+            let on_tty = if tty.is_some() {
+                fds[0].revents()
+            } else {
+                PollFlags::empty()
+            };
+            drop(fds);
+            self.bell.clear();
+            let closed = match waited {
+                Ok(_) | Err(rustix::io::Errno::INTR) => None,
+                Err(e) => Some(e.to_string()),
+            }
+            .or_else(|| gone(on_tty));
+            match (closed, &mut self.input) {
+                (Some(why), Some(input)) => input.closed = Some(why),
+                // Only the bell is waited on, and that failed: look again in a while.
+                (Some(_), None) => std::thread::sleep(Bell::FALLBACK),
+                (None, _) => {}
+            }
         }
     }
 }
 
-/// Sends every event crossterm can give without waiting; false when reading failed (that
-/// is sent as `InputClosed`) or the loop is gone.
-fn send_ready(tx: &Sender<Message>) -> bool {
-    let ready = match take_ready() {
-        Ok(events) => events,
-        Err(e) => {
-            let _ = tx.send(Message::InputClosed(Some(e.to_string())));
-            return false;
-        }
-    };
-    rejoined(ready)
-        .into_iter()
-        .all(|e| tx.send(Message::Terminal(e)).is_ok())
+/// Why the terminal can be read no more, from what `poll` said of it.
+fn gone(r: PollFlags) -> Option<String> {
+    if r.contains(PollFlags::NVAL) {
+        Some("the terminal's input cannot be waited for".into())
+    } else if r.intersects(PollFlags::HUP | PollFlags::ERR) {
+        Some("the terminal was closed".into())
+    } else {
+        None
+    }
 }
 
 /// Every event crossterm can give without waiting.

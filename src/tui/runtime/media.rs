@@ -10,7 +10,6 @@ use crate::tui::action::Message;
 use crate::tui::app::MediaJob;
 use crate::tui::pictures::{self, Picture};
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
 /// Downloads at once: pictures are up to 10 MB each.
@@ -148,7 +147,7 @@ impl Runtime {
             } => {
                 let id = self.media.next_kitty_id;
                 self.media.next_kitty_id = id.wrapping_add(1).max(1);
-                let work = move |tx: Sender<Message>| {
+                let work = move |tx: super::Tx| {
                     let result = pictures::encode(&picture, &key, graphics, id);
                     let _ = tx.send(Message::ImageEncoded {
                         key,

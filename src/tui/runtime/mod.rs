@@ -1,18 +1,21 @@
 //! The terminal, the event loop, and the workers. One channel carries every [`Message`]:
-//! the terminal's input, file results, send answers, delivery updates, signals. The loop
-//! blocks on that channel (its only timeout is a pending autosave), handles what came and
-//! everything queued behind it, then draws once: no tick, no polling, no CPU while idle.
+//! file results, send answers, delivery updates, signals; the loop reads the terminal's
+//! input itself. It waits on the terminal and the channel's bell at once (its only timeout
+//! is a pending autosave), handles what came and everything queued behind it, then draws
+//! once: no tick, no polling, no CPU while idle.
 //!
 //! - [`files`]: the writer thread (drafts, recovery files, renames, history lines, in
 //!   order), which checks a draft's file before writing it and holds its lock.
 //! - [`editor`]: `$EDITOR` in a process group of its own that holds the terminal.
 //! - [`net`]: a small tokio runtime with the in-process sandbox, the delivery listener,
 //!   the sends and the signal watcher.
-//! - [`input`]: the terminal's input, on a thread of its own.
+//! - [`channel`]: the queue every producer sends into, with the bell the loop waits on.
+//! - [`input`]: the terminal's input, read by the loop, and the loop's wait.
 //! - [`terminal`]: raw mode and the alternate screen in and out, the panic hook.
 //! - [`app_loop`]: starting the app, the loop itself, and leaving.
 
 mod app_loop;
+mod channel;
 mod clipboard;
 mod editor;
 mod escape;
@@ -25,6 +28,7 @@ mod net;
 mod terminal;
 
 pub use app_loop::{connect, draw_on, run};
+pub use channel::Tx;
 pub use clipboard::osc52_likely;
 pub use net::{Net, NetStarted};
 pub use terminal::{NoTerminal, Suspend};
@@ -39,8 +43,10 @@ use std::time::Duration;
 
 /// The channel and the workers, shared by the real loop and the test harness.
 pub struct Runtime {
-    pub tx: Sender<Message>,
+    pub tx: Tx,
     pub rx: Receiver<Message>,
+    /// Rung by each send: the loop waits on it beside the terminal.
+    bell: channel::Bell,
     files: Option<Sender<FileJob>>,
     writer: Option<JoinHandle<()>>,
     /// Runs file jobs here should the writer thread not have started.
@@ -53,7 +59,7 @@ pub struct Runtime {
     pub net: Option<Net>,
     /// The media check's and the pictures' client and limits.
     media: media::MediaWorker,
-    /// The thread reading the terminal, while it runs.
+    /// The terminal's input, while it is read.
     input: Option<input::Input>,
 }
 
@@ -65,7 +71,7 @@ impl Default for Runtime {
 
 impl Runtime {
     pub fn new() -> Self {
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx, bell) = channel::channel();
         let (ftx, frx) = mpsc::channel::<FileJob>();
         let answer = tx.clone();
         let writer = std::thread::Builder::new()
@@ -84,6 +90,7 @@ impl Runtime {
         Runtime {
             tx,
             rx,
+            bell,
             files: writer.as_ref().map(|_| ftx),
             writer,
             fallback: Writer::new(),

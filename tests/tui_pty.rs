@@ -277,6 +277,47 @@ fn idle_means_no_redraw_and_no_wakeups() {
     let _ = s.child.wait();
 }
 
+/// Failed before: every report of the mouse moving (the terminal reports all motion, for
+/// the clicks and the wheel) drew a frame, about 0.4 ms of CPU each, many times a second
+/// while the pointer crossed the window. Moving it now draws nothing, and a click still
+/// does what it did.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn the_mouse_moving_draws_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.json");
+    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    let mut s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    let pid = s.child.process_id().unwrap();
+    wait_until_blocked(pid, |_| true);
+    let drawn = s.raw.lock().unwrap().len();
+    for i in 0..60u16 {
+        // SGR reports: motion with no button (35), then with the left button held (32).
+        let code = if i % 2 == 0 { 35 } else { 32 };
+        s.send(format!("\x1b[<{code};{};{}M", 5 + i, 3 + i % 15).as_bytes());
+    }
+    // The reports reach the app (the terminal hands input on in a while), then it waits.
+    std::thread::sleep(Duration::from_millis(300));
+    wait_until_blocked(pid, |_| true);
+    let raw = s.raw.lock().unwrap().clone();
+    assert_eq!(
+        raw.len(),
+        drawn,
+        "the mouse moving drew: {:?}",
+        String::from_utf8_lossy(&raw[drawn.min(raw.len())..])
+    );
+    // A click on the Source row (the form's third row) still moves the focus there.
+    s.send(b"\x1b[<0;10;4M\x1b[<0;10;4m");
+    s.wait_for("the click to move the focus", |s| {
+        s.raw.lock().unwrap().len() > drawn
+    });
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}
+
 #[test]
 fn done_when_in_the_real_binary() {
     let dir = tempfile::tempdir().unwrap();

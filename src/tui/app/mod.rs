@@ -209,6 +209,14 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Message) {
+        // The mouse moving (all motion is reported, for the clicks and the wheel), a button
+        // let go, the focus coming and going: nothing to do, and nothing to draw.
+        if let Message::Terminal(ev) = &msg
+            && !matches!(ev, ratatui::crossterm::event::Event::Key(_))
+            && keymap::map_event(self, ev).is_none()
+        {
+            return;
+        }
         self.dirty = true;
         match msg {
             Message::Terminal(ev) => {

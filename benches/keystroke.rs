@@ -586,11 +586,7 @@ fn paused_report() {
 
 /// The app as tools/tuiperf runs it (see [`tuiperf_scenario`]), on the title F8 lands on.
 fn tuiperf_harness(dir: &std::path::Path, width: u16, height: u16) -> Harness {
-    let mut doc = rcs_composer::message::samples::largest_carousel();
-    if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
-        t.push('x');
-    }
-    let mut h = Harness::new(dir.join("max.json"), doc, true, width, height);
+    let mut h = Harness::title_past_its_limit(dir.join("max.json"), width, height);
     unreachable_media(&mut h);
     h.press(KeyCode::F(8));
     assert_eq!(
@@ -649,33 +645,11 @@ fn tuiperf_scenario(width: u16, height: u16) {
     );
 }
 
-/// The app as tools/tuiperf runs it, on a machine that cannot resolve the sample's media
-/// host: the media check on, pictures on, and every URL unreachable. Its answers are the
-/// messages the runtime sends then, so the form and the problems pane hold a finding at
-/// every media field, and each card a picture that failed.
+/// The app as tools/tuiperf runs it, with every media URL unreachable (see
+/// `Harness::media_unreachable`): the form and the problems pane hold a finding at every
+/// media field, and each card a picture that failed.
 fn unreachable_media(h: &mut Harness) {
-    use rcs_composer::media::{ImageFailure, NetFailure, Probe};
-    use rcs_composer::tui::action::Message;
-    h.app.configure_media(None, false);
-    h.app.media.images = true;
-    for (_, url) in rcs_composer::media::media_urls(&h.app.doc) {
-        let host = url.split('/').nth(2).unwrap_or_default().to_string();
-        h.app.media.pictures.start_load(&url);
-        h.send(Message::ImageLoaded {
-            url: url.clone(),
-            result: Err(ImageFailure::Unreachable(format!(
-                "{host} could not be found (DNS)"
-            ))),
-        });
-        h.send(Message::MediaProbed {
-            url,
-            probe: Probe::Unreachable {
-                host,
-                failure: NetFailure::Dns,
-            },
-        });
-    }
-    h.draw();
+    h.media_unreachable();
     assert!(
         h.app.problems.media().count() >= 20,
         "every media field has a finding"

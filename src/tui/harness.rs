@@ -27,6 +27,17 @@ impl Harness {
         Self::with_app(app, width, height)
     }
 
+    /// The largest legal carousel with card 1's title one character past its limit (what
+    /// tools/tuiperf types into: `max_carousel.py --bad-title`), on a `width`×`height`
+    /// screen.
+    pub fn title_past_its_limit(path: PathBuf, width: u16, height: u16) -> Self {
+        let mut doc = crate::message::samples::largest_carousel();
+        if let Some(Value::String(t)) = doc.pointer_mut("/cards/0/title") {
+            t.push('x');
+        }
+        Self::new(path, doc, true, width, height)
+    }
+
     pub fn with_app(app: App, width: u16, height: u16) -> Self {
         let terminal = match Terminal::new(TestBackend::new(width, height)) {
             Ok(t) => t,
@@ -154,6 +165,34 @@ impl Harness {
     pub fn autosave(&mut self) {
         self.send(Message::AutosaveDue);
         self.settle();
+    }
+
+    /// The app as it runs on a machine that cannot resolve the draft's media host (as
+    /// tools/tuiperf runs it): the media check on, pictures on, and for every URL the
+    /// messages the runtime sends then (a picture that failed, a probe that found the host
+    /// unreachable). Then drawn.
+    pub fn media_unreachable(&mut self) {
+        use crate::media::{ImageFailure, NetFailure, Probe};
+        self.app.configure_media(None, false);
+        self.app.media.images = true;
+        for (_, url) in crate::media::media_urls(&self.app.doc) {
+            let host = url.split('/').nth(2).unwrap_or_default().to_string();
+            self.app.media.pictures.start_load(&url);
+            self.send(Message::ImageLoaded {
+                url: url.clone(),
+                result: Err(ImageFailure::Unreachable(format!(
+                    "{host} could not be found (DNS)"
+                ))),
+            });
+            self.send(Message::MediaProbed {
+                url,
+                probe: Probe::Unreachable {
+                    host,
+                    failure: NetFailure::Dns,
+                },
+            });
+        }
+        self.draw();
     }
 
     pub fn resize(&mut self, width: u16, height: u16) {

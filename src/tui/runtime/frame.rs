@@ -503,12 +503,8 @@ mod kept_on_a_key {
     #[test]
     fn a_key_in_one_card_leaves_the_cards_and_other_problems_on_the_screen() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut doc = crate::message::samples::largest_carousel();
-        if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
-            t.push('x');
-        }
         let mut h =
-            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 200, 60);
+            crate::tui::harness::Harness::title_past_its_limit(dir.path().join("d.json"), 200, 60);
         h.press(KeyCode::F(8));
         assert_eq!(
             h.app.focused().map(|r| r.path.to_string()).as_deref(),
@@ -576,34 +572,10 @@ mod kept_under_the_marks {
     /// screen but for that row of the second card, which is copied again under the mark.
     #[test]
     fn a_card_under_a_scroll_mark_is_left_but_for_the_marks_row() {
-        use crate::media::{ImageFailure, NetFailure, Probe};
-        use crate::tui::action::Message;
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut doc = crate::message::samples::largest_carousel();
-        if let Some(serde_json::Value::String(t)) = doc.pointer_mut("/cards/0/title") {
-            t.push('x');
-        }
         let mut h =
-            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 120, 40);
-        h.app.configure_media(None, false);
-        h.app.media.images = true;
-        for (_, url) in crate::media::media_urls(&h.app.doc) {
-            h.app.media.pictures.start_load(&url);
-            let host = "cdn.example".to_string();
-            h.send(Message::ImageLoaded {
-                url: url.clone(),
-                result: Err(ImageFailure::Unreachable(format!(
-                    "{host} could not be found"
-                ))),
-            });
-            h.send(Message::MediaProbed {
-                url,
-                probe: Probe::Unreachable {
-                    host,
-                    failure: NetFailure::Dns,
-                },
-            });
-        }
+            crate::tui::harness::Harness::title_past_its_limit(dir.path().join("d.json"), 120, 40);
+        h.media_unreachable();
         h.press(KeyCode::F(8));
         h.press(KeyCode::Char('x'));
         let view = &h.app.view;

@@ -105,9 +105,11 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
             p.send(b"\x1bz");
         }
         p.wait_for("the app to stop", |_| state(pid) == 'T');
-        // Stopped: the alternate screen left, the terminal in line mode, the draft saved.
-        let raw = p.raw();
-        assert!(raw[before..].contains("\x1b[?1049l"), "{how}: {raw:?}");
+        // Stopped: the alternate screen left (what it wrote before stopping may still be
+        // on its way to the reader), the terminal in line mode, the draft saved.
+        p.wait_for(&format!("{how}: the alternate screen left"), |s| {
+            s.raw()[before..].contains("\x1b[?1049l")
+        });
         let modes = stty(&p.tty);
         assert!(line_mode(&modes), "{how}: {modes}");
         assert_eq!(source_of(&file), "CONVEYT");

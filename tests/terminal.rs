@@ -21,6 +21,18 @@ fn draft(dir: &Path, name: &str) -> std::path::PathBuf {
     file
 }
 
+/// The composer on a fresh copy of the text example, `name` in `dir`, under `in_shell` (with
+/// `pre`) in a 24x80 terminal, its form on screen and the focus on Source: the draft, the
+/// terminal and the composer's pid.
+fn on_source(dir: &Path, name: &str, pre: &str) -> (std::path::PathBuf, Pty, u32) {
+    let file = draft(dir, name);
+    let mut p = Pty::start(in_shell(dir, &file, pre), 24, 80);
+    let pid = pid_of(&p);
+    p.wait_screen("Message Type");
+    p.send(DOWN);
+    (file, p, pid)
+}
+
 fn source_of(path: &Path) -> String {
     let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     doc["source"].as_str().unwrap_or_default().to_string()
@@ -33,13 +45,9 @@ fn source_of(path: &Path) -> String {
 fn closing_the_terminal_saves_and_exits_within_a_second_without_a_sighup() {
     for typing in [false, true] {
         let dir = tempfile::tempdir().unwrap();
-        let file = draft(dir.path(), "h.json");
         // The outer shell, the session's leader, ignores SIGHUP: it stays, and the kernel
         // sends the app no SIGHUP. Only the terminal's hang-up tells.
-        let mut p = Pty::start(in_shell(dir.path(), &file, "trap '' HUP;"), 24, 80);
-        let pid = pid_of(&p);
-        p.wait_screen("Message Type");
-        p.send(DOWN);
+        let (file, mut p, pid) = on_source(dir.path(), "h.json", "trap '' HUP;");
         p.send(b"H");
         p.wait_screen("unsaved");
         if !typing {
@@ -71,11 +79,7 @@ fn closing_the_terminal_saves_and_exits_within_a_second_without_a_sighup() {
 fn sigint_and_sigquit_from_outside_save_and_restore_the_terminal() {
     for (sig, exit) in [("INT", "EXIT=130"), ("QUIT", "EXIT=131")] {
         let dir = tempfile::tempdir().unwrap();
-        let file = draft(dir.path(), "i.json");
-        let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
-        let pid = pid_of(&p);
-        p.wait_screen("Message Type");
-        p.send(DOWN);
+        let (file, mut p, pid) = on_source(dir.path(), "i.json", "");
         p.send(sig.as_bytes());
         p.wait_screen("unsaved");
         kill(sig, pid);
@@ -90,11 +94,7 @@ fn sigint_and_sigquit_from_outside_save_and_restore_the_terminal() {
 #[test]
 fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     let dir = tempfile::tempdir().unwrap();
-    let file = draft(dir.path(), "z.json");
-    let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
-    let pid = pid_of(&p);
-    p.wait_screen("Message Type");
-    p.send(DOWN);
+    let (file, mut p, pid) = on_source(dir.path(), "z.json", "");
     p.send(b"T");
     p.wait_screen("unsaved");
     for how in ["SIGTSTP", "Alt-Z"] {
@@ -300,11 +300,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 #[test]
 fn a_long_paste_without_brackets_is_read_whole_and_leaves_the_app_idle() {
     let dir = tempfile::tempdir().unwrap();
-    let file = draft(dir.path(), "p.json");
-    let mut p = Pty::start(in_shell(dir.path(), &file, ""), 24, 80);
-    let pid = pid_of(&p);
-    p.wait_screen("Message Type");
-    p.send(DOWN);
+    let (file, mut p, pid) = on_source(dir.path(), "p.json", "");
     let pasted = "A".repeat(3000);
     p.send(pasted.as_bytes());
     // No key after it: the autosave writes what was read.

@@ -251,17 +251,25 @@ fn wait_until_blocked(pid: u32, which: impl Fn(u32) -> bool) {
     panic!("a thread keeps a timed wait (polling): {last}");
 }
 
+/// The composer on a copy of the carousel example, `name` in `dir`, in a 24x80 terminal,
+/// its form on screen.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn on_the_carousel(dir: &std::path::Path, name: &str) -> Session {
+    let file = dir.join(name);
+    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
+    let mut cmd = command(dir, BIN);
+    cmd.arg(&file);
+    let s = Session::start(cmd, 24, 80);
+    s.wait_screen("Message Type");
+    s
+}
+
 /// Idle means every thread waits for an event with no timeout: no tick, no poll, no redraw.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 #[test]
 fn idle_means_no_redraw_and_no_wakeups() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("i.json");
-    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
-    let mut cmd = command(dir.path(), BIN);
-    cmd.arg(&file);
-    let mut s = Session::start(cmd, 24, 80);
-    s.wait_screen("Message Type");
+    let mut s = on_the_carousel(dir.path(), "i.json");
     s.send(DOWN);
     s.send(b"x");
     s.wait_screen("unsaved");
@@ -285,12 +293,7 @@ fn idle_means_no_redraw_and_no_wakeups() {
 #[test]
 fn the_mouse_moving_draws_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("m.json");
-    fs::write(&file, include_str!("../assets/examples/carousel.json")).unwrap();
-    let mut cmd = command(dir.path(), BIN);
-    cmd.arg(&file);
-    let mut s = Session::start(cmd, 24, 80);
-    s.wait_screen("Message Type");
+    let mut s = on_the_carousel(dir.path(), "m.json");
     let pid = s.child.process_id().unwrap();
     wait_until_blocked(pid, |_| true);
     let drawn = s.raw.lock().unwrap().len();

@@ -559,12 +559,6 @@ mod kept_on_a_key {
         let form = usize::from(view.geometry.form.height);
         assert_eq!(view.lines.form.clean(screen).len(), form - 3);
     }
-}
-
-#[cfg(test)]
-mod kept_under_the_marks {
-    use ratatui::crossterm::event::KeyCode;
-    use std::collections::BTreeMap;
 
     /// At 120x40 with the media check's findings (as tools/tuiperf runs it with no
     /// network), the preview scrolls: the second card in view reaches the pane's last row,

@@ -1,7 +1,7 @@
 //! Typing, clearing, picking and switching: what changes the draft from the focused field,
 //! undo, and the `$EDITOR` round trip.
 
-use super::form_state::{EDIT_LIMIT_BYTES, UNDO_DEPTH};
+use super::form_state::EDIT_LIMIT_BYTES;
 use super::{App, BrowseMode, Overlay};
 use crate::message::FieldPath;
 use crate::message::edit;
@@ -25,9 +25,6 @@ impl App {
 
     /// [`App::checkpoint`] with the document as it was before a change already made.
     pub(super) fn checkpoint_from(&mut self, before: Value) {
-        if self.form.undo.len() == UNDO_DEPTH {
-            self.form.undo.remove(0);
-        }
         self.form.undo.push(before);
         self.form.redo.clear();
     }

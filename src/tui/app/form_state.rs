@@ -14,6 +14,10 @@ use std::collections::HashSet;
 pub const EDIT_LIMIT_BYTES: usize = 64 * 1024;
 /// How many steps undo remembers.
 pub(super) const UNDO_DEPTH: usize = 50;
+/// How much memory undo's steps may hold (each is a whole document). A draft of a few
+/// hundred kilobytes keeps all [`UNDO_DEPTH`] steps; one holding a 60 MB value keeps one,
+/// where 50 would take 3 GB.
+pub(super) const UNDO_BYTES: usize = 64 << 20;
 
 /// The form: its rows (built from the document and the schema, rebuilt after every change),
 /// the focused one, the folded cards and choices, the text being typed, and undo.
@@ -28,9 +32,9 @@ pub struct FormState {
     pub folded: HashSet<FieldPath>,
     pub input: Option<Input>,
     /// Earlier documents, newest last.
-    pub(super) undo: Vec<Value>,
+    pub(super) undo: Steps,
     /// Documents an undo took back, newest last; a new change forgets them.
-    pub(super) redo: Vec<Value>,
+    pub(super) redo: Steps,
     /// Lists the form created with their first item (they were not in the draft): deleting
     /// their last item removes them again.
     pub(super) created_lists: HashSet<FieldPath>,
@@ -49,6 +53,62 @@ impl FormState {
     pub fn set_rows(&mut self, rows: Vec<Row>) {
         self.rows = rows;
         self.rows_generation += 1;
+    }
+}
+
+/// Whole documents for undo or redo, newest last: at most [`UNDO_DEPTH`], and the oldest
+/// dropped while they hold more than [`UNDO_BYTES`] (the newest is always kept).
+#[derive(Default)]
+pub(super) struct Steps {
+    docs: std::collections::VecDeque<(Value, usize)>,
+    bytes: usize,
+}
+
+impl Steps {
+    pub(super) fn push(&mut self, doc: Value) {
+        let size = heap_bytes(&doc);
+        self.bytes += size;
+        self.docs.push_back((doc, size));
+        while self.docs.len() > UNDO_DEPTH || (self.bytes > UNDO_BYTES && self.docs.len() > 1) {
+            if let Some((_, size)) = self.docs.pop_front() {
+                self.bytes -= size;
+            }
+        }
+    }
+
+    pub(super) fn pop(&mut self) -> Option<Value> {
+        let (doc, size) = self.docs.pop_back()?;
+        self.bytes -= size;
+        Some(doc)
+    }
+
+    pub(super) fn last(&self) -> Option<&Value> {
+        self.docs.back().map(|(doc, _)| doc)
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.docs.clear();
+        self.bytes = 0;
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.docs.len()
+    }
+}
+
+/// About the memory a document takes: its strings, and a few words for each value and each
+/// key. Walks the values, not the text, so a giant string costs no more than a short one.
+fn heap_bytes(v: &Value) -> usize {
+    const NODE: usize = 48;
+    NODE + match v {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(heap_bytes).sum(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| NODE + k.len() + heap_bytes(v))
+            .sum(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
     }
 }
 
@@ -134,5 +194,46 @@ pub(super) fn too_long_to_edit(v: Option<&Value>) -> bool {
             serde_json::to_writer(Counter(0), v).is_err()
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod steps {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn undo_keeps_fifty_small_steps_newest_last() {
+        let mut steps = Steps::default();
+        for i in 0..60 {
+            steps.push(json!({ "messageText": i }));
+        }
+        assert_eq!(steps.len(), UNDO_DEPTH);
+        assert_eq!(steps.pop(), Some(json!({ "messageText": 59 })));
+        assert_eq!(steps.last(), Some(&json!({ "messageText": 58 })));
+    }
+
+    /// Beside a 25 MB value, two steps fit in 64 MB; beside a 70 MB one, only the newest.
+    #[test]
+    fn undo_keeps_only_what_fits_in_its_memory() {
+        let doc = |mb: usize, n: usize| json!({ "messageText": "a".repeat(mb << 20), "n": n });
+        let mut steps = Steps::default();
+        for n in 0..5 {
+            steps.push(doc(25, n));
+        }
+        assert_eq!(steps.len(), 2);
+        assert!(
+            steps.bytes > 50 << 20 && steps.bytes <= UNDO_BYTES,
+            "{}",
+            steps.bytes
+        );
+        assert_eq!(steps.last().map(|d| d["n"].clone()), Some(json!(4)));
+        steps.push(doc(70, 5));
+        assert_eq!(steps.len(), 1, "the newest is kept, however big");
+        assert_eq!(steps.pop().map(|d| d["n"].clone()), Some(json!(5)));
+        assert_eq!((steps.len(), steps.bytes), (0, 0));
+        steps.push(doc(1, 6));
+        steps.clear();
+        assert_eq!((steps.len(), steps.bytes), (0, 0));
     }
 }

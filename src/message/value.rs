@@ -169,6 +169,32 @@ mod tests {
         assert_eq!(json_len(&v), serde_json::to_string(&v).unwrap().len());
     }
 
+    /// Every byte that needs escaping, at every place in strings longer than a few of the
+    /// chunks the counts are made in, and text of every UTF-8 width.
+    #[test]
+    fn long_strings_are_measured_whole() {
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+            for at in 0..1100 {
+                let mut s = "a".repeat(1100);
+                s.replace_range(at..at + 1, &special.to_string());
+                let v = Value::String(s);
+                assert_eq!(
+                    json_len(&v),
+                    serde_json::to_string(&v).unwrap().len(),
+                    "{at}"
+                );
+            }
+        }
+        for (i, unit) in ["a", "é", "€", "🙂", "~\u{7f}\u{80}"].iter().enumerate() {
+            for n in [0, 1, 7, 8, 9, 126, 127, 128, 1016, 1017, 5000] {
+                let s = format!("{}{}", "x".repeat(i), unit.repeat(n));
+                assert_eq!(utf16_len(&s), s.encode_utf16().count(), "{unit} × {n}");
+                let v = Value::String(s);
+                assert_eq!(json_len(&v), serde_json::to_string(&v).unwrap().len());
+            }
+        }
+    }
+
     #[test]
     fn phone_shapes() {
         assert!(looks_like_phone_number("+1 (415) 555-0100"));

@@ -80,7 +80,7 @@ fn empty_frames(width: u16, height: u16) -> Vec<Duration> {
 fn report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
-    let doc = h.app.doc.clone();
+    let doc = (*h.app.doc).clone();
     let mut n = 0u64;
     for _ in 0..200 {
         keystroke(&mut h, &mut n);
@@ -516,7 +516,7 @@ fn phase_report() {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness(dir.path());
-    let doc = h.app.doc.clone();
+    let doc = (*h.app.doc).clone();
     let mut n = 0u64;
     c.bench_function("keystroke_largest_carousel_200x60", |b| {
         b.iter(|| keystroke(&mut h, &mut n))

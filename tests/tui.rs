@@ -297,7 +297,7 @@ fn choice_editor_add_retype_duplicate_move_delete() {
     h.ctrl('s');
     h.settle();
     let saved: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(saved, h.app.doc);
+    assert_eq!(saved, *h.app.doc);
 }
 
 #[test]
@@ -884,7 +884,7 @@ mod random_keys {
             // (the drafts browser may have opened a copy: read the draft that is open)
             let saved: Value =
                 serde_json::from_str(&fs::read_to_string(&h.app.path).unwrap()).unwrap();
-            prop_assert_eq!(saved, h.app.doc.clone());
+            prop_assert_eq!(&saved, &*h.app.doc);
         }
     }
 }

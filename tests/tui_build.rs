@@ -94,7 +94,7 @@ fn a_field_kept_as_it_is_can_be_removed_and_brought_back() {
     assert!(at(&h, "zz").is_none());
     assert!(status(&h).contains("Removed zz"), "{}", status(&h));
     h.ctrl('z');
-    assert_eq!(h.app.doc, doc);
+    assert_eq!(*h.app.doc, doc);
 }
 
 #[test]

@@ -405,8 +405,9 @@ pub enum DraftAnswer {
 pub enum Contents {
     Bytes(Vec<u8>),
     /// A draft, serialized by the writer thread: a big draft never costs a key its
-    /// serialization (the copy taken here is a plain clone).
-    Draft(Box<Value>),
+    /// serialization, nor a copy (the writer shares the document until it has written it;
+    /// a change made meanwhile copies it first).
+    Draft(std::sync::Arc<Value>),
 }
 
 impl Contents {

@@ -13,6 +13,7 @@ use crate::tui::strings as s;
 use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 impl App {
     /// Before a change of the document: the document as it is becomes one undo step, and
@@ -24,7 +25,7 @@ impl App {
     }
 
     /// [`App::checkpoint`] with the document as it was before a change already made.
-    pub(super) fn checkpoint_from(&mut self, before: Value) {
+    pub(super) fn checkpoint_from(&mut self, before: Arc<Value>) {
         self.form.undo.push(before);
         self.form.redo.clear();
     }
@@ -93,7 +94,7 @@ impl App {
             }
         } else {
             self.form.last_edit = Some(row.path.clone());
-            edit::remove(&mut self.doc, &row.path);
+            edit::remove(Arc::make_mut(&mut self.doc), &row.path);
         }
         // A fresh input on the emptied field; typing now is a new step.
         self.form.input = None;
@@ -162,9 +163,9 @@ impl App {
     pub(super) fn put_text(&mut self, path: &FieldPath, f: &Field, text: &str) -> bool {
         self.form.last_edit = Some(path.clone());
         match form::typed_value(f, text) {
-            Some(v) => edit::set(&mut self.doc, path, v).is_ok(),
+            Some(v) => edit::set(Arc::make_mut(&mut self.doc), path, v).is_ok(),
             None => {
-                edit::remove(&mut self.doc, path);
+                edit::remove(Arc::make_mut(&mut self.doc), path);
                 true
             }
         }
@@ -230,7 +231,7 @@ impl App {
             Ok(doc) => {
                 self.checkpoint();
                 self.form.recovery = None;
-                self.doc = doc;
+                self.doc = Arc::new(doc);
                 self.form.input = None;
                 self.changed(None);
                 self.say(s::EDITOR_RELOADED);

@@ -5,6 +5,7 @@ use crate::tui::form::Row;
 use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// A field whose text is longer than this (in bytes) is not edited in the text area: the
 /// text area re-wraps and re-measures its whole text on every keystroke and every redraw,
@@ -60,12 +61,12 @@ impl FormState {
 /// dropped while they hold more than [`UNDO_BYTES`] (the newest is always kept).
 #[derive(Default)]
 pub(super) struct Steps {
-    docs: std::collections::VecDeque<(Value, usize)>,
+    docs: std::collections::VecDeque<(Arc<Value>, usize)>,
     bytes: usize,
 }
 
 impl Steps {
-    pub(super) fn push(&mut self, doc: Value) {
+    pub(super) fn push(&mut self, doc: Arc<Value>) {
         let size = heap_bytes(&doc);
         self.bytes += size;
         self.docs.push_back((doc, size));
@@ -76,13 +77,13 @@ impl Steps {
         }
     }
 
-    pub(super) fn pop(&mut self) -> Option<Value> {
+    pub(super) fn pop(&mut self) -> Option<Arc<Value>> {
         let (doc, size) = self.docs.pop_back()?;
         self.bytes -= size;
         Some(doc)
     }
 
-    pub(super) fn last(&self) -> Option<&Value> {
+    pub(super) fn last(&self) -> Option<&Arc<Value>> {
         self.docs.back().map(|(doc, _)| doc)
     }
 
@@ -206,17 +207,21 @@ mod steps {
     fn undo_keeps_fifty_small_steps_newest_last() {
         let mut steps = Steps::default();
         for i in 0..60 {
-            steps.push(json!({ "messageText": i }));
+            steps.push(Arc::new(json!({ "messageText": i })));
         }
         assert_eq!(steps.len(), UNDO_DEPTH);
-        assert_eq!(steps.pop(), Some(json!({ "messageText": 59 })));
-        assert_eq!(steps.last(), Some(&json!({ "messageText": 58 })));
+        assert_eq!(steps.pop().as_deref(), Some(&json!({ "messageText": 59 })));
+        assert_eq!(
+            steps.last().map(|d| &**d),
+            Some(&json!({ "messageText": 58 }))
+        );
     }
 
     /// Beside a 25 MB value, two steps fit in 64 MB; beside a 70 MB one, only the newest.
     #[test]
     fn undo_keeps_only_what_fits_in_its_memory() {
-        let doc = |mb: usize, n: usize| json!({ "messageText": "a".repeat(mb << 20), "n": n });
+        let doc =
+            |mb: usize, n: usize| Arc::new(json!({ "messageText": "a".repeat(mb << 20), "n": n }));
         let mut steps = Steps::default();
         for n in 0..5 {
             steps.push(doc(25, n));

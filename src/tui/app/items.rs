@@ -11,6 +11,7 @@ use crate::tui::form::{self, ListKind, Row, RowKey, RowKind, RowTag};
 use crate::tui::strings as s;
 use serde_json::Value;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Where an add goes: the list, the position, what the list holds, how long it is and its
 /// limit.
@@ -196,7 +197,7 @@ impl App {
     fn insert_item(&mut self, list: &FieldPath, at: usize, item: Value) {
         let absent = list.get(&self.doc).is_none();
         self.checkpoint();
-        match edit::list_insert(&mut self.doc, list, at, item) {
+        match edit::list_insert(Arc::make_mut(&mut self.doc), list, at, item) {
             Ok(i) => {
                 if absent {
                     self.form.created_lists.insert(list.clone());
@@ -220,7 +221,7 @@ impl App {
         };
         if let RowKind::Raw(_) | RowKind::Unknown = row.kind {
             self.checkpoint();
-            edit::remove(&mut self.doc, &row.path);
+            edit::remove(Arc::make_mut(&mut self.doc), &row.path);
             self.changed(None);
             self.say(s::removed_key(&row.path.to_string()));
             return;
@@ -234,7 +235,7 @@ impl App {
             return;
         };
         self.checkpoint();
-        if edit::list_remove(&mut self.doc, &list, i).is_err() {
+        if edit::list_remove(Arc::make_mut(&mut self.doc), &list, i).is_err() {
             self.drop_checkpoint();
             return;
         }
@@ -249,7 +250,7 @@ impl App {
             .map_or(0, Vec::len);
         if len == 0 && self.form.created_lists.remove(&list) {
             // The form made this list: with its last item it goes too.
-            edit::remove(&mut self.doc, &list);
+            edit::remove(Arc::make_mut(&mut self.doc), &list);
         }
         let target = if len == 0 {
             RowKey::new(list.clone(), RowTag::AddItem)
@@ -275,7 +276,7 @@ impl App {
             return;
         }
         self.checkpoint();
-        let Ok(n) = edit::list_duplicate(&mut self.doc, &list, i) else {
+        let Ok(n) = edit::list_duplicate(Arc::make_mut(&mut self.doc), &list, i) else {
             self.drop_checkpoint();
             return;
         };
@@ -300,7 +301,7 @@ impl App {
             return;
         };
         let before = self.doc.clone();
-        match edit::list_move(&mut self.doc, &list, i, d) {
+        match edit::list_move(Arc::make_mut(&mut self.doc), &list, i, d) {
             Ok(Some(to)) => {
                 self.checkpoint_from(before);
                 self.shift_items(&list, |j| {

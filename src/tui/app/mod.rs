@@ -123,8 +123,9 @@ pub struct Status {
 pub struct App {
     /// The draft's file (it may not exist yet).
     pub path: PathBuf,
-    /// The request body being composed.
-    pub doc: Value,
+    /// The request body being composed. Shared with the writer thread while it writes the
+    /// draft, and with undo: a change copies it first only while either still holds it.
+    pub doc: std::sync::Arc<Value>,
     pub report: Report,
     /// The validator's problems and the server's, indexed by path.
     pub problems: Problems,
@@ -153,7 +154,7 @@ impl App {
     pub fn new(path: PathBuf, doc: Value, on_disk: bool, drafts_dir: PathBuf) -> Self {
         let mut app = App {
             path,
-            doc,
+            doc: std::sync::Arc::new(doc),
             report: Report::default(),
             problems: Problems::default(),
             form: FormState::default(),

@@ -19,6 +19,7 @@ use crate::tui::preview::PreviewState;
 use crate::tui::strings as s;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How soon after a change the draft is written.
@@ -133,7 +134,7 @@ impl App {
         self.file_job(Effect::SaveDraft {
             path,
             generation: self.save.generation,
-            contents: Contents::Draft(Box::new(self.doc.clone())),
+            contents: Contents::Draft(self.doc.clone()),
             check,
         });
     }
@@ -153,7 +154,7 @@ impl App {
         }
         self.save.conflict = None;
         self.path = path;
-        self.doc = doc;
+        self.doc = Arc::new(doc);
         self.save.on_disk = on_disk;
         self.form.folded.clear();
         self.form.undo.clear();
@@ -285,7 +286,7 @@ impl App {
 
     /// The draft becomes what the file holds (stamped `stamp`), keeping focus and folds.
     fn reload(&mut self, doc: Value, stamp: Stamp) {
-        self.doc = doc;
+        self.doc = Arc::new(doc);
         self.form.input = None;
         self.save.on_disk = true;
         self.save.conflict = None;
@@ -328,7 +329,7 @@ impl App {
                         self.file_job(Effect::SaveDraft {
                             path: c.ours.clone(),
                             generation: self.save.generation,
-                            contents: Contents::Draft(Box::new(self.doc.clone())),
+                            contents: Contents::Draft(self.doc.clone()),
                             check: SaveCheck::Overwrite,
                         });
                     }
@@ -347,7 +348,7 @@ impl App {
             self.file_job(Effect::SaveDraft {
                 path: self.path.clone(),
                 generation: self.save.generation,
-                contents: Contents::Draft(Box::new(self.doc.clone())),
+                contents: Contents::Draft(self.doc.clone()),
                 check: SaveCheck::Overwrite,
             });
             self.save.autosave_due = None;
@@ -368,5 +369,58 @@ impl App {
         if let Some(pid) = holder {
             self.warn(s::open_elsewhere(&self.path.display().to_string(), pid));
         }
+    }
+}
+
+#[cfg(test)]
+mod shared_draft {
+    use crate::tui::action::{Contents, Effect};
+    use crate::tui::harness::Harness;
+    use ratatui::crossterm::event::KeyCode;
+    use std::sync::Arc;
+
+    fn title(doc: &serde_json::Value) -> &str {
+        doc["cards"][0]["title"].as_str().unwrap_or_default()
+    }
+
+    /// The draft handed to the writer is the document itself, not a copy; a key typed while
+    /// the writer holds it copies it (the writer's stays as it was), and once the writer is
+    /// done a key copies nothing.
+    #[test]
+    fn the_writer_shares_the_draft_and_a_key_copies_it_only_while_shared() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = Harness::title_past_its_limit(dir.path().join("d.json"), 120, 40);
+        h.press(KeyCode::F(8));
+        h.press(KeyCode::Char('x'));
+        h.app.write_draft(true);
+        let mut written = None;
+        for effect in h.app.take_effects() {
+            if let Effect::SaveDraft {
+                contents: Contents::Draft(doc),
+                ..
+            } = &effect
+            {
+                written = Some(doc.clone());
+            }
+            h.app.effects.push(effect);
+        }
+        let written = written.expect("a draft write");
+        assert!(Arc::ptr_eq(&written, &h.app.doc), "shared, not copied");
+
+        h.press(KeyCode::Char('y'));
+        assert!(!Arc::ptr_eq(&written, &h.app.doc), "copied while shared");
+        assert!(title(&written).ends_with('x'), "{}", title(&written));
+        assert!(title(&h.app.doc).ends_with("xy"), "{}", title(&h.app.doc));
+
+        drop(written);
+        let before = Arc::as_ptr(&h.app.doc);
+        h.press(KeyCode::Char('z'));
+        assert!(title(&h.app.doc).ends_with("xyz"));
+        assert_eq!(
+            Arc::as_ptr(&h.app.doc),
+            before,
+            "not copied once the writer is done"
+        );
+        assert_eq!(Arc::strong_count(&h.app.doc), 1);
     }
 }

@@ -10,6 +10,7 @@ use crate::message::schema::{ChoiceType, Field, Kind, MessageType, Switch, field
 use crate::tui::form::{Row, RowKind};
 use crate::tui::strings as s;
 use serde_json::Value;
+use std::sync::Arc;
 
 impl App {
     pub(super) fn open_picker(&mut self, row: &Row) {
@@ -58,7 +59,7 @@ impl App {
             RowKind::Failover(_) => {
                 let on = row.path.get(&self.doc).and_then(Value::as_bool) == Some(true);
                 self.checkpoint();
-                if edit::set(&mut self.doc, &row.path, Value::Bool(!on)).is_ok() {
+                if edit::set(Arc::make_mut(&mut self.doc), &row.path, Value::Bool(!on)).is_ok() {
                     self.form.last_edit = Some(row.path.clone());
                     self.changed(None);
                     if !on {
@@ -160,7 +161,13 @@ impl App {
                 }
                 self.checkpoint();
                 let old = self.value_len(&path);
-                if edit::set(&mut self.doc, &path, Value::String(value.into())).is_ok() {
+                if edit::set(
+                    Arc::make_mut(&mut self.doc),
+                    &path,
+                    Value::String(value.into()),
+                )
+                .is_ok()
+                {
                     self.changed_value(&path, old);
                 } else {
                     self.drop_checkpoint();
@@ -175,7 +182,7 @@ impl App {
                     return;
                 }
                 self.checkpoint();
-                let r = edit::switch_message_type(&mut self.doc, t);
+                let r = edit::switch_message_type(Arc::make_mut(&mut self.doc), t);
                 self.form.folded.clear();
                 self.form.created_lists.clear();
                 self.changed(None);
@@ -193,7 +200,7 @@ impl App {
                     return;
                 }
                 self.checkpoint();
-                let Some(c) = choice.get_mut(&mut self.doc) else {
+                let Some(c) = choice.get_mut(Arc::make_mut(&mut self.doc)) else {
                     self.drop_checkpoint();
                     return;
                 };

@@ -182,7 +182,7 @@ mod problem_rows_tests {
             let words = ["too long", "must be at most 100 characters long (it has 102)", "x"];
             for (cards, picks) in steps {
                 if cards > 0 {
-                    app.doc = draft(cards);
+                    app.doc = draft(cards).into();
                     app.form.set_rows(form::build(&app.doc, &app.form.folded));
                 }
                 // Problems at rows' own paths and at the objects failovers stand for.

@@ -486,7 +486,8 @@ impl App {
 
     fn schedule_autosave(&mut self) {
         if self.save.autosave_due.is_none() {
-            self.save.autosave_due = Some(Instant::now() + AUTOSAVE_DELAY);
+            let delay = save::autosave_delay(self.save.write_took);
+            self.save.autosave_due = Some(Instant::now() + delay);
         }
     }
 

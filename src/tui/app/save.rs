@@ -24,6 +24,18 @@ use std::time::{Duration, Instant};
 
 /// How soon after a change the draft is written.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
+/// The longest the autosave waits, however slow the last write was.
+pub const AUTOSAVE_MAX_DELAY: Duration = Duration::from_secs(5);
+
+/// How long after a change the autosave comes: [`AUTOSAVE_DELAY`], or ten times the last
+/// write for a draft that takes longer to write (up to [`AUTOSAVE_MAX_DELAY`]). A key typed
+/// while the writer still holds the document copies it, so for a 60 MB draft (a write of a
+/// few hundred milliseconds) typing meets that copy once every few seconds, not every 0.4 s.
+pub fn autosave_delay(last_write: Duration) -> Duration {
+    AUTOSAVE_DELAY
+        .max(last_write.saturating_mul(10))
+        .min(AUTOSAVE_MAX_DELAY)
+}
 
 /// A key after this long without one checks the draft's file for someone else's write.
 const CHECK_AFTER: Duration = Duration::from_secs(1);
@@ -50,6 +62,10 @@ pub struct SaveState {
     /// When the draft's file was last checked for someone else's write (a key after a
     /// second or more checks again; a test sets `None` to check at the next key).
     pub last_check: Option<Instant>,
+    /// When the draft write in flight was handed to the writer.
+    pub(super) write_started: Option<Instant>,
+    /// How long the last draft write took, handing over to answer.
+    pub write_took: Duration,
 }
 
 /// The draft's file and ours parted: theirs is on disk, ours in `ours`.
@@ -131,6 +147,7 @@ impl App {
                 },
             ),
         };
+        self.save.write_started = Some(std::time::Instant::now());
         self.file_job(Effect::SaveDraft {
             path,
             generation: self.save.generation,
@@ -196,6 +213,9 @@ impl App {
     /// A draft write's answer.
     pub(super) fn draft_written(&mut self, path: &Path, generation: u64, answer: SaveAnswer) {
         self.save.jobs_in_flight = self.save.jobs_in_flight.saturating_sub(1);
+        if let Some(t) = self.save.write_started.take() {
+            self.save.write_took = t.elapsed();
+        }
         let ours_copy = self.save.conflict.as_ref().is_some_and(|c| c.ours == path);
         if path != self.path && !ours_copy {
             return;
@@ -422,5 +442,61 @@ mod shared_draft {
             "not copied once the writer is done"
         );
         assert_eq!(Arc::strong_count(&h.app.doc), 1);
+    }
+}
+
+#[cfg(test)]
+mod autosave_pace {
+    use super::{AUTOSAVE_DELAY, AUTOSAVE_MAX_DELAY, autosave_delay};
+    use crate::tui::harness::Harness;
+    use crate::tui::runtime::NoTerminal;
+    use ratatui::crossterm::event::KeyCode;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_autosave_waits_ten_times_a_slow_write_up_to_five_seconds() {
+        assert_eq!(autosave_delay(Duration::ZERO), AUTOSAVE_DELAY);
+        assert_eq!(autosave_delay(Duration::from_millis(30)), AUTOSAVE_DELAY);
+        assert_eq!(
+            autosave_delay(Duration::from_millis(200)),
+            Duration::from_secs(2)
+        );
+        assert_eq!(autosave_delay(Duration::from_secs(3)), AUTOSAVE_MAX_DELAY);
+        assert_eq!(autosave_delay(Duration::MAX), AUTOSAVE_MAX_DELAY);
+    }
+
+    /// A write that took 200 ms (its start set back to make it so) puts the next autosave
+    /// two seconds after the next change; a quick one, 0.4 s.
+    #[test]
+    fn the_next_autosave_follows_how_long_the_last_write_took() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = Harness::title_past_its_limit(dir.path().join("d.json"), 120, 40);
+        h.press(KeyCode::F(8));
+        h.press(KeyCode::Char('x'));
+        // The time from a change to its autosave, for the key `c`.
+        let due_after = |h: &mut Harness, c: char| {
+            let before = Instant::now();
+            h.press(KeyCode::Char(c));
+            let due = h.app.save.autosave_due.expect("an autosave due") - before;
+            let expected = autosave_delay(h.app.save.write_took);
+            assert!(
+                due >= expected && due < expected + Duration::from_millis(500),
+                "{due:?} for a write of {:?}",
+                h.app.save.write_took
+            );
+            due
+        };
+        h.app.write_draft(true);
+        h.app.save.write_started = Some(Instant::now() - Duration::from_millis(200));
+        h.rt.execute(&mut h.app, &mut NoTerminal);
+        h.settle();
+        assert!(h.app.save.write_took >= Duration::from_millis(200));
+        assert!(due_after(&mut h, 'y') >= Duration::from_secs(2));
+
+        h.app.write_draft(true);
+        h.rt.execute(&mut h.app, &mut NoTerminal);
+        h.settle();
+        assert!(h.app.save.write_took < Duration::from_millis(200));
+        due_after(&mut h, 'z');
     }
 }

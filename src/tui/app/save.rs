@@ -399,6 +399,14 @@ mod shared_draft {
     use ratatui::crossterm::event::KeyCode;
     use std::sync::Arc;
 
+    /// The largest carousel with card 0's title past its limit, `x` typed into that title.
+    pub(super) fn typing_in_the_title(dir: &std::path::Path) -> Harness {
+        let mut h = Harness::title_past_its_limit(dir.join("d.json"), 120, 40);
+        h.press(KeyCode::F(8));
+        h.press(KeyCode::Char('x'));
+        h
+    }
+
     fn title(doc: &serde_json::Value) -> &str {
         doc["cards"][0]["title"].as_str().unwrap_or_default()
     }
@@ -409,9 +417,7 @@ mod shared_draft {
     #[test]
     fn the_writer_shares_the_draft_and_a_key_copies_it_only_while_shared() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut h = Harness::title_past_its_limit(dir.path().join("d.json"), 120, 40);
-        h.press(KeyCode::F(8));
-        h.press(KeyCode::Char('x'));
+        let mut h = typing_in_the_title(dir.path());
         h.app.write_draft(true);
         let mut written = None;
         for effect in h.app.take_effects() {
@@ -447,6 +453,7 @@ mod shared_draft {
 
 #[cfg(test)]
 mod autosave_pace {
+    use super::shared_draft::typing_in_the_title;
     use super::{AUTOSAVE_DELAY, AUTOSAVE_MAX_DELAY, autosave_delay};
     use crate::tui::harness::Harness;
     use crate::tui::runtime::NoTerminal;
@@ -470,9 +477,7 @@ mod autosave_pace {
     #[test]
     fn the_next_autosave_follows_how_long_the_last_write_took() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut h = Harness::title_past_its_limit(dir.path().join("d.json"), 120, 40);
-        h.press(KeyCode::F(8));
-        h.press(KeyCode::Char('x'));
+        let mut h = typing_in_the_title(dir.path());
         // The time from a change to its autosave, for the key `c`.
         let due_after = |h: &mut Harness, c: char| {
             let before = Instant::now();

@@ -489,13 +489,19 @@ mod tests {
 
 #[cfg(test)]
 mod kept {
+    use crate::tui::harness::Harness;
+
+    /// The largest carousel at 200x60.
+    fn largest_carousel(dir: &std::path::Path) -> Harness {
+        let doc = crate::message::samples::largest_carousel();
+        Harness::new(dir.join("d.json"), doc, true, 200, 60)
+    }
+
     /// A frame drawn again with nothing changed leaves every line of the form alone.
     #[test]
     fn a_frame_drawn_again_unchanged_leaves_the_form_alone() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let doc = crate::message::samples::largest_carousel();
-        let mut h =
-            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 200, 60);
+        let mut h = largest_carousel(dir.path());
         h.draw();
         h.app.dirty = true;
         h.draw();
@@ -510,10 +516,8 @@ mod kept {
     fn the_spare_buffer_is_kept_empty() {
         use ratatui::layout::Rect;
         let dir = tempfile::tempdir().expect("temp dir");
-        let doc = crate::message::samples::largest_carousel();
-        let mut h =
-            crate::tui::harness::Harness::new(dir.path().join("d.json"), doc, true, 200, 60);
-        let spare = |h: &mut crate::tui::harness::Harness| {
+        let mut h = largest_carousel(dir.path());
+        let spare = |h: &mut Harness| {
             // Swapping blanks the spare and makes it the frame; swapped back, the frame is
             // blank too, and the next draw writes it whole.
             h.terminal.swap_buffers();

@@ -153,6 +153,8 @@ fn a_panic_restores_the_terminal_and_saves_the_draft() {
     fs::write(&file, original).unwrap();
     let mut cmd = in_shell(dir.path(), &file);
     cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    // The panic's message, not a backtrace that would scroll it off the screen.
+    cmd.env("RUST_BACKTRACE", "0");
     let mut s = Session::start(cmd, 24, 80);
     s.wait_screen("Message Type");
     s.send(DOWN);
@@ -164,6 +166,11 @@ fn a_panic_restores_the_terminal_and_saves_the_draft() {
     let raw = s.raw();
     assert_restored(&raw, "EXIT=101");
     assert!(raw.contains("the draft was saved to"), "{raw}");
+    // Both are on the screen, one after the other: neither was written over the other.
+    let screen = s.screen();
+    let panicked = screen.find("panic requested with F12").expect(&screen);
+    let saved = screen.find("the draft was saved to").expect(&screen);
+    assert!(panicked < saved, "{screen}");
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
         original.replace("\"CONVEY\"", "\"CONVEYZ\"")
@@ -558,6 +565,8 @@ fn a_panic_on_a_worker_thread_leaves_the_app_running_in_its_terminal() {
     cmd.arg(BIN);
     cmd.arg(&file);
     cmd.env("RCS_COMPOSER_DEBUG_PANIC", "1");
+    // The panic's message, not a backtrace that would scroll it off the screen.
+    cmd.env("RUST_BACKTRACE", "0");
     let mut s = Session::start(cmd, 24, 80);
     s.wait_screen("Message Type");
     s.send(b"\x1b[23~"); // F11: a worker thread panics (debug builds, with the variable set)

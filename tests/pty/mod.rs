@@ -116,9 +116,11 @@ impl Pty {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
+    /// Waits for `f` to hold, at most a minute: only a failing test waits that long, and a
+    /// CI machine with two cores running sixteen of these at once can stall for seconds.
     pub fn wait_for(&self, what: &str, f: impl Fn(&Pty) -> bool) {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
+        while start.elapsed() < Duration::from_secs(60) {
             if f(self) {
                 return;
             }

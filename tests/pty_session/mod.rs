@@ -43,6 +43,7 @@ impl Session {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
                         r.lock().unwrap().extend_from_slice(&buf[..n]);
@@ -93,9 +94,11 @@ impl Session {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
+    /// Waits for `f` to hold, at most a minute: only a failing test waits that long, and a
+    /// CI machine with two cores running sixteen of these at once can stall for seconds.
     pub fn wait_for(&self, what: &str, f: impl Fn(&Session) -> bool) {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
+        while start.elapsed() < Duration::from_secs(60) {
             if f(self) {
                 return;
             }
@@ -146,6 +149,13 @@ pub fn assert_restored(raw: &str, exit: &str) {
         .expect("entered the alternate screen");
     let leave = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
     assert!(enter < leave);
+    // Left once: a second "leave" moves the cursor back to where the app started, and what
+    // is printed next is written over what was printed before it.
+    assert_eq!(
+        raw.matches("\x1b[?1049l").count(),
+        raw.matches("\x1b[?1049h").count(),
+        "the alternate screen left more often than entered"
+    );
     let stty = &raw[raw.rfind(exit).unwrap()..];
     assert!(
         stty.contains(" icanon") && !stty.contains("-icanon"),

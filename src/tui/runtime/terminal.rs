@@ -11,7 +11,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use std::io::{self, Stdout};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 /// The signal (SIGTERM 15, SIGHUP 1) that made the app quit, 0 if none: the exit status
 /// is then 128 + it, as a shell expects.
@@ -25,7 +25,14 @@ pub(super) fn signalled() -> i32 {
     SIGNALLED.load(Ordering::SeqCst)
 }
 
+/// Whether the app has the terminal (raw mode, the alternate screen): leaving it twice
+/// would send a second "leave the alternate screen", which most terminals answer by moving
+/// the cursor back to where it was when the app started, and what is printed next (the
+/// panic, "the draft was saved to …") would be written over what was printed before it.
+static IN_TERMINAL: AtomicBool = AtomicBool::new(false);
+
 pub(super) fn enter_terminal() -> io::Result<()> {
+    IN_TERMINAL.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -35,7 +42,12 @@ pub(super) fn enter_terminal() -> io::Result<()> {
     )
 }
 
+/// Gives the terminal back; nothing when the app does not have it (left already, by the
+/// panic hook, a suspend or the signal's last resort).
 pub(super) fn leave_terminal() {
+    if !IN_TERMINAL.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = execute!(
         io::stdout(),
         DisableBracketedPaste,

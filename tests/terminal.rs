@@ -125,6 +125,14 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
         });
         p.wait_for("raw mode", |s| !line_mode(&stty(&s.tty)));
         p.wait_screen("Message Type");
+        // One continue, one return: the app's own message and the SIGCONT watcher's do
+        // not take the terminal (and clear and draw the screen) twice.
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            p.raw()[before..].matches("\x1b[?1049h").count(),
+            1,
+            "{how}: the alternate screen entered more than once"
+        );
     }
     // Keys reach the app again, and it quits cleanly.
     p.send(b"U");

@@ -189,8 +189,9 @@ impl Runtime {
                 Effect::Tidy { dirs } => self.file_job(FileJob::Tidy { dirs }),
                 Effect::Suspend => self.suspend(term),
                 Effect::Reenter => {
-                    term.resume();
-                    app.view.forget_screen();
+                    if term.resume() {
+                        app.view.forget_screen();
+                    }
                 }
             }
         }

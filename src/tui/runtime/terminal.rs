@@ -31,6 +31,12 @@ pub(super) fn signalled() -> i32 {
 /// panic, "the draft was saved to …") would be written over what was printed before it.
 static IN_TERMINAL: AtomicBool = AtomicBool::new(false);
 
+/// When the app last took the terminal again after a stop (see `RealTerminal::resume`).
+static RESUMED: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+
+/// Two resumes this close, with the terminal the app's in between, answer one continue.
+const SAME_CONTINUE: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub(super) fn enter_terminal() -> io::Result<()> {
     IN_TERMINAL.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
@@ -111,7 +117,9 @@ pub(super) fn follow_resize(screen: &mut Terminal<Screen>) -> io::Result<()> {
 /// Hands the terminal to a child process and takes it back.
 pub trait Suspend {
     fn suspend(&mut self);
-    fn resume(&mut self);
+    /// Takes the terminal again; false when it was taken again just now for the same
+    /// continue (nothing to draw again).
+    fn resume(&mut self) -> bool;
     /// Writes bytes straight to the terminal (an OSC 52 clipboard sequence); nothing
     /// without one.
     fn write_raw(&mut self, _bytes: &[u8]) {}
@@ -127,7 +135,9 @@ pub struct NoTerminal;
 
 impl Suspend for NoTerminal {
     fn suspend(&mut self) {}
-    fn resume(&mut self) {}
+    fn resume(&mut self) -> bool {
+        true
+    }
 }
 
 pub(super) struct RealTerminal<'a>(pub(super) &'a mut Terminal<Screen>);
@@ -140,7 +150,20 @@ impl Suspend for RealTerminal<'_> {
     /// and a fresh `Terminal` has no previous frame to draw the difference from.
     /// (`Terminal::clear` would ask the terminal where its cursor is and wait up to 2 s for
     /// an answer some terminals never give.)
-    fn resume(&mut self) {
+    ///
+    /// One continue brings two messages: the app's own, once the stop it sent itself
+    /// returns, and the SIGCONT watcher's. The second, while the terminal is still the app's,
+    /// is the same continue and does nothing; a stop in between gives the terminal back, so
+    /// the continue after it takes it again.
+    fn resume(&mut self) -> bool {
+        let mut last = RESUMED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if IN_TERMINAL.load(Ordering::SeqCst)
+            && last.is_some_and(|t: std::time::Instant| t.elapsed() < SAME_CONTINUE)
+        {
+            return false;
+        }
         let _ = enter_terminal();
         let _ = execute!(
             io::stdout(),
@@ -149,6 +172,8 @@ impl Suspend for RealTerminal<'_> {
         if let Ok(t) = open_screen() {
             *self.0 = t;
         }
+        *last = Some(std::time::Instant::now());
+        true
     }
     fn is_terminal(&self) -> bool {
         true

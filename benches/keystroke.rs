@@ -548,40 +548,72 @@ fn tuiperf_scenario_report() {
     paused_report();
 }
 
-/// The same tuiperf keystroke (120x40) with a pause before each, as tools/tuiperf types
-/// (it waits 50 ms for the screen to settle), against keys back to back, interleaved in
-/// rounds. On this machine the paused key costs about three times as much, whether the pause
-/// sleeps or spins: what a key touches is no longer in the caches. That, not the work, is
-/// most of the gap between this bench and the figure from outside; what helps is touching
-/// less per key.
+/// How a key finds the caches: the keys back to back; after a 20 ms pause, as
+/// tools/tuiperf types (it waits for the screen to settle); and after the pause with 16 MB
+/// written in it, as the terminal (or tools/tuiperf's own parsing of the frame) does between
+/// two keys.
+#[derive(Clone, Copy, PartialEq)]
+enum Before {
+    Nothing,
+    Pause,
+    PauseAndSweep,
+}
+
+/// The same tuiperf keystroke (120x40) after each of [`Before`], interleaved in rounds.
+/// The paused key costs more whether the pause sleeps or spins: what a key touches is no
+/// longer in the caches, and with the caches swept it costs what the key costs in the real
+/// binary between its wake-up and its write. That, not the work, is most of the gap between
+/// this bench's keys back to back and the figure from outside; what helps is touching less
+/// per key. `KEYSTROKE_PROFILE_TUIPERF=swept` runs only the swept keys, for a profiler.
 fn paused_report() {
+    let only_swept = std::env::var("KEYSTROKE_PROFILE_TUIPERF").as_deref() == Ok("swept");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = tuiperf_harness(dir.path(), 120, 40);
-    let (mut hot, mut paused) = (Vec::with_capacity(400), Vec::with_capacity(200));
-    for round in 0..10 {
+    let mut sweep = vec![0u8; 16 << 20];
+    let modes = [Before::Nothing, Before::Pause, Before::PauseAndSweep];
+    let mut took: [Vec<Duration>; 3] = Default::default();
+    for round in 0..12 {
+        let mode = if only_swept { 2 } else { round % modes.len() };
         for i in 0..60 {
-            let pause = round % 2 == 1;
-            if pause {
+            if modes[mode] != Before::Nothing {
                 std::thread::sleep(Duration::from_millis(20));
+            }
+            if modes[mode] == Before::PauseAndSweep {
+                sweep_caches(&mut sweep);
             }
             let t = Instant::now();
             h.press(KeyCode::Char('x'));
-            let took = t.elapsed();
+            let d = t.elapsed();
             if i >= 20 {
-                if pause { &mut paused } else { &mut hot }.push(took);
+                took[mode].push(d);
             }
             h.press(KeyCode::Backspace);
         }
     }
-    let (h50, h99) = (percentile(hot.clone(), 0.5), percentile(hot, 0.99));
-    let (p50, p99) = (percentile(paused.clone(), 0.5), percentile(paused, 0.99));
-    println!(
-        "keystroke as tools/tuiperf types it (120x40), 20 ms after the key before: p50 {p50:?}  \
-         p99 {p99:?}; reference the same keys back to back: p50 {h50:?}  p99 {h99:?} -> ratio \
-         p50 {:.1}x, p99 {:.1}x",
-        p50.as_secs_f64() / h50.as_secs_f64(),
-        p99.as_secs_f64() / h99.as_secs_f64()
-    );
+    if only_swept {
+        return;
+    }
+    let [hot, paused, swept] = took.map(|t| (percentile(t.clone(), 0.5), percentile(t, 0.99)));
+    println!("keystroke as tools/tuiperf types it (120x40), against the same keys back to back:");
+    for (what, (p50, p99)) in [
+        ("back to back (the reference)", hot),
+        ("20 ms after the key before", paused),
+        ("20 ms after, 16 MB written in the pause", swept),
+    ] {
+        println!(
+            "  {what:<42} p50 {p50:>10.1?}  p99 {p99:>10.1?}  -> p50 {:.1}x, p99 {:.1}x",
+            p50.as_secs_f64() / hot.0.as_secs_f64(),
+            p99.as_secs_f64() / hot.1.as_secs_f64()
+        );
+    }
+}
+
+/// Writes a byte in every cache line of `sweep`.
+fn sweep_caches(sweep: &mut [u8]) {
+    for i in (0..sweep.len()).step_by(64) {
+        sweep[i] = sweep[i].wrapping_add(1);
+    }
+    black_box(&sweep);
 }
 
 /// The app as tools/tuiperf runs it (see [`tuiperf_scenario`]), on the title F8 lands on.
@@ -658,11 +690,12 @@ fn unreachable_media(h: &mut Harness) {
 
 fn main() {
     // `KEYSTROKE_PROFILE_TUIPERF=120x40` (else 200x60): only the tuiperf keystroke, for a
-    // profiler; `=paused`: only that keystroke with and without a pause before it.
+    // profiler; `=paused`: only that keystroke with and without a pause (and a sweep of the
+    // caches) before it; `=swept`: only the swept keys.
     if let Ok(size) = std::env::var("KEYSTROKE_PROFILE_TUIPERF") {
         match size.as_str() {
             "120x40" => tuiperf_scenario(120, 40),
-            "paused" => paused_report(),
+            "paused" | "swept" => paused_report(),
             _ => tuiperf_scenario(200, 60),
         }
         return;

@@ -642,7 +642,7 @@ fn tuiperf_scenario(width: u16, height: u16) {
     let mut whole_view = rcs_composer::tui::app::ViewState::default();
     let mut draw_whole = |app: &rcs_composer::tui::app::App| {
         // As the app does on an edit: the edited card is measured and drawn again.
-        whole_view.preview.forget_card(0);
+        whole_view.preview.forget_card(0, Some("title"));
         whole_view.forget_kept();
         whole_view.form_rows.clear();
         let _ = whole.draw(|f| rcs_composer::tui::view::draw(f, app, &mut whole_view));

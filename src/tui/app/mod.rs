@@ -464,8 +464,12 @@ impl App {
         self.form.last_edit = None;
         self.edited_for_server(Some(path.clone()));
         match path.segments() {
-            [Segment::Key(k), Segment::Index(i), ..] if k == "cards" => {
-                self.view.preview.forget_card(*i)
+            [Segment::Key(k), Segment::Index(i), rest @ ..] if k == "cards" => {
+                let key = match rest.first() {
+                    Some(Segment::Key(key)) => Some(key.as_str()),
+                    _ => None,
+                };
+                self.view.preview.forget_card(*i, key)
             }
             _ => {}
         }

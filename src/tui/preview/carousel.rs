@@ -251,7 +251,10 @@ fn keep_drawn(
         let cards = ctx.cards.borrow();
         cards.get(i).and_then(|k| {
             let d = k.drawn.as_ref()?;
-            (d.key == key && d.reads.draw_alike(ctx, &d.content, v)).then_some((d.height, d.focus))
+            (d.key == key
+                && d.reads
+                    .draw_alike(ctx, &d.content, v, k.changed_keys.as_deref()))
+            .then_some((d.height, d.focus))
         })
     };
     if let Some(out) = alike {
@@ -270,7 +273,9 @@ fn keep_drawn(
                 debug_assert_eq!((height, focus, natural), (d.height, d.focus, d.natural));
             }
         }
-        ctx.cards.borrow_mut()[i].stale = false;
+        let mut cards = ctx.cards.borrow_mut();
+        cards[i].stale = false;
+        cards[i].changed_keys = None;
         return out;
     }
     // The same card drawn as tall as another card now is: its drawing is stretched or
@@ -341,6 +346,7 @@ fn keep_drawn(
         reads,
     });
     kept[i].stale = false;
+    kept[i].changed_keys = None;
     (height, focus)
 }
 
@@ -572,7 +578,7 @@ mod tests {
                     None => {}
                 }
                 doc["cards"][0][key] = text.into_iter().collect::<String>().into();
-                kept.forget_card(0);
+                kept.forget_card(0, Some(key));
                 let drawn = render(&doc, &focus, &mut kept);
                 // Kept as alike: the drawing is still the one of the value before.
                 let content = kept.cards[0].drawn.as_ref().map(|d| &d.content);
@@ -607,7 +613,7 @@ mod tests {
         let before = height(&kept);
         for (grow, step) in [(true, "grown"), (false, "shrunk back")] {
             doc["cards"][0]["height"] = if grow { "TALL" } else { "MEDIUM" }.into();
-            kept.forget_card(0);
+            kept.forget_card(0, Some("height"));
             let drawn = render(&doc, &mut kept);
             let fresh = render(&doc, &mut PreviewState::default());
             assert_eq!(drawn, fresh, "{step}");

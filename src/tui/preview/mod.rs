@@ -71,6 +71,10 @@ pub(crate) struct CardCache {
     /// The card changed since it was drawn: it is drawn again, and the drawing before is
     /// kept only to see whether the new one looks the same.
     pub stale: bool,
+    /// While stale: the card's keys whose values were changed (typing in its title), all
+    /// others being as the drawing's `content` has them, so only these are compared with it.
+    /// `None`: the change is not known that closely.
+    pub changed_keys: Option<Vec<String>>,
 }
 
 /// A card drawn on its own: its cells, and the content rows it used and its focus took
@@ -104,10 +108,22 @@ pub(crate) struct DrawnKey {
 }
 
 impl PreviewState {
-    /// Card `i` of a carousel changed: measure it again.
-    pub fn forget_card(&mut self, i: usize) {
+    /// Card `i` of a carousel changed, inside its key `key` when that is known: measure it
+    /// again.
+    pub fn forget_card(&mut self, i: usize, key: Option<&str>) {
         if let Some(c) = self.cards.get_mut(i) {
             c.height = None;
+            let before = if c.stale {
+                c.changed_keys.take()
+            } else {
+                Some(Vec::new())
+            };
+            c.changed_keys = before.zip(key).map(|(mut keys, k)| {
+                if !keys.iter().any(|x| x == k) {
+                    keys.push(k.to_string());
+                }
+                keys
+            });
             c.stale = true;
         }
     }
@@ -681,4 +697,47 @@ fn draw_lines(
         );
     }
     y + n as i32
+}
+
+#[cfg(test)]
+mod forget_card_tests {
+    use super::*;
+
+    fn keys(s: &PreviewState) -> Option<Vec<&str>> {
+        s.cards[0]
+            .changed_keys
+            .as_ref()
+            .map(|k| k.iter().map(String::as_str).collect())
+    }
+
+    /// Edits between two frames add up: the card compares every key any of them changed,
+    /// all of them once one change was not inside a key.
+    #[test]
+    fn the_keys_changed_since_the_drawing_add_up() {
+        let mut s = PreviewState {
+            cards: vec![CardCache::default()],
+            ..Default::default()
+        };
+        s.forget_card(0, Some("title"));
+        s.forget_card(0, Some("description"));
+        s.forget_card(0, Some("title"));
+        assert!(s.cards[0].stale);
+        assert_eq!(keys(&s), Some(vec!["title", "description"]));
+        s.forget_card(0, None);
+        assert_eq!(keys(&s), None);
+        s.forget_card(0, Some("title"));
+        assert_eq!(
+            keys(&s),
+            None,
+            "still unknown until the card is drawn again"
+        );
+        // Drawn again (as `carousel::keep_drawn` leaves it): the next change starts afresh.
+        s.cards[0].stale = false;
+        s.cards[0].changed_keys = None;
+        s.forget_card(0, Some("height"));
+        assert_eq!(keys(&s), Some(vec!["height"]));
+        // A card not kept is left alone.
+        s.forget_card(5, Some("title"));
+        assert_eq!(s.cards.len(), 1);
+    }
 }

@@ -53,24 +53,36 @@ impl ReportRead {
 }
 
 impl Reads {
-    /// Card `now` drawn with `ctx` is the drawing of `before` that made these reads.
-    pub fn draw_alike(&self, ctx: &Ctx<'_>, before: &Value, now: &Value) -> bool {
+    /// Card `now` drawn with `ctx` is the drawing of `before` that made these reads. `only`:
+    /// the keys that may differ (see `CardCache::changed_keys`), the others being the same.
+    pub fn draw_alike(
+        &self,
+        ctx: &Ctx<'_>,
+        before: &Value,
+        now: &Value,
+        only: Option<&[String]>,
+    ) -> bool {
+        let same_at = |k: &str, va: Option<&Value>, vb: Option<&Value>| match (va, vb) {
+            (None, None) => true,
+            (Some(va), Some(vb)) => match self.texts.iter().find(|(t, _)| *t == k) {
+                Some((_, n)) => match (va, vb) {
+                    (Value::String(x), Value::String(y)) => {
+                        x.as_bytes().get(..*n).is_some()
+                            && x.as_bytes().get(..*n) == y.as_bytes().get(..*n)
+                    }
+                    _ => false,
+                },
+                None => va == vb,
+            },
+            _ => false,
+        };
         let same_value = match (before, now) {
             (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
-                    && a.iter().all(|(k, va)| {
-                        let Some(vb) = b.get(k) else { return false };
-                        match self.texts.iter().find(|(t, _)| t == k) {
-                            Some((_, n)) => match (va, vb) {
-                                (Value::String(x), Value::String(y)) => {
-                                    x.as_bytes().get(..*n).is_some()
-                                        && x.as_bytes().get(..*n) == y.as_bytes().get(..*n)
-                                }
-                                _ => false,
-                            },
-                            None => va == vb,
-                        }
-                    })
+                    && match only {
+                        Some(keys) => keys.iter().all(|k| same_at(k, a.get(k), b.get(k))),
+                        None => a.iter().all(|(k, va)| same_at(k, Some(va), b.get(k))),
+                    }
             }
             _ => before == now,
         };

@@ -60,7 +60,7 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             )
         {
             for l in wrap_lines(f.hint, message_room(row, width)) {
-                msgs.push((None, false, l));
+                msgs.push((None, false, l.into()));
             }
         }
         h += msgs.len();
@@ -543,11 +543,11 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
                     },
                     mark_style(*m),
                 ),
-                Span::styled(text.clone(), mark_style(*m)),
+                Span::styled(text.to_string(), mark_style(*m)),
             ]),
             None => Line::from(vec![
                 Span::raw(" ".repeat(ind + 4)),
-                Span::styled(text.clone(), theme::muted()),
+                Span::styled(text.to_string(), theme::muted()),
             ]),
         });
     }

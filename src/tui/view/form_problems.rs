@@ -9,6 +9,7 @@ use crate::tui::app::App;
 use crate::tui::form::{self, RowKind};
 use crate::tui::measure::wrap_lines;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// The columns a problem's message wraps in, below `row`.
 pub(super) fn message_room(row: &form::Row, width: usize) -> usize {
@@ -17,7 +18,12 @@ pub(super) fn message_room(row: &form::Row, width: usize) -> usize {
 
 /// A problem's lines below a row: its mark, whether it is the message's first line, the
 /// text.
-pub(super) type MessageLine = (Option<Mark>, bool, String);
+/// A problem's line below a row: its mark, whether it is the first line, and its text
+/// (shared: the same lines are handed to every frame until the message changes).
+pub(super) type MessageLine = (Option<Mark>, bool, Arc<str>);
+
+/// A message wrapped at a room: (room, message, lines).
+type Wrapped = (usize, String, Vec<Arc<str>>);
 
 /// The rows each problem shows at, kept while the form's rows and the problems' places stay
 /// the same, and each problem's message wrapped to its room, kept while it reads the same:
@@ -40,7 +46,7 @@ pub struct ProblemRows {
     rows_of: Vec<(Vec<usize>, Vec<usize>)>,
     /// For each problem: its message wrapped at a room, as last shown (room, message,
     /// lines).
-    wrapped: Vec<Vec<(usize, String, Vec<String>)>>,
+    wrapped: Vec<Vec<Wrapped>>,
 }
 
 impl ProblemRows {
@@ -101,7 +107,10 @@ impl ProblemRows {
                             if memo.len() >= 4 {
                                 memo.clear();
                             }
-                            let lines = wrap_lines(&visible(&p.message), room);
+                            let lines = wrap_lines(&visible(&p.message), room)
+                                .into_iter()
+                                .map(Arc::from)
+                                .collect();
                             memo.push((room, p.message.clone(), lines));
                             memo.len() - 1
                         }
@@ -146,7 +155,7 @@ mod problem_rows_tests {
                         wrap_lines(&visible(&p.message), message_room(row, width))
                             .into_iter()
                             .enumerate()
-                            .map(|(k, l)| (Some(p.mark), k == 0, l))
+                            .map(|(k, l)| (Some(p.mark), k == 0, l.into()))
                     })
                     .collect()
             })
@@ -228,7 +237,7 @@ mod problem_rows_tests {
         };
         assert_eq!(
             at("mmsFailover.enabled"),
-            vec![(Some(Mark::Error), true, "no subject".to_string())]
+            vec![(Some(Mark::Error), true, "no subject".into())]
         );
         assert!(at("smsFailover.enabled").is_empty());
     }

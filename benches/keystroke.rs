@@ -489,14 +489,21 @@ fn phase_report() {
         .into_iter()
         .map(|(x, y, c)| (x, y, c.clone()))
         .collect();
-    let mut out = ratatui::backend::CrosstermBackend::new(std::io::sink());
+    let changes: Vec<(u16, u16, &ratatui::buffer::Cell)> =
+        cells.iter().map(|(x, y, c)| (*x, *y, c)).collect();
+    let mut bytes = Vec::with_capacity(1 << 16);
     let write = median(time_each(3000, || {
-        use ratatui::backend::Backend;
-        let _ = out.draw(cells.iter().map(|(x, y, c)| (*x, *y, c)));
-        let _ = Backend::flush(&mut out);
+        bytes.clear();
+        let _ = rcs_composer::tui::runtime::encode(&mut bytes, &after, &changes, true);
+        black_box(&bytes);
+    }));
+    let crossterm = median(time_each(3000, || {
+        bytes.clear();
+        let _ = crossterm_bytes(&mut bytes, &changes);
+        black_box(&bytes);
     }));
     println!("phases of a keystroke in the largest carousel at 200x60 (medians):");
-    let phases: [(&str, Duration); 9] = [
+    let phases: [(&str, Duration); 10] = [
         ("map key", map),
         ("update (the field checked again, rows kept)", update),
         ("  for scale: a full validation (load, $EDITOR)", validate),
@@ -506,11 +513,52 @@ fn phase_report() {
         ("  preview", preview),
         ("  for scale: ratatui's diff of two whole frames", diff),
         ("write the diff for a terminal", write),
+        ("  for scale: the same with crossterm's backend", crossterm),
     ];
     for (what, t) in phases {
         println!("  {what:<50} {t:>10.1?}");
     }
     println!("  ({} cells changed by one keystroke)", cells.len());
+}
+
+/// The bytes crossterm's backend writes for `changes`, as ratatui's `Terminal` would.
+fn crossterm_bytes(out: &mut Vec<u8>, changes: &[(u16, u16, &ratatui::buffer::Cell)]) -> usize {
+    use ratatui::backend::Backend;
+    let _ = ratatui::backend::CrosstermBackend::new(&mut *out).draw(changes.iter().copied());
+    out.len()
+}
+
+/// The bytes of the first frame and of a keystroke in the largest carousel, written by the
+/// app's encoder and by crossterm's backend (the reference), at both sizes tuiperf uses.
+/// tuiperf's emulator parses about 1 KB per millisecond, so the first frame's bytes are most
+/// of its time to the first frame.
+fn bytes_report(dir: &std::path::Path) {
+    println!("bytes written, the app's encoder against crossterm's backend (same cells):");
+    for (w, h) in [(120u16, 40u16), (200, 60)] {
+        let doc = rcs_composer::message::samples::largest_carousel();
+        let mut hs = Harness::new(dir.join(format!("bytes{w}.json")), doc, true, w, h);
+        hs.app.focus_problem(&FieldPath::parse("cards.0.title"));
+        hs.draw();
+        let first = hs.terminal.backend().buffer().clone();
+        let blank = ratatui::buffer::Buffer::empty(first.area);
+        let mut n = 0u64;
+        keystroke(&mut hs, &mut n);
+        let keyed = hs.terminal.backend().buffer().clone();
+        for (what, before, after) in [
+            ("first frame", &blank, &first),
+            ("a keystroke", &first, &keyed),
+        ] {
+            let changes = before.diff(after);
+            let mut ours = Vec::new();
+            let _ = rcs_composer::tui::runtime::encode(&mut ours, after, &changes, true);
+            let theirs = crossterm_bytes(&mut Vec::new(), &changes);
+            println!(
+                "  {w}x{h} {what:<12} {:>6} bytes against {theirs:>6}: ratio {:.2}",
+                ours.len(),
+                ours.len() as f64 / theirs.max(1) as f64
+            );
+        }
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -714,6 +762,7 @@ fn main() {
         return;
     }
     phase_report();
+    bytes_report(tempfile::tempdir().expect("temp dir").path());
     tuiperf_scenario_report();
     startup_report();
     report();

@@ -14,7 +14,6 @@ use crate::tui::app::App;
 use crate::tui::send::Profiles;
 use crate::tui::strings as s;
 use ratatui::Terminal;
-use ratatui::backend::Backend;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -276,7 +275,10 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
 }
 
 /// Draws `app` on any backend (the harness's `TestBackend`).
-pub fn draw_on<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
+pub fn draw_on<B: super::frame::WriteCells>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+) -> Result<(), B::Error> {
     // The view reads the app and writes only its own state, kept in the app between frames.
     let mut state = std::mem::take(&mut app.view);
     let drawn = super::frame::draw(terminal, app, &mut state);

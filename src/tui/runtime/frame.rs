@@ -19,6 +19,36 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use std::ops::Range;
 
+/// A backend that writes a frame's changed cells: the terminal's with the fewest bytes
+/// ([`encode`](super::encode::encode)), the harness's as ratatui does.
+pub trait WriteCells: Backend {
+    fn write_cells(
+        &mut self,
+        next: &Buffer,
+        changes: Vec<(u16, u16, &Cell)>,
+    ) -> Result<(), Self::Error>;
+}
+
+impl WriteCells for ratatui::backend::TestBackend {
+    fn write_cells(
+        &mut self,
+        _next: &Buffer,
+        changes: Vec<(u16, u16, &Cell)>,
+    ) -> Result<(), Self::Error> {
+        self.draw(changes.into_iter())
+    }
+}
+
+impl<W: std::io::Write> WriteCells for ratatui::backend::CrosstermBackend<W> {
+    fn write_cells(
+        &mut self,
+        next: &Buffer,
+        changes: Vec<(u16, u16, &Cell)>,
+    ) -> std::io::Result<()> {
+        super::encode::encode(self, next, &changes, crate::tui::theme::colors_on())
+    }
+}
+
 /// ratatui keeps two buffers of the whole screen, the frame and the one before, for its own
 /// diff. This diff keeps what the terminal shows in `view.shown` instead, so the second is
 /// never read: it is left empty (at 200×60 it is 576 KB). A resize makes it whole again, and
@@ -34,7 +64,7 @@ fn release_spare<B: Backend>(terminal: &mut Terminal<B>) {
 /// Draws `app` and writes what differs from the frame on screen (`view.shown`), as
 /// `Terminal::draw` does: resize first (a resize clears the terminal), hide the cursor,
 /// flush.
-pub fn draw<B: Backend>(
+pub fn draw<B: WriteCells>(
     terminal: &mut Terminal<B>,
     app: &App,
     view: &mut ViewState,
@@ -75,7 +105,7 @@ pub fn draw<B: Backend>(
         }
         debug_assert!(changes == shown.diff(&next), "the diff is not ratatui's");
     }
-    let written = terminal.backend_mut().draw(changes.into_iter());
+    let written = terminal.backend_mut().write_cells(&next, changes);
     copy_spans(&mut shown, &next, &changed);
     debug_assert!(
         shown.content == next.content,
@@ -212,7 +242,7 @@ fn is_skip(cell: &Cell) -> bool {
 }
 
 /// The cell's width, as ratatui's diff counts it: a one-byte symbol is one cell.
-fn width(cell: &Cell) -> usize {
+pub(super) fn width(cell: &Cell) -> usize {
     match cell.diff_option {
         CellDiffOption::ForcedWidth(w) => usize::from(w.get()),
         _ => {

@@ -18,6 +18,7 @@ mod app_loop;
 mod channel;
 mod clipboard;
 mod editor;
+pub mod encode;
 mod escape;
 mod files;
 mod frame;
@@ -30,6 +31,7 @@ mod terminal;
 pub use app_loop::{connect, draw_on, run};
 pub use channel::Tx;
 pub use clipboard::osc52_likely;
+pub use encode::encode;
 pub use net::{Net, NetStarted};
 pub use terminal::{NoTerminal, Suspend};
 

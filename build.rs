@@ -32,9 +32,15 @@ fn main() {
     {
         return;
     }
+    // The linker reads a copy in this build's own directory: a target directory shared by
+    // two checkouts keeps one build script's output, which must not name the other's files.
+    let copy = Path::new(&var("OUT_DIR")).join("hot-symbols.txt");
+    if std::fs::copy(&order, &copy).is_err() {
+        return;
+    }
     println!(
         "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-        order.display()
+        copy.display()
     );
     println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
 }

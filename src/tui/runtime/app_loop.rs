@@ -48,6 +48,9 @@ fn open_start(file: Option<PathBuf>) -> Result<Start, String> {
 }
 
 pub fn run(file: Option<PathBuf>, target: &Target, no_media_check: bool) -> ExitCode {
+    if !no_media_check {
+        super::media::load_resolver();
+    }
     let (mut app, stamp, note) = match open_start(file) {
         Ok(x) => x,
         Err(e) => {

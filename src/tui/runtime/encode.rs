@@ -26,8 +26,8 @@ use std::io::{self, Write};
 const MAX_FILL: u16 = 4;
 
 /// Where the cursor is, as far as this frame knows: the row, and the column unless the last
-/// symbol written leaves it uncertain (a wide one, or one in the last column, where
-/// terminals differ). A symbol one column wide by ratatui's count moves it one column, as
+/// symbol written leaves it uncertain (a wide one, whose width terminals may count
+/// differently). A symbol one column wide by ratatui's count moves it one column, as
 /// crossterm's backend assumes when it writes a run of cells without moving.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct Cursor {
@@ -92,10 +92,11 @@ pub fn encode<W: Write>(
             pen = want;
         }
         out.write_all(cell.symbol().as_bytes())?;
-        let right = next.area.right();
-        cursor = Some(Cursor {
+        // After the last column a terminal may wrap at once (most wait for the next
+        // symbol): not even the row is certain then.
+        cursor = (x + 1 < next.area.right()).then_some(Cursor {
             y,
-            x: (super::frame::width(cell) == 1 && x + 1 < right).then_some(x + 1),
+            x: (super::frame::width(cell) == 1).then_some(x + 1),
         });
     }
     if pen != Pen::RESET {
@@ -496,5 +497,20 @@ mod tests {
             String::from_utf8(bytes).unwrap(),
             "\x1b[Hab\x1b[1mcd\x1b[0m"
         );
+    }
+
+    #[test]
+    fn a_row_after_the_last_column_is_reached_by_its_position_and_one_before_by_cr_lf() {
+        let area = Rect::new(0, 0, 3, 3);
+        let before = Buffer::empty(area);
+        let mut after = before.clone();
+        after.set_string(0, 0, "abc", Style::default());
+        after.set_string(0, 1, "de", Style::default());
+        after.set_string(0, 2, "f", Style::default());
+        let changes = before.diff(&after);
+        let mut bytes = Vec::new();
+        encode(&mut bytes, &after, &changes, true).unwrap();
+        // A terminal may wrap at once after "c": "\r\n" would then skip a row.
+        assert_eq!(String::from_utf8(bytes).unwrap(), "\x1b[Habc\x1b[2Hde\r\nf");
     }
 }

@@ -413,6 +413,13 @@ mod tests {
         None
     }
 
+    /// What `encode` writes to take a terminal showing `before` to `after`.
+    fn written(before: &Buffer, after: &Buffer, colours: bool) -> String {
+        let mut bytes = Vec::new();
+        encode(&mut bytes, after, &before.diff(after), colours).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
     fn ops(n: usize) -> impl Strategy<Value = Ops> {
         proptest::collection::vec((0u16..40, 0u16..8, 0..SYMBOLS.len(), 0..8usize), 0..n)
     }
@@ -447,10 +454,8 @@ mod tests {
         before.set_string(0, 0, "ab cd     ef", Style::default());
         let mut after = before.clone();
         after.set_string(0, 0, "Xb Xd     Xf", Style::default());
-        let changes = before.diff(&after);
-        let mut bytes = Vec::new();
-        encode(&mut bytes, &after, &changes, true).unwrap();
-        assert_eq!(String::from_utf8(bytes).unwrap(), "\x1b[HXb X\x1b[6CX");
+        let bytes = written(&before, &after, true);
+        assert_eq!(bytes, "\x1b[HXb X\x1b[6CX");
     }
 
     #[test]
@@ -466,13 +471,8 @@ mod tests {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         );
         after.set_string(2, 0, "c", Style::default().fg(Color::Red));
-        let changes = before.diff(&after);
-        let mut bytes = Vec::new();
-        encode(&mut bytes, &after, &changes, true).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "\x1b[H\x1b[90ma\x1b[1;38;5;1mb\x1b[22mc\x1b[0m"
-        );
+        let bytes = written(&before, &after, true);
+        assert_eq!(bytes, "\x1b[H\x1b[90ma\x1b[1;38;5;1mb\x1b[22mc\x1b[0m");
     }
 
     #[test]
@@ -490,13 +490,8 @@ mod tests {
                 .bg(Color::Blue)
                 .add_modifier(Modifier::BOLD),
         );
-        let changes = before.diff(&after);
-        let mut bytes = Vec::new();
-        encode(&mut bytes, &after, &changes, false).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "\x1b[Hab\x1b[1mcd\x1b[0m"
-        );
+        let bytes = written(&before, &after, false);
+        assert_eq!(bytes, "\x1b[Hab\x1b[1mcd\x1b[0m");
     }
 
     #[test]
@@ -507,10 +502,8 @@ mod tests {
         after.set_string(0, 0, "abc", Style::default());
         after.set_string(0, 1, "de", Style::default());
         after.set_string(0, 2, "f", Style::default());
-        let changes = before.diff(&after);
-        let mut bytes = Vec::new();
-        encode(&mut bytes, &after, &changes, true).unwrap();
+        let bytes = written(&before, &after, true);
         // A terminal may wrap at once after "c": "\r\n" would then skip a row.
-        assert_eq!(String::from_utf8(bytes).unwrap(), "\x1b[Habc\x1b[2Hde\r\nf");
+        assert_eq!(bytes, "\x1b[Habc\x1b[2Hde\r\nf");
     }
 }

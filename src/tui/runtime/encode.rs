@@ -83,7 +83,7 @@ pub fn encode<W: Write>(
     let mut pen = Pen::RESET;
     let mut codes = Vec::with_capacity(32);
     for &(x, y, cell) in changes {
-        move_to(out, next, &mut cursor, (pen, colours), (x, y))?;
+        move_to(out, next, cursor, (pen, colours), (x, y))?;
         let want = Pen::of(cell, colours);
         if want != pen {
             codes.clear();
@@ -122,12 +122,12 @@ fn refillable(cell: &Cell, (pen, colours): (Pen, bool)) -> bool {
 fn move_to<W: Write>(
     out: &mut W,
     next: &Buffer,
-    cursor: &mut Option<Cursor>,
+    cursor: Option<Cursor>,
     pen: (Pen, bool),
     (x, y): (u16, u16),
 ) -> io::Result<()> {
     let absolute = Step::Absolute(x, y);
-    let step = match *cursor {
+    let step = match cursor {
         Some(Cursor { y: cy, x: Some(cx) }) if cy == y && cx == x => return Ok(()),
         Some(Cursor { y: cy, x: Some(cx) }) if cy == y && cx < x => {
             let gap = x - cx;

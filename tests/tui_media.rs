@@ -670,3 +670,51 @@ fn the_mms_fallback_shows_its_picture() {
     assert!(picture_cells(&preview_of(&h)) > 10, "{}", h.screen());
     assert!(server.log().iter().any(|r| r.path == "/square.gif"));
 }
+
+/// Probes that share a lookup come back together (every URL of a draft on one host that
+/// does not resolve): their findings are worked out once, not once each. None is shown
+/// while the answers come in, and all are before the next message is handled and before a
+/// frame.
+#[test]
+fn a_burst_of_answers_is_shown_before_the_next_message_and_the_next_frame() {
+    use rcs_composer::media::NetFailure;
+    let dir = tempfile::tempdir().unwrap();
+    let doc = rcs_composer::message::samples::largest_carousel();
+    let urls: Vec<String> = rcs_composer::media::media_urls(&doc)
+        .into_iter()
+        .map(|(_, u)| u)
+        .collect();
+    assert!(urls.len() > 10);
+    let mut h = Harness::new(dir.path().join("b.json"), doc, true, 120, 40);
+    h.app.media.check = true;
+    // The check point a fresh app passes at its first message (the real app at its start).
+    h.app.update(Message::AutosaveDue);
+    let unreachable = || Probe::Unreachable {
+        host: "cdn.example.com".into(),
+        failure: NetFailure::Dns,
+    };
+    for url in &urls {
+        h.app.update(Message::MediaProbed {
+            url: url.clone(),
+            probe: unreachable(),
+        });
+    }
+    assert!(media_problems(&h.app).is_empty(), "worked out once, later");
+    h.app.update(Message::AutosaveDue);
+    let shown = media_problems(&h.app);
+    assert!(!shown.is_empty(), "before the next message");
+    assert!(
+        shown.iter().all(|p| p.contains("cdn.example.com")),
+        "{shown:?}"
+    );
+
+    // Answered again as skipped: the frame shows the change without another message.
+    for url in &urls {
+        h.app.update(Message::MediaProbed {
+            url: url.clone(),
+            probe: Probe::Skipped(Skip::PrivateHost("cdn.example.com".into())),
+        });
+    }
+    h.draw();
+    assert_ne!(media_problems(&h.app), shown, "before the frame");
+}

@@ -219,6 +219,10 @@ impl App {
             return;
         }
         self.dirty = true;
+        // What this message does sees every probe that came back before it.
+        if !matches!(msg, Message::MediaProbed { .. }) {
+            self.settle_media();
+        }
         match msg {
             Message::Terminal(ev) => {
                 self.check_disk_after_idle();

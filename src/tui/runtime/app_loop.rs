@@ -282,6 +282,7 @@ pub fn draw_on<B: super::frame::WriteCells>(
     terminal: &mut Terminal<B>,
     app: &mut App,
 ) -> Result<(), B::Error> {
+    app.settle_media();
     // The view reads the app and writes only its own state, kept in the app between frames.
     let mut state = std::mem::take(&mut app.view);
     let drawn = super::frame::draw(terminal, app, &mut state);

@@ -447,62 +447,71 @@ mod tests {
         }
     }
 
+    /// A `w`×`h` buffer with `texts` written on a blank one.
+    fn painted(w: u16, h: u16, texts: &[(u16, u16, &str, Style)]) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        for &(x, y, text, style) in texts {
+            buf.set_string(x, y, text, style);
+        }
+        buf
+    }
+
     #[test]
     fn a_short_gap_of_the_same_style_is_written_again_and_a_long_one_stepped_over() {
-        let area = Rect::new(0, 0, 30, 2);
-        let mut before = Buffer::empty(area);
-        before.set_string(0, 0, "ab cd     ef", Style::default());
-        let mut after = before.clone();
-        after.set_string(0, 0, "Xb Xd     Xf", Style::default());
+        let plain = Style::default();
+        let before = painted(30, 2, &[(0, 0, "ab cd     ef", plain)]);
+        let after = painted(30, 2, &[(0, 0, "Xb Xd     Xf", plain)]);
         let bytes = written(&before, &after, true);
         assert_eq!(bytes, "\x1b[HXb X\x1b[6CX");
     }
 
     #[test]
     fn one_sgr_carries_only_what_changed_and_the_end_resets_once() {
-        let area = Rect::new(0, 0, 3, 1);
-        let before = Buffer::empty(area);
-        let mut after = before.clone();
-        after.set_string(0, 0, "a", Style::default().fg(Color::DarkGray));
-        after.set_string(
+        let red = Style::default().fg(Color::Red);
+        let after = painted(
+            3,
             1,
-            0,
-            "b",
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            &[
+                (0, 0, "a", Style::default().fg(Color::DarkGray)),
+                (1, 0, "b", red.add_modifier(Modifier::BOLD)),
+                (2, 0, "c", red),
+            ],
         );
-        after.set_string(2, 0, "c", Style::default().fg(Color::Red));
-        let bytes = written(&before, &after, true);
+        let bytes = written(&painted(3, 1, &[]), &after, true);
         assert_eq!(bytes, "\x1b[H\x1b[90ma\x1b[1;38;5;1mb\x1b[22mc\x1b[0m");
     }
 
     #[test]
     fn without_colours_only_the_attributes_are_set() {
-        let area = Rect::new(0, 0, 4, 1);
-        let before = Buffer::empty(area);
-        let mut after = before.clone();
-        after.set_string(0, 0, "ab", Style::default().fg(Color::Gray));
-        after.set_string(
-            2,
-            0,
-            "cd",
-            Style::default()
-                .fg(Color::Red)
-                .bg(Color::Blue)
-                .add_modifier(Modifier::BOLD),
+        let loud = Style::default()
+            .fg(Color::Red)
+            .bg(Color::Blue)
+            .add_modifier(Modifier::BOLD);
+        let after = painted(
+            4,
+            1,
+            &[
+                (0, 0, "ab", Style::default().fg(Color::Gray)),
+                (2, 0, "cd", loud),
+            ],
         );
-        let bytes = written(&before, &after, false);
+        let bytes = written(&painted(4, 1, &[]), &after, false);
         assert_eq!(bytes, "\x1b[Hab\x1b[1mcd\x1b[0m");
     }
 
     #[test]
     fn a_row_after_the_last_column_is_reached_by_its_position_and_one_before_by_cr_lf() {
-        let area = Rect::new(0, 0, 3, 3);
-        let before = Buffer::empty(area);
-        let mut after = before.clone();
-        after.set_string(0, 0, "abc", Style::default());
-        after.set_string(0, 1, "de", Style::default());
-        after.set_string(0, 2, "f", Style::default());
-        let bytes = written(&before, &after, true);
+        let plain = Style::default();
+        let after = painted(
+            3,
+            3,
+            &[
+                (0, 0, "abc", plain),
+                (0, 1, "de", plain),
+                (0, 2, "f", plain),
+            ],
+        );
+        let bytes = written(&painted(3, 3, &[]), &after, true);
         // A terminal may wrap at once after "c": "\r\n" would then skip a row.
         assert_eq!(bytes, "\x1b[Habc\x1b[2Hde\r\nf");
     }

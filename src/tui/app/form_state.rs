@@ -115,7 +115,11 @@ fn heap_bytes(v: &Value) -> usize {
 
 /// The text being typed into the focused field.
 pub struct Input {
+    /// This input's own number: the view keeps how far its text is scrolled by it.
+    pub id: u64,
     pub path: FieldPath,
+    /// The text and its cursor, edited here; the view draws them itself (`view::input`),
+    /// so the text area's own wrapping and drawing are not used.
     pub area: TextArea<'static>,
     /// The text as last written to the document.
     pub(super) text: String,
@@ -126,12 +130,12 @@ pub struct Input {
 impl Input {
     pub(super) fn new(path: FieldPath, text: &str) -> Self {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut area = TextArea::new(lines);
-        area.set_cursor_line_style(ratatui::style::Style::new());
-        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         area.move_cursor(CursorMove::Bottom);
         area.move_cursor(CursorMove::End);
         Self {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             path,
             area,
             text: text.to_string(),

@@ -45,7 +45,7 @@ pub use goto::{GoTo, GoToItem};
 pub use media::{MediaJob, MediaState};
 pub use save::{AUTOSAVE_DELAY, Conflict, SaveState};
 pub use sending::SendSession;
-pub use view_state::{Geometry, KeptLines, Side, ViewState};
+pub use view_state::{Geometry, InputScroll, KeptLines, Side, ViewState};
 
 /// Why a list of values is open.
 #[derive(Debug, Clone, PartialEq)]

@@ -109,6 +109,33 @@ pub struct ViewState {
     /// What the terminal shows: the last frame written (empty: nothing known, the next
     /// frame is written whole).
     pub shown: ratatui::buffer::Buffer,
+    /// How far the focused field's text is scrolled.
+    pub input_top: InputScroll,
+}
+
+/// The first screen row the focused field's text shows, for the field it was drawn for: a
+/// field focused again starts at the top, as a new text area does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InputScroll {
+    input: u64,
+    top: usize,
+}
+
+impl InputScroll {
+    /// The first row to show `cursor_row` in `height` rows for the input `input`, moved
+    /// from where it was no more than that takes; kept for the next frame.
+    pub fn scrolled(&mut self, input: u64, cursor_row: usize, height: usize) -> usize {
+        let top = if self.input == input { self.top } else { 0 };
+        let top = if cursor_row < top {
+            cursor_row
+        } else if top + height <= cursor_row {
+            cursor_row + 1 - height
+        } else {
+            top
+        };
+        *self = Self { input, top };
+        top
+    }
 }
 
 impl ViewState {
@@ -178,6 +205,7 @@ impl Default for ViewState {
             form_problems: Default::default(),
             problem_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
+            input_top: InputScroll::default(),
         }
     }
 }

@@ -36,6 +36,8 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     // The height of each row: its line, a growing text input, and its problems' lines.
     let mut messages = view.form_problems.messages(app, width);
     let mut heights = Vec::with_capacity(app.form.rows.len());
+    // The focused field's text in screen rows, wrapped once for its height and its cells.
+    let mut input_rows = Vec::new();
     for (i, row) in app.form.rows.iter().enumerate() {
         let mut h = 1;
         let msgs = &mut messages[i];
@@ -47,8 +49,8 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             let room = width
                 .saturating_sub(indent(row.depth) + 2 + label_w + 1 + counter_w)
                 .max(1);
-            let wrapped: usize = input.area.lines().iter().map(|l| input_rows(l, room)).sum();
-            h = wrapped.clamp(1, MAX_INPUT_LINES);
+            super::input::wrap(input.area.lines(), room, &mut input_rows);
+            h = input_rows.len().clamp(1, MAX_INPUT_LINES);
         }
         // The focused field's hint (a date-time's format, a number's precision).
         if i == app.form.focus
@@ -179,7 +181,20 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
             let visible_h = (input_h as u16).min(inner.y + inner.height - sy);
             if w > 0 && visible_h > 0 {
                 let r = Rect::new(inner.x + vx as u16, sy, w, visible_h);
-                frame.render_widget(&input.area, r);
+                let ratatui_textarea::DataCursor(line, col) = input.area.cursor();
+                let top = view.input_top.scrolled(
+                    input.id,
+                    super::input::cursor_row(&input_rows, (line, col)),
+                    usize::from(visible_h),
+                );
+                super::input::draw(
+                    frame.buffer_mut(),
+                    r,
+                    input.area.lines(),
+                    &input_rows,
+                    (line, col),
+                    top,
+                );
                 let first = usize::from(sy - inner.y);
                 view.lines
                     .form
@@ -192,69 +207,6 @@ pub(super) fn draw_form(frame: &mut Frame, app: &App, view: &mut ViewState, area
     view.lines.form.end(frame.buffer_mut());
     view.geometry.form = inner;
     view.geometry.form_lines = form_lines;
-}
-
-/// The rows the text input shows `line` on, `width` columns wide: wrapped as the text area
-/// wraps it (`WrapMode::WordOrGlyph`, see `app::form_state`), at word bounds, a word wider
-/// than a row cut between clusters. Counted as it counts them, so that the input is as tall
-/// as its text: a guess from the length alone left a long title's first line scrolled out
-/// of view while it was typed.
-fn input_rows(line: &str, width: usize) -> usize {
-    use unicode_segmentation::UnicodeSegmentation;
-    let width = width.max(1);
-    let char_w = |c: char| -> usize {
-        if c.is_control() {
-            0
-        } else {
-            usize::from(ratatui::buffer::CellWidth::cell_width(
-                c.encode_utf8(&mut [0; 4]) as &str,
-            ))
-        }
-    };
-    let text_w = |t: &str| -> usize { t.chars().map(char_w).sum() };
-    let mut rows = 0;
-    // The row being filled: its width, and whether it holds anything yet.
-    let (mut used, mut holds) = (0usize, false);
-    let mut words = line.split_word_bounds().peekable();
-    while let Some(word) = words.peek().copied() {
-        let w = text_w(word);
-        if used + w <= width {
-            used += w;
-            holds = true;
-            words.next();
-            continue;
-        }
-        if holds {
-            // The row is full: the word starts the next one.
-            rows += 1;
-            (used, holds) = (0, false);
-            continue;
-        }
-        // A word wider than a whole row: cut between clusters, each piece a row of its own.
-        let mut piece = 0usize;
-        let mut started = false;
-        for g in word.graphemes(true) {
-            let gw = text_w(g);
-            if started && piece + gw > width {
-                rows += 1;
-                piece = 0;
-            }
-            piece += gw;
-            started = true;
-            if piece > width {
-                rows += 1;
-                (piece, started) = (0, false);
-            }
-        }
-        if started {
-            rows += 1;
-        }
-        words.next();
-    }
-    if holds {
-        rows += 1;
-    }
-    rows.max(1)
 }
 
 /// Columns the `23/25` counter takes at the end of a row (none while the field is absent).
@@ -552,59 +504,4 @@ fn row_lines(i: &RowInputs<'_>) -> Vec<Line<'static>> {
         });
     }
     lines
-}
-
-#[cfg(test)]
-mod input_tests {
-    use super::input_rows;
-    use proptest::prelude::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
-    use ratatui::widgets::Widget;
-
-    /// The rows the text area itself draws `line` on at `width` (with room to spare, the
-    /// cursor at the start, no empty rows inside: the last row with a symbol).
-    fn drawn_rows(line: &str, width: u16) -> usize {
-        let mut area = ratatui_textarea::TextArea::from([line.to_string()]);
-        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        area.set_cursor_style(ratatui::style::Style::new());
-        area.move_cursor(ratatui_textarea::CursorMove::Top);
-        area.move_cursor(ratatui_textarea::CursorMove::Head);
-        let rect = Rect::new(0, 0, width, 400);
-        let mut buf = Buffer::empty(rect);
-        (&area).render(rect, &mut buf);
-        (0..400u16)
-            .rev()
-            .find(|y| (0..width).any(|x| buf[(x, *y)].symbol() != " "))
-            .map_or(1, |y| usize::from(y) + 1)
-    }
-
-    #[test]
-    fn a_long_title_takes_the_rows_its_words_wrap_to() {
-        let title = "A very long card title that goes on and on past the room the form has \
-                     for it in the summary row";
-        assert_eq!(input_rows(title, 32), drawn_rows(title, 32));
-        assert_eq!(input_rows(title, 32), 4, "the length alone says 3");
-        assert_eq!(input_rows("", 10), 1);
-    }
-
-    proptest! {
-        /// Words of any length (wide characters and emoji among them), at any width: the
-        /// rows counted are the rows the text area draws.
-        #[test]
-        fn the_rows_counted_are_the_rows_drawn(
-            words in proptest::collection::vec(("[a-z]{1,14}|漢字{1,4}|😀x|-{1,3}", "( |  |, )"), 1..12),
-            width in 2u16..30,
-        ) {
-            let line: String = words.iter().map(|(w, s)| format!("{w}{s}")).collect();
-            let line = line.trim_end().to_string();
-            prop_assert_eq!(
-                input_rows(&line, usize::from(width)),
-                drawn_rows(&line, width),
-                "{:?} at {}",
-                line,
-                width
-            );
-        }
-    }
 }

@@ -13,6 +13,7 @@ mod chrome;
 mod form;
 mod form_problems;
 mod form_reach;
+mod input;
 mod overlays;
 mod panes;
 pub mod send;

@@ -190,21 +190,42 @@ impl LineMemo {
         }
     }
 
-    /// This frame's rows left as the frame before drew them: the cells of each, as a range
-    /// of indices into a buffer over `screen`. They equal what the terminal shows.
-    pub fn clean(&self, screen: ratatui::layout::Rect) -> Vec<std::ops::Range<usize>> {
+    /// This frame's rows left as the frame before drew them, as rectangles (a run of
+    /// such rows is one), cut to `screen`. They equal what the terminal shows.
+    pub fn clean_rects(&self, screen: ratatui::layout::Rect, out: &mut Vec<ratatui::layout::Rect>) {
         let Some(inner) = self.area.map(|a| a.intersection(screen)) else {
-            return Vec::new();
+            return;
         };
-        let w = usize::from(screen.width);
-        (0..self.clean.len())
-            .filter(|r| self.clean[*r] && (*r as u16) < inner.height)
-            .map(|r| {
-                let y = usize::from(inner.y - screen.y) + r;
-                let from = y * w + usize::from(inner.x - screen.x);
-                from..from + usize::from(inner.width)
-            })
-            .collect()
+        let n = self.clean.len().min(usize::from(inner.height));
+        let mut r = 0;
+        while r < n {
+            if !self.clean[r] {
+                r += 1;
+                continue;
+            }
+            let start = r;
+            while r < n && self.clean[r] {
+                r += 1;
+            }
+            out.push(ratatui::layout::Rect::new(
+                inner.x,
+                inner.y + start as u16,
+                inner.width,
+                (r - start) as u16,
+            ));
+        }
+    }
+
+    /// [`LineMemo::clean_rects`] as ranges of indices into a buffer over `screen`, one
+    /// for each row.
+    pub fn clean(&self, screen: ratatui::layout::Rect) -> Vec<std::ops::Range<usize>> {
+        let mut rects = Vec::new();
+        self.clean_rects(screen, &mut rects);
+        let mut out = Vec::new();
+        for r in rects {
+            cell_ranges(r, screen, &mut out);
+        }
+        out
     }
 }
 
@@ -307,12 +328,18 @@ impl FrameMemo {
 
     /// The border's cells when this frame left it as the frame before drew it, as ranges of
     /// indices into a buffer over `screen`, row by row.
+    pub fn clean_rects(&self, out: &mut Vec<ratatui::layout::Rect>) {
+        if let Some((area, ..)) = self.drawn.as_ref().filter(|_| self.clean) {
+            out.extend(edges(*area).into_iter().filter(|e| !e.is_empty()));
+        }
+    }
+
+    /// [`FrameMemo::clean_rects`] as ranges of indices into a buffer over `screen`.
     pub fn clean(&self, screen: ratatui::layout::Rect) -> Vec<std::ops::Range<usize>> {
-        let Some((area, ..)) = self.drawn.as_ref().filter(|_| self.clean) else {
-            return Vec::new();
-        };
+        let mut rects = Vec::new();
+        self.clean_rects(&mut rects);
         let mut out = Vec::new();
-        for e in edges(*area) {
+        for e in rects {
             cell_ranges(e, screen, &mut out);
         }
         out

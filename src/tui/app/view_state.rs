@@ -173,17 +173,57 @@ impl ViewState {
     /// The cells this frame left as the frame before drew them, as sorted ranges of indices
     /// into a buffer over `screen`: they equal what the terminal shows.
     pub fn clean(&self, screen: Rect) -> Vec<std::ops::Range<usize>> {
-        let mut all = Vec::new();
+        let mut rects = Vec::with_capacity(32);
         for memo in self.lines.all() {
-            all.extend(memo.clean(screen));
+            memo.clean_rects(screen, &mut rects);
         }
         for memo in self.lines.frames() {
-            all.extend(memo.clean(screen));
+            memo.clean_rects(&mut rects);
         }
-        all.extend(self.preview.slots.clean(screen));
-        all.sort_unstable_by_key(|r| r.start);
-        all
+        self.preview.slots.clean_rects(&mut rects);
+        row_ranges(&rects, screen)
     }
+}
+
+/// The cells of `rects` (cut to `screen`) as ranges of indices into a buffer over `screen`,
+/// row by row, sorted and apart: the pieces of a row that touch or overlap are one range.
+/// Made row by row from the few rectangles rather than sorted from a range for every row
+/// of every one (the panes' side borders alone are two a row).
+fn row_ranges(rects: &[Rect], screen: Rect) -> Vec<std::ops::Range<usize>> {
+    let rects: Vec<Rect> = rects
+        .iter()
+        .map(|r| r.intersection(screen))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let w = usize::from(screen.width);
+    let mut out = Vec::with_capacity(usize::from(screen.height) * 4);
+    let mut row: Vec<(u16, u16)> = Vec::with_capacity(rects.len());
+    for y in screen.top()..screen.bottom() {
+        row.clear();
+        row.extend(
+            rects
+                .iter()
+                .filter(|r| r.y <= y && y < r.bottom())
+                .map(|r| (r.x, r.right())),
+        );
+        row.sort_unstable();
+        let Some(&first) = row.first() else {
+            continue;
+        };
+        let base = usize::from(y - screen.y) * w;
+        let at = |x: u16| base + usize::from(x - screen.x);
+        let mut run = first;
+        for &(from, to) in &row[1..] {
+            if from <= run.1 {
+                run.1 = run.1.max(to);
+            } else {
+                out.push(at(run.0)..at(run.1));
+                run = (from, to);
+            }
+        }
+        out.push(at(run.0)..at(run.1));
+    }
+    out
 }
 
 impl Default for ViewState {
@@ -206,6 +246,48 @@ impl Default for ViewState {
             problem_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
             input_top: InputScroll::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_ranges;
+    use proptest::prelude::*;
+    use ratatui::layout::Rect;
+
+    proptest! {
+        /// Any rectangles, on the screen, across its edges or off it: the ranges hold
+        /// exactly their cells on the screen, sorted and apart.
+        #[test]
+        fn the_ranges_are_the_cells_of_the_rectangles(
+            rects in proptest::collection::vec((0u16..30, 0u16..14, 0u16..12, 0u16..6), 0..12),
+            sx in 0u16..4,
+            sy in 0u16..4,
+        ) {
+            let screen = Rect::new(sx, sy, 24, 10);
+            let rects: Vec<Rect> = rects.iter().map(|&(x, y, w, h)| Rect::new(x, y, w, h)).collect();
+            let ranges = row_ranges(&rects, screen);
+            let mut want = vec![false; 240];
+            for r in &rects {
+                let r = r.intersection(screen);
+                for y in r.top()..r.bottom() {
+                    for x in r.left()..r.right() {
+                        want[usize::from(y - sy) * 24 + usize::from(x - sx)] = true;
+                    }
+                }
+            }
+            let mut got = vec![false; 240];
+            for r in &ranges {
+                prop_assert!(r.start < r.end && r.end <= 240);
+                // A range never runs from one row into the next.
+                prop_assert_eq!(r.start / 24, (r.end - 1) / 24);
+                got[r.clone()].iter_mut().for_each(|c| *c = true);
+            }
+            for pair in ranges.windows(2) {
+                prop_assert!(pair[0].end <= pair[1].start, "sorted and apart: {:?}", pair);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 }

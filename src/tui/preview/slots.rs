@@ -204,19 +204,22 @@ impl CardSlots {
         self.blank = blank;
     }
 
-    /// This frame's cards left as they were: their cells, as ranges of indices into a
-    /// buffer over `screen`, row by row.
+    /// This frame's cards left as they were (the rows of a mark's move taken out), and
+    /// the blank left blank: rectangles.
+    pub fn clean_rects(&self, out: &mut Vec<Rect>) {
+        let marks = [self.marks, self.marks_before].concat();
+        for (s, _) in self.now.iter().filter(|(_, left)| *left) {
+            out.extend(kept_parts(s.rect, &marks));
+        }
+        out.extend(self.blank_left);
+    }
+
+    /// [`Slots::clean_rects`] as ranges of indices into a buffer over `screen`, row by row.
     pub fn clean(&self, screen: Rect) -> Vec<Range<usize>> {
+        let mut rects = Vec::new();
+        self.clean_rects(&mut rects);
         let mut out = Vec::new();
-        let cards = self
-            .now
-            .iter()
-            .filter(|(_, left)| *left)
-            .flat_map(|(s, _)| {
-                let marks = [self.marks, self.marks_before].concat();
-                kept_parts(s.rect, &marks)
-            });
-        for r in cards.chain(self.blank_left) {
+        for r in rects {
             crate::tui::line_memo::cell_ranges(r, screen, &mut out);
         }
         out

@@ -338,14 +338,15 @@ async fn urls_on_one_host_share_its_lookup_and_only_names_resolved_here_are_look
     }
     assert_eq!(settled, 20);
     assert_eq!(names.lookups(), 2, "one lookup for each host");
-    // Nothing is kept once a lookup ends: the next check asks again.
-    assert!(
-        names
-            .failure(&s, "https://gone.example/x.png")
-            .await
-            .is_some()
-    );
-    assert_eq!(names.lookups(), 3);
+    // The answers are kept until the next check: a picture asked for after the check
+    // takes its answer, and the next check asks again.
+    let gone = "https://gone.example/x.png";
+    assert!(names.failure(&s, gone).await.is_some());
+    assert_eq!(names.failure(&s, "https://cdn.example/y.png").await, None);
+    assert_eq!(names.lookups(), 2, "the check's answers were taken");
+    names.new_check();
+    assert!(names.failure(&s, gone).await.is_some());
+    assert_eq!(names.lookups(), 3, "the next check asked again");
     for left in [
         "https://cdn.intranet.example/a.png",
         "https://192.0.2.9/a.png",

@@ -5,7 +5,10 @@
 //! first, and a name that is not found ends the URL's check (or download) at once, with the
 //! very finding the client would have reported. And a draft names few hosts for many URLs:
 //! every URL asked about while its host's lookup is under way waits for that one lookup.
-//! Nothing is kept after it ends, so a fixed DNS is seen at the next check (F9).
+//! Its answer is kept until the next check begins ([`Names::new_check`]): the pictures the
+//! first frame asks for, right after the check, take the check's answers (the same name is
+//! not asked about twice, and a card's picture says what its finding says), and a fixed DNS
+//! is seen at the next check (F9).
 //!
 //! Only names the request would resolve here are looked up: not a private host (never
 //! contacted), not an address, not this machine, and nothing when a proxy may take the
@@ -31,8 +34,8 @@ enum Lookup {
 
 type Shared = Arc<OnceCell<Lookup>>;
 
-/// The lookups under way, shared by every task that asks about the same host. Cheap to
-/// clone: the clones share them.
+/// The lookups under way, shared by every task that asks about the same host, and the
+/// answers of this check. Cheap to clone: the clones share them.
 #[derive(Debug, Clone)]
 pub struct Names {
     resolver: Resolver,
@@ -89,6 +92,13 @@ impl Names {
         self.started.load(Ordering::Relaxed)
     }
 
+    /// A check begins: the answers kept from before are let go, so that its names are
+    /// asked about again. A lookup still under way is not: its answer is new enough.
+    pub fn new_check(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|_, cell| !cell.initialized());
+    }
+
     /// `Some` when `url` can be settled without a client: its host is a name looked up
     /// here that is not found, or that gets no answer within `settings.timeout`. `None`:
     /// the client must go on (the name resolves, or is not one this looks up).
@@ -112,7 +122,8 @@ impl Names {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.entry(key.clone()).or_default().clone()
         };
-        let found = *cell
+        // Kept once answered, until the next check (`new_check`).
+        *cell
             .get_or_init(|| async {
                 self.started.fetch_add(1, Ordering::Relaxed);
                 match tokio::time::timeout(settings.timeout, self.resolver.lookup(&key)).await {
@@ -121,13 +132,7 @@ impl Names {
                     Err(_) => Lookup::TimedOut,
                 }
             })
-            .await;
-        // Done: the next check asks again.
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        if pending.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-            pending.remove(&key);
-        }
-        found
+            .await
     }
 }
 

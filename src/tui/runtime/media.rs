@@ -101,6 +101,8 @@ impl Runtime {
             .map(|rt| rt.handle().clone());
         match job {
             MediaJob::Probe { urls, settings } => {
+                // A check: its names are asked about again.
+                self.media.names.new_check();
                 let client = self.media.client(&settings);
                 for url in urls {
                     let (tx, client) = (tx.clone(), client.clone());

@@ -70,6 +70,32 @@ pub fn cell_ranges(
     }
 }
 
+/// For each row `y` of `area`, `each(y, spans)`: the columns `from..to` of the `rects` (cut
+/// to `area`) that cover the row, sorted.
+pub fn row_spans(
+    rects: &[ratatui::layout::Rect],
+    area: ratatui::layout::Rect,
+    mut each: impl FnMut(u16, &[(u16, u16)]),
+) {
+    let rects: Vec<ratatui::layout::Rect> = rects
+        .iter()
+        .map(|r| r.intersection(area))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let mut spans = Vec::with_capacity(rects.len());
+    for y in area.top()..area.bottom() {
+        spans.clear();
+        spans.extend(
+            rects
+                .iter()
+                .filter(|r| y >= r.top() && y < r.bottom())
+                .map(|r| (r.x, r.right())),
+        );
+        spans.sort_unstable();
+        each(y, &spans);
+    }
+}
+
 /// Blanks `area` (cut to the buffer) in `buf`.
 pub fn blank(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
     let area = area.intersection(buf.area);

@@ -190,30 +190,16 @@ impl ViewState {
 /// Made row by row from the few rectangles rather than sorted from a range for every row
 /// of every one (the panes' side borders alone are two a row).
 fn row_ranges(rects: &[Rect], screen: Rect) -> Vec<std::ops::Range<usize>> {
-    let rects: Vec<Rect> = rects
-        .iter()
-        .map(|r| r.intersection(screen))
-        .filter(|r| !r.is_empty())
-        .collect();
     let w = usize::from(screen.width);
     let mut out = Vec::with_capacity(usize::from(screen.height) * 4);
-    let mut row: Vec<(u16, u16)> = Vec::with_capacity(rects.len());
-    for y in screen.top()..screen.bottom() {
-        row.clear();
-        row.extend(
-            rects
-                .iter()
-                .filter(|r| r.y <= y && y < r.bottom())
-                .map(|r| (r.x, r.right())),
-        );
-        row.sort_unstable();
-        let Some(&first) = row.first() else {
-            continue;
+    crate::tui::line_memo::row_spans(rects, screen, |y, spans| {
+        let Some((&first, rest)) = spans.split_first() else {
+            return;
         };
         let base = usize::from(y - screen.y) * w;
         let at = |x: u16| base + usize::from(x - screen.x);
         let mut run = first;
-        for &(from, to) in &row[1..] {
+        for &(from, to) in rest {
             if from <= run.1 {
                 run.1 = run.1.max(to);
             } else {
@@ -222,7 +208,7 @@ fn row_ranges(rects: &[Rect], screen: Rect) -> Vec<std::ops::Range<usize>> {
             }
         }
         out.push(at(run.0)..at(run.1));
-    }
+    });
     out
 }
 

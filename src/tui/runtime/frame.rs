@@ -189,25 +189,13 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
 /// Blanks all of `buf` but the cells in `keep`.
 fn blank_outside(buf: &mut Buffer, keep: &[Rect]) {
     let area = buf.area;
-    let keep: Vec<Rect> = keep
-        .iter()
-        .map(|k| k.intersection(area))
-        .filter(|k| !k.is_empty())
-        .collect();
     let w = usize::from(area.width);
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(keep.len());
-    for y in area.top()..area.bottom() {
+    crate::tui::line_memo::row_spans(keep, area, |y, spans| {
         let row = usize::from(y - area.y) * w;
         let cells = &mut buf.content[row..row + w];
-        spans.clear();
-        spans.extend(
-            keep.iter()
-                .filter(|k| y >= k.top() && y < k.bottom())
-                .map(|k| (usize::from(k.x - area.x), usize::from(k.right() - area.x))),
-        );
-        spans.sort_unstable();
         let mut at = 0;
-        for (from, to) in spans.iter().copied() {
+        for &(from, to) in spans {
+            let (from, to) = (usize::from(from - area.x), usize::from(to - area.x));
             if from > at {
                 cells[at..from].iter_mut().for_each(Cell::reset);
             }
@@ -216,7 +204,7 @@ fn blank_outside(buf: &mut Buffer, keep: &[Rect]) {
         if at < w {
             cells[at..].iter_mut().for_each(Cell::reset);
         }
-    }
+    });
 }
 
 /// `shown` takes the cells of `next` in `spans` (the others are equal already).

@@ -105,6 +105,10 @@ pub fn draw<B: WriteCells>(
         }
         debug_assert!(changes == shown.diff(&next), "the diff is not ratatui's");
     }
+    // A frame that changed nothing writes nothing: the cursor is hidden since the last
+    // frame that did (a frame after a resize, a new terminal or a write that failed is
+    // written whole).
+    let wrote = !changes.is_empty();
     let written = terminal.backend_mut().write_cells(&next, changes);
     copy_spans(&mut shown, &next, &changed);
     debug_assert!(
@@ -118,7 +122,9 @@ pub fn draw<B: WriteCells>(
     }
     view.shown = shown;
     written?;
-    terminal.hide_cursor()?;
+    if wrote {
+        terminal.hide_cursor()?;
+    }
     terminal.backend_mut().flush()
 }
 
@@ -526,6 +532,46 @@ mod kept {
         let screen = h.app.view.shown.area;
         let left = h.app.view.lines.form.clean(screen);
         assert_eq!(left.len(), usize::from(h.app.view.geometry.form.height));
+    }
+
+    /// A frame that changes nothing writes nothing, not even "hide the cursor" again; the
+    /// frame after a screen forgotten (a resize, the editor) is written whole, and hides it.
+    #[test]
+    fn a_frame_that_changes_nothing_writes_nothing() {
+        use ratatui::backend::CrosstermBackend;
+        use ratatui::layout::Rect;
+        use ratatui::{Terminal, TerminalOptions, Viewport};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = largest_carousel(dir.path());
+        let viewport = Viewport::Fixed(Rect::new(0, 0, 200, 60));
+        /// What the terminal was sent, shared with the test.
+        #[derive(Clone, Default)]
+        struct Sent(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl std::io::Write for Sent {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let sent = Sent::default();
+        let backend = CrosstermBackend::new(sent.clone());
+        let mut t = Terminal::with_options(backend, TerminalOptions { viewport }).expect("term");
+        // A new terminal: nothing drawn before is on it.
+        let mut view = std::mem::take(&mut h.app.view);
+        view.forget_screen();
+        let frame = |t: &mut Terminal<CrosstermBackend<Sent>>, view: &mut _| {
+            super::draw(t, &h.app, view).expect("draw");
+            std::mem::take(&mut *sent.0.borrow_mut())
+        };
+        let first = frame(&mut t, &mut view);
+        assert!(first.len() > 1000, "{}", first.len());
+        assert!(first.ends_with(b"\x1b[?25l"), "the cursor hidden");
+        assert!(frame(&mut t, &mut view).is_empty(), "nothing changed");
+        view.forget_screen();
+        assert_eq!(frame(&mut t, &mut view), first, "written whole again");
     }
 
     /// ratatui's second buffer is emptied on the first frame and again after a resize, and

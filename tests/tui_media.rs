@@ -22,6 +22,7 @@ use rcs_composer::store::config::Config;
 use rcs_composer::tui::action::{Action, Message};
 use rcs_composer::tui::app::App;
 use rcs_composer::tui::harness::Harness;
+use rcs_composer::tui::runtime::NoTerminal;
 use rcs_composer::tui::send::{Profiles, SendState};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -717,4 +718,38 @@ fn a_burst_of_answers_is_shown_before_the_next_message_and_the_next_frame() {
     }
     h.draw();
     assert_ne!(media_problems(&h.app), shown, "before the frame");
+}
+
+/// A picture whose URL the check could not reach is not downloaded: the download would fail
+/// the same way. Its card's box says why in the frame after the check, with no download
+/// under way.
+#[test]
+fn a_picture_the_check_could_not_reach_is_not_downloaded() {
+    let port = media_server::closed_port();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}/gone.png");
+    let doc = json!({"messageType": "RCS_CARD", "source": "ACME",
+        "destination": "14155550100", "title": "Gone", "description": "d",
+        "mediaUrl": url});
+    let mut h = app(dir.path(), doc, 120, 40);
+    h.app.media.images = true;
+    // The check point, with no frame drawn before the check answers (as the composer holds
+    // its first frame for it): `wait_until` draws the first frame once it has.
+    h.app.update(Message::AutosaveDue);
+    h.rt.execute(&mut h.app, &mut NoTerminal);
+    assert!(h.wait_until(WAIT, checked));
+    assert!(
+        matches!(
+            h.app.media.cache.probes().get(&url),
+            Some(Probe::Unreachable { .. })
+        ),
+        "{:?}",
+        h.app.media.cache.probes()
+    );
+    assert!(h.app.media.pictures.load(&url).is_none(), "not downloaded");
+    assert!(!h.app.media.pictures.busy());
+    let shot = preview_of(&h);
+    let pane: String = shot.content().iter().map(|c| c.symbol()).collect();
+    assert!(pane.contains("unreachable"), "{}", h.screen());
+    assert!(!pane.contains("loading…"), "{}", h.screen());
 }

@@ -167,6 +167,18 @@ async fn download(
     Ok(bytes)
 }
 
+/// What a download of a URL would report, when its check could not reach it (no HTTP
+/// answer, or redirects that loop or are too many); `None` when the check got an answer or
+/// did not ask. The download goes the check's way (the same client settings), so it would
+/// fail the same way.
+pub fn unreachable(probe: &super::Probe) -> Option<ImageFailure> {
+    match probe {
+        super::Probe::Unreachable { host, failure: f } => Some(failure(host, f.clone())),
+        super::Probe::Redirects { .. } => Some(ImageFailure::Redirects),
+        super::Probe::Skipped(_) | super::Probe::Answered(_) => None,
+    }
+}
+
 /// What a download reports when `host` gave no (complete) HTTP answer.
 pub(super) fn failure(host: &str, f: NetFailure) -> ImageFailure {
     match f {

@@ -92,9 +92,13 @@ pub(crate) fn media(
     let (file, thumb) = (web("mediaUrl"), web("thumbnailUrl"));
     let video = file.is_some_and(|u| is_video(pictures.probes, u, obj));
     let image = file.filter(|_| !video);
+    // A URL the check could not reach is not downloaded: the download would fail the same
+    // way, so the area says at once what the check found (F9 checks and downloads again).
+    let unreachable = |u: &str| media::unreachable(pictures.probes.get(u)?);
     // The thumbnail first: it is small, and shown until the media arrives.
     for u in thumb.into_iter().chain(image) {
         match pictures.store.load(u) {
+            None if unreachable(u).is_some() => {}
             None => ctx.want(Want::Load(u.to_string())),
             Some(Load::Ready(_)) if pictures.store.encoded(&key(u)).is_none() => {
                 ctx.want(Want::Encode(key(u)))
@@ -105,6 +109,7 @@ pub(crate) fn media(
     let ready = |u: &str| pictures.store.encoded(&key(u)).flatten();
     let failed = |u: &str| match pictures.store.load(u) {
         Some(Load::Failed(e)) => Some(Cow::Owned(e.reason())),
+        None => unreachable(u).map(|e| Cow::Owned(e.reason())),
         Some(Load::Ready(_)) if pictures.store.encode_failed(&key(u)) => {
             Some(Cow::Owned(ImageFailure::Broken(String::new()).reason()))
         }

@@ -468,3 +468,44 @@ fn a_terminal_that_answers_with_sixel_gets_sixel_pictures() {
     s.send(CTRL_Q);
     let _ = s.child.wait();
 }
+
+/// The first frame already shows what the check found about a host that is not found: at
+/// its field, in the problems and in the card's box. The composer waits a moment before it
+/// draws for answers on their way, so the screen does not change right after it appears.
+/// (Each frame ends by hiding the cursor: the output up to the first of those is the first
+/// frame.)
+#[test]
+fn the_first_frame_shows_what_the_check_found_about_a_host_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gone.json");
+    let doc = serde_json::json!({"messageType": "RCS_CARD", "source": "ACME",
+        "destination": "14155550100", "title": "Gone", "description": "d",
+        "mediaUrl": "https://cdn.gone.example/a.png"});
+    fs::write(&file, doc.to_string()).unwrap();
+    let mut cmd = command(dir.path(), BIN);
+    cmd.arg(&file);
+    cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
+    for k in rcs_composer::client::PROXY_VARIABLES {
+        cmd.env_remove(k);
+    }
+    let found = "not reachable: cdn.gone.example could not be found (DNS)";
+    let mut s = Session::start(cmd, 40, 120);
+    s.wait_screen(found);
+    s.wait_screen("unreachable");
+    let raw = s.raw.lock().unwrap().clone();
+    let end = raw
+        .windows(6)
+        .position(|w| w == b"\x1b[?25l")
+        .expect("a frame");
+    let mut first = vt100::Parser::new(40, 120, 0);
+    first.process(&raw[..end]);
+    let screen = first.screen().contents();
+    for want in [found, "unreachable", "1 from the media check"] {
+        assert!(
+            screen.contains(want),
+            "{want:?} not in the first frame:\n{screen}"
+        );
+    }
+    s.send(CTRL_Q);
+    let _ = s.child.wait();
+}

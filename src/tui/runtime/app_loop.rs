@@ -17,6 +17,7 @@ use ratatui::Terminal;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 /// What the app starts on: the app, the stamp of the draft's file as read (for the checks
 /// before each write), and a note for the message line.
@@ -233,23 +234,41 @@ fn debug_panic(m: &Message) {
     }
 }
 
+/// How long the first frame waits for the media check's answers already on their way. A
+/// name that is not found is known about 1 ms after the check starts (on the 2-core machine
+/// the targets are measured on): waiting for it draws the form and its findings in one
+/// frame, not a frame that changes again at once. A slower answer (a real host) is shown
+/// when it comes; a key or a resize ends the wait.
+const FIRST_FRAME_HOLD: Duration = Duration::from_millis(3);
+
 /// The one wait point: the next message (the terminal's or the channel's), or
-/// `AutosaveDue` when the autosave's time comes first. `None` when every sender is gone.
-fn next_message(rt: &mut Runtime, app: &App) -> Option<Message> {
-    match rt.wait(app.save.autosave_due) {
-        Waited::Message(m) => Some(m),
-        Waited::TimedOut => Some(Message::AutosaveDue),
+/// `AutosaveDue` when the autosave's time comes first, or `Some(None)` when the first
+/// frame's `hold` is over. `None` when every sender is gone.
+fn next_message(rt: &mut Runtime, app: &App, hold: Option<Instant>) -> Option<Option<Message>> {
+    let autosave = app.save.autosave_due;
+    let until = match hold {
+        Some(h) => Some(autosave.map_or(h, |a| a.min(h))),
+        None => autosave,
+    };
+    match rt.wait(until) {
+        Waited::Message(m) => Some(Some(m)),
+        Waited::TimedOut if hold.is_some_and(|h| Instant::now() >= h) => Some(None),
+        Waited::TimedOut => Some(Some(Message::AutosaveDue)),
         Waited::Closed => None,
     }
 }
 
 fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) -> io::Result<()> {
-    draw_on(screen, app)?;
-    rt.execute(app, &mut RealTerminal(screen));
-    while let Some(first) = next_message(rt, app) {
+    let mut hold = (app.media.cache.pending() > 0).then(|| Instant::now() + FIRST_FRAME_HOLD);
+    if hold.is_none() {
+        draw_on(screen, app)?;
+        rt.execute(app, &mut RealTerminal(screen));
+    }
+    while let Some(first) = next_message(rt, app, hold) {
         // Handle what came and everything queued behind it, then draw once.
-        let mut next = Some(first);
+        let mut next = first;
         let mut resized = false;
+        let mut terminal = false;
         while let Some(m) = next {
             #[cfg(debug_assertions)]
             debug_panic(&m);
@@ -257,6 +276,7 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
                 m,
                 Message::Terminal(ratatui::crossterm::event::Event::Resize(..))
             );
+            terminal |= matches!(m, Message::Terminal(_));
             app.update(m);
             rt.execute(app, &mut RealTerminal(screen));
             next = rt.ready().and_then(Result::ok);
@@ -266,6 +286,13 @@ fn event_loop(screen: &mut Terminal<Screen>, app: &mut App, rt: &mut Runtime) ->
         }
         if resized {
             terminal::follow_resize(screen)?;
+            app.dirty = true;
+        }
+        if let Some(h) = hold {
+            if app.media.cache.pending() > 0 && !terminal && Instant::now() < h {
+                continue;
+            }
+            hold = None;
             app.dirty = true;
         }
         if app.dirty {

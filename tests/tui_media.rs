@@ -753,3 +753,50 @@ fn a_picture_the_check_could_not_reach_is_not_downloaded() {
     assert!(pane.contains("unreachable"), "{}", h.screen());
     assert!(!pane.contains("loading…"), "{}", h.screen());
 }
+
+/// The URLs on a host that is not found are settled together by its one lookup: one
+/// message for all of them (so one frame), not one each.
+#[test]
+fn the_urls_on_a_host_not_found_come_back_in_one_message() {
+    let dir = tempfile::tempdir().unwrap();
+    // `.invalid` is never found (RFC 6761).
+    let url = |k: &str, i: usize| format!("https://cdn.nothing.invalid/{k}{i}.png");
+    let cards: Vec<Value> = (0..3)
+        .map(|i| {
+            json!({"title": format!("Card {i}"), "description": "d", "height": "MEDIUM",
+                "mediaUrl": url("m", i), "thumbnailUrl": url("t", i)})
+        })
+        .collect();
+    let doc = json!({"messageType": "RCS_CAROUSEL", "source": "ACME",
+        "destination": "14155550100", "cards": cards});
+    let mut h = app(dir.path(), doc, 120, 40);
+    h.app.update(Message::AutosaveDue);
+    h.rt.execute(&mut h.app, &mut NoTerminal);
+    assert_eq!(h.app.media.cache.pending(), 6);
+    let answer = loop {
+        match h.rt.rx.recv_timeout(WAIT).expect("the check answers") {
+            m @ (Message::MediaProbed { .. } | Message::MediaProbedTogether { .. }) => break m,
+            other => h.app.update(other),
+        }
+    };
+    let Message::MediaProbedTogether { probes } = answer else {
+        panic!("one message for the host: {answer:?}");
+    };
+    assert_eq!(probes.len(), 6, "{probes:?}");
+    for (_, p) in &probes {
+        assert!(
+            matches!(p, Probe::Unreachable { host, .. } if host == "cdn.nothing.invalid"),
+            "{p:?}"
+        );
+    }
+    h.app.update(Message::MediaProbedTogether { probes });
+    assert_eq!(h.app.media.cache.pending(), 0);
+    // Shown at the frame.
+    h.draw();
+    assert_eq!(
+        media_problems(&h.app).len(),
+        6,
+        "{:?}",
+        media_problems(&h.app)
+    );
+}

@@ -99,6 +99,14 @@ impl Names {
         pending.retain(|_, cell| !cell.initialized());
     }
 
+    /// The name `url`'s check looks up here, as asked for (lower case, no final dot): URLs
+    /// with the same one share a lookup. `None` when its check asks the client straight away.
+    pub fn looked_up(settings: &MediaSettings, url: &str) -> Option<String> {
+        let url = Url::parse(url).ok()?;
+        let name = looked_up_here(settings, &url)?;
+        Some(name.trim_end_matches('.').to_ascii_lowercase())
+    }
+
     /// `Some` when `url` can be settled without a client: its host is a name looked up
     /// here that is not found, or that gets no answer within `settings.timeout`. `None`:
     /// the client must go on (the name resolves, or is not one this looks up).

@@ -176,6 +176,11 @@ pub enum Message {
         url: String,
         probe: crate::media::Probe,
     },
+    /// The media check of URLs whose host is not found (or gave no answer in time), settled
+    /// together by its one lookup: one message, one frame, for a draft's many URLs on it.
+    MediaProbedTogether {
+        probes: Vec<(String, crate::media::Probe)>,
+    },
     /// A picture for the preview was downloaded and decoded (or could not be).
     ImageLoaded {
         url: String,

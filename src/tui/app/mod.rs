@@ -220,7 +220,10 @@ impl App {
         }
         self.dirty = true;
         // What this message does sees every probe that came back before it.
-        if !matches!(msg, Message::MediaProbed { .. }) {
+        if !matches!(
+            msg,
+            Message::MediaProbed { .. } | Message::MediaProbedTogether { .. }
+        ) {
             self.settle_media();
         }
         match msg {
@@ -295,6 +298,11 @@ impl App {
                 }
             }
             Message::MediaProbed { url, probe } => self.media_probed(url, probe),
+            Message::MediaProbedTogether { probes } => {
+                for (url, probe) in probes {
+                    self.media_probed(url, probe);
+                }
+            }
             Message::ImageLoaded { url, result } => self.image_loaded(url, result),
             Message::ImageEncoded {
                 key,

@@ -104,32 +104,44 @@ impl Runtime {
                 // A check: its names are asked about again.
                 self.media.names.new_check();
                 let client = self.media.client(&settings);
-                for url in urls {
-                    let (tx, client) = (tx.clone(), client.clone());
-                    let settings = settings.clone();
-                    let Some(rt) = &handle else {
+                let Some(rt) = &handle else {
+                    for url in urls {
                         let probe = Probe::Skipped(Skip::Disabled);
                         let _ = tx.send(Message::MediaProbed { url, probe });
-                        continue;
-                    };
+                    }
+                    return;
+                };
+                // The URLs on one host share its lookup, before any permit; when the name is
+                // not found they are settled together, in one message.
+                for group in by_name(&settings, urls) {
+                    let (tx, client) = (tx.clone(), client.clone());
+                    let settings = settings.clone();
                     let permits = self.media.probes.clone();
                     let names = self.media.names.clone();
                     rt.spawn(async move {
-                        // Before the permit: the URLs on one host share its lookup.
-                        if let Some(f) = names.failure(&settings, &url).await {
-                            let probe = f.probe();
-                            let _ = tx.send(Message::MediaProbed { url, probe });
-                            return;
+                        let mut settled = Vec::new();
+                        for url in group {
+                            if let Some(f) = names.failure(&settings, &url).await {
+                                settled.push((url, f.probe()));
+                                continue;
+                            }
+                            let (tx, client) = (tx.clone(), client.clone());
+                            let (settings, permits) = (settings.clone(), permits.clone());
+                            tokio::spawn(async move {
+                                let _permit = permits.acquire_owned().await;
+                                let probe = match client_of(&client, settings).await {
+                                    Ok(c) => c.probe(&url).await,
+                                    Err(e) => Probe::Unreachable {
+                                        host: String::new(),
+                                        failure: NetFailure::Other(e),
+                                    },
+                                };
+                                let _ = tx.send(Message::MediaProbed { url, probe });
+                            });
                         }
-                        let _permit = permits.acquire_owned().await;
-                        let probe = match client_of(&client, settings).await {
-                            Ok(c) => c.probe(&url).await,
-                            Err(e) => Probe::Unreachable {
-                                host: String::new(),
-                                failure: NetFailure::Other(e),
-                            },
-                        };
-                        let _ = tx.send(Message::MediaProbed { url, probe });
+                        if !settled.is_empty() {
+                            let _ = tx.send(Message::MediaProbedTogether { probes: settled });
+                        }
                     });
                 }
             }
@@ -189,6 +201,23 @@ impl Runtime {
             }
         }
     }
+}
+
+/// `urls` grouped by the name their check looks up (in the order they came); a URL whose
+/// check asks the client straight away is a group of its own.
+fn by_name(settings: &MediaSettings, urls: Vec<String>) -> Vec<Vec<String>> {
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    for url in urls {
+        let name = Names::looked_up(settings, &url);
+        match groups
+            .iter_mut()
+            .find(|(n, _)| name.is_some() && *n == name)
+        {
+            Some((_, g)) => g.push(url),
+            None => groups.push((name, vec![url])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
 }
 
 /// Downloads and decodes (the media layer's limits), then shrinks off the async thread.

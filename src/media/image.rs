@@ -167,10 +167,18 @@ async fn download(
     Ok(bytes)
 }
 
-/// What a download of a URL would report, when its check could not reach it (no HTTP
-/// answer, or redirects that loop or are too many); `None` when the check got an answer or
-/// did not ask. The download goes the check's way (the same client settings), so it would
-/// fail the same way.
+/// True when the check of a URL could not reach it (no HTTP answer, or redirects that loop
+/// or are too many): its picture is not downloaded, see [`unreachable`].
+pub fn check_unreachable(probe: &super::Probe) -> bool {
+    matches!(
+        probe,
+        super::Probe::Unreachable { .. } | super::Probe::Redirects { .. }
+    )
+}
+
+/// What a download of a URL would report, when its check could not reach it; `None` when
+/// the check got an answer or did not ask. The download goes the check's way (the same
+/// client settings), so it would fail the same way.
 pub fn unreachable(probe: &super::Probe) -> Option<ImageFailure> {
     match probe {
         super::Probe::Unreachable { host, failure: f } => Some(failure(host, f.clone())),

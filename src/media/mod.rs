@@ -29,7 +29,9 @@ pub use findings::{
     human_size,
 };
 pub use geometry::crop_for_height;
-pub use image::{DecodedImage, ImageFailure, decode_image, fetch_image, unreachable};
+pub use image::{
+    DecodedImage, ImageFailure, check_unreachable, decode_image, fetch_image, unreachable,
+};
 pub use names::{NameFailure, Names};
 pub use net::{NetFailure, USER_AGENT};
 pub use probe::{Answer, Probe, SNIFF_BYTES, Skip};

@@ -142,12 +142,14 @@ fn measure_card(ctx: &Ctx<'_>, cw: u16, v: &Value, p: &FieldPath) -> i32 {
 }
 
 /// True when drawing `card` anywhere asks for no download: each of its pictures was
-/// downloaded, or failed, already. Such a card partly in view may be kept and copied.
+/// downloaded, or failed, already, or is not downloaded (the check could not reach it).
+/// Such a card partly in view may be kept and copied.
 fn downloads_settled(pics: &super::image::Pictures<'_>, card: &Value) -> bool {
     ["mediaUrl", "thumbnailUrl"].iter().all(|k| {
         card.get(*k).and_then(Value::as_str).is_none_or(|u| {
             // Asked of the store first: parsing the URL costs more, on every frame.
             matches!(pics.store.load(u), Some(Load::Ready(_) | Load::Failed(_)))
+                || pics.not_downloaded(u)
                 || !crate::media::is_checkable(u)
         })
     })

@@ -33,6 +33,14 @@ pub struct Pictures<'a> {
     pub generation: u64,
 }
 
+impl Pictures<'_> {
+    /// True when the check could not reach `url`: its picture is not downloaded (the card's
+    /// box says what the check found).
+    pub fn not_downloaded(&self, url: &str) -> bool {
+        self.probes.get(url).is_some_and(media::check_unreachable)
+    }
+}
+
 /// How a card's media area crops its picture: RBM's card width (carousel or standalone)
 /// and the dp height of its `height` (MEDIUM when unset, as the preview draws it).
 pub(crate) fn card_fit(carousel: bool, height: Option<&str>) -> Fit {
@@ -98,7 +106,7 @@ pub(crate) fn media(
     // The thumbnail first: it is small, and shown until the media arrives.
     for u in thumb.into_iter().chain(image) {
         match pictures.store.load(u) {
-            None if unreachable(u).is_some() => {}
+            None if pictures.not_downloaded(u) => {}
             None => ctx.want(Want::Load(u.to_string())),
             Some(Load::Ready(_)) if pictures.store.encoded(&key(u)).is_none() => {
                 ctx.want(Want::Encode(key(u)))

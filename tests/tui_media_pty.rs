@@ -200,6 +200,19 @@ fn start_on_card(dir: &Path, server: &Server, config: Option<&str>, args: &[&str
     s
 }
 
+/// The composer on `file`, with names from the debug builds' table, where
+/// cdn.gone.example is not (cdn.here.example is); no proxy of the environment may take the
+/// request instead.
+fn without_gone_host(dir: &Path, file: &Path) -> portable_pty::CommandBuilder {
+    let mut cmd = command(dir, BIN);
+    cmd.arg(file);
+    cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
+    for k in rcs_composer::client::PROXY_VARIABLES {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 /// A host whose name is not found is named at its field and in its card's box, while the
 /// next card's picture, from a server that answers, still comes. (The composer settles such
 /// a URL before it builds the HTTP client: tests/media.rs shows the words are the client's.)
@@ -218,15 +231,7 @@ fn a_host_not_found_is_named_at_its_field_while_the_next_card_gets_its_picture()
         card("Here", &format!("{}/img.png", server.base_url())),
     ]});
     fs::write(&file, doc.to_string()).unwrap();
-    let mut cmd = command(dir.path(), BIN);
-    cmd.arg(&file);
-    // Names come from this table (debug builds): cdn.gone.example is not in it. No proxy
-    // of the environment may take the request instead.
-    cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
-    for k in rcs_composer::client::PROXY_VARIABLES {
-        cmd.env_remove(k);
-    }
-    let mut s = Session::start(cmd, 40, 120);
+    let mut s = Session::start(without_gone_host(dir.path(), &file), 40, 120);
     s.wait_screen("not reachable: cdn.gone.example could not be found (DNS)");
     s.wait_screen("unreachable");
     s.wait_for("the second card's picture", |s| {
@@ -482,14 +487,8 @@ fn the_first_frame_shows_what_the_check_found_about_a_host_not_found() {
         "destination": "14155550100", "title": "Gone", "description": "d",
         "mediaUrl": "https://cdn.gone.example/a.png"});
     fs::write(&file, doc.to_string()).unwrap();
-    let mut cmd = command(dir.path(), BIN);
-    cmd.arg(&file);
-    cmd.env("RCS_COMPOSER_TEST_RESOLVE", "cdn.here.example=192.0.2.1");
-    for k in rcs_composer::client::PROXY_VARIABLES {
-        cmd.env_remove(k);
-    }
     let found = "not reachable: cdn.gone.example could not be found (DNS)";
-    let mut s = Session::start(cmd, 40, 120);
+    let mut s = Session::start(without_gone_host(dir.path(), &file), 40, 120);
     s.wait_screen(found);
     s.wait_screen("unreachable");
     let raw = s.raw.lock().unwrap().clone();

@@ -56,8 +56,12 @@ pub(super) struct Input {
     pending: VecDeque<Event>,
     /// Why the input ended (handed out after `pending`).
     closed: Option<String>,
-    /// crossterm may hold events read before (it was asked at the start).
-    maybe_held: bool,
+    /// crossterm is asked without a look at the terminal first: it may hold events read
+    /// before (it was asked at the start), or the loop's wait just saw input.
+    ask_first: bool,
+    /// The terminal was just found without input, and the loop has not waited since: the
+    /// next read does not look again (what comes meanwhile wakes the wait).
+    drained: bool,
     /// The terminal has input crossterm would not read (see [`Input::read`]): the loop
     /// does not wait on it, but looks again every [`STALLED`].
     stalled: bool,
@@ -80,7 +84,10 @@ impl Input {
     /// is drained whole each time, and on a terminal that hung up it would read the end of
     /// input forever.
     fn read(&mut self) {
-        if !std::mem::take(&mut self.maybe_held) {
+        if !std::mem::take(&mut self.ask_first) {
+            if self.drained {
+                return;
+            }
             let r = self.state();
             if let Some(why) = gone(r) {
                 self.closed = Some(why);
@@ -88,6 +95,7 @@ impl Input {
             }
             if !r.contains(PollFlags::IN) {
                 self.stalled = false;
+                self.drained = true;
                 return;
             }
         }
@@ -102,6 +110,7 @@ impl Input {
             let r = self.state();
             if !r.contains(PollFlags::IN) || gone(r).is_some() {
                 self.stalled = false;
+                self.drained = !r.contains(PollFlags::IN);
                 return;
             }
             // Input is left that crossterm did not read. Its poll is edge-triggered, and
@@ -180,7 +189,8 @@ impl Runtime {
             tty,
             pending: VecDeque::new(),
             closed: None,
-            maybe_held: true,
+            ask_first: true,
+            drained: false,
             stalled: false,
             winch,
         });
@@ -260,8 +270,17 @@ impl Runtime {
             } else {
                 PollFlags::empty()
             };
+            let rung = bell.is_some() && !fds[fds.len() - 1].revents().is_empty();
             drop(fds);
-            self.bell.clear();
+            // Only a ring is read: a key alone costs no read of the bell.
+            if rung || waited.is_err() {
+                self.bell.clear();
+            }
+            if let Some(input) = &mut self.input {
+                // What came meanwhile is looked at again; input seen is read at once.
+                input.drained = false;
+                input.ask_first |= on_tty.contains(PollFlags::IN) && gone(on_tty).is_none();
+            }
             let closed = match waited {
                 Ok(_) | Err(rustix::io::Errno::INTR) => None,
                 Err(e) => Some(e.to_string()),

@@ -428,6 +428,13 @@ mod tests {
         let e = crate::store::read_capped(std::io::repeat(0), 1024).unwrap_err();
         assert!(e.to_string().contains("larger than"), "{e}");
         assert_eq!(crate::store::read_capped(&b"abc"[..], 3).unwrap(), b"abc");
+        // A size that was wrong by the time of the read (the file grew or shrank) reads
+        // what is there; a size past the cap is no way past it.
+        use crate::store::read_capped_sized as sized;
+        assert_eq!(sized(&b"abcdef"[..], 64, 2).unwrap(), b"abcdef");
+        assert_eq!(sized(&b"abc"[..], 64, 10).unwrap(), b"abc");
+        assert_eq!(sized(&b"abc"[..], 3, 3).unwrap(), b"abc");
+        assert!(sized(std::io::repeat(0), 1024, u64::MAX).is_err());
     }
 
     #[test]

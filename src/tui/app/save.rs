@@ -62,6 +62,8 @@ pub struct SaveState {
     /// When the draft's file was last checked for someone else's write (a key after a
     /// second or more checks again; a test sets `None` to check at the next key).
     pub last_check: Option<Instant>,
+    /// That check is asked for after the key's frame (see [`App::after_frame`]).
+    check_after_frame: bool,
     /// When the draft write in flight was handed to the writer.
     pub(super) write_started: Option<Instant>,
     /// How long the last draft write took, handing over to answer.
@@ -203,7 +205,17 @@ impl App {
             .last_check
             .is_none_or(|t| now.duration_since(t) >= CHECK_AFTER);
         self.save.last_check = Some(now);
-        if idle && self.save.on_disk && self.save.conflict.is_none() {
+        self.save.check_after_frame |= idle;
+    }
+
+    /// After a frame: the work a key asked for that can wait until the key is on screen.
+    /// The check of the draft's file (a read and a hash of all of it) would otherwise
+    /// take the other core from the terminal while it shows the key.
+    pub fn after_frame(&mut self) {
+        if std::mem::take(&mut self.save.check_after_frame)
+            && self.save.on_disk
+            && self.save.conflict.is_none()
+        {
             self.effects.push(Effect::CheckDraft {
                 path: self.path.clone(),
             });
@@ -448,6 +460,32 @@ mod shared_draft {
             "not copied once the writer is done"
         );
         assert_eq!(Arc::strong_count(&h.app.doc), 1);
+    }
+
+    /// A key after a pause asks for the check of the draft's file only once its frame is
+    /// drawn: the key is on screen before the file is read and hashed.
+    #[test]
+    fn the_check_after_a_pause_waits_for_the_keys_frame() {
+        use crate::tui::action::Message;
+        use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut h = typing_in_the_title(dir.path());
+        let checks = |effects: &[Effect]| {
+            effects
+                .iter()
+                .filter(|e| matches!(e, Effect::CheckDraft { .. }))
+                .count()
+        };
+        h.app.save.last_check = None;
+        let key = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
+        h.app.update(Message::Terminal(Event::Key(key)));
+        let effects = h.app.take_effects();
+        assert_eq!(checks(&effects), 0, "no check before the frame");
+        h.app.effects = effects;
+        h.app.after_frame();
+        assert_eq!(checks(&h.app.take_effects()), 1, "the check after it");
+        h.app.after_frame();
+        assert_eq!(checks(&h.app.take_effects()), 0, "once");
     }
 }
 

@@ -315,6 +315,7 @@ pub fn draw_on<B: super::frame::WriteCells>(
     let drawn = super::frame::draw(terminal, app, &mut state);
     app.view = state;
     app.pictures_wanted();
+    app.after_frame();
     drawn?;
     app.dirty = false;
     Ok(())

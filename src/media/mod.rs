@@ -36,7 +36,7 @@ pub use names::{NameFailure, Names};
 pub use net::{NetFailure, USER_AGENT};
 pub use probe::{Answer, Probe, SNIFF_BYTES, Skip};
 pub use sniff::{FileType, dimensions, sniff};
-pub use urls::{is_checkable, media_urls};
+pub use urls::{is_checkable, media_urls, read_by_the_check};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -150,6 +150,14 @@ fn collect(
     }
 }
 
+/// Whether a new value at a field with this key can change what the media check finds
+/// ([`media_fields`] and the findings): the URLs, a card's height, the message's type and
+/// the failover's switch. Typing in any other field (a title, a description) leaves them
+/// as they were.
+pub fn read_by_the_check(key: &str) -> bool {
+    MEDIA_KEYS.contains(&key) || matches!(key, "height" | "messageType" | "enabled")
+}
+
 /// An http or https URL with a host, valid by the validator's rules and parseable by the
 /// HTTP client.
 pub fn is_checkable(s: &str) -> bool {
@@ -209,6 +217,79 @@ mod tests {
         assert!(paths(&json!({"mediaUrl": "https://a.example/x.png"})).is_empty());
         assert!(paths(&json!([1])).is_empty());
         assert!(paths(&json!({"messageType": "RCS_CARD", "mediaUrl": 5})).is_empty());
+    }
+
+    /// Every value of these drafts at a key the check does not read is changed (a string
+    /// grows, a number moves, a switch flips), one at a time: the media fields, their URLs
+    /// and roles stay as they were.
+    #[test]
+    fn a_value_at_a_key_the_check_does_not_read_changes_nothing_it_finds() {
+        fn leaves(v: &Value, at: Vec<String>, out: &mut Vec<Vec<String>>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        let mut p = at.clone();
+                        p.push(k.clone());
+                        leaves(x, p, out);
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        let mut p = at.clone();
+                        p.push(i.to_string());
+                        leaves(x, p, out);
+                    }
+                }
+                _ => out.push(at),
+            }
+        }
+        let seen = |doc: &Value| format!("{:?}", media_fields(doc));
+        let drafts = [
+            crate::message::samples::largest_carousel(),
+            json!({"messageType": "RCS_CARD", "height": "TALL", "title": "t",
+                "mediaUrl": "https://a.example/x.png", "thumbnailUrl": "https://a.example/t.png",
+                "mmsFailover": {"enabled": true, "mediaUrl": "https://a.example/m.jpg",
+                    "fallbackText": "f", "failoverSource": "15551234567"}}),
+            json!({"messageType": "RCS_MEDIA", "mediaUrl": "https://a.example/v.mp4",
+                "thumbnailUrl": "https://a.example/t.jpg",
+                "mmsFailover": {"enabled": true, "mediaUrl": "https://a.example/m.jpg"}}),
+        ];
+        let mut changed = 0;
+        for doc in drafts {
+            let before = seen(&doc);
+            assert!(!media_fields(&doc).is_empty());
+            let mut paths = Vec::new();
+            leaves(&doc, Vec::new(), &mut paths);
+            for p in paths {
+                let Some(key) = p.last().filter(|k| k.parse::<usize>().is_err()) else {
+                    continue;
+                };
+                if read_by_the_check(key) {
+                    continue;
+                }
+                let mut edited = doc.clone();
+                let pointer = format!("/{}", p.join("/"));
+                let Some(v) = edited.pointer_mut(&pointer) else {
+                    continue;
+                };
+                *v = match v.take() {
+                    Value::String(s) => Value::String(s + "x"),
+                    Value::Bool(b) => Value::Bool(!b),
+                    Value::Number(n) => json!(n.as_f64().unwrap_or(0.0) + 1.5),
+                    _ => json!("x"),
+                };
+                assert_eq!(seen(&edited), before, "{pointer}");
+                changed += 1;
+            }
+        }
+        assert!(changed > 100, "{changed} values changed");
+        // And a key it reads does change what it finds.
+        let doc = json!({"messageType": "RCS_CARD", "height": "TALL",
+            "mediaUrl": "https://a.example/x.png"});
+        let mut short = doc.clone();
+        short["height"] = json!("SHORT");
+        assert_ne!(seen(&short), seen(&doc));
+        assert!(read_by_the_check("height"));
     }
 
     #[test]

@@ -472,6 +472,7 @@ impl App {
     /// [`App::value_len`]), so the body's size follows without measuring the whole draft.
     pub(super) fn changed_value(&mut self, path: &FieldPath, old_len: Option<usize>) {
         self.save.generation += 1;
+        self.media.checked_value(self.save.generation, path);
         self.form.value_edit = Some((self.save.generation, path.clone()));
         self.form.last_edit = None;
         self.edited_for_server(Some(path.clone()));

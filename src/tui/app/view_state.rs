@@ -111,6 +111,8 @@ pub struct ViewState {
     pub shown: ratatui::buffer::Buffer,
     /// How far the focused field's text is scrolled.
     pub input_top: InputScroll,
+    /// The top bar as made last.
+    pub top_bar: crate::tui::view::TopBar,
 }
 
 /// The first screen row the focused field's text shows, for the field it was drawn for: a
@@ -232,6 +234,7 @@ impl Default for ViewState {
             problem_rows: Vec::new(),
             shown: ratatui::buffer::Buffer::empty(Rect::ZERO),
             input_top: InputScroll::default(),
+            top_bar: Default::default(),
         }
     }
 }

@@ -148,9 +148,9 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         },
     );
     // What this second drawing leaves in the view is put back as the first left it: the
-    // lines, rows and cards kept, the rows each problem shows at and the problems pane's
-    // lines (the second drawing makes them anew), and the pictures the frame asks for (a card copied from the
-    // preview's cache asks for none).
+    // lines, rows and cards kept, the rows each problem shows at, the problems pane's lines
+    // and the top bar (the second drawing makes them anew), and the pictures the frame asks
+    // for (a card copied from the preview's cache asks for none).
     let memos = (
         std::mem::take(&mut view.lines),
         std::mem::take(&mut view.preview.slots),
@@ -158,6 +158,7 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         std::mem::take(&mut view.form_seen),
         std::mem::take(&mut view.form_problems),
         std::mem::take(&mut view.problem_rows),
+        std::mem::take(&mut view.top_bar),
     );
     let wanted = std::mem::take(&mut view.preview.wanted);
     view::draw(&mut whole.get_frame(), app, view);
@@ -168,6 +169,7 @@ fn same_as_drawn_whole(kept: &Buffer, app: &App, view: &mut ViewState) {
         view.form_seen,
         view.form_problems,
         view.problem_rows,
+        view.top_bar,
     ) = memos;
     view.preview.wanted = wanted;
     let whole = whole.current_buffer_mut();

@@ -13,29 +13,92 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-/// The top bar, through [`ViewState::lines`]`.top` (begun with `area`).
-pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
-    let name = app
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// What the top bar shows, read from the app: the bar is made again only when one of these
+/// changed (on a keystroke, only the saved state may).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TopInputs {
+    path: std::path::PathBuf,
+    /// The message type's first 40 characters (it may be any string, megabytes long).
+    mt: String,
+    state: TopState,
+    label: String,
+    sending: bool,
+    width: u16,
+    /// Colours on (no `NO_COLOR`): the styles differ.
+    colors: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum TopState {
+    #[default]
+    NotOnDisk,
+    Unsaved,
+    Saved,
+}
+
+/// The top bar as made last, with what it was made of and a number naming it for
+/// [`LineMemo::set_kept_line`](crate::tui::line_memo::LineMemo::set_kept_line).
+#[derive(Debug, Default)]
+pub struct TopBar {
+    inputs: TopInputs,
+    line: Line<'static>,
+    made: u64,
+}
+
+fn top_inputs(app: &App, width: u16) -> TopInputs {
+    let state = if !app.save.on_disk && app.save.generation == 0 {
+        TopState::NotOnDisk
+    } else if app.unsaved() {
+        TopState::Unsaved
+    } else {
+        TopState::Saved
+    };
     let mt = app
         .doc
         .get("messageType")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let (state, state_style) = if !app.save.on_disk && app.save.generation == 0 {
-        (s::NOT_ON_DISK, theme::muted())
-    } else if app.unsaved() {
-        (s::UNSAVED, theme::warning())
-    } else {
-        (s::SAVED, theme::ok())
+    TopInputs {
+        path: app.path.clone(),
+        mt: mt.chars().take(40).collect(),
+        state,
+        label: app.profile_label(),
+        sending: app.session.send.in_flight().is_some(),
+        width,
+        colors: theme::colors_on(),
+    }
+}
+
+/// The top bar, through [`ViewState::lines`]`.top` (begun with `area`).
+pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area: Rect) {
+    let inputs = top_inputs(app, area.width);
+    let bar = &mut view.top_bar;
+    if bar.made == 0 || bar.inputs != inputs {
+        bar.line = top_line(&inputs);
+        bar.inputs = inputs;
+        bar.made += 1;
+    }
+    view.lines
+        .top
+        .set_kept_line(frame.buffer_mut(), 0, &bar.line, Some((bar.made, 0)));
+    view.lines.top.end(frame.buffer_mut());
+}
+
+fn top_line(inputs: &TopInputs) -> Line<'static> {
+    let name = inputs
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (state, state_style) = match inputs.state {
+        TopState::NotOnDisk => (s::NOT_ON_DISK, theme::muted()),
+        TopState::Unsaved => (s::UNSAVED, theme::warning()),
+        TopState::Saved => (s::SAVED, theme::ok()),
     };
     // The profile and the draft's state always show. When space is short, the app's name
     // goes first, then the word "profile", and last the file name is shortened.
-    let label = visible(&app.profile_label());
-    let sending = app.session.send.in_flight().is_some();
+    let label = visible(&inputs.label);
+    let sending = inputs.sending;
     let full = format!(
         "{}{}: {label} ",
         if sending {
@@ -46,10 +109,9 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area:
         s::PROFILE
     );
     let short = format!("{}{label} ", if sending { "sending… │ " } else { "" });
-    // A messageType may be any string, megabytes long: only the start can show.
-    let mt = visible(&mt.chars().take(40).collect::<String>());
+    let mt = visible(&inputs.mt);
     let name = visible(&name);
-    let width = area.width as usize;
+    let width = usize::from(inputs.width);
     let app_name = format!(" {} │", s::APP);
     let rest = format!("  │ {mt} │ {state} ",).width() + name.width();
     let (show_app, right) = if app_name.width() + rest + full.width() <= width {
@@ -77,7 +139,7 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area:
         Span::styled(state, state_style),
     ]);
     // One line: the left part cut to its room, then the right part at the right end.
-    let room = usize::from(area.width).saturating_sub(rw);
+    let room = width.saturating_sub(rw);
     let mut line = cut_line(spans, room);
     let used: usize = line.spans.iter().map(|s| s.content.width()).sum();
     if used < room {
@@ -89,8 +151,7 @@ pub(super) fn draw_top(frame: &mut Frame, app: &App, view: &mut ViewState, area:
         theme::muted()
     };
     line.spans.push(Span::styled(right, style));
-    view.lines.top.set_line(frame.buffer_mut(), 0, &line);
-    view.lines.top.end(frame.buffer_mut());
+    line
 }
 
 /// `spans` cut to `width` cells (a wide character that would straddle the end is left
@@ -243,5 +304,48 @@ mod tests {
         assert_eq!(texts(cut_line(spans(), 1)), ["a"]);
         assert_eq!(cut_line(spans(), 1).spans[0].style, theme::title());
         assert!(cut_line(spans(), 0).spans.is_empty());
+    }
+
+    /// The top bar is made again only when what it shows changed, and then shows the
+    /// change: typing keeps it, and the saved state, the draft's file and the width each
+    /// make it again (the frame on the terminal is what a fresh drawing shows).
+    #[test]
+    fn the_top_bar_is_kept_until_what_it_shows_changes() {
+        use crate::tui::harness::Harness;
+        use ratatui::crossterm::event::KeyCode;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bar.json");
+        let doc = crate::message::samples::largest_carousel();
+        let mut h = Harness::new(path.clone(), doc, true, 120, 30);
+        let top = |h: &Harness| h.screen().lines().next().unwrap_or_default().to_string();
+        assert!(top(&h).contains(" saved "), "{}", top(&h));
+        let made = h.app.view.top_bar.made;
+        h.press(KeyCode::F(8));
+        h.press(KeyCode::Down);
+        h.press(KeyCode::Enter);
+        h.type_str("ab");
+        assert!(top(&h).contains(" unsaved "), "{}", top(&h));
+        let after_edit = h.app.view.top_bar.made;
+        assert_eq!(after_edit, made + 1, "made again once, for the saved state");
+        h.type_str("cd");
+        assert_eq!(
+            h.app.view.top_bar.made, after_edit,
+            "typing on keeps the bar"
+        );
+        h.autosave();
+        h.draw();
+        assert!(top(&h).contains(" saved "), "{}", top(&h));
+        assert!(top(&h).contains("bar.json"), "{}", top(&h));
+        h.app.path = dir.path().join("renamed.json");
+        h.draw();
+        assert!(top(&h).contains("renamed.json"), "{}", top(&h));
+        h.resize(70, 30);
+        h.draw();
+        let narrow = top(&h);
+        assert!(
+            !narrow.contains("rcs-composer"),
+            "the app's name goes first: {narrow}"
+        );
+        assert!(narrow.contains("renamed.json"), "{narrow}");
     }
 }

@@ -28,6 +28,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+pub use chrome::TopBar;
 pub use form::KeptRow;
 pub use form_problems::ProblemRows;
 pub use form_reach::FormSeen;

@@ -52,6 +52,12 @@ pub fn insert_ordered(obj: &mut Map<String, Value>, order: &[&str], key: &str, v
 /// Sets the value at `path`, creating missing objects on the way (a failover object, say).
 /// A new key is placed at its schema position, so a saved draft reads in the vendor's order.
 pub fn set(doc: &mut Value, path: &FieldPath, value: Value) -> Result<(), EditError> {
+    // A value already there (every keystroke in a field) is replaced where it is: an
+    // existing key keeps its place, as `insert_ordered` keeps it.
+    if let Some(slot) = path.get_mut(doc) {
+        *slot = value;
+        return Ok(());
+    }
     let segs = path.segments();
     let Some((last, parents)) = segs.split_last() else {
         *doc = value;
@@ -531,6 +537,27 @@ mod tests {
             keys,
             ["type", "title", "postbackData", "url", "application"]
         );
+    }
+
+    #[test]
+    fn set_replaces_a_value_where_it_is() {
+        // Keys out of the schema's order, one the schema does not know, a list item and
+        // the body itself: each is replaced in place, and nothing else moves.
+        let mut doc = json!({"destination": "1", "zz": 0, "messageType": "RCS_TEXT",
+            "choices": [{"title": "a"}, {"title": "b"}]});
+        set(&mut doc, &p("messageType"), json!("RCS_CARD")).unwrap();
+        set(&mut doc, &p("zz"), json!({"n": 1})).unwrap();
+        set(&mut doc, &p("choices.1"), json!({"title": "c"})).unwrap();
+        set(&mut doc, &p("choices.0.title"), json!(7)).unwrap();
+        assert_eq!(
+            doc,
+            json!({"destination": "1", "zz": {"n": 1}, "messageType": "RCS_CARD",
+                "choices": [{"title": 7}, {"title": "c"}]})
+        );
+        let keys: Vec<_> = doc.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["destination", "zz", "messageType", "choices"]);
+        set(&mut doc, &FieldPath::root(), json!([])).unwrap();
+        assert_eq!(doc, json!([]));
     }
 
     #[test]

@@ -122,13 +122,29 @@ impl LineMemo {
     }
 
     /// Starts the pane's frame in `inner`. When that is not where the kept lines are, they
-    /// are let go and their rows blanked.
+    /// are let go and their rows blanked; but when only its height changed (a pane below
+    /// grew or shrank, as the problems pane does when the first problem comes or the last
+    /// goes), the lines on the rows still inside stay where they are, kept.
     pub fn begin(&mut self, buf: &mut ratatui::buffer::Buffer, inner: ratatui::layout::Rect) {
         if self.area != Some(inner) {
-            if let Some(old) = self.area {
-                blank(buf, old);
+            match self.area {
+                Some(old) if (old.x, old.y, old.width) == (inner.x, inner.y, inner.width) => {
+                    if old.height > inner.height {
+                        let gone = old.height - inner.height;
+                        let below = old.y + inner.height;
+                        blank(
+                            buf,
+                            ratatui::layout::Rect::new(old.x, below, old.width, gone),
+                        );
+                    }
+                    self.rows.truncate(usize::from(inner.height));
+                }
+                Some(old) => {
+                    blank(buf, old);
+                    self.rows.clear();
+                }
+                None => self.rows.clear(),
             }
-            self.rows.clear();
             self.area = Some(inner);
         }
         let h = usize::from(inner.height);
@@ -430,6 +446,16 @@ mod tests {
                 Rect::new(2, 1, 20, 3),
                 &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢", "a\tb"],
             ),
+            // Taller, then shorter than it was, in the same place: the lines still inside
+            // are left, the rows that left the pane are blanked.
+            (
+                Rect::new(2, 1, 20, 5),
+                &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢", "a\tb"],
+            ),
+            (
+                Rect::new(2, 1, 20, 2),
+                &["plain", "漢漢漢漢漢漢漢漢漢漢漢漢"],
+            ),
         ];
         let mut kept = Buffer::empty(screen);
         let mut memo = LineMemo::default();
@@ -480,14 +506,18 @@ mod tests {
             }
             assert_eq!(kept, fresh, "frame {n}");
             // Left alone: the rows whose line and place are those of the frame before, but
-            // for a row written over; and the rows blank on both frames.
+            // for a row written over; and the rows blank on both frames. A pane that only
+            // changed height keeps the rows it still has.
             let expected: Vec<usize> = match &last {
-                Some((r, c, t)) if r == inner => (0..texts.len())
-                    .filter(|_| *c == colour)
-                    .filter(|i| n != 1 || *i != 0)
-                    .filter(|i| t.get(*i).map(String::as_str) == Some(texts[*i]))
-                    .chain(texts.len().max(t.len())..usize::from(inner.height))
-                    .collect(),
+                Some((r, c, t)) if (r.x, r.y, r.width) == (inner.x, inner.y, inner.width) => {
+                    let both = usize::from(r.height.min(inner.height));
+                    (0..texts.len().min(both))
+                        .filter(|_| *c == colour)
+                        .filter(|i| n != 1 || *i != 0)
+                        .filter(|i| t.get(*i).map(String::as_str) == Some(texts[*i]))
+                        .chain(texts.len().max(t.len())..both)
+                        .collect()
+                }
                 _ => Vec::new(),
             };
             let clean: Vec<usize> = memo
@@ -505,8 +535,8 @@ mod tests {
         }
         assert_eq!(
             left_alone,
-            1 + 1 + 3,
-            "row 2 of frame 1, the blank row 4 of frame 2, all of frame 5"
+            1 + 1 + 3 + 3 + 2,
+            "row 2 of frame 1, the blank row 4 of frame 2, all of frames 5, 6 and 7"
         );
         memo.forget();
         assert!(memo.area().is_none() && memo.clean(screen).is_empty());

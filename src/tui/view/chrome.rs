@@ -16,7 +16,7 @@ use serde_json::Value;
 /// What the top bar shows, read from the app: the bar is made again only when one of these
 /// changed (on a keystroke, only the saved state may).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TopInputs {
+struct TopInputs {
     path: std::path::PathBuf,
     /// The message type's first 40 characters (it may be any string, megabytes long).
     mt: String,

@@ -725,6 +725,17 @@ fn tuiperf_scenario(width: u16, height: u16) {
     );
 }
 
+/// Only the tuiperf keystroke and the backspace after it, `n` times at 200x60, for a
+/// profiler (`KEYSTROKE_PROFILE_TUIPERF=keys=N`: the difference of two counts is `n` keys).
+fn tuiperf_keys(n: u32) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = tuiperf_harness(dir.path(), 200, 60);
+    for _ in 0..n {
+        h.press(KeyCode::Char('x'));
+        h.press(KeyCode::Backspace);
+    }
+}
+
 /// The app as tools/tuiperf runs it, with every media URL unreachable (see
 /// `Harness::media_unreachable`): the form and the problems pane hold a finding at every
 /// media field, and each card a picture that failed.
@@ -739,11 +750,13 @@ fn unreachable_media(h: &mut Harness) {
 fn main() {
     // `KEYSTROKE_PROFILE_TUIPERF=120x40` (else 200x60): only the tuiperf keystroke, for a
     // profiler; `=paused`: only that keystroke with and without a pause (and a sweep of the
-    // caches) before it; `=swept`: only the swept keys.
+    // caches) before it; `=swept`: only the swept keys; `=keys=N`: N of those keys and the
+    // backspaces after them, nothing else.
     if let Ok(size) = std::env::var("KEYSTROKE_PROFILE_TUIPERF") {
         match size.as_str() {
             "120x40" => tuiperf_scenario(120, 40),
             "paused" | "swept" => paused_report(),
+            keys if keys.starts_with("keys=") => tuiperf_keys(keys[5..].parse().unwrap_or(1)),
             _ => tuiperf_scenario(200, 60),
         }
         return;

@@ -79,6 +79,12 @@ fn is_plain_ascii(s: &str) -> bool {
     s.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
+/// True when every character of `s` is a grapheme cluster of its own (see
+/// [`is_lone_cluster`]): segmenting it would find a cluster a character.
+pub(crate) fn all_lone_clusters(s: &str) -> bool {
+    s.chars().all(is_lone_cluster)
+}
+
 /// True for a character that is always a grapheme cluster of its own when its neighbours
 /// are such characters too: no control, combining mark, joiner, variation selector, emoji
 /// modifier, regional indicator or Hangul jamo. Covers Latin, Greek, Cyrillic, common

@@ -293,9 +293,15 @@ fn spans(text: &str, at: Option<Option<(usize, usize)>>) -> Vec<(String, bool)> 
 }
 
 /// The clusters of a span that are drawn, with their widths: a cluster with a control
-/// character in it is not.
+/// character in it is not. Text whose every character stands alone (most text: Latin,
+/// CJK, plain emoji) skips grapheme segmentation, which would find a cluster a character.
 fn drawn(s: &str) -> impl Iterator<Item = (&str, usize)> {
-    s.graphemes(true)
+    let lone = crate::tui::measure::all_lone_clusters(s);
+    let (alone, mixed) = if lone { (s, "") } else { ("", s) };
+    alone
+        .char_indices()
+        .map(move |(i, c)| &alone[i..i + c.len_utf8()])
+        .chain(mixed.graphemes(true))
         .filter(|g| !g.contains(char::is_control))
         .map(|g| (g, usize::from(g.cell_width())))
 }
@@ -482,6 +488,20 @@ mod tests {
     }
 
     proptest! {
+        /// The clusters drawn are grapheme segmentation's, whether each character stands
+        /// alone or some join (marks, joiners, selectors, flags, jamo) or are controls.
+        #[test]
+        fn drawn_clusters_are_graphemes(
+            s in "[ -~é漢😀ｶ]{0,40}|[ -~\t\u{7}\u{AD}é漢😀\u{301}\u{200B}\u{200D}\u{FE0F}\u{1F1EB}\u{1F1F7}\u{1100}\u{1161}]{0,40}",
+        ) {
+            let segmented: Vec<(&str, usize)> = s
+                .graphemes(true)
+                .filter(|g| !g.contains(char::is_control))
+                .map(|g| (g, usize::from(g.cell_width())))
+                .collect();
+            prop_assert_eq!(drawn(&s).collect::<Vec<_>>(), segmented);
+        }
+
         /// Any text of words, spaces, tabs, wide characters, marks and the odd control
         /// character, at any size, the cursor moved anywhere: the cells are the text
         /// area's.
